@@ -1,0 +1,65 @@
+# Relance: the two commands are `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+RELANCE := $(BIN)/relance
+PYTEST := $(BIN)/pytest
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+PG_TEST_DB ?= relance_test_$(shell echo $$PPID)
+DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/relance.sqlite3
+
+.PHONY: install demo serve test lint test-postgres test-browser bench messages clean help
+
+help:
+	@echo "make demo           install, migrate, load the demo company, serve on http://127.0.0.1:8000"
+	@echo "make test           ruff, then the whole test suite on SQLite"
+	@echo "make test-postgres  the suite on the local PostgreSQL (throwaway database)"
+	@echo "make test-browser   browser tests in Chromium (/usr/bin/chromium)"
+	@echo "make bench          benchmarks (imports at 100k and 1M items, pages)"
+	@echo "make install        only the virtualenv and the installed package"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
+
+demo: install
+	$(DEMO_ENV) $(RELANCE) migrate --no-input -v 0
+	$(DEMO_ENV) $(RELANCE) setup
+	$(DEMO_ENV) $(RELANCE) demo --if-empty
+	$(DEMO_ENV) $(RELANCE) demo --logins
+	$(DEMO_ENV) $(RELANCE) runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(RELANCE) makemigrations --check --dry-run -v 0
+
+test: lint
+	$(PYTEST) -n 2 -q
+
+test-postgres: $(STAMP)
+	DATABASE_URL=$(PG_URL)/$(PG_TEST_DB) $(PYTEST) -n 2 -q
+
+test-browser: install
+	$(PYTEST) -q -m browser -p no:xdist
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+messages: $(STAMP)
+	cd src/relance && ../../$(RELANCE) makemessages -l fr --no-obsolete -i "demo/*" && ../../$(RELANCE) compilemessages -l fr
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,5 @@
+"""Relance: accounts-receivable collections."""
+
+from relance.config.celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,127 @@
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+
+import holidays
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from relance.core import validators
+from relance.core.choices import DEFAULT_WORKING_DAYS, WEEKDAY_CODES, Language
+from relance.core.querysets import EntityQuerySet
+
+
+class Entity(models.Model):
+    """A legal company whose receivables are collected; every customer belongs to one."""
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    siren = models.CharField(
+        "SIREN", max_length=9, blank=True, validators=[validators.validate_siren]
+    )
+    siret = models.CharField(
+        "SIRET", max_length=14, blank=True, validators=[validators.validate_siret]
+    )
+    vat_number = models.CharField(
+        _("VAT number"), max_length=20, blank=True, validators=[validators.validate_vat]
+    )
+    company_number = models.CharField(
+        _("company number"),
+        max_length=40,
+        blank=True,
+        help_text=_("Legal id outside France (e.g. Companies House)."),
+    )
+    address_line1 = models.CharField(_("address"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, validators=[validators.validate_country])
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Paris",
+        validators=[validators.validate_time_zone],
+    )
+    currency = models.CharField(
+        _("base currency"), max_length=3, default="EUR", validators=[validators.validate_currency]
+    )
+    language = models.CharField(
+        _("default language"), max_length=2, choices=Language.choices, default=Language.FRENCH
+    )
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    email = models.EmailField(_("reply-to email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    iban = models.CharField(
+        "IBAN", max_length=34, blank=True, validators=[validators.validate_iban]
+    )
+    bic = models.CharField("BIC", max_length=11, blank=True, validators=[validators.validate_bic])
+    late_interest_rate = models.DecimalField(
+        _("late-payment interest rate (% per year)"),
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("0"),
+    )
+    recovery_fee = models.DecimalField(
+        _("fixed recovery fee per invoice"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text=_("40 EUR by law for French entities (Code de commerce L441-10)."),
+    )
+    working_days = models.CharField(
+        _("working days"),
+        max_length=27,
+        default=DEFAULT_WORKING_DAYS,
+        validators=[validators.validate_working_days],
+    )
+    holidays_country = models.CharField(
+        _("public holidays of"),
+        max_length=2,
+        blank=True,
+        help_text=_("Country whose public holidays are not working days; empty for none."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EntityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("entity")
+        verbose_name_plural = _("entities")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if (
+            self.holidays_country
+            and self.holidays_country not in holidays.list_supported_countries()
+        ):
+            raise ValidationError(
+                {
+                    "holidays_country": _("no public holiday calendar for %(cc)s")
+                    % {"cc": self.holidays_country}
+                }
+            )
+        if self.bic and not self.iban:
+            raise ValidationError({"iban": _("an IBAN is required with a BIC")})
+
+    @cached_property
+    def working_weekdays(self) -> frozenset[int]:
+        return frozenset(WEEKDAY_CODES.index(code) for code in self.working_days.split(","))
+
+    def is_working_day(self, day: date) -> bool:
+        if day.weekday() not in self.working_weekdays:
+            return False
+        if not self.holidays_country:
+            return True
+        return day not in holidays.country_holidays(self.holidays_country, years=day.year)
+
+    def today(self) -> date:
+        """Today's calendar date in the entity's time zone."""
+        import zoneinfo
+
+        from django.utils import timezone
+
+        return timezone.now().astimezone(zoneinfo.ZoneInfo(self.time_zone)).date()

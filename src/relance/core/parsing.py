@@ -1,0 +1,66 @@
+"""Parsing the text of files and forms: dates, amounts and yes/no as people write them.
+
+Each parser raises ValueError with a short reason; callers add the row and column.
+"""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+TRUE_WORDS = {"1", "true", "yes", "y", "oui", "o", "vrai", "x"}
+FALSE_WORDS = {"0", "false", "no", "n", "non", "faux", ""}
+AMOUNT_SPACES = re.compile(r"[\s\u00a0\u202f']")
+
+
+def parse_date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)")
+
+
+def parse_decimal(value, places: int = 2) -> Decimal:
+    """An amount, with a decimal point or a decimal comma and optional thousands spaces."""
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        number = Decimal(str(value))
+    else:
+        text = AMOUNT_SPACES.sub("", str(value))
+        if "," in text and "." in text:
+            # 1.234,56 (French/German) or 1,234.56 (English): the last separator is decimal.
+            if text.rfind(",") > text.rfind("."):
+                text = text.replace(".", "").replace(",", ".")
+            else:
+                text = text.replace(",", "")
+        else:
+            text = text.replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"{str(value).strip()!r} is not an amount") from None
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not an amount")
+    quantum = Decimal(1).scaleb(-places)
+    if number != number.quantize(quantum):
+        raise ValueError(f"{value!r} has more than {places} decimal places")
+    return number.quantize(quantum)
+
+
+def parse_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValueError(f"{str(value).strip()!r} is not yes or no")

@@ -1,0 +1,50 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from relance.core.services import entity_create
+
+
+@pytest.mark.django_db
+def test_a_french_entity_gets_french_defaults_and_the_legal_recovery_fee():
+    entity = entity_create(slug="acme-fr", name="Acme France", country="fr", currency="eur")
+
+    assert (entity.language, entity.time_zone, entity.holidays_country) == (
+        "fr",
+        "Europe/Paris",
+        "FR",
+    )
+    assert entity.recovery_fee == Decimal("40.00")
+    assert entity.working_days == "mon,tue,wed,thu,fri"
+
+
+@pytest.mark.django_db
+def test_a_british_entity_has_no_recovery_fee_and_uk_holidays():
+    entity = entity_create(slug="globex", name="Globex", country="GB", currency="GBP")
+
+    assert (entity.language, entity.time_zone, entity.holidays_country) == (
+        "en",
+        "Europe/London",
+        "GB",
+    )
+    assert entity.recovery_fee == Decimal("0")
+
+
+@pytest.mark.django_db
+def test_bad_codes_are_refused_each_naming_its_field():
+    with pytest.raises(ValidationError) as error:
+        entity_create(slug="x", name="X", country="ZZ", currency="EUX", time_zone="Mars/Olympus")
+
+    assert set(error.value.message_dict) == {"country", "currency", "time_zone"}
+
+
+@pytest.mark.django_db
+def test_working_days_skip_weekends_and_public_holidays():
+    import datetime
+
+    entity = entity_create(slug="acme-fr", name="Acme France", country="FR", currency="EUR")
+
+    assert entity.is_working_day(datetime.date(2026, 7, 13))  # Monday
+    assert not entity.is_working_day(datetime.date(2026, 7, 14))  # Bastille Day, a Tuesday
+    assert not entity.is_working_day(datetime.date(2026, 7, 18))  # Saturday

@@ -1,0 +1,30 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ItemKind(models.TextChoices):
+    INVOICE = "invoice", _("Invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+    PAYMENT = "payment", _("Payment")
+
+
+class ImportKind(models.TextChoices):
+    CUSTOMERS = "customers", _("Customers")
+    CONTACTS = "contacts", _("Contacts")
+    ITEMS = "items", _("Items")
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Previewed")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+AGING_BUCKETS = [
+    ("not_due", _("Not due")),
+    ("d1_30", _("1–30 days")),
+    ("d31_60", _("31–60 days")),
+    ("d61_90", _("61–90 days")),
+    ("d90_plus", _("Over 90 days")),
+]

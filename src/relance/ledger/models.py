@@ -1,0 +1,138 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from relance.core import validators
+from relance.core.querysets import EntityScopedQuerySet
+from relance.ledger.choices import ImportKind, ImportStatus, ItemKind
+
+
+class ItemQuerySet(EntityScopedQuerySet):
+    def open(self):
+        return self.filter(open_amount__gt=0)
+
+    def invoices(self):
+        return self.filter(kind=ItemKind.INVOICE)
+
+
+class Item(models.Model):
+    """One entry on a customer account. Amounts are positive; the kind gives the direction:
+    an invoice is owed by the customer, a credit note or an unapplied payment is owed to it."""
+
+    entity = models.ForeignKey(
+        "core.Entity", on_delete=models.PROTECT, related_name="items", verbose_name=_("entity")
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=_("customer"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=ItemKind.choices, default=ItemKind.INVOICE
+    )
+    number = models.CharField(_("number"), max_length=50)
+    issue_date = models.DateField(_("issue date"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    open_amount = models.DecimalField(_("open amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(
+        _("currency"), max_length=3, validators=[validators.validate_currency]
+    )
+    pdf = models.FileField(_("PDF"), upload_to="items/", blank=True, max_length=255)
+    disputed = models.BooleanField(_("disputed"), default=False)
+    dispute_reason = models.CharField(_("dispute reason"), max_length=200, blank=True)
+    dispute_date = models.DateField(_("dispute date"), null=True, blank=True)
+    promise_date = models.DateField(_("promised payment date"), null=True, blank=True)
+    blocked = models.BooleanField(
+        _("blocked"), default=False, help_text=_("Excluded from reminders by hand.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "issue_date", "number"]
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "kind", "number"],
+                name="item_number_unique_per_entity_and_kind",
+                violation_error_message=_("This number is already used."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=Decimal("0")), name="item_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(open_amount__gte=Decimal("0")) & Q(open_amount__lte=models.F("amount")),
+                name="item_open_amount_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=ItemKind.INVOICE) | Q(due_date__isnull=False),
+                name="item_invoice_has_due_date",
+            ),
+        ]
+        indexes = [
+            # The open items of a customer are what every page and the engine read.
+            models.Index(
+                fields=["customer", "kind", "due_date"],
+                name="item_open_by_customer",
+                condition=Q(open_amount__gt=0),
+            ),
+            models.Index(
+                fields=["entity", "due_date"],
+                name="item_open_by_due_date",
+                condition=Q(open_amount__gt=0),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.open_amount > 0
+
+
+class ImportBatch(models.Model):
+    """One import of a file, kept with its counts, its errors and who ran it."""
+
+    entity = models.ForeignKey(
+        "core.Entity", on_delete=models.CASCADE, related_name="imports", verbose_name=_("entity")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices)
+    file_name = models.CharField(_("file"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.RUNNING
+    )
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imports",
+        verbose_name=_("run by"),
+    )
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    upload = models.FileField(upload_to="imports/", blank=True)
+
+    objects = EntityScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file_name}"
