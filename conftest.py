@@ -20,6 +20,15 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request in French leaves French active in the thread; start every test in English."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

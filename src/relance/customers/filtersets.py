@@ -1,0 +1,113 @@
+"""The customer FilterSet, shared by the list page, its exports and (later) the API and segments.
+
+Every choice it offers comes from what the user may see: the entities, the collectors of
+visible customers, the categories in use there. Filtering never widens the queryset it is
+given, which the views take from `Customer.objects.visible_to(user)`.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from relance.accounts.models import User
+from relance.core.models import Entity
+from relance.customers.models import Customer, Tag
+from relance.customers.selectors import overdue_invoices_exist, visible_entity_todays
+
+YES_NO = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+
+
+def bootstrap_form(form: forms.Form) -> None:
+    """Bootstrap classes on a filter form's widgets (small controls, as on the list pages)."""
+    for bound_field in form:
+        widget = bound_field.field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select form-select-sm"
+        else:
+            css = "form-control form-control-sm"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def user_label(user) -> str:
+    return user.get_full_name() or user.username
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.Select(choices=YES_NO))
+        super().__init__(*args, **kwargs)
+
+
+class CustomerFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("Search"),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, number or legal id"), "size": 28}
+        ),
+    )
+    entity = django_filters.ModelChoiceFilter(
+        queryset=Entity.objects.none(), label=_("Entity"), empty_label=_("All entities")
+    )
+    collector = django_filters.ModelChoiceFilter(
+        queryset=User.objects.none(), label=_("Collector"), empty_label=_("All collectors")
+    )
+    category = django_filters.ChoiceFilter(
+        choices=[], label=_("Category"), empty_label=_("All categories")
+    )
+    tag = django_filters.ModelChoiceFilter(
+        field_name="tags", queryset=Tag.objects.all(), label=_("Tag"), empty_label=_("All tags")
+    )
+    overdue = YesNoFilter(method="filter_overdue", label=_("Overdue"))
+    on_hold = YesNoFilter(label=_("On hold"))
+
+    class Meta:
+        model = Customer
+        fields = ["q", "entity", "collector", "category", "tag", "overdue", "on_hold"]
+
+    def __init__(self, data=None, queryset=None, *, user, request=None, prefix=None, todays=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.user = user
+        visible = Customer.objects.visible_to(user)
+        self.filters["entity"].queryset = Entity.objects.visible_to(user)
+        self.filters["collector"].queryset = User.objects.filter(
+            Exists(visible.filter(collector=OuterRef("pk")))
+        ).order_by("first_name", "last_name", "username")
+        self.filters["category"].extra["choices"] = [
+            (category, category)
+            for category in visible.exclude(category="")
+            .order_by("category")
+            .values_list("category", flat=True)
+            .distinct()
+        ]
+        self.todays = todays  # each entity's today, for "overdue"; computed when missing
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            super().form  # noqa: B018 - builds self._form
+            bootstrap_form(self._form)
+            self._form.fields["collector"].label_from_instance = user_label
+        return self._form
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        matches = (
+            Q(name__icontains=value)
+            | Q(external_id__icontains=value)
+            | Q(legal_id__icontains=value)
+        )
+        return queryset.filter(matches)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        if self.todays is None:
+            self.todays = visible_entity_todays(self.user)
+        has_overdue = overdue_invoices_exist(self.todays)
+        return queryset.filter(has_overdue if value else ~has_overdue)

@@ -1,0 +1,114 @@
+"""`relance demo`: load the demo company (Acme France and Acme Industries) and print logins."""
+
+import time
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from relance.core.defaults import pending_migrations
+from relance.core.models import Entity
+from relance.demo import generator
+from relance.ledger.choices import ItemKind
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+class Command(BaseCommand):
+    help = (
+        "Build a deterministic demo company: two entities, customers with contacts and a "
+        "year of invoices, and the users admin, alice, bob, carol and dave (created or reset, "
+        f"password {generator.PASSWORD!r}: for demos only)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--customers", type=_positive, default=500, help="default 500")
+        parser.add_argument("--seed", type=int, default=1, help="same seed, same data")
+        parser.add_argument(
+            "--today", type=date.fromisoformat, default=None, help="YYYY-MM-DD; default today"
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing if any entity exists (for `make demo`)",
+        )
+        parser.add_argument(
+            "--replace", action="store_true", help="delete the demo entities first, if loaded"
+        )
+        parser.add_argument(
+            "--logins", action="store_true", help="only print the demo logins; build nothing"
+        )
+
+    def handle(self, *args, **options):
+        pending = pending_migrations()
+        if pending:
+            raise CommandError(
+                f"The database is not migrated ({len(pending)} migrations pending): "
+                "run `relance migrate` first."
+            )
+        if options["logins"]:
+            return self.print_logins()
+        if options["if_empty"] and Entity.objects.exists():
+            self.stdout.write("Demo not loaded: the database already has entities.")
+            return None
+        if generator.demo_exists() and not options["replace"]:
+            raise CommandError(
+                "The demo entities (acme-fr, acme-uk) already exist; "
+                "run `relance demo --replace` to delete and rebuild them."
+            )
+        today = options["today"] or timezone.localdate()
+        if isinstance(today, str):  # call_command() passes options unparsed
+            today = date.fromisoformat(today)
+        started = time.monotonic()
+        if options["replace"]:
+            generator.demo_delete()
+        generator.demo_build(
+            customers=options["customers"],
+            seed=options["seed"],
+            today=today,
+            progress=self.progress if options["customers"] >= 10_000 else None,
+        )
+        self.print_summary(today, options["seed"], time.monotonic() - started)
+        self.print_logins()
+        return None
+
+    def progress(self, done: int, total: int) -> None:
+        self.stdout.write(f"  {done:,} / {total:,} customers")
+
+    def print_summary(self, today: date, seed: int, seconds: float) -> None:
+        summary = generator.demo_summary()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo loaded in {seconds:.1f} s (seed {seed}, today {today}).")
+        )
+        for slug, name, currency, customers in summary["entities"]:
+            self.stdout.write(f"  {name} ({slug}, {currency}): {customers:,} customers")
+        self.stdout.write(f"  contacts: {summary['contacts']:,}")
+        kinds = ", ".join(
+            f"{ItemKind(kind).label.lower()}s {count:,}" for kind, count in summary["items"].items()
+        )
+        self.stdout.write(f"  items: {kinds}")
+        for currency, receivable, credits in summary["balances"]:
+            self.stdout.write(
+                f"  open {currency}: invoices {receivable:,.2f}, "
+                f"credit notes and payments {credits:,.2f}, net {receivable - credits:,.2f}"
+            )
+
+    def print_logins(self) -> None:
+        rows = generator.logins()
+        if not rows:
+            self.stdout.write("No demo users yet: run `relance demo` first.")
+            return
+        self.stdout.write(f"Open {generator.URL} and log in as:")
+        width = max(len(role) for _user, role, _scope in rows)
+        self.stdout.write(f"  {'username':<9} {'role':<{width}}  entities")
+        for username, role, scope in rows:
+            self.stdout.write(f"  {username:<9} {role:<{width}}  {scope}")
+        self.stdout.write(
+            f"Password for every demo user: {generator.PASSWORD} "
+            "(demo only: change it or remove these users on a real installation)."
+        )

@@ -1,0 +1,279 @@
+import random
+from datetime import date
+from io import StringIO
+
+import phonenumbers
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Exists, F, OuterRef
+from schwifty import BIC, IBAN
+from stdnum.fr import siren, siret, tva
+from stdnum.gb import vat as gb_vat
+
+from relance.accounts.models import User
+from relance.core.models import Entity
+from relance.customers.models import Contact, Customer, CustomField
+from relance.demo import fakes, generator
+from relance.ledger.models import Item
+
+TODAY = date(2026, 11, 23)
+DEMO = {"customers": 60, "seed": 1, "today": "2026-11-23"}
+
+
+def demo(**options) -> str:
+    out = StringIO()
+    call_command("demo", stdout=out, **{**DEMO, **options})
+    return out.getvalue()
+
+
+def snapshot() -> list[tuple]:
+    """What must not change between two runs with the same seed and day."""
+    items = Item.objects.order_by("entity__slug", "kind", "number").values_list(
+        "entity__slug",
+        "kind",
+        "number",
+        "customer__external_id",
+        "issue_date",
+        "due_date",
+        "amount",
+        "open_amount",
+        "disputed",
+        "promise_date",
+        "blocked",
+    )
+    customers = Customer.objects.order_by("entity__slug", "external_id").values_list(
+        "external_id", "name", "legal_id", "city", "collector__username", "custom_field_data"
+    )
+    contacts = Contact.objects.order_by("external_id").values_list("external_id", "email", "phone")
+    return [*items, *customers, *contacts]
+
+
+def aging_bucket(due: date) -> str:
+    days = (TODAY - due).days
+    if days <= 0:
+        return "not_due"
+    return (
+        "d1_30"
+        if days <= 30
+        else "d31_60"
+        if days <= 60
+        else "d61_90"
+        if days <= 90
+        else "d90_plus"
+    )
+
+
+@pytest.mark.django_db
+def test_the_demo_builds_two_entities_with_valid_identifiers():
+    output = demo()
+
+    fr, uk = Entity.objects.get(slug="acme-fr"), Entity.objects.get(slug="acme-uk")
+    assert (fr.name, fr.country, fr.currency, fr.language) == ("Acme France SAS", "FR", "EUR", "fr")
+    assert (uk.name, uk.country, uk.currency, uk.language) == (
+        "Acme Industries Ltd",
+        "GB",
+        "GBP",
+        "en",
+    )
+    assert siren.is_valid(fr.siren) and siret.is_valid(fr.siret) and tva.is_valid(fr.vat_number)
+    assert fr.siret.startswith(fr.siren) and fr.vat_number.endswith(fr.siren)
+    assert IBAN(fr.iban).country_code == "FR" and BIC(fr.bic).country_code == "FR"
+    assert gb_vat.is_valid(uk.vat_number) and uk.vat_number.startswith("GB")
+    assert IBAN(uk.iban).country_code == "GB" and uk.company_number
+    assert fr.late_interest_rate > 0 and fr.city == "Paris" and uk.city == "London"
+    assert "Acme France SAS (acme-fr, EUR): 42 customers" in output
+    assert "Acme Industries Ltd (acme-uk, GBP): 18 customers" in output
+    assert "open EUR" in output and "open GBP" in output
+
+
+@pytest.mark.django_db
+def test_every_customer_is_valid_and_has_a_collection_contact():
+    demo()
+
+    assert Customer.objects.count() == 60
+    assert not Customer.objects.exclude(
+        Exists(Contact.objects.filter(customer=OuterRef("pk"), is_collection=True))
+    ).exists()
+    assert {field.name for field in CustomField.objects.all()} >= {
+        "sales_region",
+        "payment_terms_days",
+        "account_opened",
+    }
+    for customer in Customer.objects.select_related("entity"):
+        customer.full_clean()
+        assert customer.currency == customer.entity.currency
+        assert 1 <= customer.contacts.count() <= 3
+        if customer.country == "FR":
+            assert siren.is_valid(customer.legal_id)
+    assert Customer.objects.filter(on_hold=True).exclude(hold_reason="").exists()
+    assert Customer.objects.filter(tags__name="Key account").exists()
+    assert Customer.objects.exclude(collector=None).exists()
+    for contact in Contact.objects.select_related("customer"):
+        contact.full_clean()
+        assert contact.email.endswith(".example")
+        for number in filter(None, [contact.phone, contact.mobile]):
+            parsed = phonenumbers.parse(number)
+            assert phonenumbers.is_valid_number(parsed)
+            assert number == phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+            assert number.startswith("+33" if contact.customer.country == "FR" else "+44")
+        if contact.mobile:
+            assert contact.mobile.startswith(("+336", "+447"))
+
+
+@pytest.mark.django_db
+def test_items_cover_every_aging_bucket_and_every_situation():
+    demo()
+
+    items = Item.objects.all()
+    for item in items.order_by("?")[:100]:
+        item.full_clean()
+        assert item.updated_at is not None and item.pdf == ""
+    assert not items.filter(open_amount__gt=F("amount")).exists()
+    assert not items.exclude(currency=F("customer__currency")).exists()
+    assert not items.filter(issue_date__gt=TODAY).exists()
+    assert not items.filter(issue_date__lt=date(2025, 11, 20)).exists()
+    open_invoices = items.filter(kind="invoice", open_amount__gt=0)
+    buckets = {aging_bucket(due) for due in open_invoices.values_list("due_date", flat=True)}
+    assert buckets == {"not_due", "d1_30", "d31_60", "d61_90", "d90_plus"}
+    assert items.filter(kind="invoice", open_amount=0).exists()  # paid
+    assert open_invoices.exclude(open_amount=F("amount")).exists()  # partly paid
+    disputed = items.filter(disputed=True)
+    assert disputed.exists() and not disputed.filter(dispute_reason="").exists()
+    assert not disputed.filter(dispute_date=None).exists()
+    assert items.filter(promise_date__gt=TODAY).exists()  # kept promises to come
+    assert items.filter(promise_date__lt=TODAY).exists()  # broken ones
+    assert items.filter(kind="credit_note", open_amount__gt=0).exists()
+    assert items.filter(kind="credit_note", open_amount=0).exists()
+    assert items.filter(kind="payment", open_amount__gt=0).exists()
+    terms = {
+        (due - issue).days for issue, due in items.invoices().values_list("issue_date", "due_date")
+    }
+    assert terms == {30, 45, 60}
+
+
+@pytest.mark.django_db
+def test_item_numbers_follow_issue_dates_within_each_entity_kind_and_year():
+    demo()
+
+    for slug in generator.DEMO_SLUGS:
+        for kind in ("invoice", "credit_note"):
+            rows = list(
+                Item.objects.filter(entity__slug=slug, kind=kind)
+                .order_by("number")
+                .values_list("number", "issue_date")
+            )
+            assert rows, (slug, kind)
+            assert [day for _number, day in rows] == sorted(day for _number, day in rows)
+            assert all(number[-11:-7] == str(day.year) for number, day in rows)
+    assert Item.objects.filter(number__startswith="FA-2026-").exists()
+    assert Item.objects.filter(number__startswith="INV-2026-").exists()
+
+
+@pytest.mark.django_db
+def test_the_users_of_every_role_with_their_entity_limits():
+    output = demo()
+
+    users = {user.username: user for user in User.objects.prefetch_related("entities")}
+    expected = {
+        "admin": ("administrator", True, set()),
+        "alice": ("credit_manager", True, set()),
+        "bob": ("collector", False, {"acme-fr"}),
+        "carol": ("collector", False, {"acme-uk"}),
+        "dave": ("read_only", True, set()),
+    }
+    for username, (role, sees_all, slugs) in expected.items():
+        user = users[username]
+        assert (user.role, user.sees_all_entities) == (role, sees_all)
+        assert {entity.slug for entity in user.entities.all()} == slugs
+        assert user.check_password("relance-demo") and user.first_name and user.email and user.phone
+        assert username in output
+    assert users["admin"].is_superuser and users["admin"].is_staff
+    assert not users["alice"].is_superuser
+    assert "relance-demo" in output and "demo only" in output
+    assert set(
+        Customer.objects.exclude(collector=None).values_list("collector__username", flat=True)
+    ) == {"bob", "carol"}
+    assert not Customer.objects.filter(entity__slug="acme-fr", collector__username="carol").exists()
+
+
+@pytest.mark.django_db
+def test_the_same_seed_and_day_give_the_same_data(monkeypatch):
+    demo()
+    first = snapshot()
+
+    monkeypatch.setattr(generator, "CHUNK", 7)  # chunk size must not matter either
+    demo(replace=True)
+
+    assert snapshot() == first
+    assert User.objects.get(username="bob").entities.get().slug == "acme-fr"
+
+
+@pytest.mark.django_db
+def test_another_seed_gives_other_data():
+    demo()
+    first = snapshot()
+
+    demo(replace=True, seed=2)
+
+    assert snapshot() != first
+
+
+@pytest.mark.django_db
+def test_a_second_run_is_refused_without_replace():
+    demo()
+
+    with pytest.raises(CommandError, match="--replace"):
+        demo()
+
+
+@pytest.mark.django_db
+def test_if_empty_leaves_existing_data_untouched():
+    demo()
+    first = snapshot()
+
+    output = demo(if_empty=True, seed=99, customers=10)
+
+    assert "already has entities" in output
+    assert snapshot() == first
+
+
+@pytest.mark.django_db
+def test_if_empty_builds_nothing_next_to_another_entity(acme):
+    output = demo(if_empty=True)
+
+    assert "already has entities" in output
+    assert list(Entity.objects.values_list("slug", flat=True)) == ["acme-fr"]
+    assert not Customer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_logins_prints_the_table_and_builds_nothing():
+    assert "No demo users" in demo(logins=True)
+    assert not Entity.objects.exists()
+
+    demo()
+    output = demo(logins=True)
+
+    assert "http://127.0.0.1:8000" in output and "relance-demo" in output
+    assert "bob" in output and "acme-fr" in output
+    assert "customers" not in output
+
+
+def test_generated_legal_ids_are_valid_and_distinct():
+    sirens = [fakes.siren_for(index) for index in range(2000)]
+    vats = [fakes.gb_vat_for(index) for index in range(2000)]
+
+    assert all(map(siren.is_valid, sirens)) and len(set(sirens)) == 2000
+    assert all(map(gb_vat.is_valid, vats)) and len(set(vats)) == 2000
+    assert siret.is_valid(fakes.siret_for(sirens[0], 18))
+
+
+def test_generated_phones_are_valid_e164_of_their_country():
+    rng = random.Random(3)
+    for _ in range(200):
+        for country, prefix in (("FR", "+336"), ("GB", "+447")):
+            number = fakes.mobile(rng, country)
+            parsed = phonenumbers.parse(number)
+            assert number.startswith(prefix) and phonenumbers.is_valid_number(parsed)
+    assert fakes.landline(rng, "FR", "69003", "Lyon").startswith("+334")
+    assert fakes.landline(rng, "GB", "M1 2AB", "Manchester").startswith("+44161")

@@ -1,0 +1,91 @@
+"""Imports of customers, contacts and items from CSV or XLSX files: every row is checked, then
+the whole file is written in one transaction, or nothing is (see docs/import.md)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import DatabaseError, transaction
+
+from relance.ledger.choices import ImportKind
+from relance.ledger.importers.base import ErrorLog, Row, TableImport
+from relance.ledger.importers.contacts import ContactImport
+from relance.ledger.importers.customers import CustomerImport
+from relance.ledger.importers.items import ItemImport
+from relance.ledger.importers.readers import ImportFileError, Table, read_preview
+
+__all__ = ["IMPORTERS", "ImportFileError", "Outcome", "read_preview", "run_import"]
+
+IMPORTERS: dict[str, type[TableImport]] = {
+    ImportKind.CUSTOMERS: CustomerImport,
+    ImportKind.CONTACTS: ContactImport,
+    ImportKind.ITEMS: ItemImport,
+}
+CHUNK_ROWS = 5000
+
+
+@dataclass
+class Outcome:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+
+def run_import(
+    *,
+    kind: str,
+    path: Path,
+    entity,
+    dry_run: bool,
+    file_name: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Outcome:
+    """Check and (unless `dry_run`) write one file; bad data ends up in `Outcome.errors`,
+    never in an exception, and leaves the database as it was."""
+    errors = ErrorLog()
+    outcome = Outcome()
+    try:
+        with Table(path, file_name) as table:
+            importer = IMPORTERS[kind](
+                entity=entity, columns=table.header, dry_run=dry_run, errors=errors
+            )
+            if importer.check_columns():
+                with transaction.atomic():
+                    _run_rows(importer, table, outcome, progress)
+                    if errors or dry_run:
+                        transaction.set_rollback(True)
+    except ImportFileError as exc:
+        errors.add(None, "", str(exc))
+    except DatabaseError as exc:
+        errors.add(None, "", f"the database refused the import: {exc}")
+    if not errors:
+        outcome.created, outcome.updated = importer.created, importer.updated
+        outcome.unchanged = importer.unchanged
+    outcome.errors = errors.as_list()
+    return outcome
+
+
+def _run_rows(importer: TableImport, table: Table, outcome: Outcome, progress) -> None:
+    """Parse every row; while the file is clean, classify and write it chunk by chunk."""
+    header, errors = table.header, importer.errors
+    chunk: list = []
+    for number, cells in table.rows:
+        outcome.rows += 1
+        record = importer.parse(Row(number, dict(zip(header, cells, strict=False)), errors))
+        if errors:
+            chunk.clear()  # the file fails: keep checking rows, stop writing
+        elif record is not None:
+            chunk.append(record)
+            if len(chunk) >= CHUNK_ROWS:
+                importer.apply(chunk)
+                chunk = []
+        if progress and outcome.rows % CHUNK_ROWS == 0:
+            progress(outcome.rows, max(table.total, outcome.rows))
+    if chunk and not errors:
+        importer.apply(chunk)
+    if not errors:
+        importer.finish()
+    if progress:
+        progress(outcome.rows, outcome.rows)

@@ -1,0 +1,177 @@
+"""What the three importers share: the error list, typed cell parsing that records errors
+instead of raising, and the column checks."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+
+from relance.core.parsing import parse_bool, parse_date, parse_decimal
+from relance.ledger.importers.readers import cell_text
+
+MAX_ERRORS = 1000
+MAX_AMOUNT = Decimal("1e12")  # DecimalField(max_digits=14, decimal_places=2)
+PLAIN_AMOUNT = re.compile(r"\d{1,12}(\.\d{1,2})?")
+CENT = Decimal("0.01")
+
+
+class ErrorLog:
+    """Every problem of a file, keeping the first MAX_ERRORS and counting the rest."""
+
+    def __init__(self, limit: int = MAX_ERRORS):
+        self.limit = limit
+        self.entries: list[dict] = []
+        self.total = 0
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def add(self, row: int | None, column: str, reason: str) -> None:
+        self.total += 1
+        if len(self.entries) < self.limit:
+            self.entries.append({"row": row, "column": column, "reason": str(reason)})
+
+    def as_list(self) -> list[dict]:
+        """The errors by row (file-level ones first), ending with "… and N more" if capped."""
+        errors = sorted(self.entries, key=lambda error: error["row"] or 0)
+        if self.total > len(errors):
+            more = self.total - len(errors)
+            errors.append({"row": None, "column": "", "reason": f"… and {more} more errors"})
+        return errors
+
+
+def validation_reason(exc: ValidationError) -> str:
+    return "; ".join(exc.messages)
+
+
+class Row:
+    """One data row by column name. Its parsers return None (or "") for a bad cell and record
+    the error, so that one pass reports every problem of the row."""
+
+    __slots__ = ("cells", "errors", "number", "ok")
+
+    def __init__(self, number: int, cells: dict, errors: ErrorLog):
+        self.number = number
+        self.cells = cells
+        self.errors = errors
+        self.ok = True
+
+    def error(self, column: str, reason: str) -> None:
+        self.ok = False
+        self.errors.add(self.number, column, reason)
+
+    def raw(self, column: str):
+        return self.cells.get(column)
+
+    def text(self, column: str, *, required: bool = False, max_length: int | None = None) -> str:
+        value = cell_text(self.cells.get(column))
+        if not value:
+            if required:
+                self.error(column, "a value is required")
+        elif max_length is not None and len(value) > max_length:
+            self.error(column, f"longer than {max_length} characters")
+        return value
+
+    def date(self, column: str, *, required: bool = False) -> date | None:
+        value = self.cells.get(column)
+        if type(value) is str:
+            value = value.strip()
+            if len(value) == 10 and value[4] == "-" and value[7] == "-":
+                try:
+                    return date.fromisoformat(value)  # the common case, 20 times faster
+                except ValueError:
+                    pass
+        if value is None or value == "":
+            if required:
+                self.error(column, "a value is required")
+            return None
+        try:
+            return parse_date(value)
+        except ValueError as exc:
+            self.error(column, str(exc))
+            return None
+
+    def amount(self, column: str, *, required: bool = False) -> Decimal | None:
+        """A non-negative amount of at most 12 digits before the decimal point."""
+        value = self.cells.get(column)
+        if type(value) is str and PLAIN_AMOUNT.fullmatch(value):
+            return Decimal(value).quantize(CENT)  # the common case, without parse_decimal's work
+        if value is None or (type(value) is str and not value.strip()):
+            if required:
+                self.error(column, "a value is required")
+            return None
+        try:
+            number = parse_decimal(value)
+        except ValueError as exc:
+            self.error(column, str(exc))
+            return None
+        if number < 0:
+            self.error(
+                column, f"{number} is negative: amounts are positive, the kind gives the sign"
+            )
+            return None
+        if number >= MAX_AMOUNT:
+            self.error(column, f"{number} is too large")
+            return None
+        return number
+
+    def flag(self, column: str) -> bool:
+        value = self.cells.get(column)
+        if value is None:
+            return False
+        try:
+            return parse_bool(value)
+        except ValueError as exc:
+            self.error(column, str(exc))
+            return False
+
+
+class TableImport:
+    """One kind of import. Subclasses declare their columns, turn a Row into a record
+    (`parse`, which checks everything that can be checked) and classify and write a chunk
+    of records (`apply`, called only while the file has no error)."""
+
+    kind = ""
+    required_columns: tuple[str, ...] = ()
+    optional_columns: tuple[str, ...] = ()
+    ignored_columns: tuple[str, ...] = ()
+
+    def __init__(self, *, entity, columns: list[str], dry_run: bool, errors: ErrorLog):
+        self.entity = entity
+        self.columns = columns
+        self.present = frozenset(columns)
+        self.dry_run = dry_run
+        self.errors = errors
+        self.created = self.updated = self.unchanged = 0
+
+    def accepted_columns(self) -> list[str]:
+        return [*self.required_columns, *self.optional_columns]
+
+    def check_columns(self) -> bool:
+        """Report unknown, duplicated and missing columns (row 1); True if the header is good."""
+        accepted = set(self.accepted_columns()) | set(self.ignored_columns)
+        seen = set()
+        for name in self.columns:
+            if name in seen and name:
+                self.errors.add(1, name, "this column appears twice")
+            seen.add(name)
+            if name and name not in accepted:
+                listing = ", ".join(self.accepted_columns())
+                self.errors.add(1, name, f"unknown column; accepted columns are: {listing}")
+        for name in self.required_columns:
+            if name not in seen:
+                self.errors.add(1, name, "required column is missing")
+        return not self.errors
+
+    def has(self, column: str) -> bool:
+        return column in self.present
+
+    def parse(self, row: Row):
+        raise NotImplementedError
+
+    def apply(self, records: list) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """Write what `apply` staged; called once, only when the file has no error."""

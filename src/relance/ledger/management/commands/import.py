@@ -1,0 +1,59 @@
+"""`relance import customers|contacts|items FILE [--entity SLUG] [--dry-run]`."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from relance.core.models import Entity
+from relance.ledger.choices import ImportKind
+from relance.ledger.services import import_error_lines, import_file, import_summary
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a CSV or XLSX file of customers, contacts or items, all or nothing "
+        "(see docs/import.md for the columns)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=ImportKind.values)
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--entity", help="slug of the entity (required if several exist)")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check the file and count, write nothing"
+        )
+
+    def handle(self, *args, kind, file, entity, dry_run, verbosity, **options):
+        batch = import_file(
+            kind=kind,
+            path=file,
+            entity=self.entity(entity),
+            dry_run=dry_run,
+            file_name=file.name,
+            progress=self.progress if verbosity > 1 else None,
+        )
+        if batch.errors:
+            for line in import_error_lines(batch):
+                self.stderr.write(line)
+            raise CommandError(f"{file.name}: the import failed, nothing was written")
+        self.stdout.write(import_summary(batch))
+
+    def entity(self, slug: str | None) -> Entity:
+        if slug:
+            try:
+                return Entity.objects.get(slug=slug)
+            except Entity.DoesNotExist:
+                raise CommandError(f"no entity {slug!r}: {self.slugs()}") from None
+        entities = list(Entity.objects.order_by("slug")[:2])
+        if len(entities) == 1:
+            return entities[0]
+        if not entities:
+            raise CommandError("no entity yet: create one with `relance entity create`")
+        raise CommandError(f"several entities exist: use --entity with one of {self.slugs()}")
+
+    @staticmethod
+    def slugs() -> str:
+        return ", ".join(Entity.objects.order_by("slug").values_list("slug", flat=True)) or "none"
+
+    def progress(self, done: int, total: int) -> None:
+        self.stderr.write(f"{done}/{total} rows")

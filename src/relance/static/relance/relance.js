@@ -1,0 +1,55 @@
+// Relance: keyboard shortcuts on list pages.
+//   "/"  focuses the search field
+//   j/k  move the highlighted row down/up
+//   Enter opens the highlighted row (its data-href)
+(function () {
+  "use strict";
+  let active = -1;
+
+  function rows() {
+    return Array.from(document.querySelectorAll(".list-table tbody tr[data-href]"));
+  }
+
+  function typing(target) {
+    return target.closest("input, textarea, select, [contenteditable=true]") !== null;
+  }
+
+  function highlight(index) {
+    const all = rows();
+    if (!all.length) return;
+    active = Math.max(0, Math.min(index, all.length - 1));
+    all.forEach((row, i) => row.classList.toggle("row-active", i === active));
+    all[active].scrollIntoView({ block: "nearest" });
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typing(event.target)) {
+      if (event.key === "Escape") event.target.blur();
+      return;
+    }
+    const search = document.querySelector(".list-filters input[type=search]");
+    if (event.key === "/" && search) {
+      event.preventDefault();
+      search.focus();
+      search.select();
+    } else if (event.key === "j") {
+      highlight(active + 1);
+    } else if (event.key === "k") {
+      highlight(active - 1);
+    } else if (event.key === "Enter" && active >= 0) {
+      const row = rows()[active];
+      if (row) window.location.href = row.dataset.href;
+    }
+  });
+
+  // A click anywhere on a row opens it, except on its own links and buttons.
+  document.addEventListener("click", (event) => {
+    const row = event.target.closest(".list-table tbody tr[data-href]");
+    if (!row || event.target.closest("a, button, input, select")) return;
+    window.location.href = row.dataset.href;
+  });
+
+  // New rows after an htmx swap (filter, sort, page): start again from the top.
+  document.addEventListener("htmx:afterSwap", () => { active = -1; });
+})();
