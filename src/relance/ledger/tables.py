@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from relance.customers.tables import (
+from relance.core.tables import (
     LATE_DAYS,
     NUMBER_ATTRS,
     PAGE_LINK,

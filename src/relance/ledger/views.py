@@ -2,8 +2,8 @@
 
 from django.utils.functional import cached_property
 
+from relance.core.views import ObjectListView
 from relance.customers.selectors import visible_entity_todays
-from relance.customers.views import ObjectListView
 from relance.ledger import selectors
 from relance.ledger.filtersets import ItemFilterSet, ItemStatus
 from relance.ledger.tables import item_table
