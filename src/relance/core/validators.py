@@ -11,6 +11,7 @@ from schwifty.exceptions import SchwiftyException
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.eu import vat
 from stdnum.fr import siren, siret
+from stdnum.gb import vat as gb_vat
 
 from relance.core.choices import WEEKDAY_CODES
 
@@ -39,6 +40,9 @@ def validate_siret(value: str) -> str:
 
 
 def validate_vat(value: str) -> str:
+    # Since Brexit the EU module refuses GB numbers; the UK keeps its own check digits.
+    if value.upper().startswith("GB"):
+        return "GB" + _stdnum(gb_vat, value, _("VAT number")).removeprefix("GB")
     return _stdnum(vat, value, _("VAT number"))
 
 
@@ -98,6 +102,6 @@ def validate_legal_id(value: str, country: str) -> str:
     compact = value.replace(" ", "").replace(".", "").upper()
     if country == "FR" and compact.isdigit():
         return validate_siret(compact) if len(compact) == 14 else validate_siren(compact)
-    if compact[:2].isalpha() and compact[:2].lower() in vat.MEMBER_STATES | {"el", "xi"}:
+    if compact[:2].isalpha() and compact[:2].lower() in vat.MEMBER_STATES | {"el", "xi", "gb"}:
         return validate_vat(compact)
     return value.strip()

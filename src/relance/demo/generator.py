@@ -59,14 +59,15 @@ class UserSpec:
     first_name: str
     last_name: str
     language: str
+    phone: str
 
 
 USERS = [
-    UserSpec("admin", Role.ADMINISTRATOR, (), "Adrien", "Garnier", "en"),
-    UserSpec("alice", Role.CREDIT_MANAGER, (), "Alice", "Moreau", "fr"),
-    UserSpec("bob", Role.COLLECTOR, ("acme-fr",), "Bob", "Lefèvre", "fr"),
-    UserSpec("carol", Role.COLLECTOR, ("acme-uk",), "Carol", "Whitfield", "en"),
-    UserSpec("dave", Role.READ_ONLY, (), "Dave", "Patel", "en"),
+    UserSpec("admin", Role.ADMINISTRATOR, (), "Adrien", "Garnier", "en", "+33199001810"),
+    UserSpec("alice", Role.CREDIT_MANAGER, (), "Alice", "Moreau", "fr", "+33199001811"),
+    UserSpec("bob", Role.COLLECTOR, ("acme-fr",), "Bob", "Lefèvre", "fr", "+33199001812"),
+    UserSpec("carol", Role.COLLECTOR, ("acme-uk",), "Carol", "Whitfield", "en", "+442079460813"),
+    UserSpec("dave", Role.READ_ONLY, (), "Dave", "Patel", "en", "+442079460814"),
 ]
 CUSTOM_FIELDS = [
     ("sales_region", "Sales region", CustomFieldType.SELECT, words.SALES_REGIONS, 10),
@@ -132,50 +133,48 @@ def demo_build(
 
 
 def _entity_create(spec: EntitySpec) -> Entity:
-    if spec.country == "FR":
-        siren = fakes.with_luhn("55208131")
-        entity = entity_create(
-            slug=spec.slug,
-            name=spec.name,
-            country=spec.country,
-            currency=spec.currency,
-            siren=siren,
-            siret=fakes.siret_for(siren, 18),
-            vat_number="FR" + fr_siren.to_tva(siren),
-            iban=IBAN.generate(
-                "FR", bank_code="30004", branch_code="00820", account_code="00010765432"
-            ).compact,
-            bic="BNPAFRPPXXX",
-            late_interest_rate=Decimal("12.150"),
-            address_line1="18 rue de la Paix",
-            postal_code="75002",
-            city="Paris",
-            email="relances@acme-fr.example",
-            phone="+33199001801",
-        )
-        return entity
     entity = entity_create(
         slug=spec.slug,
         name=spec.name,
         country=spec.country,
         currency=spec.currency,
-        company_number="08123456",
-        iban=IBAN.generate(
-            "GB", bank_code="NWBK", branch_code="601613", account_code="48213759"
-        ).compact,
-        bic="NWBKGB2LXXX",
-        late_interest_rate=Decimal("12.000"),  # 8 points over the Bank of England base rate
-        address_line1="120 Station Road",
-        postal_code="EC1V 4PW",
-        city="London",
-        email="credit.control@acme-uk.example",
-        phone="+442079460120",
+        **(_french_identity() if spec.country == "FR" else _british_identity()),
     )
-    # The entity validator only knows EU VAT numbers, and the UK left the EU; the number
-    # itself passes python-stdnum's GB check, so it is written past the model validation.
-    Entity.objects.filter(pk=entity.pk).update(vat_number=fakes.gb_vat_for(0))
-    entity.refresh_from_db()
     return entity
+
+
+def _french_identity() -> dict:
+    siren = fakes.with_luhn("55208131")
+    iban = IBAN.generate("FR", bank_code="30004", branch_code="00820", account_code="00010765432")
+    return {
+        "siren": siren,
+        "siret": fakes.siret_for(siren, 18),
+        "vat_number": "FR" + fr_siren.to_tva(siren),
+        "iban": iban.compact,
+        "bic": "BNPAFRPPXXX",
+        "late_interest_rate": Decimal("12.150"),  # ECB refinancing rate plus 10 points
+        "address_line1": "18 rue de la Paix",
+        "postal_code": "75002",
+        "city": "Paris",
+        "email": "relances@acme-fr.example",
+        "phone": "+33199001801",
+    }
+
+
+def _british_identity() -> dict:
+    iban = IBAN.generate("GB", bank_code="NWBK", branch_code="601613", account_code="48213759")
+    return {
+        "company_number": "08123456",
+        "vat_number": fakes.gb_vat_for(0),
+        "iban": iban.compact,
+        "bic": "NWBKGB2LXXX",
+        "late_interest_rate": Decimal("12.000"),  # Bank of England base rate plus 8 points
+        "address_line1": "120 Station Road",
+        "postal_code": "EC1V 4PW",
+        "city": "London",
+        "email": "credit.control@acme-uk.example",
+        "phone": "+442079460120",
+    }
 
 
 def _users_upsert(entities: dict[str, Entity]) -> list[User]:
@@ -187,7 +186,7 @@ def _users_upsert(entities: dict[str, Entity]) -> list[User]:
         user.role = spec.role
         user.first_name, user.last_name = spec.first_name, spec.last_name
         user.email = f"{spec.username}@acme.{fakes.EMAIL_DOMAIN}"
-        user.phone = "+33199001" + f"{len(users) + 10:03d}"
+        user.phone = spec.phone
         user.language = spec.language
         user.all_entities = not spec.entities
         user.is_superuser = user.is_staff = spec.role == Role.ADMINISTRATOR
@@ -308,7 +307,7 @@ class _EntityBuilder:
     def region(self, rng: random.Random, city: str) -> str:
         if city in {"Paris", "London"}:
             return "Capital"
-        return rng.choice(words.SALES_REGIONS)
+        return rng.choice([region for region in words.SALES_REGIONS if region != "Capital"])
 
     def tag_names(self, rng, customer: Customer, profile: ledger.Profile) -> list[str]:
         names = []

@@ -48,3 +48,18 @@ def test_working_days_skip_weekends_and_public_holidays():
     assert entity.is_working_day(datetime.date(2026, 7, 13))  # Monday
     assert not entity.is_working_day(datetime.date(2026, 7, 14))  # Bastille Day, a Tuesday
     assert not entity.is_working_day(datetime.date(2026, 7, 18))  # Saturday
+
+
+@pytest.mark.django_db
+def test_british_vat_numbers_are_checked_with_the_uk_check_digits():
+    entity = entity_create(
+        slug="globex", name="Globex", country="GB", currency="GBP", vat_number="GB980780684"
+    )
+
+    with pytest.raises(ValidationError) as error:
+        entity_create(
+            slug="bad", name="Bad", country="GB", currency="GBP", vat_number="GB980780685"
+        )
+
+    assert entity.vat_number == "GB980780684"
+    assert set(error.value.message_dict) == {"vat_number"}

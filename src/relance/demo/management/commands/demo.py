@@ -54,7 +54,11 @@ class Command(BaseCommand):
         if options["logins"]:
             return self.print_logins()
         if options["if_empty"] and Entity.objects.exists():
-            self.stdout.write("Demo not loaded: the database already has entities.")
+            self.stdout.write(
+                "The demo is already loaded: nothing to do."
+                if generator.demo_exists()
+                else "The database already has entities: demo not loaded."
+            )
             return None
         if generator.demo_exists() and not options["replace"]:
             raise CommandError(
