@@ -38,7 +38,6 @@ demo: install
 	$(DEMO_ENV) $(RELANCE) migrate --no-input -v 0
 	$(DEMO_ENV) $(RELANCE) setup
 	$(DEMO_ENV) $(RELANCE) demo --if-empty
-	$(DEMO_ENV) $(RELANCE) demo --logins
 	$(DEMO_ENV) $(RELANCE) runserver 127.0.0.1:8000
 
 lint: $(STAMP)

@@ -54,12 +54,11 @@ class Command(BaseCommand):
         if options["logins"]:
             return self.print_logins()
         if options["if_empty"] and Entity.objects.exists():
-            self.stdout.write(
-                "The demo is already loaded: nothing to do."
-                if generator.demo_exists()
-                else "The database already has entities: demo not loaded."
-            )
-            return None
+            if not generator.demo_exists():
+                self.stdout.write("The database already has entities: demo not loaded.")
+                return None
+            self.stdout.write("The demo is already loaded: nothing to do.")
+            return self.print_logins()
         if generator.demo_exists() and not options["replace"]:
             raise CommandError(
                 "The demo entities (acme-fr, acme-uk) already exist; "
