@@ -43,6 +43,12 @@ INSTALLED_APPS = [
     "relance.accounts",
     "relance.customers",
     "relance.ledger",
+    "relance.templating",
+    "relance.scenarios",
+    "relance.segments",
+    "relance.engine",
+    "relance.agenda",
+    "relance.delivery",
     "relance.demo",
 ]
 

@@ -81,6 +81,15 @@ class Entity(models.Model):
         blank=True,
         help_text=_("Country whose public holidays are not working days; empty for none."),
     )
+    default_scenario = models.ForeignKey(
+        "scenarios.Scenario",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="default_for_entities",
+        verbose_name=_("default scenario"),
+        help_text=_("For customers that no segment holds."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EntityQuerySet.as_manager()

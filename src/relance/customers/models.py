@@ -105,7 +105,15 @@ class Customer(models.Model):
     on_hold = models.BooleanField(_("on hold"), default=False)
     hold_reason = models.CharField(_("hold reason"), max_length=200, blank=True)
     hold_until = models.DateField(_("on hold until"), null=True, blank=True)
-    # M1.3 adds the scenario override (a foreign key to scenarios.Scenario) here.
+    scenario = models.ForeignKey(
+        "scenarios.Scenario",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pinned_customers",
+        verbose_name=_("scenario (set by hand)"),
+        help_text=_("Overrides the scenario of the customer's segment."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

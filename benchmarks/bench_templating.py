@@ -1,0 +1,115 @@
+"""Message templates: emails rendered per second and seconds for 1,000 merged letters.
+
+Runs in a fresh process on a throwaway SQLite database (var/bench/templating.sqlite3, made
+anew each run): N customers with 5 open items each, the contexts loaded set-based, then every
+customer's email rendered, then one PDF of 1,000 one-page letters.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MEASURE = textwrap.dedent(
+    """
+    import datetime, sys, time
+    from decimal import Decimal
+    import django
+    django.setup()
+    from django.core.management import call_command
+    call_command("migrate", verbosity=0)
+    from relance.core.models import Entity
+    from relance.customers.models import Contact, Customer
+    from relance.ledger.models import Item
+    from relance.templating.letters import letters_pdf
+    from relance.templating.render import render_context
+    from relance.templating.selectors import build_contexts, template_by_name
+    from relance.templating.services import template_create
+
+    customers_wanted, letters_wanted = int(sys.argv[1]), int(sys.argv[2])
+    today = datetime.date(2026, 3, 1)
+    entity = Entity.objects.create(
+        slug="acme-fr", name="Acme France", country="FR", currency="EUR", language="fr",
+        iban="FR7630006000011234567890189", bic="AGRIFRPP", late_interest_rate=Decimal("10"),
+        recovery_fee=Decimal("40"), address_line1="5 avenue Foch", postal_code="75016",
+        city="Paris", siret="73282932000074",
+    )
+    customers = Customer.objects.bulk_create(
+        Customer(entity=entity, external_id=f"C{n:06d}", name=f"Client {n} SARL",
+                 address_line1=f"{n} rue de la Paix", postal_code="75002", city="Paris",
+                 country="FR", language="fr" if n % 3 else "en", currency="EUR")
+        for n in range(customers_wanted)
+    )
+    Contact.objects.bulk_create(
+        Contact(customer=c, first_name="Claire", last_name=f"Martin{c.pk}", is_collection=True)
+        for c in customers
+    )
+    Item.objects.bulk_create(
+        Item(entity=entity, customer=c, number=f"F{c.pk:06d}-{k}",
+             issue_date=today - datetime.timedelta(days=30 + 20 * k),
+             due_date=today - datetime.timedelta(days=20 * k - 10),
+             amount=Decimal("1234.56") + k, open_amount=Decimal("1234.56") + k, currency="EUR")
+        for c in customers for k in range(5)
+    )
+    body = (
+        "<p>Bonjour #contact_name,</p><p>Sauf erreur de notre part, le compte #customer_number"
+        " de <strong>#customer_name</strong> présente un solde de #total_due, dont"
+        " #overdue_amount échus depuis #max_days_overdue jours :</p><p>#items_list</p>"
+        "<p>Merci de régler sous huit jours. #bank_details</p><p>#user_name, #company_name</p>"
+    )
+    variants = {"fr": {"subject": "Relance #customer_number", "body": body},
+                "en": {"subject": "Reminder #customer_number", "body": body}}
+    template_create(name="bench email", channel="email", variants=variants)
+    template_create(name="bench letter", channel="letter", letter_type="registered",
+                    variants=variants)
+    email, letter = template_by_name("bench email"), template_by_name("bench letter")
+
+    started = time.perf_counter()
+    queryset = Customer.objects.select_related("entity", "collector").order_by("pk")
+    contexts = build_contexts(queryset, today)
+    loaded = time.perf_counter() - started
+    started = time.perf_counter()
+    for ctx in contexts.values():
+        render_context(email, ctx)
+    rendered = time.perf_counter() - started
+    n = len(contexts)
+    print(f"{n:,} customers × 5 items: contexts loaded in {loaded:.2f} s")
+    print(f"emails rendered per second: {n / rendered:,.0f} ({n:,} in {rendered:.2f} s)")
+    print(f"emails per second including the load: {n / (loaded + rendered):,.0f}")
+
+    chosen = list(contexts.values())[:letters_wanted]
+    started = time.perf_counter()
+    letters = [render_context(letter, ctx, language="fr") for ctx in chosen]
+    pdf = letters_pdf(letters)
+    seconds = time.perf_counter() - started
+    print(f"{len(letters):,} letters merged into one PDF: {seconds:.1f} s "
+          f"({len(pdf) / 1e6:.1f} MB, {len(letters) / seconds:.0f} letters/s)")
+    """
+)
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="bench templating")
+    parser.add_argument("--customers", type=int, default=5_000)
+    parser.add_argument("--letters", type=int, default=1_000)
+    args, _unknown = parser.parse_known_args(argv)
+    database = ROOT / "var" / "bench" / "templating.sqlite3"
+    database.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DEBUG": "true",
+        "DJANGO_SETTINGS_MODULE": "relance.config.settings",
+    }
+    subprocess.run(
+        [sys.executable, "-c", MEASURE, str(args.customers), str(max(args.letters, 1))],
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )

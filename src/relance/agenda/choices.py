@@ -1,0 +1,41 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    TO_CONFIRM = "to_confirm", _("To confirm")
+    CONFIRMED = "confirmed", _("Confirmed")
+    ERROR = "error", _("Error")
+    SENT = "sent", _("Sent")
+    DONE = "done", _("Done")
+    SKIPPED = "skipped", _("Skipped")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = frozenset(
+    {ActionStatus.PLANNED, ActionStatus.TO_CONFIRM, ActionStatus.CONFIRMED, ActionStatus.ERROR}
+)
+FINISHED_STATUSES = frozenset({ActionStatus.SENT, ActionStatus.DONE, ActionStatus.SKIPPED})
+
+
+class ActionReason(models.TextChoices):
+    """Why an action was cancelled or skipped (the engine spec's words)."""
+
+    NO_SCENARIO = "no scenario", _("no scenario")
+    ON_HOLD = "on hold", _("on hold")
+    SETTLED = "settled", _("settled")
+    BELOW_THRESHOLD = "below threshold", _("below threshold")
+    REFERENCE_CHANGED = "reference changed", _("reference changed")
+    SCENARIO_CHANGED = "scenario changed", _("scenario changed")
+    ALREADY_DUE = "already due", _("already due")
+    BY_USER = "by user", _("by a user")
+
+
+class PlannedBy(models.TextChoices):
+    """Which rule set the planned date (shown to collectors as the "why")."""
+
+    ANCHOR = "anchor", _("the step's date (anchor + offset)")
+    CONTACT_DELAY = "contact_delay", _("the minimum delay since the last contact")
+    PREVIOUS_STEP = "previous_step", _("the previous step's date")
+    REPEAT = "repeat", _("the repetition of the last step")

@@ -1,0 +1,88 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from relance.agenda.choices import OPEN_STATUSES, ActionReason, ActionStatus, PlannedBy
+from relance.core.querysets import EntityScopedQuerySet
+from relance.scenarios.choices import StepChannel, StepMode
+
+
+class ActionQuerySet(EntityScopedQuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Action(models.Model):
+    """One step of a scenario for one customer: planned by the engine, done by a person
+    (manual) or sent by the engine (automatic). Its cycle is (customer, scenario, reference
+    invoice); the step's channel, mode and name are copied so history survives edits."""
+
+    entity = models.ForeignKey("core.Entity", on_delete=models.CASCADE, related_name="actions")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="actions"
+    )
+    scenario = models.ForeignKey(
+        "scenarios.Scenario", on_delete=models.PROTECT, related_name="actions"
+    )
+    step = models.ForeignKey(
+        "scenarios.Step", on_delete=models.SET_NULL, null=True, related_name="actions"
+    )
+    step_position = models.PositiveSmallIntegerField(_("step"))
+    step_name = models.CharField(_("step name"), max_length=100)
+    channel = models.CharField(_("channel"), max_length=20, choices=StepChannel.choices)
+    mode = models.CharField(_("mode"), max_length=12, choices=StepMode.choices)
+    reference = models.ForeignKey(
+        "ledger.Item",
+        on_delete=models.CASCADE,
+        related_name="actions",
+        verbose_name=_("reference invoice"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=ActionReason.choices, blank=True)
+    planned_by = models.CharField(
+        _("planned by"), max_length=15, choices=PlannedBy.choices, default=PlannedBy.ANCHOR
+    )
+    created_on = models.DateField(_("created on"))
+    due_date = models.DateField(_("due date"))
+    finished_on = models.DateField(_("finished on"), null=True, blank=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("responsible"),
+    )
+    error_message = models.TextField(_("error"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        constraints = [
+            # The engine's first promise: at most one open action per customer.
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="action_one_open_per_customer",
+                violation_error_message=_("This customer already has an open action."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["entity", "status", "due_date"], name="action_by_status"),
+            models.Index(fields=["customer", "scenario", "reference"], name="action_by_cycle"),
+            models.Index(
+                fields=["responsible", "status", "due_date"], name="action_by_responsible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step_name} · {self.customer}"

@@ -1,0 +1,134 @@
+"""What a message is rendered from: one customer's account as plain data, loaded beforehand
+(see `selectors.build_contexts`) so that rendering reads nothing more from the database."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+
+from relance.ledger.choices import ItemKind
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+DAYS_PER_YEAR = Decimal("365")
+
+
+@dataclass(slots=True)
+class ItemLine:
+    """An open item as a message shows it: credits (credit notes, payments) are negative."""
+
+    kind: str
+    number: str
+    issue_date: date
+    due_date: date | None
+    amount: Decimal
+    open_amount: Decimal
+    currency: str
+    days_overdue: int | None  # None unless an invoice past its due date
+
+    @property
+    def is_invoice(self) -> bool:
+        return self.kind == ItemKind.INVOICE
+
+    @property
+    def signed_open_amount(self) -> Decimal:
+        return self.open_amount if self.is_invoice else -self.open_amount
+
+    @property
+    def signed_amount(self) -> Decimal:
+        return self.amount if self.is_invoice else -self.amount
+
+
+@dataclass
+class CurrencyFigures:
+    """The open position of a customer in one currency; currencies are never added up."""
+
+    currency: str
+    total_due: Decimal = ZERO  # open invoices minus open credits
+    overdue: Decimal = ZERO
+    not_due: Decimal = ZERO
+    late_interest: Decimal = ZERO
+    overdue_count: int = 0
+
+
+@dataclass
+class CustomerContext:
+    """Everything a template may say about one customer, at `today` (the entity's date)."""
+
+    customer: object
+    entity: object
+    today: date
+    items: list[ItemLine] = field(default_factory=list)
+    contact: object | None = None
+    user: object | None = None
+    action: object | None = None
+    logo_data_uri: str = ""
+
+    @cached_property
+    def figures(self) -> list[CurrencyFigures]:
+        """One entry per currency of the open items, the customer's currency first."""
+        by_currency: dict[str, CurrencyFigures] = {}
+        rate = Decimal(self.entity.late_interest_rate or 0) / 100
+        for line in self.items:
+            figures = by_currency.setdefault(line.currency, CurrencyFigures(line.currency))
+            figures.total_due += line.signed_open_amount
+            if not line.is_invoice:
+                continue
+            if line.days_overdue is None:
+                figures.not_due += line.open_amount
+            else:
+                figures.overdue += line.open_amount
+                figures.overdue_count += 1
+                figures.late_interest += line.open_amount * rate * line.days_overdue / DAYS_PER_YEAR
+        for figures in by_currency.values():
+            figures.late_interest = figures.late_interest.quantize(CENT)
+        own = self.customer.currency
+        return sorted(by_currency.values(), key=lambda f: (f.currency != own, f.currency))
+
+    @property
+    def overdue_items(self) -> list[ItemLine]:
+        return [line for line in self.items if line.days_overdue is not None]
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(figures.overdue_count for figures in self.figures)
+
+    @property
+    def oldest_due_date(self) -> date | None:
+        return min((line.due_date for line in self.items if line.is_invoice), default=None)
+
+    @property
+    def max_days_overdue(self) -> int:
+        return max((line.days_overdue for line in self.overdue_items), default=0)
+
+    @property
+    def reference_item(self) -> ItemLine | None:
+        """The invoice the message is about: the action's, else the oldest open invoice."""
+        number = getattr(getattr(self.action, "item", None), "number", None)
+        invoices = [line for line in self.items if line.is_invoice]
+        if number:
+            match = next((line for line in invoices if line.number == number), None)
+            if match:
+                return match
+        return invoices[0] if invoices else None
+
+    @property
+    def sender(self):
+        """Who signs: the sending user, else the customer's collector."""
+        return self.user or getattr(self.customer, "collector", None)
+
+
+def item_line(row: dict, today: date) -> ItemLine:
+    """An ItemLine from a `values()` row of ledger.Item."""
+    due = row["due_date"]
+    overdue = row["kind"] == ItemKind.INVOICE and due is not None and due < today
+    return ItemLine(
+        kind=row["kind"],
+        number=row["number"],
+        issue_date=row["issue_date"],
+        due_date=due,
+        amount=row["amount"],
+        open_amount=row["open_amount"],
+        currency=row["currency"],
+        days_overdue=(today - due).days if overdue else None,
+    )

@@ -1,0 +1,482 @@
+"""The hashtag catalogue: every `#name` a template may use, in one registry.
+
+A hashtag has a category, a description in French and English, a plain-text value and an
+HTML value. Values taken from data are escaped in HTML (the default HTML value is the escaped
+text, line breaks as <br>); a hashtag with its own `html` function must escape what it puts
+in. Values are computed from a `CustomerContext` and a `Formatter` only, never from the
+database.
+"""
+
+import base64
+import difflib
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from relance.templating.choices import HashtagCategory
+from relance.templating.context import CustomerContext, ItemLine
+from relance.templating.formatting import Formatter
+
+# `#name` outside tags; in HTML `&#x27;` is an entity, not a hashtag, hence the look-behind.
+NAME = r"[a-z][a-z0-9_]*"
+TEXT_HASHTAG = re.compile(rf"(?<![\w&])#({NAME})")
+# In HTML, a whole tag is matched first (and kept) so that `href="#top"` or
+# `color:#ff0000` inside a tag is never taken for a hashtag.
+HTML_HASHTAG = re.compile(rf"(<[^>]*>)|(?<![\w&])#({NAME})")
+
+Value = Callable[[CustomerContext, Formatter], str]
+
+
+@dataclass(frozen=True)
+class Hashtag:
+    name: str
+    category: str
+    description_fr: str
+    description_en: str
+    text: Value
+    html_value: Value | None = None
+
+    def html(self, ctx: CustomerContext, fmt: Formatter) -> str:
+        if self.html_value is not None:
+            return self.html_value(ctx, fmt)
+        return escape_html(self.text(ctx, fmt))
+
+    def description(self, language: str) -> str:
+        return self.description_fr if language == "fr" else self.description_en
+
+
+HASHTAGS: dict[str, Hashtag] = {}
+
+
+def hashtag(name: str, category: str, fr: str, en: str, *, html: Value | None = None):
+    """Register the decorated function as the text value of `#name`."""
+
+    def decorator(text: Value) -> Value:
+        assert name not in HASHTAGS, f"#{name} registered twice"
+        HASHTAGS[name] = Hashtag(name, category, fr, en, text, html)
+        return text
+
+    return decorator
+
+
+def escape_html(value: str) -> str:
+    return html.escape(value, quote=True).replace("\n", "<br>")
+
+
+def find_hashtags(text: str, *, is_html: bool) -> list[str]:
+    """The hashtag names used in `text`, in order, each once."""
+    if is_html:
+        names = [match.group(2) for match in HTML_HASHTAG.finditer(text) if match.group(2)]
+    else:
+        names = TEXT_HASHTAG.findall(text)
+    return list(dict.fromkeys(names))
+
+
+def suggest(name: str) -> str | None:
+    """The known hashtag closest to the unknown `name`, if any is close enough."""
+    matches = difflib.get_close_matches(name, HASHTAGS, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def unknown_hashtags(text: str, *, is_html: bool) -> list[tuple[str, str | None]]:
+    """(name, suggestion) for each hashtag of `text` that is not in the catalogue."""
+    names = find_hashtags(text, is_html=is_html)
+    return [(name, suggest(name)) for name in names if name not in HASHTAGS]
+
+
+def by_category() -> list[tuple[str, str, list[Hashtag]]]:
+    """(category, label, hashtags) in the catalogue's order, for the picker and the docs."""
+    return [
+        (category.value, category.label, [h for h in HASHTAGS.values() if h.category == category])
+        for category in HashtagCategory
+        if any(h.category == category for h in HASHTAGS.values())
+    ]
+
+
+def _lines(*parts: str) -> str:
+    return "\n".join(part for part in parts if part)
+
+
+def _address(obj, fmt: Formatter, home_country: str) -> str:
+    """A postal address; the country only when it is not the sender's own."""
+    city = " ".join(part for part in (obj.postal_code, obj.city) if part)
+    country = fmt.country(obj.country) if obj.country and obj.country != home_country else ""
+    return _lines(obj.address_line1, obj.address_line2, city, country)
+
+
+# --- customer ------------------------------------------------------------------------------
+
+C = HashtagCategory.CUSTOMER
+
+
+@hashtag("customer_name", C, "Raison sociale du client", "Customer's name")
+def customer_name(ctx, fmt):
+    return ctx.customer.name
+
+
+@hashtag("customer_number", C, "Numéro de compte du client", "Customer's account number")
+def customer_number(ctx, fmt):
+    return ctx.customer.external_id
+
+
+@hashtag("customer_legal_id", C, "Identifiant légal du client (SIREN, TVA)", "Customer's legal id")
+def customer_legal_id(ctx, fmt):
+    return ctx.customer.legal_id
+
+
+@hashtag("customer_address", C, "Adresse postale du client", "Customer's postal address")
+def customer_address(ctx, fmt):
+    return _address(ctx.customer, fmt, ctx.entity.country)
+
+
+@hashtag(
+    "contact_name",
+    C,
+    "Nom complet du contact de recouvrement (à défaut, le client)",
+    "Full name of the collection contact (else the customer's name)",
+)
+def contact_name(ctx, fmt):
+    return (ctx.contact.full_name if ctx.contact else "") or ctx.customer.name
+
+
+@hashtag("contact_first_name", C, "Prénom du contact", "Contact's first name")
+def contact_first_name(ctx, fmt):
+    return ctx.contact.first_name if ctx.contact else ""
+
+
+@hashtag("contact_last_name", C, "Nom du contact", "Contact's last name")
+def contact_last_name(ctx, fmt):
+    return ctx.contact.last_name if ctx.contact else ""
+
+
+# --- account -------------------------------------------------------------------------------
+
+A = HashtagCategory.ACCOUNT
+
+
+@hashtag(
+    "total_due",
+    A,
+    "Solde dû : factures ouvertes moins avoirs, par devise",
+    "Amount owed: open invoices less credits, per currency",
+)
+def total_due(ctx, fmt):
+    return fmt.amounts([(f.total_due, f.currency) for f in ctx.figures]) or fmt.money(
+        0, ctx.customer.currency
+    )
+
+
+@hashtag("overdue_amount", A, "Montant échu", "Overdue amount")
+def overdue_amount(ctx, fmt):
+    pairs = [(f.overdue, f.currency) for f in ctx.figures if f.overdue]
+    return fmt.amounts(pairs) or fmt.money(0, ctx.customer.currency)
+
+
+@hashtag("not_due_amount", A, "Montant non échu", "Amount not yet due")
+def not_due_amount(ctx, fmt):
+    pairs = [(f.not_due, f.currency) for f in ctx.figures if f.not_due]
+    return fmt.amounts(pairs) or fmt.money(0, ctx.customer.currency)
+
+
+def _items_text(lines: list[ItemLine], fmt: Formatter, totals: list[tuple], label: str) -> str:
+    if not lines:
+        return fmt.labels["no_items"]
+    labels, colon = fmt.labels, fmt.labels["colon"]
+    rows = []
+    for line in lines:
+        due = f", {labels['due_date'].lower()} {fmt.date(line.due_date)}" if line.due_date else ""
+        amount = fmt.money(line.signed_open_amount, line.currency)
+        rows.append(f"- {labels[line.kind]} {line.number}{due}{colon}{amount}")
+    rows += [f"{label}{colon}{fmt.money(amount, currency)}" for amount, currency in totals]
+    return "\n".join(rows)
+
+
+_CELL = 'style="border:1px solid #999;padding:3px 6px"'
+_NUM = 'style="border:1px solid #999;padding:3px 6px;text-align:right"'
+
+
+def _items_html(lines: list[ItemLine], fmt: Formatter, totals: list[tuple], label: str) -> str:
+    if not lines:
+        return f"<p>{escape_html(fmt.labels['no_items'])}</p>"
+    labels = fmt.labels
+    head = "".join(
+        f"<th {_CELL}>{escape_html(labels[key])}</th>"
+        for key in ("number", "issue_date", "due_date", "days_overdue", "amount", "open_amount")
+    )
+    rows = []
+    for line in lines:
+        kind = "" if line.is_invoice else f"{labels[line.kind]} "
+        rows.append(
+            f"<tr><td {_CELL}>{escape_html(kind + line.number)}</td>"
+            f"<td {_CELL}>{fmt.date(line.issue_date)}</td>"
+            f"<td {_CELL}>{fmt.date(line.due_date)}</td>"
+            f"<td {_NUM}>{line.days_overdue if line.days_overdue is not None else ''}</td>"
+            f"<td {_NUM}>{fmt.money(line.signed_amount, line.currency)}</td>"
+            f"<td {_NUM}>{fmt.money(line.signed_open_amount, line.currency)}</td></tr>"
+        )
+    foot = "".join(
+        f'<tr><th {_CELL} colspan="5" style="text-align:right">{escape_html(label)}</th>'
+        f"<th {_NUM}>{fmt.money(amount, currency)}</th></tr>"
+        for amount, currency in totals
+    )
+    return (
+        '<table class="items-list" style="border-collapse:collapse;width:100%">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
+        f"<tfoot>{foot}</tfoot></table>"
+    )
+
+
+@hashtag(
+    "items_list",
+    A,
+    "Tableau des factures et avoirs ouverts, avec le total dû",
+    "Table of the open invoices and credits, with the total due",
+    html=lambda ctx, fmt: _items_html(
+        ctx.items, fmt, [(f.total_due, f.currency) for f in ctx.figures], fmt.labels["total"]
+    ),
+)
+def items_list(ctx, fmt):
+    totals = [(f.total_due, f.currency) for f in ctx.figures]
+    return _items_text(ctx.items, fmt, totals, fmt.labels["total"])
+
+
+@hashtag(
+    "overdue_items_list",
+    A,
+    "Tableau des factures échues, avec le total échu",
+    "Table of the overdue invoices, with the overdue total",
+    html=lambda ctx, fmt: _items_html(
+        ctx.overdue_items,
+        fmt,
+        [(f.overdue, f.currency) for f in ctx.figures if f.overdue],
+        fmt.labels["total_overdue"],
+    ),
+)
+def overdue_items_list(ctx, fmt):
+    totals = [(f.overdue, f.currency) for f in ctx.figures if f.overdue]
+    return _items_text(ctx.overdue_items, fmt, totals, fmt.labels["total_overdue"])
+
+
+@hashtag(
+    "oldest_due_date",
+    A,
+    "Plus ancienne échéance des factures ouvertes",
+    "Earliest due date of the open invoices",
+)
+def oldest_due_date(ctx, fmt):
+    return fmt.date(ctx.oldest_due_date)
+
+
+@hashtag(
+    "max_days_overdue",
+    A,
+    "Retard de la plus ancienne facture échue, en jours",
+    "Days overdue of the oldest overdue invoice",
+)
+def max_days_overdue(ctx, fmt):
+    return fmt.number(ctx.max_days_overdue)
+
+
+@hashtag(
+    "reference_number",
+    A,
+    "Numéro de la facture concernée (celle de l'action, sinon la plus ancienne)",
+    "Number of the invoice concerned (the action's, else the oldest open one)",
+)
+def reference_number(ctx, fmt):
+    item = ctx.reference_item
+    return item.number if item else ""
+
+
+@hashtag("reference_due_date", A, "Échéance de la facture concernée", "Due date of that invoice")
+def reference_due_date(ctx, fmt):
+    item = ctx.reference_item
+    return fmt.date(item.due_date) if item else ""
+
+
+@hashtag(
+    "late_interest_amount",
+    A,
+    "Intérêts de retard : reste dû × taux × jours de retard / 365, par facture échue",
+    "Late interest: open amount × rate × days overdue / 365, per overdue invoice",
+)
+def late_interest_amount(ctx, fmt):
+    pairs = [(f.late_interest, f.currency) for f in ctx.figures if f.late_interest]
+    return fmt.amounts(pairs) or fmt.money(0, ctx.customer.currency)
+
+
+@hashtag(
+    "recovery_fee",
+    A,
+    "Indemnité forfaitaire de recouvrement × nombre de factures échues",
+    "Fixed recovery fee × number of overdue invoices",
+)
+def recovery_fee(ctx, fmt):
+    return fmt.money(ctx.entity.recovery_fee * ctx.overdue_count, ctx.entity.currency)
+
+
+# --- company -------------------------------------------------------------------------------
+
+K = HashtagCategory.COMPANY
+
+
+@hashtag("company_name", K, "Raison sociale de l'entité", "Entity's name")
+def company_name(ctx, fmt):
+    return ctx.entity.name
+
+
+@hashtag("company_address", K, "Adresse de l'entité", "Entity's address")
+def company_address(ctx, fmt):
+    return _address(ctx.entity, fmt, ctx.entity.country)
+
+
+def _logo_html(ctx, fmt):
+    if not ctx.logo_data_uri:
+        return ""
+    return (
+        f'<img class="company-logo" src="{escape_html(ctx.logo_data_uri)}" '
+        f'alt="{escape_html(ctx.entity.name)}" style="max-height:60px;max-width:200px">'
+    )
+
+
+@hashtag(
+    "company_logo",
+    K,
+    "Logo de l'entité (vide en texte brut)",
+    "Entity's logo (empty in plain text)",
+    html=_logo_html,
+)
+def company_logo(ctx, fmt):
+    return ""
+
+
+@hashtag(
+    "company_legal_id",
+    K,
+    "Identifiants légaux de l'entité (SIREN/SIRET, TVA)",
+    "Entity's legal ids (SIREN/SIRET, VAT)",
+)
+def company_legal_id(ctx, fmt):
+    entity = ctx.entity
+    parts = []
+    if entity.siret or entity.siren:
+        parts.append(f"SIRET {entity.siret}" if entity.siret else f"SIREN {entity.siren}")
+    if entity.company_number:
+        parts.append(f"{fmt.labels['company_number']} {entity.company_number}")
+    if entity.vat_number:
+        parts.append(f"{fmt.labels['vat']} {entity.vat_number}")
+    return " · ".join(parts)
+
+
+@hashtag(
+    "late_penalty_rate",
+    K,
+    "Taux annuel des pénalités de retard",
+    "Yearly rate of late-payment interest",
+)
+def late_penalty_rate(ctx, fmt):
+    return fmt.percent(ctx.entity.late_interest_rate or 0)
+
+
+def _grouped_iban(iban: str) -> str:
+    compact = iban.replace(" ", "").upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+@hashtag("bank_details", K, "Coordonnées bancaires (IBAN, BIC)", "Bank details (IBAN, BIC)")
+def bank_details(ctx, fmt):
+    entity = ctx.entity
+    if not entity.iban:
+        return ""
+    return _lines(f"IBAN {_grouped_iban(entity.iban)}", f"BIC {entity.bic}" if entity.bic else "")
+
+
+def epc_qr_data_uri(ctx: CustomerContext) -> str:
+    """A PNG data URI of the EPC QR code (SEPA credit transfer) of the amount due in euros;
+    empty without an IBAN or a positive amount in euros."""
+    import segno
+    from segno import helpers
+
+    entity = ctx.entity
+    due = next((f.total_due for f in ctx.figures if f.currency == "EUR"), None)
+    if not entity.iban or due is None or due <= 0 or due > 999_999_999:
+        return ""
+    reference = ctx.reference_item.number if ctx.reference_item else ""
+    text = f"{ctx.customer.external_id} {reference}".strip()[:140]
+    qr = helpers.make_epc_qr(
+        name=entity.name[:70],
+        iban=entity.iban.replace(" ", ""),
+        amount=due,
+        text=text,
+        bic=entity.bic or None,
+        encoding="UTF-8",
+    )
+    assert isinstance(qr, segno.QRCode)
+    return qr.png_data_uri(scale=3, border=2)
+
+
+def _qr_html(ctx, fmt):
+    uri = epc_qr_data_uri(ctx)
+    if not uri:
+        return ""
+    alt = escape_html(fmt.labels["qr_alt"])
+    return f'<img class="payment-qr" src="{uri}" alt="{alt}" width="120" height="120">'
+
+
+@hashtag(
+    "payment_qr",
+    K,
+    "QR code de virement SEPA (EPC) du montant dû en euros",
+    "EPC QR code for a SEPA transfer of the amount due in euros",
+    html=_qr_html,
+)
+def payment_qr(ctx, fmt):
+    return ""
+
+
+# --- sender --------------------------------------------------------------------------------
+
+S = HashtagCategory.SENDER
+
+
+@hashtag(
+    "user_name",
+    S,
+    "Nom de l'expéditeur (l'utilisateur, sinon le gestionnaire du client)",
+    "Sender's name (the user, else the customer's collector)",
+)
+def user_name(ctx, fmt):
+    sender = ctx.sender
+    return (sender.get_full_name() or sender.username) if sender else ""
+
+
+@hashtag("user_email", S, "E-mail de l'expéditeur", "Sender's email")
+def user_email(ctx, fmt):
+    return ctx.sender.email if ctx.sender else ""
+
+
+@hashtag("user_phone", S, "Téléphone de l'expéditeur", "Sender's phone")
+def user_phone(ctx, fmt):
+    sender = ctx.sender
+    return (sender.phone or ctx.entity.phone) if sender else ctx.entity.phone
+
+
+@hashtag("today", S, "Date du jour", "Today's date")
+def today(ctx, fmt):
+    return fmt.long_date(ctx.today)
+
+
+def file_data_uri(file_field) -> str:
+    """A data URI of a stored image (the entity's logo), empty when it cannot be read."""
+    import mimetypes
+
+    if not file_field:
+        return ""
+    try:
+        with file_field.open("rb") as handle:
+            data = handle.read()
+    except (OSError, ValueError):
+        return ""
+    mime = mimetypes.guess_type(file_field.name)[0] or "image/png"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"

@@ -1,0 +1,138 @@
+"""Rendering: a template and a customer's context in, the message out.
+
+Pure apart from reading data: `build_contexts` loads what many customers need in a few
+queries, `render_context` then fills a template from one context with no query at all, and
+`render` is the one-customer convenience over the same path. A template's text is split once
+(and cached) into literal parts and hashtags, so rendering is a join of strings.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from relance.templating.choices import Channel
+from relance.templating.context import CustomerContext
+from relance.templating.formatting import formatter
+from relance.templating.hashtags import HASHTAGS, HTML_HASHTAG, TEXT_HASHTAG, Hashtag
+from relance.templating.models import MessageTemplate, TemplateVariant
+from relance.templating.sms import SmsLength, sms_length
+from relance.templating.text import html_to_text
+
+Parts = tuple[str | Hashtag, ...]
+NO_BREAK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
+
+
+@dataclass
+class Rendered:
+    """A message ready to send: `html` is the body (sanitized template, escaped values),
+    `text` the plain text (email text part, SMS, call script), `pdf` a letter's PDF."""
+
+    template: MessageTemplate
+    variant: TemplateVariant
+    context: CustomerContext
+    subject: str
+    html: str
+    text: str
+    pdf: bytes | None = None
+
+    @property
+    def language(self) -> str:
+        return self.variant.language
+
+    @property
+    def channel(self) -> str:
+        return self.template.channel
+
+    @property
+    def sms(self) -> SmsLength | None:
+        return sms_length(self.text) if self.channel == Channel.SMS else None
+
+
+class RenderError(Exception):
+    """The template cannot be rendered (it has no variant at all)."""
+
+
+@lru_cache(maxsize=1024)
+def compile_text(text: str, is_html: bool) -> Parts:
+    """`text` split into literal strings and the Hashtag objects to put between them; a
+    `#name` not in the catalogue stays as it is written."""
+    parts: list[str | Hashtag] = []
+    pattern, group = (HTML_HASHTAG, 2) if is_html else (TEXT_HASHTAG, 1)
+    position = 0
+    for match in pattern.finditer(text):
+        known = HASHTAGS.get(match.group(group) or "")
+        if known is not None:
+            parts += [text[position : match.start()], known]
+            position = match.end()
+    parts.append(text[position:])
+    return tuple(part for part in parts if part != "")
+
+
+def fill(parts: Parts, ctx: CustomerContext, language: str, *, is_html: bool) -> str:
+    """The parts joined, each hashtag replaced by its value (escaped when `is_html`)."""
+    fmt = formatter(language)
+    out = []
+    for part in parts:
+        if part.__class__ is str:
+            out.append(part)
+        elif is_html:
+            out.append(part.html(ctx, fmt))
+        else:
+            out.append(part.text(ctx, fmt))
+    return "".join(out)
+
+
+def choose_variant(
+    template: MessageTemplate, customer, language: str | None = None
+) -> TemplateVariant:
+    """The variant in `language`, else the customer's, else its entity's, else any."""
+    wanted = language or customer.language or customer.entity.language
+    variant = template.variant_for(wanted, customer.entity.language)
+    if variant is None:
+        raise RenderError(f"template {template.name!r} has no text in any language")
+    return variant
+
+
+def render_context(
+    template: MessageTemplate,
+    ctx: CustomerContext,
+    *,
+    language: str | None = None,
+    pdf: bool = False,
+) -> Rendered:
+    """`template` filled for the customer of `ctx`; with `pdf`, a letter's PDF too."""
+    variant = choose_variant(template, ctx.customer, language)
+    lang = variant.language
+    subject = fill(compile_text(variant.subject, False), ctx, lang, is_html=False)
+    if template.is_rich:
+        html = fill(compile_text(variant.body, True), ctx, lang, is_html=True)
+        text = fill(compile_text(html_to_text(variant.body), False), ctx, lang, is_html=False)
+    else:
+        text = fill(compile_text(variant.body, False), ctx, lang, is_html=False)
+        html = ""
+    if template.channel == Channel.SMS:
+        # Babel's no-break spaces would turn a GSM-7 message into a costlier UCS-2 one.
+        text = text.translate(NO_BREAK_SPACES)
+    rendered = Rendered(template, variant, ctx, subject.strip(), html, text)
+    if pdf and template.channel == Channel.LETTER:
+        from relance.templating.letters import letters_pdf
+
+        rendered.pdf = letters_pdf([rendered])
+    return rendered
+
+
+def render(
+    template: MessageTemplate,
+    customer,
+    *,
+    action=None,
+    user=None,
+    language: str | None = None,
+    today: date | None = None,
+    pdf: bool = True,
+) -> Rendered:
+    """`template` rendered for one `customer` (a letter with its PDF unless `pdf=False`)."""
+    from relance.templating.selectors import customer_context
+
+    ctx = customer_context(customer, today, user=user, action=action)
+    return render_context(template, ctx, language=language, pdf=pdf)

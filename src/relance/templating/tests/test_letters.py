@@ -1,0 +1,90 @@
+import subprocess
+
+import pytest
+
+from relance.customers.models import Customer
+from relance.customers.tests.factories import CustomerFactory
+from relance.ledger.tests.factories import ItemFactory
+from relance.templating.letters import letters_pdf
+from relance.templating.render import render, render_context
+from relance.templating.selectors import build_contexts
+from relance.templating.tests.conftest import TODAY
+from relance.templating.tests.factories import MessageTemplateFactory
+
+XSS = "<script>alert(1)</script>"
+
+
+def pdf_text(pdf: bytes) -> str:
+    assert pdf.startswith(b"%PDF")
+    result = subprocess.run(
+        ["/usr/bin/pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    return result.stdout.decode().replace("\u202f", " ").replace("\xa0", " ")
+
+
+@pytest.fixture
+def notice(db):
+    return MessageTemplateFactory(
+        name="Formal notice",
+        channel="letter",
+        letter_type="registered",
+        variants={
+            "fr": (
+                "Mise en demeure",
+                "<p>Madame, Monsieur,</p><p>Nous vous mettons en demeure de régler "
+                "#total_due, dont #overdue_amount échus.</p>",
+            )
+        },
+    )
+
+
+def test_letter_pdf_has_the_address_the_invoices_and_the_totals(notice, dupont):
+    rendered = render(notice, dupont, today=TODAY)
+    text = pdf_text(rendered.pdf)
+    assert "Dupont SA" in text
+    assert "12 rue des Lilas" in text and "69003 Lyon" in text
+    for number in ("F-1001", "F-1002", "AV-1"):
+        assert number in text  # the items table is added when the body has none
+    assert "1 634,56 €" in text  # total due
+    assert "1 234,56 €" in text  # overdue
+    assert "Mise en demeure" in text
+    assert "Acme France" in text and "SIRET 73282932000074" in text  # letterhead and footer
+    assert "1/1" in text
+
+
+def test_a_long_letter_counts_its_own_pages(notice, dupont):
+    for n in range(60):
+        ItemFactory(customer=dupont, number=f"F-LONG-{n:02d}")
+    text = pdf_text(render(notice, dupont, today=TODAY).pdf)
+    pages = text.count("\f")
+    assert pages >= 2
+    assert f"1/{pages}" in text and f"{pages}/{pages}" in text
+
+
+def test_letters_merge_into_one_pdf_each_numbered_on_its_own(notice, dupont, acme_bank):
+    for n in range(3):
+        customer = CustomerFactory(entity=acme_bank, name=f"Client {n}")
+        ItemFactory(customer=customer, number=f"F-C{n}")
+    customers = list(Customer.objects.select_related("entity", "collector"))
+    contexts = build_contexts(customers, TODAY)
+    letters = [render_context(notice, contexts[c.pk]) for c in customers]
+    text = pdf_text(letters_pdf(letters, chunk_size=2))  # two chunks
+    assert text.count("\f") >= 4  # one page per letter
+    assert text.count("1/1") == 4
+    for n in range(3):
+        assert f"Client {n}" in text and f"F-C{n}" in text
+
+
+def test_data_in_a_letter_is_shown_as_text(notice, dupont):
+    dupont.name = XSS
+    dupont.address_line1 = XSS
+    dupont.save()
+    dupont.items.filter(number="F-1001").update(number="<b>F-1001</b>")
+    text = pdf_text(render(notice, dupont, today=TODAY).pdf)
+    assert XSS in text
+    assert "<b>F-1001</b>" in text
+
+
+def test_only_letters_get_a_pdf(dupont):
+    email = MessageTemplateFactory(variants={"fr": ("s", "<p>b</p>")})
+    assert render(email, dupont, today=TODAY).pdf is None
