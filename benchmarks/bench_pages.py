@@ -58,9 +58,10 @@ def main(argv: list[str]) -> None:
     database = ROOT / "var" / "bench" / f"pages-{args.customers}.sqlite3"
     database.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DEBUG": "true"}
-    if not database.exists():
+    build = not database.exists()
+    subprocess.run([*RELANCE, "migrate", "-v", "0"], env=env, check=True)
+    if build:
         print(f"building the demo with {args.customers:,} customers (once) …", flush=True)
-        subprocess.run([*RELANCE, "migrate", "-v", "0"], env=env, check=True)
         subprocess.run(
             [*RELANCE, "demo", "--customers", str(args.customers), "--seed", "1"],
             env=env,
