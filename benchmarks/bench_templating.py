@@ -25,7 +25,7 @@ MEASURE = textwrap.dedent(
     from relance.core.models import Entity
     from relance.customers.models import Contact, Customer
     from relance.ledger.models import Item
-    from relance.templating.letters import letters_pdf
+    from relance.templating.letters import default_processes, letters_pdf
     from relance.templating.render import render_context
     from relance.templating.selectors import build_contexts, template_by_name
     from relance.templating.services import template_create
@@ -86,8 +86,10 @@ MEASURE = textwrap.dedent(
     letters = [render_context(letter, ctx, language="fr") for ctx in chosen]
     pdf = letters_pdf(letters)
     seconds = time.perf_counter() - started
+    processes = default_processes(len(letters))
     print(f"{len(letters):,} letters merged into one PDF: {seconds:.1f} s "
-          f"({len(pdf) / 1e6:.1f} MB, {len(letters) / seconds:.0f} letters/s)")
+          f"({len(pdf) / 1e6:.1f} MB, {len(letters) / seconds:.0f} letters/s, "
+          f"{processes} process{'es' if processes > 1 else ''})")
     """
 )
 

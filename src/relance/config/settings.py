@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "relance.engine",
     "relance.agenda",
     "relance.delivery",
+    "relance.configuration",
     "relance.demo",
 ]
 
@@ -123,6 +124,7 @@ STATICFILES_DIRS = [
     SRC_DIR / "static",
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
+    ("vendor/jodit", NODE_MODULES / "jodit" / "es2021"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"

@@ -14,6 +14,8 @@ urlpatterns = [
     path("customers/", include("relance.customers.urls")),
     path("ledger/", include("relance.ledger.urls")),
     path("templates/", include("relance.templating.urls")),
+    path("scenarios/", include("relance.scenarios.urls")),
+    path("segments/", include("relance.segments.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

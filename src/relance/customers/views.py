@@ -7,6 +7,7 @@ from relance.core.views import ObjectListView
 from relance.customers import selectors
 from relance.customers.filtersets import CustomerFilterSet
 from relance.customers.tables import customer_table
+from relance.scenarios.selectors import customers_collection_panel
 
 
 class CustomerListView(ObjectListView):
@@ -45,5 +46,6 @@ def customer_detail(request, pk: int):
         "contacts": customer.contacts.all(),
         "custom_fields": selectors.customer_custom_fields(customer),
         "items_limit": selectors.OPEN_ITEMS_LIMIT,
+        "panel": customers_collection_panel(customer, today),
     }
     return render(request, "customers/customer_detail.html", context)

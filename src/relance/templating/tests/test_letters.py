@@ -1,3 +1,4 @@
+import shutil
 import subprocess
 
 import pytest
@@ -5,7 +6,7 @@ import pytest
 from relance.customers.models import Customer
 from relance.customers.tests.factories import CustomerFactory
 from relance.ledger.tests.factories import ItemFactory
-from relance.templating.letters import letters_pdf
+from relance.templating.letters import default_processes, letters_pdf
 from relance.templating.render import render, render_context
 from relance.templating.selectors import build_contexts
 from relance.templating.tests.conftest import TODAY
@@ -88,3 +89,21 @@ def test_data_in_a_letter_is_shown_as_text(notice, dupont):
 def test_only_letters_get_a_pdf(dupont):
     email = MessageTemplateFactory(variants={"fr": ("s", "<p>b</p>")})
     assert render(email, dupont, today=TODAY).pdf is None
+
+
+@pytest.mark.skipif(not shutil.which("pdfunite"), reason="poppler-utils not installed")
+def test_big_batches_are_laid_out_in_parallel_and_joined_in_order(notice, dupont, acme_bank):
+    for n in range(4):
+        customer = CustomerFactory(entity=acme_bank, name=f"Client {n}")
+        ItemFactory(customer=customer, number=f"F-C{n}")
+    customers = list(Customer.objects.select_related("entity", "collector").order_by("name"))
+    contexts = build_contexts(customers, TODAY)
+    letters = [render_context(notice, contexts[c.pk]) for c in customers]
+    text = pdf_text(letters_pdf(letters, chunk_size=2, processes=2))
+    pages = text.split("\f")
+    assert [c.name in page for c, page in zip(customers, pages, strict=False)] == [True] * 5
+    assert text.count("1/1") == 5
+
+
+def test_small_batches_stay_in_process():
+    assert default_processes(10) == 1

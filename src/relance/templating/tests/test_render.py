@@ -105,11 +105,14 @@ def test_every_data_field_is_escaped(email, dupont, acme_bank):
     contact.first_name = contact.last_name = XSS
     contact.save()
     dupont.items.filter(number="F-1001").update(number=XSS)
-    user = UserFactory(username="eve", first_name=XSS, email="eve@example.com", phone=XSS)
+    phone = "<i>06</i>"  # the field holds 20 characters
+    user = UserFactory(username="eve", first_name=XSS, email="eve@example.com", phone=phone)
     everything = " ".join(f"#{name}" for name in sorted(HASHTAGS))
-    template = MessageTemplateFactory(variants={"fr": (everything, f"<p>{everything}</p>")})
+    subject = "#customer_name #customer_number #contact_name #user_name #company_name"
+    template = MessageTemplateFactory(variants={"fr": (subject, f"<p>{everything}</p>")})
     rendered = render(template, dupont, today=TODAY, user=user)
     assert "<script" not in rendered.html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered.html
+    assert "<i>" not in rendered.html and "&lt;i&gt;06&lt;/i&gt;" in rendered.html
     # The plain text and the subject are not HTML: the value shows as written.
     assert XSS in rendered.text and XSS in rendered.subject

@@ -1,0 +1,167 @@
+"""The email adapter: many actions' messages prepared in a fixed number of queries
+(contexts, contacts, invoice PDFs), each message addressed, rendered and given its
+attachments and a Message-ID derived from its outbox key."""
+
+import logging
+import smtplib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMultiAlternatives
+
+from relance.customers.models import Contact
+from relance.ledger.choices import ItemKind
+from relance.ledger.models import Item
+from relance.scenarios.choices import Attachments
+from relance.templating.render import RenderError, render_context
+from relance.templating.selectors import build_contexts
+
+logger = logging.getLogger(__name__)
+
+NO_COLLECTION_CONTACT = "no collection contact"
+NO_EMAIL = "the contact has no email address"
+NO_TEMPLATE = "the step has no email template"
+REFUSED = "the mail server refused it: {reason}"
+UNREACHABLE = "the mail server could not be reached: {reason}"
+CONTACT_ROLES = ("collection", "billing", "legal", "other")
+
+
+@dataclass
+class Prepared:
+    """One action's email, or why there is none."""
+
+    action: object
+    message: EmailMultiAlternatives | None = None
+    error: str = ""
+
+    @property
+    def recipients(self) -> str:
+        message = self.message
+        return ", ".join([*message.to, *message.cc]) if message else ""
+
+
+def message_id(key: str) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "relance.invalid"
+    return f"<relance.{key}@{domain}>"
+
+
+def _contacts(customer_ids: list[int]) -> dict[int, list[Contact]]:
+    contacts = defaultdict(list)
+    rows = Contact.objects.filter(customer_id__in=customer_ids).order_by("customer_id", "id")
+    for contact in rows:
+        contacts[contact.customer_id].append(contact)
+    return contacts
+
+
+def _invoice_files(customer_ids: list[int], day: date) -> dict[int, list[tuple]]:
+    """(number, due date, stored file name) of each customer's open invoices with a PDF."""
+    rows = (
+        Item.objects.filter(customer_id__in=customer_ids, kind=ItemKind.INVOICE, open_amount__gt=0)
+        .exclude(pdf="")
+        .order_by("customer_id", "due_date", "number")
+        .values_list("customer_id", "number", "due_date", "pdf")
+    )
+    files = defaultdict(list)
+    for customer_id, number, due, name in rows:
+        files[customer_id].append((number, due, name))
+    return files
+
+
+def addresses(step, contacts: list[Contact]) -> tuple[list[str], list[str], str]:
+    """(to, cc, error): the collection contacts' emails, the copies the step asks for."""
+    collection = [c for c in contacts if c.is_collection]
+    if not collection:
+        return [], [], NO_COLLECTION_CONTACT
+    to = list(dict.fromkeys(c.email for c in collection if c.email))
+    if not to:
+        return [], [], NO_EMAIL
+    roles = [r.strip() for r in step.cc_contact_roles.split(",") if r.strip() in CONTACT_ROLES]
+    cc = [c.email for c in contacts if c.email and any(getattr(c, f"is_{r}") for r in roles)]
+    cc += [user.email for user in step.cc_users.all() if user.email]
+    cc += [step.cc_email] if step.cc_email else []
+    return to, [a for a in dict.fromkeys(cc) if a not in to], ""
+
+
+def _attach(message, step, ctx, files, day: date, language: str) -> None:
+    if step.attachments == Attachments.STATEMENT:
+        from relance.delivery.statement import statement_pdf
+
+        name = f"statement-{ctx.customer.external_id}-{day.isoformat()}.pdf"
+        message.attach(name, statement_pdf(ctx, language), "application/pdf")
+        return
+    if step.attachments not in (Attachments.OVERDUE_INVOICES, Attachments.OPEN_INVOICES):
+        return
+    for number, due, stored in files:
+        if step.attachments == Attachments.OVERDUE_INVOICES and not due < day:
+            continue
+        try:
+            with default_storage.open(stored, "rb") as handle:
+                message.attach(f"{number}.pdf", handle.read(), "application/pdf")
+        except OSError:
+            logger.warning("invoice %s: PDF %s cannot be read", number, stored)
+
+
+def build_message(action, ctx, to, cc, key: str) -> tuple[EmailMultiAlternatives, str]:
+    """The rendered message and its language."""
+    rendered = render_context(action.step.template, ctx, pdf=False)
+    entity = action.customer.entity
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        cc=cc,
+        reply_to=[entity.email] if entity.email else None,
+        headers={"Message-ID": message_id(key)},
+    )
+    if rendered.html:
+        message.attach_alternative(rendered.html, "text/html")
+    return message, rendered.language
+
+
+def prepare_emails(actions: list, day: date, keys: dict[int, str]) -> list[Prepared]:
+    """Each action's message (`keys`: action id -> outbox key), rendered at `day`.
+    Actions come with select_related("customer__entity", "customer__collector",
+    "step__template")."""
+    customer_ids = [action.customer_id for action in actions]
+    contexts = build_contexts(
+        [a.customer for a in actions], day, actions={a.customer_id: a for a in actions}
+    )
+    contacts, files = _contacts(customer_ids), _invoice_files(customer_ids, day)
+    prepared = []
+    for action in actions:
+        step = action.step
+        if step is None or step.template_id is None:
+            prepared.append(Prepared(action, error=NO_TEMPLATE))
+            continue
+        to, cc, error = addresses(step, contacts[action.customer_id])
+        if error:
+            prepared.append(Prepared(action, error=error))
+            continue
+        ctx = contexts[action.customer_id]
+        try:
+            message, language = build_message(action, ctx, to, cc, keys[action.pk])
+        except RenderError as exc:
+            prepared.append(Prepared(action, error=str(exc)))
+            continue
+        _attach(message, step, ctx, files[action.customer_id], day, language)
+        prepared.append(Prepared(action, message))
+    return prepared
+
+
+def smtp_error(exc: Exception) -> str:
+    """What a collector reads when the mail server said no."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        reasons = {_reason(code, text) for code, text in exc.recipients.values()}
+        return REFUSED.format(reason="; ".join(sorted(reasons)))
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return REFUSED.format(reason=_reason(exc.smtp_code, exc.smtp_error))
+    return UNREACHABLE.format(reason=str(exc) or type(exc).__name__)
+
+
+def _reason(code: int, text: bytes | str) -> str:
+    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {text}".strip()

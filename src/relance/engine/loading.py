@@ -1,0 +1,167 @@
+"""Reading what the planner needs, set-based: the scenarios once per run, then the
+customers of an entity in chunks, each chunk in a fixed number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+
+from relance.agenda.choices import FINISHED_STATUSES, OPEN_STATUSES, ActionStatus
+from relance.agenda.models import Action
+from relance.customers.models import Customer
+from relance.engine.planner import (
+    ActionData,
+    CustomerState,
+    ItemData,
+    ScenarioData,
+    StepData,
+    choose_scenario_id,
+)
+from relance.ledger.models import Item
+from relance.scenarios.choices import CONTACT_CHANNELS
+from relance.scenarios.models import Scenario, Step
+from relance.segments.models import SegmentMembership
+
+ITEM_FIELDS = ("id", "customer_id", "kind", "number", "issue_date", "due_date", "open_amount")
+ITEM_FIELDS += ("currency", "disputed", "blocked", "promise_date")
+ACTION_FIELDS = ("id", "customer_id", "scenario_id", "reference_id", "step_position", "status")
+ACTION_FIELDS += ("created_on", "due_date", "channel", "mode", "finished_on", "reason")
+
+
+@dataclass
+class Catalogue:
+    """The scenarios usable by an entity, read once per run: as plain data for the planner
+    and as models (steps with responsibles) for the writes."""
+
+    data: dict[int, ScenarioData] = field(default_factory=dict)
+    steps: dict[tuple[int, int], Step] = field(default_factory=dict)  # (scenario, position)
+    default_id: int | None = None
+
+
+def step_data(step: Step) -> StepData:
+    return StepData(
+        position=step.position,
+        name=step.name,
+        channel=step.channel,
+        mode=step.mode,
+        anchor=step.anchor,
+        offset_days=step.offset_days,
+        id=step.pk,
+    )
+
+
+def scenario_data(scenario: Scenario) -> ScenarioData:
+    return ScenarioData(
+        id=scenario.pk,
+        steps=tuple(step_data(step) for step in scenario.steps.all()),
+        min_contact_days=scenario.min_contact_days,
+        min_amount=scenario.min_amount,
+        repeat_last_every_days=scenario.repeat_last_every_days,
+        lookahead_days=scenario.lookahead_days,
+        promise_grace_days=scenario.promise_grace_days,
+    )
+
+
+def load_catalogue(entity) -> Catalogue:
+    steps = Step.objects.order_by("position", "id").prefetch_related(
+        "responsible_users", "responsible_groups__user_set", "cc_users"
+    )
+    scenarios = Scenario.objects.filter(Q(entity__isnull=True) | Q(entity=entity))
+    scenarios = scenarios.prefetch_related(Prefetch("steps", queryset=steps))
+    catalogue = Catalogue(default_id=entity.default_scenario_id)
+    for scenario in scenarios:
+        catalogue.data[scenario.pk] = scenario_data(scenario)
+        for step in scenario.steps.all():
+            catalogue.steps.setdefault((scenario.pk, step.position), step)
+    return catalogue
+
+
+def customer_ids(entity) -> list[int]:
+    """The customers with something to decide: an open item or an open action."""
+    open_items = Item.objects.filter(customer=OuterRef("pk"), open_amount__gt=0)
+    open_actions = Action.objects.filter(customer=OuterRef("pk"), status__in=OPEN_STATUSES)
+    customers = Customer.objects.filter(entity=entity).filter(
+        Exists(open_items) | Exists(open_actions)
+    )
+    return list(customers.order_by("pk").values_list("pk", flat=True))
+
+
+@dataclass
+class Chunk:
+    """A chunk of customers as the planner sees them, plus what the writes need."""
+
+    states: dict[int, CustomerState]
+    collectors: dict[int, int | None]
+
+
+def _items(ids: list[int]) -> dict[int, list[ItemData]]:
+    items = defaultdict(list)
+    rows = Item.objects.filter(customer_id__in=ids, open_amount__gt=0).values(*ITEM_FIELDS)
+    for row in rows.order_by():
+        customer = row.pop("customer_id")
+        items[customer].append(ItemData(**row))
+    return items
+
+
+def _actions(ids: list[int]) -> dict[int, list[ActionData]]:
+    """Open actions, and finished ones of cycles whose reference is still open: a settled
+    invoice's cycle cannot become current again."""
+    current = Q(status__in=OPEN_STATUSES) | Q(
+        status__in=FINISHED_STATUSES, reference__open_amount__gt=0
+    )
+    rows = Action.objects.filter(current, customer_id__in=ids).values(*ACTION_FIELDS)
+    actions = defaultdict(list)
+    for row in rows.order_by("id"):
+        customer = row.pop("customer_id")
+        actions[customer].append(ActionData(**row))
+    return actions
+
+
+def _last_contacts(ids: list[int]) -> dict[int, date]:
+    rows = (
+        Action.objects.filter(
+            customer_id__in=ids,
+            status__in=[ActionStatus.SENT, ActionStatus.DONE],
+            channel__in=CONTACT_CHANNELS,
+        )
+        .values("customer_id")
+        .annotate(last=Max("finished_on"))
+        .order_by()
+    )
+    return {row["customer_id"]: row["last"] for row in rows}
+
+
+def _segment_scenarios(entity, ids: list[int]) -> dict[int, list[int]]:
+    rows = (
+        SegmentMembership.objects.filter(customer_id__in=ids, segment__is_active=True)
+        .filter(Q(segment__entity__isnull=True) | Q(segment__entity=entity))
+        .order_by("customer_id", "segment__priority", "segment__name", "segment_id")
+        .values_list("customer_id", "segment__scenario_id")
+    )
+    scenarios = defaultdict(list)
+    for customer, scenario in rows:
+        scenarios[customer].append(scenario)
+    return scenarios
+
+
+def load_chunk(entity, ids: list[int], day: date, catalogue: Catalogue) -> Chunk:
+    customers = Customer.objects.filter(pk__in=ids).order_by()
+    customers = customers.values("id", "on_hold", "hold_until", "scenario_id", "collector_id")
+    items, actions = _items(ids), _actions(ids)
+    last_contacts, segments = _last_contacts(ids), _segment_scenarios(entity, ids)
+    states, collectors = {}, {}
+    for row in customers:
+        pk = row["id"]
+        chosen = choose_scenario_id(row["scenario_id"], segments.get(pk, []), catalogue.default_id)
+        held = row["on_hold"] and (row["hold_until"] is None or day <= row["hold_until"])
+        states[pk] = CustomerState(
+            id=pk,
+            scenario=catalogue.data.get(chosen),
+            items=tuple(items.get(pk, ())),
+            actions=tuple(actions.get(pk, ())),
+            on_hold=held,
+            last_contact_on=last_contacts.get(pk),
+        )
+        collectors[pk] = row["collector_id"]
+    return Chunk(states, collectors)

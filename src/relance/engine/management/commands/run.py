@@ -1,0 +1,45 @@
+"""`relance run [--date YYYY-MM-DD] [--entity SLUG] [--dry-run]`: the daily engine run."""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from relance.core.models import Entity
+from relance.engine.runner import RunInProgress, run_day
+
+
+def parse_day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise CommandError(f"--date: expected YYYY-MM-DD, got {raw!r}") from exc
+
+
+class Command(BaseCommand):
+    help = "Run the collection engine: plan, cancel, create and send the day's actions."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="run date (default: each entity's today)")
+        parser.add_argument("--entity", help="slug of one entity (default: every entity)")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="show what would happen; write and send nothing"
+        )
+
+    def handle(self, *args, date=None, entity=None, dry_run=False, **options):
+        day = parse_day(date) if date else None
+        entities = Entity.objects.order_by("slug")
+        if entity:
+            entities = entities.filter(slug=entity)
+            if not entities.exists():
+                raise CommandError(f"no entity {entity!r}")
+        refused = []
+        for each in entities:
+            try:
+                summary = run_day(entity=each, day=day or each.today(), dry_run=dry_run)
+            except RunInProgress as exc:
+                self.stderr.write(str(exc))
+                refused.append(each.slug)
+                continue
+            self.stdout.write("\n".join(summary.lines()))
+        if refused:
+            raise CommandError(f"not run: {', '.join(refused)}")

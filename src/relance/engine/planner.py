@@ -1,0 +1,479 @@
+"""The engine's decisions (docs/engine.md, spec: /work/shared/spec/engine.md) as a pure
+function over plain, frozen data: no ORM, no clock, no I/O.
+
+`plan_customer` takes one customer's state at the run date D and answers the list of
+decisions the runner must write (cancel, create, update a due date) and execute. It loops
+"until nothing changes": a preventive step skipped `already due` is followed, in the same
+call, by the creation of the next step. It stops at an execution, whose outcome (sent or
+error) only the runner knows; the runner then applies the outcome with `apply_outcome` and
+plans the customer again, so that one run can skip, send and create the next step.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+# The same words as agenda.choices / scenarios.choices / ledger.choices; repeated here so
+# that the planner imports nothing from Django.
+PLANNED, TO_CONFIRM, CONFIRMED, ERROR = "planned", "to_confirm", "confirmed", "error"
+SENT, DONE, SKIPPED, CANCELLED = "sent", "done", "skipped", "cancelled"
+OPEN_STATUSES = frozenset({PLANNED, TO_CONFIRM, CONFIRMED, ERROR})
+FINISHED_STATUSES = frozenset({SENT, DONE, SKIPPED})
+CONTACT_DONE_STATUSES = frozenset({SENT, DONE})  # a skipped step reached nobody
+MANUAL, AUTO_CONFIRM, AUTO = "manual", "auto_confirm", "auto"
+NON_CONTACT_CHANNELS = frozenset({"task"})
+MANUAL_ONLY_CHANNELS = frozenset({"call", "task"})
+INVOICE = "invoice"
+CREDIT_KINDS = frozenset({"credit_note", "payment"})
+ANCHOR_DUE_DATE, ANCHOR_ISSUE_DATE = "due_date", "issue_date"
+
+NO_SCENARIO, ON_HOLD, SETTLED = "no scenario", "on hold", "settled"
+BELOW_THRESHOLD, REFERENCE_CHANGED = "below threshold", "reference changed"
+SCENARIO_CHANGED, ALREADY_DUE = "scenario changed", "already due"
+
+BY_ANCHOR, BY_CONTACT_DELAY = "anchor", "contact_delay"
+BY_PREVIOUS_STEP, BY_REPEAT = "previous_step", "repeat"
+
+ZERO = Decimal("0")
+MAX_ITERATIONS = 100  # a guard: a customer settles in a handful of iterations
+WorkingDay = Callable[[date], bool]
+
+
+# --- inputs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StepData:
+    position: int
+    name: str
+    channel: str
+    mode: str
+    anchor: str = ANCHOR_DUE_DATE
+    offset_days: int = 0
+    id: int | None = None
+
+    @property
+    def is_contact(self) -> bool:
+        return self.channel not in NON_CONTACT_CHANNELS
+
+    @property
+    def is_preventive(self) -> bool:
+        return self.anchor == ANCHOR_DUE_DATE and self.offset_days < 0
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioData:
+    id: int
+    steps: tuple[StepData, ...]  # ordered by position
+    min_contact_days: int = 7
+    min_amount: Decimal = Decimal("0.01")
+    repeat_last_every_days: int = 0
+    lookahead_days: int = 7
+    promise_grace_days: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ItemData:
+    id: int
+    kind: str
+    number: str
+    issue_date: date
+    due_date: date | None
+    open_amount: Decimal
+    currency: str
+    disputed: bool = False
+    blocked: bool = False
+    promise_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionData:
+    """An action as the planner sees it; a new action has a negative provisional id."""
+
+    id: int
+    scenario_id: int
+    reference_id: int
+    step_position: int
+    status: str
+    created_on: date
+    due_date: date
+    channel: str
+    mode: str
+    finished_on: date | None = None
+    reason: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerState:
+    """One customer at D: `items` are its open items, `actions` its open actions and the
+    finished actions of its open invoices' cycles; `last_contact_on` the finish date of its
+    last contact known beyond `actions` (older cycles), if any."""
+
+    id: int
+    scenario: ScenarioData | None
+    items: tuple[ItemData, ...] = ()
+    actions: tuple[ActionData, ...] = ()
+    on_hold: bool = False
+    last_contact_on: date | None = None
+
+
+# --- decisions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    action_id: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Create:
+    """A new action of `step` for the cycle (scenario, reference); `status` is `skipped`
+    (with `reason`) for a preventive step that is already due."""
+
+    action_id: int  # provisional, negative
+    scenario_id: int
+    reference_id: int
+    step: StepData
+    status: str
+    due_date: date
+    planned_by: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateDueDate:
+    action_id: int
+    due_date: date
+    planned_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Execute:
+    action_id: int
+
+
+Decision = Cancel | Create | UpdateDueDate | Execute
+
+
+# --- the account: dunnable invoices, reference, amount at stake -------------------------
+
+
+def promise_active(item: ItemData, day: date, grace_days: int) -> bool:
+    return item.promise_date is not None and day <= item.promise_date + timedelta(grace_days)
+
+
+def dunnable_invoices(items: Iterable[ItemData], day: date, grace_days: int) -> list[ItemData]:
+    return [
+        item
+        for item in items
+        if item.kind == INVOICE
+        and item.open_amount > 0
+        and item.due_date is not None
+        and not item.disputed
+        and not item.blocked
+        and not promise_active(item, day, grace_days)
+    ]
+
+
+def reference_invoice(dunnable: Iterable[ItemData]) -> ItemData | None:
+    """The earliest due date; ties: earliest issue date, then number."""
+    return min(dunnable, key=lambda i: (i.due_date, i.issue_date, i.number), default=None)
+
+
+def credits_total(items: Iterable[ItemData], currency: str) -> Decimal:
+    return sum(
+        (i.open_amount for i in items if i.kind in CREDIT_KINDS and i.currency == currency),
+        ZERO,
+    )
+
+
+def amount_at_stake(
+    items: Sequence[ItemData], dunnable: Sequence[ItemData], ref: ItemData, day: date
+) -> Decimal:
+    """Dunnable invoices in R's currency due on or before max(D, R.due_date), minus the
+    credits in that currency, floored at 0."""
+    horizon = max(day, ref.due_date)
+    owed = sum(
+        (i.open_amount for i in dunnable if i.currency == ref.currency and i.due_date <= horizon),
+        ZERO,
+    )
+    return max(owed - credits_total(items, ref.currency), ZERO)
+
+
+def choose_scenario_id(
+    override_id: int | None, segment_scenario_ids: Sequence[int], default_id: int | None
+) -> int | None:
+    """The customer's own scenario, else the first matching segment's (ordered by priority
+    by the caller), else the entity's default, else none."""
+    if override_id is not None:
+        return override_id
+    if segment_scenario_ids:
+        return segment_scenario_ids[0]
+    return default_id
+
+
+# --- dates ----------------------------------------------------------------------------
+
+
+def timing(action: ActionData, day: date) -> str:
+    """`upcoming` while the due date is ahead, `due` on it, `late` after it."""
+    if action.due_date > day:
+        return "upcoming"
+    return "due" if action.due_date == day else "late"
+
+
+def next_working_day(day: date, is_working_day: WorkingDay) -> date:
+    for _ in range(366):
+        if is_working_day(day):
+            return day
+        day += timedelta(1)
+    raise ValueError("no working day within a year")
+
+
+def anchor_date(step: StepData, ref: ItemData) -> date:
+    base = ref.issue_date if step.anchor == ANCHOR_ISSUE_DATE else ref.due_date
+    return base + timedelta(step.offset_days)
+
+
+def last_contact_on(state: CustomerState) -> date | None:
+    dates = [
+        a.finished_on
+        for a in state.actions
+        if a.status in CONTACT_DONE_STATUSES
+        and a.channel not in NON_CONTACT_CHANNELS
+        and a.finished_on is not None
+    ]
+    if state.last_contact_on is not None:
+        dates.append(state.last_contact_on)
+    return max(dates, default=None)
+
+
+def _finished_on(cycle: Sequence[ActionData], position: int) -> date | None:
+    dates = [a.finished_on for a in cycle if a.step_position == position and a.is_finished]
+    return max(dates, default=None)
+
+
+def planned_date(
+    state: CustomerState,
+    cycle: Sequence[ActionData],
+    index: int,
+    ref: ItemData,
+    is_working_day: WorkingDay,
+) -> tuple[date, str]:
+    """P for the step at `index` of the scenario and the rule that set it: the latest of the
+    anchor date, the last contact + the minimum delay (contact steps), the previous step's
+    finish (a repeat: the last one + the repeat delay), moved to a working day."""
+    scenario = state.scenario
+    step = scenario.steps[index]
+    candidates = [(anchor_date(step, ref), BY_ANCHOR)]
+    last = last_contact_on(state)
+    if step.is_contact and last is not None:
+        candidates.append((last + timedelta(scenario.min_contact_days), BY_CONTACT_DELAY))
+    repeated = _finished_on(cycle, step.position)
+    if repeated is not None:  # past the last step, the last step again
+        candidates.append((repeated + timedelta(scenario.repeat_last_every_days), BY_REPEAT))
+    elif index > 0:
+        previous = _finished_on(cycle, scenario.steps[index - 1].position)
+        if previous is not None:
+            candidates.append((previous, BY_PREVIOUS_STEP))
+    # Ties go to the earliest rule listed: the anchor explains the most.
+    best = max(candidates, key=lambda candidate: candidate[0])
+    return next_working_day(best[0], is_working_day), best[1]
+
+
+def next_step_index(scenario: ScenarioData, cycle: Sequence[ActionData]) -> int | None:
+    """The first step without a finished action; past the last step, the last step again
+    when repeat is on; else None (the cycle is over)."""
+    done = {a.step_position for a in cycle if a.is_finished}
+    for index, step in enumerate(scenario.steps):
+        if step.position not in done:
+            return index
+    if scenario.steps and scenario.repeat_last_every_days > 0:
+        return len(scenario.steps) - 1
+    return None
+
+
+# --- one customer ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """What the account says at D: the reference invoice, or why there is nothing to do."""
+
+    reference: ItemData | None
+    stop_reason: str = ""
+
+
+def situation(state: CustomerState, day: date) -> Situation:
+    if state.scenario is None:
+        return Situation(None, NO_SCENARIO)
+    if state.on_hold:
+        return Situation(None, ON_HOLD)
+    dunnable = dunnable_invoices(state.items, day, state.scenario.promise_grace_days)
+    ref = reference_invoice(dunnable)
+    if ref is None:
+        return Situation(None, SETTLED)
+    if amount_at_stake(state.items, dunnable, ref, day) < state.scenario.min_amount:
+        return Situation(None, BELOW_THRESHOLD)
+    return Situation(ref)
+
+
+def is_executable(action: ActionData, day: date) -> bool:
+    """An automatic action the engine sends itself once due."""
+    if action.due_date > day or action.channel in MANUAL_ONLY_CHANNELS:
+        return False
+    if action.status == PLANNED:
+        return action.mode == AUTO
+    return action.status == CONFIRMED and action.mode == AUTO_CONFIRM
+
+
+def _cycle(state: CustomerState, ref: ItemData) -> list[ActionData]:
+    return [
+        a for a in state.actions if a.scenario_id == state.scenario.id and a.reference_id == ref.id
+    ]
+
+
+def _step_index(scenario: ScenarioData, position: int) -> int | None:
+    return next((i for i, s in enumerate(scenario.steps) if s.position == position), None)
+
+
+def _keep_open(
+    state: CustomerState, action: ActionData, ref: ItemData, day: date, wd: WorkingDay
+) -> list[Decision]:
+    """The open action of the current cycle: its due date recomputed while `planned`, and
+    its execution once due."""
+    decisions: list[Decision] = []
+    index = _step_index(state.scenario, action.step_position)
+    if action.status == PLANNED and index is not None:
+        cycle = [a for a in _cycle(state, ref) if a.id != action.id]
+        planned, rule = planned_date(state, cycle, index, ref, wd)
+        due = max(planned, action.created_on)
+        if due != action.due_date:
+            decisions.append(UpdateDueDate(action.id, due, rule))
+            action = replace(action, due_date=due)
+    if is_executable(action, day):
+        decisions.append(Execute(action.id))
+    return decisions
+
+
+def _create_next(
+    state: CustomerState, ref: ItemData, day: date, wd: WorkingDay, new_id: int
+) -> list[Decision]:
+    scenario = state.scenario
+    cycle = _cycle(state, ref)
+    index = next_step_index(scenario, cycle)
+    if index is None:
+        return []
+    planned, rule = planned_date(state, cycle, index, ref, wd)
+    if planned > day + timedelta(scenario.lookahead_days):
+        return []
+    step = scenario.steps[index]
+    due = max(planned, day)
+    if step.is_preventive and day >= ref.due_date:
+        return [Create(new_id, scenario.id, ref.id, step, SKIPPED, due, rule, ALREADY_DUE)]
+    status = TO_CONFIRM if step.mode == AUTO_CONFIRM else PLANNED
+    return [Create(new_id, scenario.id, ref.id, step, status, due, rule)]
+
+
+def decide(state: CustomerState, day: date, wd: WorkingDay, new_id: int = -1) -> list[Decision]:
+    """One round of decisions for `state` at `day` (empty: nothing changes)."""
+    open_actions = [a for a in state.actions if a.is_open]
+    found = situation(state, day)
+    if found.reference is None:
+        return [Cancel(a.id, found.stop_reason) for a in open_actions]
+    ref = found.reference
+    stale = [
+        Cancel(a.id, SCENARIO_CHANGED if a.scenario_id != state.scenario.id else REFERENCE_CHANGED)
+        for a in open_actions
+        if a.scenario_id != state.scenario.id or a.reference_id != ref.id
+    ]
+    if stale:
+        return stale
+    if open_actions:
+        return _keep_open(state, open_actions[0], ref, day, wd)
+    return _create_next(state, ref, day, wd, new_id)
+
+
+def plan_customer(
+    state: CustomerState, day: date, is_working_day: WorkingDay, *, first_new_id: int = -1
+) -> list[Decision]:
+    """Every decision for `state` at `day`, round after round until nothing changes or an
+    execution is due (the runner applies its outcome and plans the customer again)."""
+    decisions: list[Decision] = []
+    new_id = first_new_id
+    for _ in range(MAX_ITERATIONS):
+        round_ = decide(state, day, is_working_day, new_id)
+        if not round_:
+            return decisions
+        decisions += round_
+        state = apply_decisions(state, round_, day)
+        new_id -= sum(isinstance(d, Create) for d in round_)
+        if any(isinstance(d, Execute) for d in round_):
+            return decisions
+    raise RuntimeError(f"customer {state.id}: no stable plan after {MAX_ITERATIONS} rounds")
+
+
+# --- applying decisions and outcomes to the plain state --------------------------------
+
+
+def _created(decision: Create, day: date) -> ActionData:
+    finished = day if decision.status in FINISHED_STATUSES else None
+    return ActionData(
+        id=decision.action_id,
+        scenario_id=decision.scenario_id,
+        reference_id=decision.reference_id,
+        step_position=decision.step.position,
+        status=decision.status,
+        created_on=day,
+        due_date=decision.due_date,
+        channel=decision.step.channel,
+        mode=decision.step.mode,
+        finished_on=finished,
+        reason=decision.reason,
+    )
+
+
+def apply_decisions(state: CustomerState, decisions: Sequence[Decision], day: date):
+    """`state` after the writes of `decisions` (executions change nothing yet)."""
+    actions = {a.id: a for a in state.actions}
+    for decision in decisions:
+        if isinstance(decision, Cancel):
+            actions[decision.action_id] = replace(
+                actions[decision.action_id],
+                status=CANCELLED,
+                finished_on=day,
+                reason=decision.reason,
+            )
+        elif isinstance(decision, UpdateDueDate):
+            actions[decision.action_id] = replace(
+                actions[decision.action_id], due_date=decision.due_date
+            )
+        elif isinstance(decision, Create):
+            actions[decision.action_id] = _created(decision, day)
+    return replace(state, actions=tuple(actions.values()))
+
+
+def apply_outcome(state: CustomerState, action_id: int, status: str, day: date) -> CustomerState:
+    """`state` after the execution of `action_id` ended as `status` (`sent` or `error`)."""
+    finished = day if status in FINISHED_STATUSES else None
+    actions = tuple(
+        replace(a, status=status, finished_on=finished) if a.id == action_id else a
+        for a in state.actions
+    )
+    return replace(state, actions=actions)
+
+
+def renumber(state: CustomerState, ids: dict[int, int]) -> CustomerState:
+    """`state` with provisional ids replaced by the ids the database gave."""
+    actions = tuple(replace(a, id=ids.get(a.id, a.id)) for a in state.actions)
+    return replace(state, actions=actions)

@@ -1,0 +1,231 @@
+"""The daily run around the pure planner: lock the entity, recompute segments, load the
+customers in chunks, plan, write in bulk, execute the automatic actions, plan again the
+customers that changed, and record the run. Every date written is the run date D."""
+
+import functools
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from relance.engine import planner
+from relance.engine.choices import RunStatus
+from relance.engine.loading import Chunk, load_catalogue, load_chunk
+from relance.engine.loading import customer_ids as load_customer_ids
+from relance.engine.models import EngineRun
+from relance.engine.writing import Counts, executions, write_decisions
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 2000
+MAX_ROUNDS = 50  # a customer needs one round per sent step: a handful
+STALE_AFTER = timedelta(minutes=30)  # SQLite: a `running` row silent this long is dead
+LOCK_CLASS = 0x52454C41  # "RELA": the advisory lock's first key; the entity id is the second
+Executor = Callable[..., dict[int, str]]
+
+
+class RunInProgress(Exception):
+    """Another run holds the entity."""
+
+
+@dataclass
+class RunSummary:
+    entity: str
+    day: date
+    dry_run: bool = False
+    customers: int = 0
+    created: int = 0
+    skipped: int = 0
+    updated: int = 0
+    cancelled: dict[str, int] = field(default_factory=dict)
+    sent: int = 0
+    errors: int = 0
+    recovered: int = 0
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        cancelled = ", ".join(f"{reason}: {n}" for reason, n in sorted(self.cancelled.items()))
+        total = sum(self.cancelled.values())
+        head = f"{self.entity} {self.day.isoformat()}" + (" (dry run)" if self.dry_run else "")
+        return [
+            head,
+            f"  customers scanned: {self.customers}",
+            f"  actions created: {self.created}",
+            f"  cancelled: {total}" + (f" ({cancelled})" if cancelled else ""),
+            f"  skipped: {self.skipped}",
+            f"  due dates moved: {self.updated}",
+            f"  sent: {self.sent}" + (" (simulated)" if self.dry_run else ""),
+            f"  errors: {self.errors}",
+            *([f"  unconfirmed sends recovered: {self.recovered}"] if self.recovered else []),
+            f"  seconds: {self.seconds:.2f}",
+        ]
+
+
+# --- the lock -------------------------------------------------------------------------
+
+
+def _try_advisory_lock(entity) -> bool | None:
+    """PostgreSQL: the session lock of the entity (True/False); other databases: None."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_CLASS, entity.pk])
+        return cursor.fetchone()[0]
+
+
+def _release_advisory_lock(entity) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_CLASS, entity.pk])
+
+
+def _clear_stale(entity, holds_advisory_lock: bool | None) -> None:
+    """Mark as interrupted the `running` rows of runs that died: on PostgreSQL, every one
+    once we hold the session lock (it dies with its session); else the silent ones."""
+    stale = EngineRun.objects.filter(entity=entity, status=RunStatus.RUNNING)
+    if not holds_advisory_lock:
+        stale = stale.filter(heartbeat_at__lt=timezone.now() - STALE_AFTER)
+    stale.update(status=RunStatus.INTERRUPTED, finished_at=timezone.now())
+
+
+@contextmanager
+def entity_lock(entity, day: date, *, dry_run=False, acting_user=None) -> Iterator[EngineRun]:
+    """Hold `entity` for one run, recorded as an EngineRun; RunInProgress if taken."""
+    locked = _try_advisory_lock(entity)
+    if locked is False:
+        raise RunInProgress(f"a run is already in progress for {entity.slug}")
+    try:
+        _clear_stale(entity, locked)
+        try:
+            with transaction.atomic():
+                run = EngineRun.objects.create(
+                    entity=entity, day=day, dry_run=dry_run, started_by=acting_user
+                )
+        except IntegrityError as exc:
+            raise RunInProgress(f"a run is already in progress for {entity.slug}") from exc
+        try:
+            yield run
+        except BaseException as exc:
+            run.status, run.error = RunStatus.FAILED, f"{type(exc).__name__}: {exc}"
+            raise
+        else:
+            run.status = RunStatus.FINISHED
+        finally:
+            run.finished_at = timezone.now()
+            run.save(update_fields=["status", "error", "finished_at", "counts"])
+    finally:
+        if locked:
+            _release_advisory_lock(entity)
+
+
+# --- the run --------------------------------------------------------------------------
+
+
+def recompute_segments(entity, day: date) -> None:
+    from relance.segments.services import segments_recompute
+
+    segments_recompute(entity=entity, today=day)
+
+
+def simulate_sending(*, action_ids: list[int], day: date) -> dict[int, str]:
+    """The executor of a dry run: everything would be sent, nothing leaves (the writes
+    are rolled back with the rest of the dry run)."""
+    from relance.agenda.models import Action
+
+    Action.objects.filter(pk__in=action_ids).update(status=planner.SENT, finished_on=day)
+    return dict.fromkeys(action_ids, planner.SENT)
+
+
+def deliver(*, action_ids: list[int], day: date) -> dict[int, str]:
+    from relance.delivery.services import actions_execute
+
+    return actions_execute(action_ids=action_ids, day=day)
+
+
+def run_chunk(entity, day, chunk: Chunk, catalogue, counts: Counts, execute: Executor) -> None:
+    """Plan, write and execute until no customer of the chunk changes any more."""
+    is_working_day = functools.cache(entity.is_working_day)
+    states, pending = chunk.states, set(chunk.states)
+    for _ in range(MAX_ROUNDS):
+        decisions = {}
+        for pk in sorted(pending):
+            found = planner.plan_customer(states[pk], day, is_working_day)
+            if found:
+                decisions[pk] = found
+        if not decisions:
+            return
+        with transaction.atomic():
+            ids = write_decisions(entity, day, decisions, catalogue, chunk.collectors, counts)
+        for pk, found in decisions.items():
+            state = planner.apply_decisions(states[pk], found, day)
+            states[pk] = planner.renumber(state, ids.get(pk, {}))
+        todo = executions(decisions, ids)
+        if not todo:
+            return
+        outcomes = execute(action_ids=[action_id for _c, action_id in todo], day=day)
+        for pk, action_id in todo:
+            status = outcomes.get(action_id, planner.ERROR)
+            counts.sent += status == planner.SENT
+            counts.errors += status == planner.ERROR
+            states[pk] = planner.apply_outcome(states[pk], action_id, status, day)
+        pending = {pk for pk, _a in todo}
+    raise RuntimeError(f"{entity.slug}: the run did not settle in {MAX_ROUNDS} rounds")
+
+
+def _process(entity, day, run, counts: Counts, execute: Executor, chunk_size: int) -> int:
+    recompute_segments(entity, day)
+    catalogue = load_catalogue(entity)
+    ids = load_customer_ids(entity)
+    for start in range(0, len(ids), chunk_size):
+        chunk = load_chunk(entity, ids[start : start + chunk_size], day, catalogue)
+        run_chunk(entity, day, chunk, catalogue, counts, execute)
+        EngineRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+    return len(ids)
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def run_day(
+    *, entity, day: date, dry_run: bool = False, acting_user=None, chunk_size=CHUNK_SIZE
+) -> RunSummary:
+    """One engine run for `entity` at `day`. A dry run plans and writes inside a
+    transaction that is rolled back, and sends nothing; only its history row stays."""
+    started = time.monotonic()
+    summary = RunSummary(entity=entity.slug, day=day, dry_run=dry_run)
+    counts = Counts()
+    with entity_lock(entity, day, dry_run=dry_run, acting_user=acting_user) as run:
+        if dry_run:
+            try:
+                with transaction.atomic():
+                    summary.customers = _process(
+                        entity, day, run, counts, simulate_sending, chunk_size
+                    )
+                    raise _DryRunRollback
+            except _DryRunRollback:
+                pass
+        else:
+            from relance.delivery.services import outbox_recover
+
+            summary.recovered = outbox_recover(entity=entity)
+            summary.customers = _process(entity, day, run, counts, deliver, chunk_size)
+        _fill(summary, counts, started)
+        run.counts = {k: v for k, v in asdict(summary).items() if k not in ("entity", "day")}
+    logger.info("engine run %s", "; ".join(line.strip() for line in summary.lines()))
+    return summary
+
+
+def _fill(summary: RunSummary, counts: Counts, started: float) -> None:
+    summary.created, summary.skipped, summary.updated = (
+        counts.created,
+        counts.skipped,
+        counts.updated,
+    )
+    summary.cancelled = dict(counts.cancelled)
+    summary.sent, summary.errors = counts.sent, counts.errors
+    summary.seconds = round(time.monotonic() - started, 3)

@@ -1,0 +1,414 @@
+"""Writes of scenarios and their steps, each validated before saving (the engine spec's rules
+that a form can check): automatic steps need a template of their channel, calls and tasks
+are manual, automatic letters need a print-and-mail connector.
+
+Positions are the services' business: steps are numbered 1..n in order after every add,
+duplicate, move and delete, so that the engine's "next step" is never ambiguous.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, ProtectedError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from relance.customers.choices import ContactRole
+from relance.scenarios.choices import (
+    LETTER_CHANNELS,
+    MANUAL_ONLY_CHANNELS,
+    Attachments,
+    StepChannel,
+    StepMode,
+)
+from relance.scenarios.models import Scenario, Step
+from relance.templating.choices import Channel
+
+SCENARIO_FIELDS = {
+    "name",
+    "description",
+    "entity",
+    "min_contact_days",
+    "min_amount",
+    "repeat_last_every_days",
+    "lookahead_days",
+    "promise_grace_days",
+}
+STEP_FIELDS = {
+    "name",
+    "channel",
+    "mode",
+    "anchor",
+    "offset_days",
+    "template",
+    "cc_contact_roles",
+    "cc_email",
+    "attachments",
+    "instructions",
+}
+STEP_RELATIONS = {"responsible_users", "responsible_groups", "cc_users"}
+MAX_OFFSET_DAYS = 999
+ATTACHMENT_CHANNELS = frozenset({StepChannel.EMAIL, *LETTER_CHANNELS})
+
+# The template channel each step channel uses (templating.choices.Channel values).
+TEMPLATE_CHANNEL = {
+    StepChannel.EMAIL: "email",
+    StepChannel.SMS: "sms",
+    StepChannel.LETTER: "letter",
+    StepChannel.REGISTERED_LETTER: "letter",
+    StepChannel.E_REGISTERED_LETTER: "letter",
+    StepChannel.CALL: "call",
+    StepChannel.TASK: "task",
+}
+
+
+def print_mail_connector_configured() -> bool:
+    """Whether automatic letters can be posted. No print-and-mail connector exists before
+    M1.4, which replaces this answer by its configuration."""
+    return False
+
+
+def is_automatic_letter(step: Step) -> bool:
+    return step.channel in LETTER_CHANNELS and step.mode != StepMode.MANUAL
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+def _template_errors(step: Step, scenario: Scenario) -> list[str]:
+    template = step.template
+    if template is None:
+        return []
+    errors = []
+    expected = TEMPLATE_CHANNEL.get(step.channel)
+    if expected and template.channel != expected:
+        errors.append(
+            _("This step needs a template of channel “%(expected)s”: “%(name)s” is “%(actual)s”.")
+            % {
+                "expected": Channel(expected).label,
+                "name": template.name,
+                "actual": template.get_channel_display(),
+            }
+        )
+    if template.entity_id and template.entity_id != scenario.entity_id:
+        errors.append(
+            _("The template “%(name)s” is restricted to the entity %(entity)s.")
+            % {"name": template.name, "entity": template.entity}
+        )
+    return errors
+
+
+def _mode_errors(step: Step) -> list[str]:
+    if step.mode == StepMode.MANUAL:
+        return []
+    if step.channel in MANUAL_ONLY_CHANNELS:
+        return [_("Calls and tasks are always manual.")]
+    if step.channel in LETTER_CHANNELS and not print_mail_connector_configured():
+        return [
+            _(
+                "automatic letters need a print-and-mail connector: none is configured "
+                "(coming with M1.4)"
+            )
+        ]
+    return []
+
+
+def _recipient_errors(step: Step, roles: list[str], cc_users) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    unknown = [role for role in roles if role not in ContactRole.values]
+    if unknown:
+        errors["cc_contact_roles"] = [
+            _("Unknown contact role %(roles)s (use %(allowed)s).")
+            % {"roles": ", ".join(unknown), "allowed": ", ".join(ContactRole.values)}
+        ]
+    if cc_users is None:
+        cc_users = list(step.cc_users.all()) if step.pk else []
+    copies = roles or step.cc_email or cc_users
+    if copies and step.channel != StepChannel.EMAIL:
+        errors["cc_email"] = [_("Copies are sent by email: only email steps have them.")]
+    if step.attachments != Attachments.NONE and step.channel not in ATTACHMENT_CHANNELS:
+        errors["attachments"] = [_("Only emails and letters carry attachments.")]
+    return errors
+
+
+def step_errors(step: Step, *, cc_users=None) -> dict[str, list[str]]:
+    """Every rule `step` breaks, by field (empty when the step can be saved); `cc_users`
+    are the team members it will copy when they are about to change."""
+    errors: dict[str, list[str]] = {}
+    roles = [role for role in step.cc_contact_roles.split(",") if role]
+    try:
+        step.full_clean(exclude=["scenario", "position"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    automatic = step.mode != StepMode.MANUAL and step.channel not in MANUAL_ONLY_CHANNELS
+    if automatic and step.template is None:
+        errors.setdefault("template", []).append(_("An automatic step needs a template."))
+    for key, messages in (
+        ("template", _template_errors(step, step.scenario)),
+        ("mode", _mode_errors(step)),
+    ):
+        if messages:
+            errors.setdefault(key, []).extend(messages)
+    if abs(step.offset_days or 0) > MAX_OFFSET_DAYS:
+        errors.setdefault("offset_days", []).append(
+            _("At most %(days)s days before or after the date.") % {"days": MAX_OFFSET_DAYS}
+        )
+    for key, messages in _recipient_errors(step, roles, cc_users).items():
+        errors.setdefault(key, []).extend(messages)
+    # The model constraint says the same about calls and tasks: say it once.
+    errors.pop("__all__", None)
+    return {key: list(dict.fromkeys(messages)) for key, messages in errors.items()}
+
+
+def scenario_warnings(scenario: Scenario, steps: list[Step] | None = None) -> list[str]:
+    """What is allowed but worth a second look (shown on the scenario page, never refused)."""
+    steps = list(scenario.steps.all()) if steps is None else steps
+    warnings = []
+    if not steps:
+        warnings.append(_("This scenario has no step: its customers receive no reminder."))
+    elif scenario.repeat_last_every_days and is_automatic_letter(steps[-1]):
+        days = scenario.repeat_last_every_days
+        warnings.append(
+            ngettext(
+                "The last step is an automatic letter: it will be sent again every day "
+                "until the customer pays.",
+                "The last step is an automatic letter: it will be sent again every %(days)s "
+                "days until the customer pays.",
+                days,
+            )
+            % {"days": days}
+        )
+    return warnings
+
+
+def step_warnings(step: Step) -> list[str]:
+    if step.cc_email:
+        return [
+            _("%(address)s receives a copy of every customer's message of this step.")
+            % {"address": step.cc_email}
+        ]
+    return []
+
+
+def _normalize_roles(value) -> str:
+    if isinstance(value, str):
+        value = value.split(",")
+    return ",".join(dict.fromkeys(role.strip() for role in value or () if role.strip()))
+
+
+# --- scenarios --------------------------------------------------------------------------
+
+
+def _check_entity_change(scenario: Scenario) -> None:
+    """A scenario restricted to an entity may not be used beyond it."""
+    if not scenario.pk or not scenario.entity_id:
+        return
+    elsewhere = scenario.segments.exclude(entity_id=scenario.entity_id)
+    if elsewhere.exists():
+        raise ValidationError(
+            {
+                "entity": _("Segments of other entities use this scenario: %(names)s.")
+                % {"names": ", ".join(s.name for s in elsewhere)}
+            }
+        )
+    templates = scenario.steps.filter(template__entity__isnull=False).exclude(
+        template__entity_id=scenario.entity_id
+    )
+    if templates.exists():
+        raise ValidationError(
+            {"entity": _("Some steps use templates restricted to another entity.")}
+        )
+
+
+@transaction.atomic
+def scenario_create(
+    *,
+    name: str,
+    entity=None,
+    description: str = "",
+    min_contact_days: int = 7,
+    min_amount: Decimal = Decimal("0.01"),
+    repeat_last_every_days: int = 0,
+    lookahead_days: int = 7,
+    promise_grace_days: int = 3,
+    default_key: str = "",
+    acting_user=None,
+) -> Scenario:
+    """Create a scenario without steps (add them with step_create)."""
+    scenario = Scenario(
+        name=name.strip(),
+        entity=entity,
+        description=description,
+        min_contact_days=min_contact_days,
+        min_amount=Decimal(str(min_amount)),
+        repeat_last_every_days=repeat_last_every_days,
+        lookahead_days=lookahead_days,
+        promise_grace_days=promise_grace_days,
+        default_key=default_key,
+    )
+    scenario.full_clean()
+    scenario.save()
+    return scenario
+
+
+@transaction.atomic
+def scenario_update(*, scenario: Scenario, acting_user=None, **fields) -> Scenario:
+    """Change a scenario's settings (`fields` among SCENARIO_FIELDS)."""
+    unknown = set(fields) - SCENARIO_FIELDS
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(scenario, name, value.strip() if name == "name" else value)
+    scenario.full_clean()
+    _check_entity_change(scenario)
+    scenario.save()
+    return scenario
+
+
+@transaction.atomic
+def scenario_delete(*, scenario: Scenario, acting_user=None) -> None:
+    """Delete a scenario no segment and no action uses (customers set to it by hand fall
+    back to their segment)."""
+    segments = list(scenario.segments.values_list("name", flat=True))
+    if segments:
+        raise ValidationError(
+            _("Segments use this scenario: %(names)s.") % {"names": ", ".join(segments)}
+        )
+    try:
+        scenario.delete()
+    except ProtectedError as exc:
+        raise ValidationError(
+            _("Actions were planned with this scenario: it is kept for their history.")
+        ) from exc
+
+
+@transaction.atomic
+def scenario_duplicate(*, scenario: Scenario, name: str = "", acting_user=None) -> Scenario:
+    """A copy of `scenario` and its steps, named `name` (default "<name> (copy)")."""
+    settings = {field: getattr(scenario, field) for field in SCENARIO_FIELDS}
+    settings["name"] = name or _("%(name)s (copy)") % {"name": scenario.name}
+    copy = scenario_create(**settings)
+    for step in scenario.steps.all():
+        _copy_step(step, copy, step.position)
+    return copy
+
+
+# --- steps ------------------------------------------------------------------------------
+
+
+def _save_step(step: Step, relations: dict) -> Step:
+    errors = step_errors(step, cc_users=relations.get("cc_users"))
+    if errors:
+        raise ValidationError(errors)
+    step.save()
+    for name, values in relations.items():
+        getattr(step, name).set(values or [])
+    return step
+
+
+def _renumber(scenario: Scenario, ordered: list[Step]) -> None:
+    changed = []
+    for position, step in enumerate(ordered, start=1):
+        if step.position != position:
+            step.position = position
+            changed.append(step)
+    Step.objects.bulk_update(changed, ["position"])
+
+
+@transaction.atomic
+def step_create(
+    *,
+    scenario: Scenario,
+    name: str,
+    channel: str,
+    mode: str,
+    position: int | None = None,
+    acting_user=None,
+    **fields,
+) -> Step:
+    """Add a step, last or at `position` (1-based); `fields` among STEP_FIELDS and the
+    relations responsible_users, responsible_groups, cc_users."""
+    unknown = set(fields) - STEP_FIELDS - STEP_RELATIONS
+    if unknown:
+        raise TypeError(f"unknown step fields: {', '.join(sorted(unknown))}")
+    relations = {key: fields.pop(key) for key in STEP_RELATIONS if key in fields}
+    fields["cc_contact_roles"] = _normalize_roles(fields.get("cc_contact_roles", ""))
+    last = scenario.steps.aggregate(last=Max("position"))["last"] or 0
+    step = Step(
+        scenario=scenario,
+        name=name.strip(),
+        channel=channel,
+        mode=mode,
+        position=last + 1,
+        **fields,
+    )
+    _save_step(step, relations)
+    if position is not None and position <= last:
+        ordered = [s for s in scenario.steps.exclude(pk=step.pk)]
+        ordered.insert(max(position, 1) - 1, step)
+        _renumber(scenario, ordered)
+    return step
+
+
+@transaction.atomic
+def step_update(*, step: Step, acting_user=None, **fields) -> Step:
+    """Change a step (`fields` among STEP_FIELDS and the relations)."""
+    unknown = set(fields) - STEP_FIELDS - STEP_RELATIONS
+    if unknown:
+        raise TypeError(f"unknown step fields: {', '.join(sorted(unknown))}")
+    relations = {key: fields.pop(key) for key in STEP_RELATIONS if key in fields}
+    if "cc_contact_roles" in fields:
+        fields["cc_contact_roles"] = _normalize_roles(fields["cc_contact_roles"])
+    for name, value in fields.items():
+        setattr(step, name, value.strip() if name == "name" else value)
+    return _save_step(step, relations)
+
+
+@transaction.atomic
+def step_delete(*, step: Step, acting_user=None) -> None:
+    """Delete a step and close the gap (past actions keep their copy of its name)."""
+    scenario = step.scenario
+    step.delete()
+    _renumber(scenario, list(scenario.steps.all()))
+
+
+def _copy_step(step: Step, scenario: Scenario, position: int) -> Step:
+    users, groups, cc_users = (
+        list(step.responsible_users.all()),
+        list(step.responsible_groups.all()),
+        list(step.cc_users.all()),
+    )
+    copy = Step.objects.get(pk=step.pk)
+    copy.pk = None
+    copy.scenario = scenario
+    copy.position = position
+    copy.save()
+    copy.responsible_users.set(users)
+    copy.responsible_groups.set(groups)
+    copy.cc_users.set(cc_users)
+    return copy
+
+
+@transaction.atomic
+def step_duplicate(*, step: Step, acting_user=None) -> Step:
+    """A copy of `step` right after it."""
+    scenario = step.scenario
+    copy = _copy_step(step, scenario, step.position + 1)
+    ordered = list(scenario.steps.exclude(pk=copy.pk))
+    ordered.insert(ordered.index(step) + 1, copy)
+    _renumber(scenario, ordered)
+    return copy
+
+
+@transaction.atomic
+def step_move(*, step: Step, offset: int, acting_user=None) -> Step:
+    """Move `step` up (offset -1) or down (+1) in its scenario; nothing past either end."""
+    scenario = step.scenario
+    ordered = list(scenario.steps.select_for_update())
+    index = ordered.index(step)
+    target = min(max(index + offset, 0), len(ordered) - 1)
+    ordered.insert(target, ordered.pop(index))
+    _renumber(scenario, ordered)
+    step.refresh_from_db(fields=["position"])
+    return step

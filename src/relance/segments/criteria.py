@@ -1,0 +1,488 @@
+"""Segment criteria: the fields a rule may test, their validation, and their compilation.
+
+A criteria tree is JSON:
+
+    {"op": "and" | "or", "rules": [rule | tree, ...]}
+    rule = {"field": "<key>", "lookup": "<lookup>", "value": ...}
+
+An empty tree (`{}` or no rules) matches every customer: the catch-all segment. Fields are
+customer fields (entity, country, tags...), custom fields (`cf_<name>`) and figures computed
+from the open items with the same annotations as the customer list (customers/selectors.py:
+outstanding, overdue, days overdue...), so that a segment and the list agree on a number.
+
+`criteria_clean()` checks a tree and returns it normalised (values typed and JSON-safe);
+every message names its rule ("rule 2: unknown field 'overdu'", "rule 3.1: ..." inside a
+group). `criteria_queryset()` filters a Customer queryset by a clean tree.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, NullIf
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from relance.core.choices import Language
+from relance.core.parsing import parse_bool, parse_date, parse_decimal
+from relance.customers.choices import CustomFieldType
+from relance.customers.models import Customer, CustomField
+from relance.customers.selectors import with_figures
+from relance.ledger.choices import ItemKind
+from relance.ledger.models import Item
+
+TEXT, CHOICE, NUMBER, INTEGER, DATE, BOOLEAN, TAGS = (
+    "text",
+    "choice",
+    "number",
+    "integer",
+    "date",
+    "boolean",
+    "tags",
+)
+LOOKUPS = {
+    "eq": _("is"),
+    "ne": _("is not"),
+    "in": _("is one of"),
+    "gt": _("greater than"),
+    "gte": _("at least"),
+    "lt": _("less than"),
+    "lte": _("at most"),
+    "contains": _("contains"),
+    "is_empty": _("is empty"),
+}
+TEXT_LOOKUPS = ("eq", "ne", "in", "contains", "is_empty")
+CHOICE_LOOKUPS = ("eq", "ne", "in")
+ORDER_LOOKUPS = ("eq", "ne", "gt", "gte", "lt", "lte")
+OPS = ("and", "or")
+PERCENT = DecimalField(max_digits=12, decimal_places=1)
+
+Todays = Mapping[int, date]
+
+
+@dataclass(frozen=True)
+class CriterionField:
+    """A field a rule may test: its key in the JSON, its label, type and lookups."""
+
+    key: str
+    label: object
+    type: str
+    lookups: tuple[str, ...]
+    path: str = ""  # ORM path or annotation name
+    nullable: bool = False  # is_empty also matches NULL
+    figures: bool = False  # needs customers/selectors.with_figures()
+    choices: Callable[[], list[tuple[str, str]]] | None = None
+    custom_field: CustomField | None = None
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [(code, str(label)) for code, label in Language.choices]
+
+
+STATIC_FIELDS = [
+    CriterionField("entity", _("Entity (slug)"), TEXT, CHOICE_LOOKUPS, "entity__slug"),
+    CriterionField("name", _("Name"), TEXT, TEXT_LOOKUPS, "name"),
+    CriterionField("country", _("Country"), TEXT, CHOICE_LOOKUPS, "country"),
+    CriterionField(
+        "language", _("Language"), CHOICE, CHOICE_LOOKUPS, "language", choices=_language_choices
+    ),
+    CriterionField("category", _("Category"), TEXT, TEXT_LOOKUPS, "category"),
+    CriterionField("tags", _("Tags"), TAGS, ("eq", "ne", "in", "is_empty")),
+    CriterionField(
+        "collector",
+        _("Collector (username)"),
+        TEXT,
+        ("eq", "ne", "in", "is_empty"),
+        "collector__username",
+        nullable=True,
+    ),
+    CriterionField("on_hold", _("On hold"), BOOLEAN, ("eq",), "on_hold"),
+    CriterionField(
+        "credit_limit",
+        _("Credit limit"),
+        NUMBER,
+        (*ORDER_LOOKUPS, "is_empty"),
+        "credit_limit",
+        nullable=True,
+    ),
+    CriterionField(
+        "total_open",
+        _("Total open invoices"),
+        NUMBER,
+        ORDER_LOOKUPS,
+        "open_invoices",
+        figures=True,
+    ),
+    CriterionField(
+        "outstanding",
+        _("Outstanding (net of credits)"),
+        NUMBER,
+        ORDER_LOOKUPS,
+        "outstanding",
+        figures=True,
+    ),
+    CriterionField(
+        "overdue_amount", _("Overdue amount"), NUMBER, ORDER_LOOKUPS, "overdue", figures=True
+    ),
+    CriterionField(
+        "days_overdue", _("Days overdue"), INTEGER, ORDER_LOOKUPS, "oldest_overdue", figures=True
+    ),
+    CriterionField(
+        "open_invoice_count",
+        _("Number of open invoices"),
+        INTEGER,
+        ORDER_LOOKUPS,
+        "_open_invoice_count",
+    ),
+    CriterionField(
+        "credit_limit_use",
+        _("Credit limit use (%)"),
+        NUMBER,
+        (*ORDER_LOOKUPS, "is_empty"),
+        "_credit_limit_use",
+        nullable=True,
+        figures=True,
+    ),
+]
+
+CUSTOM_PREFIX = "cf_"
+CUSTOM_TYPES = {
+    CustomFieldType.TEXT: (TEXT, TEXT_LOOKUPS),
+    CustomFieldType.INTEGER: (INTEGER, (*ORDER_LOOKUPS, "is_empty")),
+    CustomFieldType.DECIMAL: (NUMBER, (*ORDER_LOOKUPS, "is_empty")),
+    CustomFieldType.DATE: (DATE, (*ORDER_LOOKUPS, "is_empty")),
+    CustomFieldType.BOOLEAN: (BOOLEAN, ("eq", "is_empty")),
+    CustomFieldType.SELECT: (CHOICE, (*CHOICE_LOOKUPS, "is_empty")),
+}
+
+
+def _custom_criterion(custom: CustomField) -> CriterionField:
+    kind, lookups = CUSTOM_TYPES[custom.type]
+    choices = None
+    if custom.type == CustomFieldType.SELECT:
+        values = list(custom.choices)
+        choices = lambda: [(str(value), str(value)) for value in values]  # noqa: E731
+    return CriterionField(
+        f"{CUSTOM_PREFIX}{custom.name}",
+        custom.label,
+        kind,
+        lookups,
+        f"custom_field_data__{custom.name}",
+        nullable=True,
+        choices=choices,
+        custom_field=custom,
+    )
+
+
+def criterion_fields() -> dict[str, CriterionField]:
+    """Every field a rule may test, by key: the fixed ones, then the custom fields (one query)."""
+    fields = {criterion.key: criterion for criterion in STATIC_FIELDS}
+    for custom in CustomField.objects.all():
+        criterion = _custom_criterion(custom)
+        fields[criterion.key] = criterion
+    return fields
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+def _typed(criterion: CriterionField, value):
+    """`value` parsed for the field's type, JSON-safe; ValueError says why not."""
+    kind = criterion.type
+    if kind == NUMBER:
+        return format(parse_decimal(value, places=4).normalize(), "f")
+    if kind == INTEGER:
+        if isinstance(value, bool):
+            raise ValueError(f"{value!r} is not a whole number")
+        try:
+            return int(str(value).strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a whole number") from None
+    if kind == DATE:
+        return parse_date(value).isoformat()
+    if kind == BOOLEAN:
+        return parse_bool(value)
+    text = str(value).strip()
+    if not text:
+        raise ValueError("a value is required")
+    if criterion.choices is not None:
+        allowed = [code for code, _label in criterion.choices()]
+        if text not in allowed:
+            raise ValueError(f"{text!r} is not one of {', '.join(allowed)}")
+    return text
+
+
+def _clean_value(criterion: CriterionField, lookup: str, value):
+    if lookup == "is_empty":
+        return True if value in (None, "") else parse_bool(value)
+    if lookup == "in":
+        values = value.split(",") if isinstance(value, str) else value
+        if not isinstance(values, list | tuple):
+            raise ValueError("'in' needs a list of values")
+        values = [_typed(criterion, item) for item in values if str(item).strip() != ""]
+        if not values:
+            raise ValueError("'in' needs at least one value")
+        return values
+    if value is None or value == "" or isinstance(value, list | dict):
+        raise ValueError("a value is required")
+    return _typed(criterion, value)
+
+
+def _clean_rule(rule, label: str, fields, errors: list[str]):
+    if not isinstance(rule, dict):
+        errors.append(f"{label}: a rule must be a mapping")
+        return None
+    if "rules" in rule or "op" in rule:
+        return _clean_tree(rule, f"{label}.", fields, errors)
+    key, lookup = rule.get("field"), rule.get("lookup", "eq")
+    criterion = fields.get(key)
+    if criterion is None:
+        errors.append(f"{label}: unknown field {key!r}")
+        return None
+    if lookup not in criterion.lookups:
+        allowed = ", ".join(criterion.lookups)
+        errors.append(f"{label}: lookup {lookup!r} not allowed on {key!r} (use {allowed})")
+        return None
+    try:
+        value = _clean_value(criterion, lookup, rule.get("value"))
+    except ValueError as exc:
+        errors.append(f"{label}: {key}: {exc}")
+        return None
+    return {"field": key, "lookup": lookup, "value": value}
+
+
+def _clean_tree(tree, prefix: str, fields, errors: list[str]) -> dict:
+    where = prefix.rstrip(".") or "criteria"
+    if not isinstance(tree, dict):
+        errors.append(f"{where}: criteria must be a mapping with 'op' and 'rules'")
+        return {}
+    op = tree.get("op", "and")
+    if op not in OPS:
+        errors.append(f"{where}: unknown operator {op!r} (use and, or)")
+    rules = tree.get("rules", [])
+    if not isinstance(rules, list):
+        errors.append(f"{where}: 'rules' must be a list")
+        rules = []
+    cleaned = []
+    for index, rule in enumerate(rules, start=1):
+        label = f"{prefix}{index}" if prefix else f"rule {index}"
+        result = _clean_rule(rule, label, fields, errors)
+        if result is not None:
+            cleaned.append(result)
+    return {"op": op, "rules": cleaned}
+
+
+def criteria_clean(criteria, fields: dict[str, CriterionField] | None = None) -> dict:
+    """The criteria tree typed and normalised; ValidationError lists every faulty rule."""
+    if criteria in (None, ""):
+        criteria = {}
+    fields = criterion_fields() if fields is None else fields
+    errors: list[str] = []
+    cleaned = _clean_tree(criteria, "", fields, errors)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def criteria_fields_used(criteria) -> set[str]:
+    used = set()
+    for rule in (criteria or {}).get("rules", []):
+        if "rules" in rule:
+            used |= criteria_fields_used(rule)
+        else:
+            used.add(rule.get("field"))
+    return used
+
+
+# --- compilation ------------------------------------------------------------------------
+
+
+@dataclass
+class _Compiler:
+    fields: dict[str, CriterionField]
+    todays: Todays
+    annotations: dict = field(default_factory=dict)
+    figures: bool = False
+
+    def tree(self, tree: dict) -> Q:
+        combined = Q()
+        for rule in tree.get("rules", []):
+            condition = self.tree(rule) if "rules" in rule else self.rule(rule)
+            combined = condition if not combined else self._join(tree, combined, condition)
+        return combined
+
+    @staticmethod
+    def _join(tree, left: Q, right: Q) -> Q:
+        return left | right if tree.get("op") == "or" else left & right
+
+    def rule(self, rule: dict) -> Q:
+        criterion = self.fields[rule["field"]]
+        lookup, value = rule["lookup"], rule["value"]
+        self.figures |= criterion.figures
+        if criterion.type == TAGS:
+            return _tags_q(lookup, value)
+        if criterion.key == "days_overdue":
+            return _days_overdue_q(lookup, int(value), self.todays)
+        path = self._path(criterion)
+        if lookup == "is_empty":
+            return _empty_q(criterion, path) if value else ~_empty_q(criterion, path)
+        value = _python(criterion, value)
+        if lookup == "eq":
+            return Q(**{path: value})
+        if lookup == "ne":
+            return ~Q(**{path: value})
+        if lookup == "contains":
+            return Q(**{f"{path}__icontains": value})
+        return Q(**{f"{path}__{lookup}": value})
+
+    def _path(self, criterion: CriterionField) -> str:
+        """The ORM path to compare, adding the annotation it needs."""
+        custom = criterion.custom_field
+        if criterion.path == "_open_invoice_count":
+            self.annotations[criterion.path] = _open_invoice_count()
+        elif criterion.path == "_credit_limit_use":
+            self.annotations[criterion.path] = _credit_limit_use()
+        elif custom is not None and criterion.type in (NUMBER, INTEGER, DATE):
+            alias = f"_cf_{custom.name}"
+            output = (
+                DateField()
+                if criterion.type == DATE
+                else DecimalField(max_digits=20, decimal_places=4)
+            )
+            text = KeyTextTransform(custom.name, "custom_field_data")
+            self.annotations[alias] = Cast(NullIf(text, Value("")), output_field=output)
+            return alias
+        return criterion.path
+
+
+def _python(criterion: CriterionField, value):
+    if isinstance(value, list):
+        return [_python(criterion, item) for item in value]
+    if criterion.type in (NUMBER, INTEGER) and criterion.custom_field is not None:
+        return Decimal(str(value))
+    if criterion.type == NUMBER:
+        return Decimal(value)
+    if criterion.type == DATE:
+        return date.fromisoformat(value)
+    return value
+
+
+def _empty_q(criterion: CriterionField, path: str) -> Q:
+    if criterion.custom_field is not None:
+        raw = criterion.path
+        return Q(**{f"{raw}__isnull": True}) | Q(**{raw: None}) | Q(**{raw: ""})
+    condition = Q(**{f"{path}__isnull": True}) if criterion.nullable else Q()
+    if criterion.type in (TEXT, CHOICE) and not path.endswith("__username"):
+        condition |= Q(**{path: ""})
+    return condition
+
+
+def _tags_q(lookup: str, value) -> Q:
+    links = Customer.tags.through.objects.filter(customer_id=OuterRef("pk"))
+    if lookup == "is_empty":
+        return ~Exists(links) if value else Exists(links)
+    names = value if isinstance(value, list) else [value]
+    has = Exists(links.filter(tag__name__in=names))
+    return ~has if lookup == "ne" else has
+
+
+def _days_overdue_q(lookup: str, days: int, todays: Todays) -> Q:
+    """Days overdue compared by moving the bound onto the oldest overdue due date, per
+    entity today (entities sharing a today share one condition). No overdue invoice counts
+    as 0 days."""
+    by_day: dict[date, list[int]] = {}
+    for entity_id, day in todays.items():
+        by_day.setdefault(day, []).append(entity_id)
+    combined = Q(pk__in=[])
+    for day, entity_ids in by_day.items():
+        condition = _oldest_due_q(lookup, days, day)
+        if len(by_day) > 1:
+            condition &= Q(entity_id__in=entity_ids)
+        combined |= condition
+    return combined
+
+
+def _oldest_due_q(lookup: str, days: int, today: date) -> Q:
+    bound = today - timedelta(days=days)  # due on `bound` = `days` days overdue
+    none = Q(oldest_overdue__isnull=True)  # 0 days
+    match lookup:
+        case "gt":
+            return Q(oldest_overdue__lt=bound) if days >= 0 else Q()
+        case "gte":
+            return Q(oldest_overdue__lte=bound) if days > 0 else Q()
+        case "lt":
+            return (Q(oldest_overdue__gt=bound) | none) if days > 0 else Q(pk__in=[])
+        case "lte":
+            return (Q(oldest_overdue__gte=bound) | none) if days >= 0 else Q(pk__in=[])
+        case "eq":
+            return none if days == 0 else Q(oldest_overdue=bound)
+    return ~none if days == 0 else none | ~Q(oldest_overdue=bound)
+
+
+def _open_invoice_count():
+    invoices = Item.objects.filter(
+        customer=OuterRef("pk"), kind=ItemKind.INVOICE, open_amount__gt=0
+    )
+    count = invoices.order_by().values("customer").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
+
+
+def _credit_limit_use():
+    """Outstanding in the customer's currency as a percentage of its credit limit (NULL
+    without a limit), as on the customer page."""
+    return ExpressionWrapper(
+        F("outstanding") * Value(Decimal(100)) / NullIf(F("credit_limit"), Value(Decimal(0))),
+        output_field=PERCENT,
+    )
+
+
+def criteria_queryset(
+    criteria: dict,
+    customers: QuerySet,
+    todays: Todays,
+    fields: dict[str, CriterionField] | None = None,
+) -> QuerySet:
+    """`customers` restricted to those matching the clean `criteria`; `todays` is each
+    entity's today (what decides overdue)."""
+    fields = criterion_fields() if fields is None else fields
+    compiler = _Compiler(fields=fields, todays=todays)
+    condition = compiler.tree(criteria or {})
+    if compiler.figures:
+        customers = with_figures(customers, todays)
+    if compiler.annotations:
+        customers = customers.alias(**compiler.annotations)
+    return customers.filter(condition) if condition else customers
+
+
+def lookup_choices() -> list[tuple[str, str]]:
+    return [(key, str(label)) for key, label in LOOKUPS.items()]
+
+
+def describe_rule(rule: dict, fields: dict[str, CriterionField]) -> str:
+    """A rule in words, for the segment list ("Tags is Key account")."""
+    criterion = fields.get(rule.get("field"))
+    label = str(criterion.label) if criterion else rule.get("field")
+    lookup = str(LOOKUPS.get(rule.get("lookup"), rule.get("lookup")))
+    value = rule.get("value")
+    if rule.get("lookup") == "is_empty":
+        return f"{label} {lookup}" if value else f"{label} {gettext('is not empty')}"
+    if isinstance(value, list):
+        value = ", ".join(map(str, value))
+    return f"{label} {lookup} {value}"

@@ -1,0 +1,172 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from relance.customers.models import CustomField
+from relance.customers.tests.factories import CustomerFactory
+from relance.scenarios.models import Scenario
+from relance.segments.models import Segment, SegmentMembership
+from relance.segments.selectors import customer_segment
+from relance.segments.services import (
+    segment_create,
+    segment_delete,
+    segment_update,
+    segments_recompute,
+)
+from relance.segments.tests.conftest import overdue_invoice
+
+KEY = {"op": "and", "rules": [{"field": "tags", "lookup": "eq", "value": "Key account"}]}
+OVERDUE = {"op": "and", "rules": [{"field": "overdue_amount", "lookup": "gt", "value": "0"}]}
+
+
+def members(segment) -> set[str]:
+    return set(
+        SegmentMembership.objects.filter(segment=segment).values_list("customer__name", flat=True)
+    )
+
+
+def test_create_cleans_criteria(scenario):
+    segment = segment_create(
+        name=" Key accounts ",
+        scenario=scenario,
+        priority=10,
+        criteria={"rules": [{"field": "days_overdue", "lookup": "gt", "value": "30"}]},
+    )
+    assert segment.name == "Key accounts"
+    assert segment.criteria == {
+        "op": "and",
+        "rules": [{"field": "days_overdue", "lookup": "gt", "value": 30}],
+    }
+
+
+def test_create_refuses_bad_criteria_and_names_the_rule(scenario):
+    with pytest.raises(ValidationError) as caught:
+        segment_create(
+            name="Bad",
+            scenario=scenario,
+            criteria={"rules": [{"field": "overdu", "lookup": "gt", "value": 1}]},
+        )
+    assert caught.value.message_dict["criteria"] == ["rule 1: unknown field 'overdu'"]
+    assert not Segment.objects.exists()
+
+
+def test_create_refuses_duplicate_name(scenario):
+    segment_create(name="Everyone", scenario=scenario)
+    with pytest.raises(ValidationError, match="already exists"):
+        segment_create(name="Everyone", scenario=scenario)
+
+
+def test_scenario_of_another_entity_is_refused(acme, globex):
+    uk_only = Scenario.objects.create(name="UK", entity=globex)
+    with pytest.raises(ValidationError) as caught:
+        segment_create(name="FR", scenario=uk_only, entity=acme)
+    assert "restricted to the entity Globex UK" in caught.value.message_dict["scenario"][0]
+    with pytest.raises(ValidationError):
+        segment_create(name="All", scenario=uk_only)
+    assert segment_create(name="UK", scenario=uk_only, entity=globex).pk
+
+
+def test_update_and_delete(scenario):
+    segment = segment_create(name="Key", scenario=scenario, criteria=KEY)
+    segment_update(segment=segment, priority=5, criteria=OVERDUE)
+    segment.refresh_from_db()
+    assert segment.priority == 5 and segment.criteria == OVERDUE
+    with pytest.raises(ValidationError):
+        segment_update(segment=segment, criteria={"rules": [{"field": "x"}]})
+    with pytest.raises(TypeError):
+        segment_update(segment=segment, default_key="nope")
+    segment_delete(segment=segment)
+    assert not Segment.objects.exists()
+
+
+def test_recompute_is_correct(customers, scenario):
+    key = segment_create(name="Key", scenario=scenario, criteria=KEY, priority=10)
+    overdue = segment_create(name="Overdue", scenario=scenario, criteria=OVERDUE, priority=20)
+    everyone = segment_create(name="Everyone", scenario=scenario, priority=1000)
+    inactive = segment_create(name="Off", scenario=scenario, is_active=False)
+    counts = segments_recompute()
+    assert counts == {key.pk: 1, overdue.pk: 2, everyone.pk: 3}
+    assert members(key) == {"Dupont SA"}
+    assert members(overdue) == {"Dupont SA", "Initech Ltd"}
+    assert members(inactive) == set()
+    assert customer_segment(customers["dupont"]) == key
+    assert customer_segment(customers["initech"]) == overdue
+    assert customer_segment(customers["martin"]) == everyone
+    # What changed since is reflected at the next run, and nothing is counted twice.
+    customers["dupont"].tags.clear()
+    assert segments_recompute()[key.pk] == 0
+    assert SegmentMembership.objects.count() == 5
+    key.refresh_from_db()
+    assert key.computed_at is not None
+
+
+def test_recompute_one_entity_leaves_the_others(customers, scenario, acme):
+    everyone = segment_create(name="Everyone", scenario=scenario)
+    segments_recompute()
+    customers["initech"].delete()
+    CustomerFactory(entity=customers["initech"].entity, name="Hooli")
+    assert segments_recompute(entity=acme) == {everyone.pk: 2}
+    assert members(everyone) == {"Dupont SA", "Martin SARL"}
+    assert segments_recompute()[everyone.pk] == 3
+
+
+def test_segment_restricted_to_an_entity(customers, scenario, acme):
+    acme_only = segment_create(name="Acme", scenario=scenario, entity=acme)
+    segments_recompute()
+    assert members(acme_only) == {"Dupont SA", "Martin SARL"}
+
+
+def test_segment_whose_criteria_broke_holds_nobody(customers, scenario):
+    CustomField.objects.create(name="code", label="Code")
+    broken = segment_create(
+        name="Coded",
+        scenario=scenario,
+        criteria={"rules": [{"field": "cf_code", "lookup": "is_empty", "value": True}]},
+    )
+    assert segments_recompute() == {broken.pk: 3}
+    CustomField.objects.all().delete()
+    assert segments_recompute() == {broken.pk: 0}
+    assert members(broken) == set()
+
+
+def _book(entity, size):
+    for index in range(size):
+        customer = CustomerFactory(entity=entity)
+        if index % 2:
+            overdue_invoice(customer, days=10 + index)
+
+
+def _recompute_queries() -> int:
+    with CaptureQueriesContext(connection) as captured:
+        segments_recompute()
+    return len(captured)
+
+
+def test_recompute_is_set_based(acme, scenario):
+    """The same number of queries for 10 and for 100 customers: one DELETE, one INSERT …
+    SELECT per segment, the segments, entities and custom fields, one UPDATE."""
+    for name, criteria in (("Overdue", OVERDUE), ("Key", KEY), ("Everyone", {})):
+        segment_create(name=name, scenario=scenario, criteria=criteria)
+    _book(acme, 10)
+    small = _recompute_queries()
+    _book(acme, 90)
+    assert _recompute_queries() == small <= 10
+    counts = segments_recompute()
+    assert sorted(counts.values()) == [0, 50, 100]
+
+
+def test_recompute_command(customers, scenario, acme):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    segment_create(name="Everyone", scenario=scenario)
+    out = StringIO()
+    call_command("segments", "recompute", stdout=out)
+    assert out.getvalue() == "Everyone: 3 customers\n"
+    out = StringIO()
+    call_command("segments", "recompute", "--entity", "acme-fr", stdout=out)
+    assert out.getvalue() == "Everyone: 2 customers\n"
+    with pytest.raises(CommandError, match="unknown entity 'nope'"):
+        call_command("segments", "recompute", "--entity", "nope")

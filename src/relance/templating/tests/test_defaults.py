@@ -1,0 +1,45 @@
+from relance.core.defaults import run_defaults
+from relance.templating.choices import Channel
+from relance.templating.defaults import DEFAULT_TEMPLATES, default_templates
+from relance.templating.models import MessageTemplate
+from relance.templating.render import render
+from relance.templating.tests.conftest import TODAY
+
+
+def test_setup_creates_every_default_in_french_and_english(db):
+    created = default_templates()
+    assert len(created) == len(DEFAULT_TEMPLATES) == 7
+    templates = MessageTemplate.objects.prefetch_related("variants")
+    assert {t.channel for t in templates} == set(Channel.values)
+    for template in templates:
+        assert set(template.variants_by_language) == {"fr", "en"}
+    notice = templates.get(default_key="formal-notice")
+    assert notice.letter_type == "registered"
+
+
+def test_setup_is_idempotent_and_never_overwrites_an_edit(db):
+    default_templates()
+    first = MessageTemplate.objects.get(default_key="first-reminder")
+    first.variants.filter(language="fr").update(body="<p>Edited</p>")
+    MessageTemplate.objects.filter(default_key="sms-reminder").update(name="My SMS")
+    MessageTemplate.objects.filter(default_key="call-script").delete()
+    MessageTemplate.objects.filter(default_key="courtesy-reminder").delete()
+    MessageTemplate.objects.create(name="Courtesy reminder", channel="email")  # a user's own
+
+    assert default_templates() == ["template 'Call script'"]
+    assert first.variants.get(language="fr").body == "<p>Edited</p>"
+    assert not MessageTemplate.objects.filter(name="SMS reminder").exists()
+    assert default_templates() == []
+
+
+def test_setup_runs_the_templating_defaults(db):
+    assert "template 'Formal notice'" in run_defaults()
+
+
+def test_every_default_renders(db, dupont):
+    default_templates()
+    for template in MessageTemplate.objects.prefetch_related("variants"):
+        for language in ("fr", "en"):
+            rendered = render(template, dupont, language=language, today=TODAY, pdf=False)
+            assert rendered.text
+            assert "#" not in rendered.text.replace("N°", ""), (template.name, rendered.text)
