@@ -63,7 +63,16 @@ def main(argv: list[str]) -> None:
     if build:
         print(f"building the demo with {args.customers:,} customers (once) …", flush=True)
         subprocess.run(
-            [*RELANCE, "demo", "--customers", str(args.customers), "--seed", "1"],
+            [
+                *RELANCE,
+                "demo",
+                "--customers",
+                str(args.customers),
+                "--seed",
+                "1",
+                "--engine-days",
+                "1",
+            ],
             env=env,
             check=True,
             stdout=subprocess.DEVNULL,

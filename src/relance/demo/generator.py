@@ -21,6 +21,7 @@ from stdnum.fr import siren as fr_siren
 
 from relance.accounts.choices import Role
 from relance.accounts.models import User
+from relance.agenda.models import Action
 from relance.core.models import Entity
 from relance.core.services import entity_create
 from relance.customers.choices import CustomFieldType
@@ -90,6 +91,7 @@ def demo_exists() -> bool:
 def demo_delete() -> None:
     """Delete the two demo entities and everything in them; users and tags stay."""
     entities = Entity.objects.filter(slug__in=DEMO_SLUGS)
+    Action.objects.filter(entity__in=entities).delete()
     Item.objects.filter(entity__in=entities).delete()
     Contact.objects.filter(customer__entity__in=entities).delete()
     Customer.tags.through.objects.filter(customer__entity__in=entities).delete()

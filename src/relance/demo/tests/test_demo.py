@@ -17,7 +17,7 @@ from relance.demo import fakes, generator
 from relance.ledger.models import Item
 
 TODAY = date(2026, 11, 23)
-DEMO = {"customers": 60, "seed": 1, "today": "2026-11-23"}
+DEMO = {"customers": 60, "seed": 1, "today": "2026-11-23", "engine_days": 0}
 
 
 def demo(**options) -> str:
@@ -278,3 +278,18 @@ def test_generated_phones_are_valid_e164_of_their_country():
             assert number.startswith(prefix) and phonenumbers.is_valid_number(parsed)
     assert fakes.landline(rng, "FR", "69003", "Lyon").startswith("+334")
     assert fakes.landline(rng, "GB", "M1 2AB", "Manchester").startswith("+44161")
+
+
+@pytest.mark.django_db
+def test_the_demo_replays_the_engine_so_the_agenda_has_history_and_work():
+    from relance.agenda.models import Action
+
+    output = demo(engine_days=10)
+    statuses = set(Action.objects.values_list("status", flat=True))
+    sent_days = set(Action.objects.filter(status="sent").values_list("finished_on", flat=True))
+
+    assert "Engine replayed over the last 10 days" in output
+    assert all(entity.default_scenario for entity in Entity.objects.all())
+    assert {"sent", "planned"} <= statuses
+    assert len(sent_days) > 1
+    assert max(sent_days) <= TODAY

@@ -9,6 +9,7 @@ from django.utils import timezone
 from relance.core.defaults import pending_migrations
 from relance.core.models import Entity
 from relance.demo import generator
+from relance.demo.collections import demo_collect
 from relance.ledger.choices import ItemKind
 
 
@@ -41,6 +42,12 @@ class Command(BaseCommand):
             "--replace", action="store_true", help="delete the demo entities first, if loaded"
         )
         parser.add_argument(
+            "--engine-days",
+            type=int,
+            default=30,
+            help="run the collection engine over the last N days (default 30; 0: not at all)",
+        )
+        parser.add_argument(
             "--logins", action="store_true", help="only print the demo logins; build nothing"
         )
 
@@ -70,12 +77,18 @@ class Command(BaseCommand):
         started = time.monotonic()
         if options["replace"]:
             generator.demo_delete()
-        generator.demo_build(
+        entities = generator.demo_build(
             customers=options["customers"],
             seed=options["seed"],
             today=today,
             progress=self.progress if options["customers"] >= 10_000 else None,
         )
+        if options["engine_days"]:
+            collected = demo_collect(entities=entities, today=today, days=options["engine_days"])
+            self.stdout.write(
+                f"Engine replayed over the last {collected['days']} days: "
+                f"{collected['sent']:,} automatic emails sent (kept in memory, none left)."
+            )
         self.print_summary(today, options["seed"], time.monotonic() - started)
         self.print_logins()
         return None
