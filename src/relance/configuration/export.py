@@ -22,7 +22,16 @@ def _str_representer(dumper, value: str):
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+class _Flow(dict):
+    """A mapping written on one line (a segment rule), like the examples in docs/config.md."""
+
+
+def _flow_representer(dumper, value: _Flow):
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=True)
+
+
 _Dumper.add_representer(str, _str_representer)
+_Dumper.add_representer(_Flow, _flow_representer)
 
 
 def _optional(data: dict, **fields) -> dict:
@@ -99,8 +108,20 @@ def segment_data(segment: Segment) -> dict:
     data.update(priority=segment.priority, scenario=segment.scenario.name)
     if not segment.is_active:
         data["active"] = False
-    data["criteria"] = segment.criteria or {"op": "and", "rules": []}
+    data.update(rules_data(segment.criteria or {}))
     return data
+
+
+def rules_data(tree: dict) -> dict:
+    """A criteria tree as the file writes it: `match` (all, any) and `rules` of `{field, op,
+    value}`, groups nesting as `{match, rules}`."""
+    rules = []
+    for rule in tree.get("rules", []):
+        if "rules" in rule:
+            rules.append(rules_data(rule))
+        else:
+            rules.append(_Flow(field=rule["field"], op=rule["lookup"], value=rule["value"]))
+    return {"match": "any" if tree.get("op") == "or" else "all", "rules": rules}
 
 
 def config_export() -> dict:

@@ -7,6 +7,7 @@ services' own (template text, step rules, segment criteria), run on unsaved obje
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from difflib import get_close_matches
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -17,12 +18,14 @@ from relance.core.models import Entity
 from relance.scenarios.choices import Anchor, Attachments, StepChannel, StepMode
 from relance.scenarios.models import Scenario, Step
 from relance.scenarios.services import step_errors
-from relance.segments.criteria import criteria_clean, criterion_fields
+from relance.segments.criteria import LOOKUPS, criteria_clean, criterion_fields
 from relance.templating.choices import Channel, LetterType
 from relance.templating.models import MessageTemplate
 from relance.templating.services import clean_variants
 
 SECTIONS = ("templates", "scenarios", "segments")
+MATCH = {"all": "and", "any": "or"}  # a segment's `match` and the criteria tree's `op`
+RULE_KEYS = ("field", "op", "value")
 SCENARIO_INTS = {
     "min_contact_days": 7,
     "repeat_last_every_days": 0,
@@ -122,9 +125,9 @@ def _entity(item, path, ctx: _Context) -> Entity | None:
     slug = item.get("entity")
     if not slug:
         return None
-    if slug not in ctx.entities:
+    if not isinstance(slug, str) or slug not in ctx.entities:
         ctx.errors.add(f"{path}.entity", f"unknown entity {slug!r}")
-    return ctx.entities.get(slug)
+    return ctx.entities.get(slug) if isinstance(slug, str) else None
 
 
 def _names(item, key, path, known: dict, what: str, errors: Errors) -> list:
@@ -271,9 +274,86 @@ def _read_scenario(path, item, ctx: _Context) -> dict:
 # --- segments ---------------------------------------------------------------------------
 
 
+def _read_rule(path, rule, fields, errors: Errors) -> dict | None:
+    """One `{field, op, value}` rule as a criteria rule, checked; None when it is wrong."""
+    unknown = [str(key) for key in rule if key not in RULE_KEYS]
+    if unknown:
+        errors.add(path, f"unknown key {unknown[0]!r} (use {', '.join(RULE_KEYS)})")
+        return None
+    key, op = rule.get("field"), rule.get("op", "eq")
+    criterion = fields.get(key) if isinstance(key, str) else None
+    if criterion is None:
+        close = get_close_matches(str(key), list(fields), n=1) if key else []
+        hint = f": did you mean {close[0]!r}?" if close else ""
+        errors.add(f"{path}.field", f"unknown field {key!r}{hint}" if key else "required")
+        return None
+    allowed = ", ".join(criterion.lookups)
+    if not isinstance(op, str) or op not in LOOKUPS:
+        errors.add(f"{path}.op", f"unknown operator {op!r} (use {allowed})")
+        return None
+    if op not in criterion.lookups:
+        errors.add(f"{path}.op", f"{op!r} is not allowed on {key!r} (use {allowed})")
+        return None
+    raw = {"field": key, "lookup": op}
+    if "value" in rule:
+        raw["value"] = rule["value"]
+    try:
+        return criteria_clean({"op": "and", "rules": [raw]}, fields)["rules"][0]
+    except ValidationError as exc:
+        # "rule 1: <field>: <reason>": the path says where, keep the reason.
+        for message in exc.messages:
+            errors.add(f"{path}.value", message.split(": ", 2)[-1])
+        return None
+
+
+def _read_rules(path, item, fields, errors: Errors) -> dict:
+    """A `match` and its `rules` (groups nest as `{match, rules}`) as a criteria tree."""
+    match = item.get("match", "all")
+    if not isinstance(match, str) or match not in MATCH:
+        errors.add(f"{path}.match", f"{match!r} is not one of all, any")
+        match = "all"
+    rules = item.get("rules") or []
+    where = f"{path}.rules"
+    if not isinstance(rules, list):
+        errors.add(where, "must be a list")
+        rules = []
+    cleaned = []
+    for index, rule in enumerate(rules):
+        at = f"{where}[{index}]"
+        if not isinstance(rule, dict):
+            errors.add(at, "must be a mapping")
+        elif "rules" in rule or "match" in rule:
+            extra = [str(key) for key in rule if key not in ("match", "rules")]
+            if extra:
+                errors.add(at, f"unknown key {extra[0]!r} in a group (use match, rules)")
+            else:
+                cleaned.append(_read_rules(at, rule, fields, errors))
+        else:
+            result = _read_rule(at, rule, fields, errors)
+            if result is not None:
+                cleaned.append(result)
+    return {"op": MATCH[match], "rules": cleaned}
+
+
+def _read_criteria(path, item, fields, errors: Errors) -> dict:
+    """The segment's criteria: `match` and `rules`, or (older files) a `criteria` tree."""
+    if "criteria" not in item:
+        return _read_rules(path, item, fields, errors)
+    if "rules" in item or "match" in item:
+        errors.add(f"{path}.criteria", "write either criteria or match and rules, not both")
+        return {}
+    try:
+        return criteria_clean(item.get("criteria") or {}, fields)
+    except ValidationError as exc:
+        for message in exc.messages:
+            errors.add(f"{path}.criteria", message)
+        return {}
+
+
 def _read_segment(path, item, ctx: _Context, fields) -> dict:
     errors = ctx.errors
-    scenario = ctx.scenarios.get(item.get("scenario"))
+    name = item.get("scenario")
+    scenario = ctx.scenarios.get(name) if isinstance(name, str) else None
     if scenario is None:
         errors.add(f"{path}.scenario", f"unknown scenario {item.get('scenario')!r}")
     entity = _entity(item, path, ctx)
@@ -282,12 +362,7 @@ def _read_segment(path, item, ctx: _Context, fields) -> dict:
             f"{path}.scenario",
             f"{scenario.name!r} is restricted to the entity {scenario.entity.slug}",
         )
-    try:
-        criteria = criteria_clean(item.get("criteria") or {}, fields)
-    except ValidationError as exc:
-        criteria = {}
-        for message in exc.messages:
-            errors.add(f"{path}.criteria", message)
+    criteria = _read_criteria(path, item, fields, errors)
     active = item.get("active", True)
     if not isinstance(active, bool):
         errors.add(f"{path}.active", "must be true or false")

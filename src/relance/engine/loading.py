@@ -95,46 +95,53 @@ class Chunk:
     collectors: dict[int, int | None]
 
 
-def _items(ids: list[int]) -> dict[int, list[ItemData]]:
+def _span(entity, ids: list[int]) -> Q:
+    """The customers of `entity` whose id lies between the chunk's first and last (`ids`
+    is sorted). A range instead of `IN (2,000 ids)`: a condition the indexes on
+    `customer_id` answer, and a statement that costs nothing to build and send. Rows of
+    customers outside the chunk (those with nothing open) are dropped by the caller."""
+    return Q(entity=entity, customer_id__gte=ids[0], customer_id__lte=ids[-1])
+
+
+def _items(entity, ids: list[int]) -> dict[int, list[ItemData]]:
+    rows = Item.objects.filter(_span(entity, ids), open_amount__gt=0).values_list(*ITEM_FIELDS)
     items = defaultdict(list)
-    rows = Item.objects.filter(customer_id__in=ids, open_amount__gt=0).values(*ITEM_FIELDS)
-    for row in rows.order_by():
-        customer = row.pop("customer_id")
-        items[customer].append(ItemData(**row))
+    for pk, customer, *rest in rows.order_by():
+        items[customer].append(ItemData(pk, *rest))
     return items
 
 
-def _actions(ids: list[int]) -> dict[int, list[ActionData]]:
+def _actions(entity, ids: list[int]) -> dict[int, list[ActionData]]:
     """Open actions, and finished ones of cycles whose reference is still open: a settled
     invoice's cycle cannot become current again."""
     current = Q(status__in=OPEN_STATUSES) | Q(
         status__in=FINISHED_STATUSES, reference__open_amount__gt=0
     )
-    rows = Action.objects.filter(current, customer_id__in=ids).values(*ACTION_FIELDS)
+    rows = Action.objects.filter(_span(entity, ids), current).values_list(*ACTION_FIELDS)
     actions = defaultdict(list)
-    for row in rows.order_by("id"):
-        customer = row.pop("customer_id")
-        actions[customer].append(ActionData(**row))
+    for pk, customer, *rest in rows.order_by("id"):
+        actions[customer].append(ActionData(pk, *rest))
     return actions
 
 
-def _last_contacts(ids: list[int]) -> dict[int, date]:
+def _last_contacts(entity, ids: list[int]) -> dict[int, date]:
     rows = (
         Action.objects.filter(
-            customer_id__in=ids,
+            _span(entity, ids),
             status__in=[ActionStatus.SENT, ActionStatus.DONE],
             channel__in=CONTACT_CHANNELS,
         )
-        .values("customer_id")
+        .values_list("customer_id")
         .annotate(last=Max("finished_on"))
         .order_by()
     )
-    return {row["customer_id"]: row["last"] for row in rows}
+    return dict(rows)
 
 
 def _segment_scenarios(entity, ids: list[int]) -> dict[int, list[int]]:
     rows = (
-        SegmentMembership.objects.filter(customer_id__in=ids, segment__is_active=True)
+        SegmentMembership.objects.filter(customer_id__gte=ids[0], customer_id__lte=ids[-1])
+        .filter(segment__is_active=True)
         .filter(Q(segment__entity__isnull=True) | Q(segment__entity=entity))
         .order_by("customer_id", "segment__priority", "segment__name", "segment_id")
         .values_list("customer_id", "segment__scenario_id")
@@ -146,22 +153,28 @@ def _segment_scenarios(entity, ids: list[int]) -> dict[int, list[int]]:
 
 
 def load_chunk(entity, ids: list[int], day: date, catalogue: Catalogue) -> Chunk:
-    customers = Customer.objects.filter(pk__in=ids).order_by()
-    customers = customers.values("id", "on_hold", "hold_until", "scenario_id", "collector_id")
-    items, actions = _items(ids), _actions(ids)
-    last_contacts, segments = _last_contacts(ids), _segment_scenarios(entity, ids)
+    """The customers `ids` (sorted) as the planner sees them, in 5 queries."""
+    if not ids:
+        return Chunk({}, {})
+    wanted = set(ids)
+    customers = Customer.objects.filter(entity=entity, pk__gte=ids[0], pk__lte=ids[-1])
+    customers = customers.order_by().values_list(
+        "id", "on_hold", "hold_until", "scenario_id", "collector_id"
+    )
+    items, actions = _items(entity, ids), _actions(entity, ids)
+    last_contacts, segments = _last_contacts(entity, ids), _segment_scenarios(entity, ids)
     states, collectors = {}, {}
-    for row in customers:
-        pk = row["id"]
-        chosen = choose_scenario_id(row["scenario_id"], segments.get(pk, []), catalogue.default_id)
-        held = row["on_hold"] and (row["hold_until"] is None or day <= row["hold_until"])
+    for pk, on_hold, hold_until, scenario_id, collector_id in customers:
+        if pk not in wanted:
+            continue
+        chosen = choose_scenario_id(scenario_id, segments.get(pk, []), catalogue.default_id)
         states[pk] = CustomerState(
             id=pk,
             scenario=catalogue.data.get(chosen),
             items=tuple(items.get(pk, ())),
             actions=tuple(actions.get(pk, ())),
-            on_hold=held,
+            on_hold=on_hold and (hold_until is None or day <= hold_until),
             last_contact_on=last_contacts.get(pk),
         )
-        collectors[pk] = row["collector_id"]
+        collectors[pk] = collector_id
     return Chunk(states, collectors)

@@ -46,6 +46,8 @@ class RunSummary:
     sent: int = 0
     errors: int = 0
     recovered: int = 0
+    unsent: int = 0  # due automatic actions left for a later run (send=False)
+    send: bool = True
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -61,6 +63,11 @@ class RunSummary:
             f"  due dates moved: {self.updated}",
             f"  sent: {self.sent}" + (" (simulated)" if self.dry_run else ""),
             f"  errors: {self.errors}",
+            *(
+                [f"  due automatic actions not sent (--no-send): {self.unsent}"]
+                if not self.send
+                else []
+            ),
             *([f"  unconfirmed sends recovered: {self.recovered}"] if self.recovered else []),
             f"  seconds: {self.seconds:.2f}",
         ]
@@ -146,8 +153,11 @@ def deliver(*, action_ids: list[int], day: date) -> dict[int, str]:
     return actions_execute(action_ids=action_ids, day=day)
 
 
-def run_chunk(entity, day, chunk: Chunk, catalogue, counts: Counts, execute: Executor) -> None:
-    """Plan, write and execute until no customer of the chunk changes any more."""
+def run_chunk(
+    entity, day, chunk: Chunk, catalogue, counts: Counts, execute: Executor | None
+) -> None:
+    """Plan, write and execute until no customer of the chunk changes any more. Without an
+    executor (send=False), the due automatic actions stay open, unsent."""
     is_working_day = functools.cache(entity.is_working_day)
     states, pending = chunk.states, set(chunk.states)
     for _ in range(MAX_ROUNDS):
@@ -160,12 +170,17 @@ def run_chunk(entity, day, chunk: Chunk, catalogue, counts: Counts, execute: Exe
             return
         with transaction.atomic():
             ids = write_decisions(entity, day, decisions, catalogue, chunk.collectors, counts)
-        for pk, found in decisions.items():
-            state = planner.apply_decisions(states[pk], found, day)
-            states[pk] = planner.renumber(state, ids.get(pk, {}))
         todo = executions(decisions, ids)
+        if execute is None:
+            counts.unsent += len(todo)
+            return
         if not todo:
             return
+        # Only the customers with an execution are planned again: only theirs need the
+        # state after this round.
+        for pk, _action in todo:
+            state = planner.apply_decisions(states[pk], decisions[pk], day)
+            states[pk] = planner.renumber(state, ids.get(pk, {}))
         outcomes = execute(action_ids=[action_id for _c, action_id in todo], day=day)
         for pk, action_id in todo:
             status = outcomes.get(action_id, planner.ERROR)
@@ -176,7 +191,7 @@ def run_chunk(entity, day, chunk: Chunk, catalogue, counts: Counts, execute: Exe
     raise RuntimeError(f"{entity.slug}: the run did not settle in {MAX_ROUNDS} rounds")
 
 
-def _process(entity, day, run, counts: Counts, execute: Executor, chunk_size: int) -> int:
+def _process(entity, day, run, counts: Counts, execute: Executor | None, chunk_size: int) -> int:
     recompute_segments(entity, day)
     catalogue = load_catalogue(entity)
     ids = load_customer_ids(entity)
@@ -192,12 +207,20 @@ class _DryRunRollback(Exception):
 
 
 def run_day(
-    *, entity, day: date, dry_run: bool = False, acting_user=None, chunk_size=CHUNK_SIZE
+    *,
+    entity,
+    day: date,
+    dry_run: bool = False,
+    send: bool = True,
+    acting_user=None,
+    chunk_size=CHUNK_SIZE,
 ) -> RunSummary:
     """One engine run for `entity` at `day`. A dry run plans and writes inside a
-    transaction that is rolled back, and sends nothing; only its history row stays."""
+    transaction that is rolled back, and sends nothing; only its history row stays. With
+    `send=False` the run plans, creates and cancels for real but executes nothing: the
+    due automatic actions stay open for the next run that sends."""
     started = time.monotonic()
-    summary = RunSummary(entity=entity.slug, day=day, dry_run=dry_run)
+    summary = RunSummary(entity=entity.slug, day=day, dry_run=dry_run, send=send)
     counts = Counts()
     with entity_lock(entity, day, dry_run=dry_run, acting_user=acting_user) as run:
         if dry_run:
@@ -213,7 +236,8 @@ def run_day(
             from relance.delivery.services import outbox_recover
 
             summary.recovered = outbox_recover(entity=entity)
-            summary.customers = _process(entity, day, run, counts, deliver, chunk_size)
+            execute = deliver if send else None
+            summary.customers = _process(entity, day, run, counts, execute, chunk_size)
         _fill(summary, counts, started)
         run.counts = {k: v for k, v in asdict(summary).items() if k not in ("entity", "day")}
     logger.info("engine run %s", "; ".join(line.strip() for line in summary.lines()))
@@ -228,4 +252,5 @@ def _fill(summary: RunSummary, counts: Counts, started: float) -> None:
     )
     summary.cancelled = dict(counts.cancelled)
     summary.sent, summary.errors = counts.sent, counts.errors
+    summary.unsent = counts.unsent
     summary.seconds = round(time.monotonic() - started, 3)

@@ -23,6 +23,7 @@ class Counts:
     cancelled: Counter = field(default_factory=Counter)
     sent: int = 0
     errors: int = 0
+    unsent: int = 0
 
 
 def responsible_for(step: Step | None, collector_id: int | None) -> int | None:

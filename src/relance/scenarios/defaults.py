@@ -104,6 +104,49 @@ GENTLE = [
     ),
 ]
 
+# Risky customers: no courtesy email, reminders from the day after the due date, five days
+# apart (the scenario's min_contact_days, so the offsets are the dates the engine keeps),
+# and the formal notice within the month.
+FIRM = [
+    DefaultStep(
+        ("First reminder", "Première relance"), "email", "auto", 1, FIRST, "overdue_invoices"
+    ),
+    DefaultStep(
+        ("Second reminder", "Deuxième relance"), "email", "auto", 8, SECOND, "overdue_invoices"
+    ),
+    DefaultStep(("SMS reminder", "Relance SMS"), "sms", "auto_confirm", 13, SMS),
+    DefaultStep(
+        ("Phone call", "Appel téléphonique"),
+        "call",
+        "manual",
+        18,
+        CALL,
+        instructions=(
+            "Ask for payment now or a firm date; announce the formal notice.",
+            "Demander le paiement immédiat ou une date ferme ; annoncer la mise en demeure.",
+        ),
+    ),
+    DefaultStep(
+        ("Formal notice", "Mise en demeure"),
+        "registered_letter",
+        "manual",
+        23,
+        NOTICE,
+        "overdue_invoices",
+    ),
+    DefaultStep(
+        ("Escalation", "Escalade"),
+        "task",
+        "manual",
+        30,
+        TASK,
+        instructions=(
+            "Decide: collection agency, legal action or stopping deliveries.",
+            "Décider : société de recouvrement, contentieux ou arrêt des livraisons.",
+        ),
+    ),
+]
+
 
 @dataclass(frozen=True)
 class DefaultScenario:
@@ -146,6 +189,22 @@ SCENARIOS = [
         GENTLE,
         min_contact_days=10,
     ),
+    DefaultScenario(
+        "firm-en",
+        "en",
+        "Risky customers (firm)",
+        "Reminders from the day after the due date, a quick call, an early formal notice.",
+        FIRM,
+        min_contact_days=5,
+    ),
+    DefaultScenario(
+        "firm-fr",
+        "fr",
+        "Clients à risque (ferme)",
+        "Relances dès le lendemain de l'échéance, appel rapide, mise en demeure anticipée.",
+        FIRM,
+        min_contact_days=5,
+    ),
 ]
 
 
@@ -176,7 +235,7 @@ def _create(default: DefaultScenario, templates: dict[str, MessageTemplate]) -> 
 
 @register(order=300)
 def default_scenarios() -> list[str]:
-    """The standard and gentle scenarios in English and French, when absent."""
+    """The standard, gentle and firm scenarios in English and French, when absent."""
     existing = set(Scenario.objects.exclude(default_key="").values_list("default_key", flat=True))
     names = set(Scenario.objects.values_list("name", flat=True))
     templates = {

@@ -55,12 +55,14 @@ def step_for_user(user, pk: int) -> Step:
 
 
 LANE_EM = 3.4  # height of one lane of markers, in em
+# Plain symbols, not emoji: white on the coloured dot, and drawn by the common text fonts
+# (a machine without an emoji font showed empty boxes for SMS and letters).
 CHANNEL_ICONS = {
     "email": "✉",
-    "sms": "💬",
-    "letter": "📄",
-    "registered_letter": "📮",
-    "e_registered_letter": "🔏",
+    "sms": "✆",
+    "letter": "✍",
+    "registered_letter": "⚖",
+    "e_registered_letter": "⚖",
     "call": "☎",
     "task": "✔",
 }

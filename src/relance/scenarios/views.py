@@ -2,6 +2,8 @@
 (htmx) to add and edit steps. Everyone logged in reads; administrators and credit managers
 edit. Each operation view parses its input and calls one service."""
 
+import json
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -22,11 +24,14 @@ def _require_editor(user) -> None:
 
 
 def _to_scenario(request, scenario):
-    """Back to the scenario page: a full reload for htmx, a redirect otherwise."""
+    """Back to the scenario page: for htmx, the page's <main> fetched and swapped in place
+    (timeline and steps redrawn, no full reload); a redirect otherwise."""
     url = scenario.get_absolute_url()
     if request.htmx:
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
+        response["HX-Location"] = json.dumps(
+            {"path": url, "target": "main", "select": "main", "swap": "outerHTML"}
+        )
         return response
     return redirect(url)
 

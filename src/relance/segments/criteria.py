@@ -74,7 +74,7 @@ ORDER_LOOKUPS = ("eq", "ne", "gt", "gte", "lt", "lte")
 OPS = ("and", "or")
 PERCENT = DecimalField(max_digits=12, decimal_places=1)
 
-Todays = Mapping[int, date]
+Todays = date | Mapping[int, date]  # one date for all (an engine run), or per entity
 
 
 @dataclass(frozen=True)
@@ -407,6 +407,8 @@ def _days_overdue_q(lookup: str, days: int, todays: Todays) -> Q:
     """Days overdue compared by moving the bound onto the oldest overdue due date, per
     entity today (entities sharing a today share one condition). No overdue invoice counts
     as 0 days."""
+    if isinstance(todays, date):
+        return _oldest_due_q(lookup, days, todays)
     by_day: dict[date, list[int]] = {}
     for entity_id, day in todays.items():
         by_day.setdefault(day, []).append(entity_id)

@@ -1,8 +1,8 @@
-"""Default segments: key accounts and the public sector on the gentle scenario; everyone else
-follows the default scenario of their entity, in its language. Created by `relance setup`
-when absent (by `default_key`), never overwritten, in the installation's main language
-(that of most entities, else LANGUAGE_CODE), pointing to the default scenarios of that
-language."""
+"""Default segments: key accounts on the gentle scenario, the public sector on the standard
+one, risky customers on the firm one; everyone else follows the default scenario of their
+entity, in its language. Created by `relance setup` when absent (by `default_key`), never
+overwritten, in the installation's main language (that of most entities, else
+LANGUAGE_CODE), pointing to the default scenarios of that language."""
 
 from collections import Counter
 
@@ -27,11 +27,23 @@ PUBLIC_SECTOR = {
     ],
 }
 
-# key, names (English, French), priority, scenario kind, criteria
+RISKY = {
+    "op": "or",
+    "rules": [
+        {"field": "days_overdue", "lookup": "gte", "value": 60},
+        {"field": "credit_limit_use", "lookup": "gt", "value": "100"},
+    ],
+}
+
+# key, names (English, French), priority (lower first), scenario kind, criteria. Public
+# bodies pay slowly but surely: they come before the risky customers, whom slowness alone
+# (60 days overdue) would otherwise send them to, and keep the standard pace.
 SEGMENTS = [
     ("key-accounts", ("Key accounts", "Grands comptes"), 10, "gentle", KEY_ACCOUNTS),
-    ("public-sector", ("Public sector", "Secteur public"), 20, "gentle", PUBLIC_SECTOR),
+    ("public-sector", ("Public sector", "Secteur public"), 20, "standard", PUBLIC_SECTOR),
+    ("risky", ("Risky customers", "Clients à risque"), 30, "firm", RISKY),
 ]
+KINDS = ("standard", "gentle", "firm")
 
 
 def main_language() -> str:
@@ -51,7 +63,7 @@ def default_segments() -> list[str]:
     scenarios = {
         scenario.default_key: scenario
         for scenario in Scenario.objects.filter(
-            default_key__in=[f"{kind}-{language}" for kind in ("standard", "gentle")]
+            default_key__in=[f"{kind}-{language}" for kind in KINDS]
         )
     }
     created = []

@@ -81,22 +81,22 @@ segments:
   - name: key-accounts
     priority: 10
     scenario: standard
-    criteria: {op: and, rules: [{field: tags, lookup: eq, value: Key account}]}
+    match: all
+    rules: [{field: tags, op: eq, value: Key account}]
   - name: acme big
     entity: acme-fr
     description: Big Acme debts
     priority: 20
     scenario: acme only
     active: false
-    criteria:
-      op: or
-      rules:
-        - {field: overdue_amount, lookup: gt, value: "10000"}
-        - op: and
-          rules:
-            - {field: days_overdue, lookup: gte, value: 90}
-            - {field: country, lookup: in, value: [FR, BE]}
-  - {name: everyone, priority: 1000, scenario: standard, criteria: {op: and, rules: []}}
+    match: any
+    rules:
+      - {field: overdue_amount, op: gt, value: "10000"}
+      - match: all
+        rules:
+          - {field: days_overdue, op: gte, value: 90}
+          - {field: country, op: in, value: [FR, BE]}
+  - {name: everyone, priority: 1000, scenario: standard}
 """
 
 
@@ -171,7 +171,76 @@ def test_export_is_readable_yaml(people):
         "offset_days": -5,
         "template": "courtesy-reminder",
     }
-    assert data["segments"][0]["name"] == "key-accounts"
+    assert data["segments"][0] == {
+        "name": "key-accounts",
+        "priority": 10,
+        "scenario": "standard",
+        "match": "all",
+        "rules": [{"field": "tags", "op": "eq", "value": "Key account"}],
+    }
+    assert "  rules:\n  - {field: tags, op: eq, value: Key account}\n" in text
+    assert data["segments"][1]["rules"][1] == {
+        "match": "all",
+        "rules": [
+            {"field": "days_overdue", "op": "gte", "value": 90},
+            {"field": "country", "op": "in", "value": ["FR", "BE"]},
+        ],
+    }
+    assert data["segments"][2]["rules"] == []
+
+
+def test_segment_rules_are_stored_as_a_criteria_tree(people):
+    config_import(text=DOCUMENT)
+    assert Segment.objects.get(name="acme big").criteria == {
+        "op": "or",
+        "rules": [
+            {"field": "overdue_amount", "lookup": "gt", "value": "10000"},
+            {
+                "op": "and",
+                "rules": [
+                    {"field": "days_overdue", "lookup": "gte", "value": 90},
+                    {"field": "country", "lookup": "in", "value": ["FR", "BE"]},
+                ],
+            },
+        ],
+    }
+    assert Segment.objects.get(name="everyone").criteria == {"op": "and", "rules": []}
+
+
+def test_the_older_criteria_form_is_still_read(people):
+    config_import(text=DOCUMENT)
+    expected = {s.name: s.criteria for s in Segment.objects.all()}
+    data = yaml.safe_load(DOCUMENT)
+    data["segments"][0] = {
+        "name": "key-accounts",
+        "priority": 10,
+        "scenario": "standard",
+        "criteria": {
+            "op": "and",
+            "rules": [{"field": "tags", "lookup": "eq", "value": "Key account"}],
+        },
+    }
+    data["segments"][1].pop("match")
+    data["segments"][1]["criteria"] = {
+        "op": "or",
+        "rules": [
+            {"field": "overdue_amount", "lookup": "gt", "value": "10000"},
+            {
+                "op": "and",
+                "rules": [
+                    {"field": "days_overdue", "lookup": "gte", "value": 90},
+                    {"field": "country", "lookup": "in", "value": ["FR", "BE"]},
+                ],
+            },
+        ],
+    }
+    data["segments"][1].pop("rules")
+    wipe()
+    config_import(text=yaml.safe_dump(data))
+    assert {s.name: s.criteria for s in Segment.objects.all()} == expected
+    exported = yaml.safe_load(config_dump())["segments"]
+    assert all("criteria" not in segment for segment in exported)
+    assert exported[0]["rules"] == [{"field": "tags", "op": "eq", "value": "Key account"}]
 
 
 def test_import_upserts_by_name(people):
@@ -299,12 +368,48 @@ STEPS = ("scenarios", 0, "steps")
             "segments[1].scenario: 'acme only' is restricted to the entity acme-fr",
         ),
         (
-            [(("segments", 0, "criteria", "rules", 0, "field"), "tag")],
-            "segments[0].criteria: rule 1: unknown field 'tag'",
+            [(("segments", 0, "rules", 0, "field"), "tag")],
+            "segments[0].rules[0].field: unknown field 'tag': did you mean 'tags'?",
+        ),
+        ([(("segments", 0, "rules", 0, "field"), DELETE)], "segments[0].rules[0].field: required"),
+        (
+            [(("segments", 1, "rules", 0, "op"), "gtee")],
+            "segments[1].rules[0].op: unknown operator 'gtee' (use eq, ne, gt, gte, lt, lte)",
         ),
         (
-            [(("segments", 1, "criteria", "rules", 1, "rules", 0, "value"), "ninety")],
-            "segments[1].criteria: rule 2.1: days_overdue: 'ninety' is not a whole number",
+            [(("segments", 0, "rules", 0, "op"), "gt")],
+            "segments[0].rules[0].op: 'gt' is not allowed on 'tags' (use eq, ne, in, is_empty)",
+        ),
+        (
+            [(("segments", 1, "rules", 1, "rules", 0, "value"), "ninety")],
+            "segments[1].rules[1].rules[0].value: 'ninety' is not a whole number",
+        ),
+        (
+            [(("segments", 1, "rules", 0, "value"), DELETE)],
+            "segments[1].rules[0].value: a value is required",
+        ),
+        (
+            [(("segments", 0, "rules", 0, "lookup"), "eq")],
+            "segments[0].rules[0]: unknown key 'lookup' (use field, op, value)",
+        ),
+        (
+            [(("segments", 1, "rules", 1, "op"), "and")],
+            "segments[1].rules[1]: unknown key 'op' in a group (use match, rules)",
+        ),
+        ([(("segments", 1, "rules", 1), "tags")], "segments[1].rules[1]: must be a mapping"),
+        ([(("segments", 0, "match"), "some")], "segments[0].match: 'some' is not one of all, any"),
+        ([(("segments", 0, "rules"), "tags")], "segments[0].rules: must be a list"),
+        (
+            [(("segments", 0, "criteria"), {"op": "and", "rules": []})],
+            "segments[0].criteria: write either criteria or match and rules, not both",
+        ),
+        (
+            [
+                (("segments", 0, "rules"), DELETE),
+                (("segments", 0, "match"), DELETE),
+                (("segments", 0, "criteria"), {"rules": [{"field": "tag", "value": "x"}]}),
+            ],
+            "segments[0].criteria: rule 1: unknown field 'tag'",
         ),
         ([(("segments", 0, "active"), "maybe")], "segments[0].active: must be true or false"),
         ([(("extras",), [])], "extras: unknown section"),

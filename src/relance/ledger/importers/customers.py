@@ -1,5 +1,9 @@
-"""The customers file, upserted by (entity, external_id), with tags and custom fields."""
+"""The customers file, upserted by (entity, external_id), with tags, custom fields and the
+scenario set by hand."""
 
+from difflib import get_close_matches
+
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -28,6 +32,7 @@ VALUE_FIELDS = [
     "language",
     "currency",
     "collector_id",
+    "scenario_id",
     "custom_field_data",
     "credit_limit",
     "on_hold",
@@ -56,9 +61,8 @@ class CustomerImport(TableImport):
         "on_hold",
         "hold_reason",
         "hold_until",
+        "scenario",
     )
-    # Scenarios arrive in M1.3; until then the column is accepted and ignored.
-    ignored_columns = ("scenario",)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -85,7 +89,27 @@ class CustomerImport(TableImport):
             self.collectors = self._collectors()
         if self.has("tags"):
             self.tags = {name.lower(): pk for pk, name in Tag.objects.values_list("id", "name")}
+        if self.has("scenario"):
+            self._load_scenarios()
         return True
+
+    def _load_scenarios(self) -> None:
+        """The scenarios by name, in one query; those restricted to another entity are kept
+        apart to say why they are refused. Names match exactly, else case-insensitively."""
+        # Through the app registry: scenarios sit above the ledger in the layers.
+        scenario_model = apps.get_model("scenarios", "Scenario")
+        self.scenarios: dict[str, int] = {}
+        self.scenarios_folded: dict[str, int | None] = {}
+        self.foreign_scenarios: dict[str, str] = {}
+        rows = scenario_model.objects.values_list("id", "name", "entity_id", "entity__slug")
+        for pk, name, entity_id, slug in rows:
+            if entity_id is not None and entity_id != self.entity.pk:
+                self.foreign_scenarios[name.lower()] = slug
+                continue
+            self.scenarios[name] = pk
+            key = name.lower()
+            # None marks names that differ only by case: they must be written exactly.
+            self.scenarios_folded[key] = None if key in self.scenarios_folded else pk
 
     def _collectors(self) -> dict[str, int | None]:
         """Usernames and emails (lower-cased) of active users who may see the entity; None
@@ -126,6 +150,8 @@ class CustomerImport(TableImport):
             record["on_hold"] = row.flag("on_hold")
         if self.has("hold_until"):
             record["hold_until"] = row.date("hold_until")
+        if self.has("scenario"):
+            record["scenario_id"] = self._scenario(row)
         if self.has("tags"):
             record["tags"] = self._tags(row)
         record["custom"] = self._custom(row)
@@ -172,6 +198,32 @@ class CustomerImport(TableImport):
         elif key not in self.collectors:
             row.error("collector", f"unknown collector {value!r}: no active user of this entity")
         return self.collectors.get(key)
+
+    def _scenario(self, row: Row) -> int | None:
+        """The scenario set by hand, by name; an empty cell clears it."""
+        value = row.text("scenario")
+        if not value:
+            return None
+        if value in self.scenarios:
+            return self.scenarios[value]
+        key = value.lower()
+        if self.scenarios_folded.get(key) is not None:
+            return self.scenarios_folded[key]
+        if key in self.scenarios_folded:
+            row.error(
+                "scenario", f"several scenarios match {value!r} but for the case: write it exactly"
+            )
+        elif key in self.foreign_scenarios:
+            slug = self.foreign_scenarios[key]
+            row.error("scenario", f"scenario {value!r} is restricted to the entity {slug}")
+        else:
+            reason = f"unknown scenario {value!r}"
+            names = {name.lower(): name for name in self.scenarios}
+            close = get_close_matches(key, list(names), n=1, cutoff=0.6)
+            row.error(
+                "scenario", reason + (f": did you mean {names[close[0]]!r}?" if close else "")
+            )
+        return None
 
     def _tags(self, row: Row) -> list[str]:
         names = []
@@ -242,6 +294,7 @@ class CustomerImport(TableImport):
                 "language": self.entity.language,
                 "currency": self.entity.currency,
                 "collector_id": None,
+                "scenario_id": None,
                 "custom_field_data": {},
                 "credit_limit": None,
                 "on_hold": False,

@@ -16,6 +16,7 @@ from relance.ledger.tests.test_importers import (
     write_csv,
     write_xlsx,
 )
+from relance.scenarios.tests.factories import ScenarioFactory
 
 GOOD_ITEM = ["C001", "invoice", "F1", "2026-01-01", "2026-01-31", "100", "100", "EUR"]
 
@@ -249,9 +250,35 @@ def test_unknown_and_missing_columns(acme, c001, tmp_path):
     assert batch.rows == 0
 
 
-def test_scenario_column_is_ignored(acme, tmp_path):
-    rows = [["external_id", "name", "scenario"], ["C1", "One", "gentle"]]
-    assert run("customers", write_csv(tmp_path / "c.csv", rows), acme).created == 1
+def test_scenario_must_exist_and_be_usable_by_the_entity(acme, globex, tmp_path):
+    ScenarioFactory(name="Standard")
+    ScenarioFactory(name="Key accounts (gentle)")
+    ScenarioFactory(name="Globex only", entity=globex)
+    ScenarioFactory(name="Acme only", entity=acme)
+    rows = [
+        ["external_id", "name", "scenario"],
+        ["C1", "One", "Standrd"],
+        ["C2", "Two", "xyz"],
+        ["C3", "Three", "Globex only"],
+        ["C4", "Four", "Acme only"],
+    ]
+    batch = run("customers", write_csv(tmp_path / "c.csv", rows), acme)
+    assert import_error_lines(batch) == [
+        "row 2, column scenario: unknown scenario 'Standrd': did you mean 'Standard'?",
+        "row 3, column scenario: unknown scenario 'xyz'",
+        "row 4, column scenario: scenario 'Globex only' is restricted to the entity globex-uk",
+    ]
+    assert stored_counts()["customers"] == 0
+
+
+def test_scenario_names_differing_only_by_case_must_be_exact(acme, tmp_path):
+    ScenarioFactory(name="Gentle")
+    ScenarioFactory(name="gentle")
+    rows = [["external_id", "name", "scenario"], ["C1", "One", "GENTLE"], ["C2", "Two", "gentle"]]
+    assert import_error_lines(run("customers", write_csv(tmp_path / "c.csv", rows), acme)) == [
+        "row 2, column scenario: several scenarios match 'GENTLE' but for the case: "
+        "write it exactly"
+    ]
 
 
 def test_contacts_need_a_key_column(acme, tmp_path):

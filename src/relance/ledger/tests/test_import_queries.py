@@ -8,6 +8,7 @@ from relance.customers.tests.factories import CustomerFactory
 from relance.ledger.models import Item
 from relance.ledger.tests.factories import ItemFactory
 from relance.ledger.tests.test_importers import ITEM_HEADER, item_rows, run, write_csv
+from relance.scenarios.tests.factories import ScenarioFactory
 
 QUERY_BUDGET = 15
 
@@ -40,11 +41,13 @@ def test_item_import_queries_do_not_grow_with_rows(acme, tmp_path, reimport):
 def test_customer_and_contact_import_queries_do_not_grow(
     acme, tmp_path, django_assert_max_num_queries
 ):
+    scenarios = [ScenarioFactory(name="Standard").name, ScenarioFactory(name="Gentle").name, ""]
     counts = []
     for size in (50, 500):
-        customers = [["external_id", "name", "tags"]]
+        customers = [["external_id", "name", "tags", "scenario"]]
         customers += [
-            [f"C{size}-{n}", f"Customer {n}", f"t{size}-{n % 3}|all{size}"] for n in range(size)
+            [f"C{size}-{n}", f"Customer {n}", f"t{size}-{n % 3}|all{size}", scenarios[n % 3]]
+            for n in range(size)
         ]
         contacts = [["customer_external_id", "email", "phone", "roles"]]
         contacts += [

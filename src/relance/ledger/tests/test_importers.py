@@ -15,6 +15,7 @@ from relance.ledger.importers.readers import ImportFileError, read_preview
 from relance.ledger.models import ImportBatch, Item
 from relance.ledger.services import import_file, import_summary
 from relance.ledger.tests.factories import ItemFactory
+from relance.scenarios.tests.factories import ScenarioFactory
 
 DATA = Path(__file__).parent / "data"
 
@@ -203,6 +204,31 @@ def test_columns_absent_from_the_file_are_left_untouched(acme, tmp_path):
     assert run("customers", path, acme).updated == 1
     customer.refresh_from_db()
     assert (customer.name, customer.city, customer.category) == ("Renamed", "Lyon", "retail")
+
+
+def test_scenario_column_sets_and_clears_the_customer_scenario(acme, tmp_path):
+    standard = ScenarioFactory(name="Standard")
+    gentle = ScenarioFactory(name="Key accounts (gentle)", entity=acme)
+    header = ["external_id", "name", "scenario"]
+    rows = [header, ["C1", "One", "Standard"], ["C2", "Two", "key ACCOUNTS (gentle)"]]
+    batch = run("customers", write_csv(tmp_path / "c1.csv", [*rows, ["C3", "Three", ""]]), acme)
+    assert (batch.created, batch.errors) == (3, [])
+    scenarios = dict(Customer.objects.values_list("external_id", "scenario"))
+    assert scenarios == {"C1": standard.pk, "C2": gentle.pk, "C3": None}
+
+    # The same file again changes nothing.
+    batch = run("customers", write_csv(tmp_path / "c1.csv", rows), acme)
+    assert (batch.updated, batch.unchanged) == (0, 2)
+
+    # Without the column the override is kept; an empty cell clears it.
+    path = write_csv(tmp_path / "c2.csv", [["external_id", "name"], ["C1", "One renamed"]])
+    assert run("customers", path, acme).updated == 1
+    assert Customer.objects.get(external_id="C1").scenario == standard
+    path = write_csv(tmp_path / "c3.csv", [header, ["C1", "One renamed", ""], rows[2]])
+    batch = run("customers", path, acme)
+    assert (batch.updated, batch.unchanged) == (1, 1)
+    assert Customer.objects.get(external_id="C1").scenario is None
+    assert Customer.objects.get(external_id="C2").scenario == gentle
 
 
 def test_items_and_customers_absent_from_the_file_are_kept(imported, tmp_path):

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -150,7 +152,13 @@ def test_side_panel_edit_through_htmx(alice_client, standard, email_template):
     }
     response = alice_client.post(url, data, **HTMX)
     assert response.status_code == 204
-    assert response["HX-Redirect"] == standard.get_absolute_url()
+    location = json.loads(response["HX-Location"])
+    assert location == {
+        "path": standard.get_absolute_url(),
+        "target": "main",
+        "select": "main",
+        "swap": "outerHTML",
+    }
     step.refresh_from_db()
     assert (step.name, step.mode, step.offset_days, step.cc_contact_roles) == (
         "first reminder",

@@ -53,3 +53,17 @@
   // New rows after an htmx swap (filter, sort, page): start again from the top.
   document.addEventListener("htmx:afterSwap", () => { active = -1; });
 })();
+
+// The scenario page's side panel: once a step is loaded into it, bring it into view and put
+// the cursor in its first field.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const panel = event.detail.target;
+  if (!panel || panel.id !== "step-panel" || !panel.firstElementChild) return;
+  panel.scrollIntoView({ block: "nearest" });
+  const current = panel.querySelector("[data-step-row]")?.dataset.stepRow;
+  document.querySelectorAll(".step-table tbody tr").forEach((row) => {
+    row.classList.toggle("step-current", row.id === current);
+  });
+  const field = panel.querySelector("input:not([type=hidden]), select, textarea");
+  if (field) field.focus({ preventScroll: true });
+});

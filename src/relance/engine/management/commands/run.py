@@ -1,4 +1,5 @@
-"""`relance run [--date YYYY-MM-DD] [--entity SLUG] [--dry-run]`: the daily engine run."""
+"""`relance run [--date YYYY-MM-DD] [--entity SLUG] [--dry-run] [--no-send]`: the daily
+engine run."""
 
 from datetime import date
 
@@ -24,8 +25,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="show what would happen; write and send nothing"
         )
+        parser.add_argument(
+            "--no-send",
+            action="store_true",
+            help=(
+                "plan for real (create, cancel, move due dates, skip) but execute nothing: "
+                "due automatic actions stay open, unsent, for the next run that sends"
+            ),
+        )
 
-    def handle(self, *args, date=None, entity=None, dry_run=False, **options):
+    def handle(self, *args, date=None, entity=None, dry_run=False, no_send=False, **options):
         day = parse_day(date) if date else None
         entities = Entity.objects.order_by("slug")
         if entity:
@@ -35,7 +44,9 @@ class Command(BaseCommand):
         refused = []
         for each in entities:
             try:
-                summary = run_day(entity=each, day=day or each.today(), dry_run=dry_run)
+                summary = run_day(
+                    entity=each, day=day or each.today(), dry_run=dry_run, send=not no_send
+                )
             except RunInProgress as exc:
                 self.stderr.write(str(exc))
                 refused.append(each.slug)
