@@ -3,7 +3,7 @@ preview against any customer the user may see."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import ProtectedError
+from django.db.models import F, OuterRef, ProtectedError, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from relance.core.choices import Language
 from relance.customers.models import Customer
+from relance.ledger.choices import ItemKind
+from relance.ledger.models import Item
 from relance.templating import selectors, services
 from relance.templating.choices import Channel
 from relance.templating.forms import TemplateForm
@@ -133,13 +135,21 @@ def sms_length_view(request):
 
 
 def _preview_customer(request, template):
-    """The customer chosen for the preview (visible to the user), else the first visible."""
+    """The customer chosen for the preview (visible to the user), else the visible customer
+    with the oldest overdue invoice, so that the first preview shows a real reminder."""
     customers = Customer.objects.visible_to(request.user).select_related("entity", "collector")
     if template.entity_id:
         customers = customers.filter(entity_id=template.entity_id)
     if request.GET.get("customer"):
         return customers.get_for_user(request.user, pk=request.GET["customer"])
-    return customers.order_by("name", "id").first()
+    overdue = Item.objects.filter(
+        customer=OuterRef("pk"), kind=ItemKind.INVOICE, open_amount__gt=0
+    ).order_by("due_date")
+    return (
+        customers.annotate(oldest_due=Subquery(overdue.values("due_date")[:1]))
+        .order_by(F("oldest_due").asc(nulls_last=True), "name", "id")
+        .first()
+    )
 
 
 def _preview_rendered(request, template, customer):

@@ -19,6 +19,9 @@
         "ul", "ol", "|", "link", "table", "|", "left", "center", "right", "|",
         "undo", "redo", "|", "source",
       ],
+      // The built-in source view would load Ace and js-beautify from a CDN: keep it local.
+      sourceEditor: "area",
+      beautifyHTML: false,
       askBeforePasteHTML: false,
       askBeforePasteFromWord: false,
       defaultActionOnPaste: "insert_clear_html",
