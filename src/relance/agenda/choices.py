@@ -39,3 +39,28 @@ class PlannedBy(models.TextChoices):
     CONTACT_DELAY = "contact_delay", _("the minimum delay since the last contact")
     PREVIOUS_STEP = "previous_step", _("the previous step's date")
     REPEAT = "repeat", _("the repetition of the last step")
+    USER = "user", _("a user who rescheduled it")
+
+
+class CallOutcome(models.TextChoices):
+    """What a collector's call ended with."""
+
+    REACHED = "reached", _("Reached")
+    NOT_REACHED = "not_reached", _("Not reached")
+    PROMISE = "promise", _("Promise to pay")
+    DISPUTE = "dispute", _("Dispute")
+
+
+class ResponseKind(models.TextChoices):
+    REPLY = "reply", _("Reply")
+    COMMENT = "comment", _("Comment")
+
+
+class AgendaTab(models.TextChoices):
+    MANUAL = "manual", _("Manual actions")
+    AUTOMATIC = "automatic", _("Automatic actions")
+    HISTORY = "history", _("History")
+    RESPONSES = "responses", _("Responses and comments")
+
+
+CLOSED_STATUSES = FINISHED_STATUSES | {ActionStatus.CANCELLED}

@@ -3,7 +3,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from relance.agenda.choices import OPEN_STATUSES, ActionReason, ActionStatus, PlannedBy
+from relance.agenda.choices import (
+    OPEN_STATUSES,
+    ActionReason,
+    ActionStatus,
+    PlannedBy,
+    ResponseKind,
+)
 from relance.core.querysets import EntityScopedQuerySet
 from relance.scenarios.choices import StepChannel, StepMode
 
@@ -86,3 +92,45 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step_name} · {self.customer}"
+
+
+class CustomerResponse(models.Model):
+    """What a customer said (a reply to a message) or what a user noted about them (a
+    comment), shown in the agenda as it arrives. Email replies are attached in a later issue."""
+
+    entity = models.ForeignKey(
+        "core.Entity", on_delete=models.CASCADE, related_name="customer_responses"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="responses"
+    )
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("action"),
+    )
+    received_at = models.DateTimeField(_("received at"))
+    channel = models.CharField(_("channel"), max_length=20, choices=StepChannel.choices)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    body = models.TextField(_("message"))
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ResponseKind.choices, default=ResponseKind.REPLY
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EntityScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("customer response")
+        verbose_name_plural = _("customer responses")
+        indexes = [
+            models.Index(fields=["entity", "received_at"], name="response_by_entity"),
+            models.Index(fields=["customer", "received_at"], name="response_by_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.customer}"

@@ -8,8 +8,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relance.agenda.choices import OPEN_STATUSES, ActionReason, ActionStatus
+from relance.agenda.choices import (
+    OPEN_STATUSES,
+    ActionReason,
+    ActionStatus,
+    CallOutcome,
+    PlannedBy,
+)
 from relance.agenda.models import Action
+from relance.ledger.models import Item
 from relance.scenarios.choices import StepMode
 
 
@@ -76,3 +83,106 @@ def action_retry(*, action: Action, acting_user=None) -> Action:
     action.status = ActionStatus.CONFIRMED if confirmed else ActionStatus.PLANNED
     action.error_message = ""
     return _save(action, "status", "error_message")
+
+
+@transaction.atomic
+def action_confirm_many(*, actions, acting_user=None) -> list[Action]:
+    """Every action of `actions` (a queryset, already scoped to the user) that waits for a
+    confirmation, confirmed at once; the others are left as they are. Answers the confirmed."""
+    locked = list(
+        Action.objects.select_for_update()
+        .filter(pk__in=actions.values("pk"), status=ActionStatus.TO_CONFIRM)
+        .order_by("pk")
+    )
+    if not locked:
+        raise ValidationError(_("None of the selected actions waits for a confirmation."))
+    now = timezone.now()
+    for action in locked:
+        action.status = ActionStatus.CONFIRMED
+        action.updated_at = now
+    Action.objects.bulk_update(locked, ["status", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def action_reschedule(*, action: Action, acting_user=None, due_date: date, note="") -> Action:
+    """An open action moved to `due_date` (today or later in the entity's calendar)."""
+    action = _locked(action)
+    _require(action, OPEN_STATUSES, _("rescheduled"))
+    if due_date is None:
+        raise ValidationError({"due_date": _("Choose a date.")})
+    if due_date < action.entity.today():
+        raise ValidationError({"due_date": _("The new date cannot be in the past.")})
+    action.due_date = due_date
+    action.planned_by = PlannedBy.USER
+    if note:
+        action.note = f"{action.note}\n{note}".strip()
+    return _save(action, "due_date", "planned_by", "note")
+
+
+def user_sees_entity(user, entity) -> bool:
+    if not user.is_active:
+        return False
+    return user.sees_all_entities or user.entities.filter(pk=entity.pk).exists()
+
+
+@transaction.atomic
+def action_reassign(*, action: Action, acting_user=None, responsible) -> Action:
+    """An open action given to `responsible`, who must see the action's entity."""
+    action = _locked(action)
+    _require(action, OPEN_STATUSES, _("reassigned"))
+    if responsible is None or not user_sees_entity(responsible, action.entity):
+        raise ValidationError(
+            {"responsible": _("This user does not see the entity of this action.")}
+        )
+    action.responsible = responsible
+    return _save(action, "responsible")
+
+
+def _outcome_note(outcome: str, *, promise_date=None, dispute_reason="", note="") -> str:
+    label = CallOutcome(outcome).label
+    if outcome == CallOutcome.PROMISE:
+        label = f"{label} ({promise_date.isoformat()})"
+    elif outcome == CallOutcome.DISPUTE:
+        label = f"{label}: {dispute_reason}"
+    return f"{label}. {note}".strip() if note else str(label)
+
+
+@transaction.atomic
+def action_call_outcome(
+    *,
+    action: Action,
+    acting_user=None,
+    outcome: str,
+    promise_date: date | None = None,
+    dispute_reason: str = "",
+    note: str = "",
+) -> Action:
+    """A call's result recorded: a promise sets the reference invoice's promised date (the
+    planner then leaves it alone until promise + grace), a dispute marks it disputed on the
+    entity's today; either way the call is done today, its outcome in the note."""
+    action = _locked(action)
+    _require(action, OPEN_STATUSES, _("done"))
+    if outcome not in CallOutcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome of the call.")})
+    today = action.entity.today()
+    reference = Item.objects.select_for_update().get(pk=action.reference_id)
+    if outcome == CallOutcome.PROMISE:
+        if promise_date is None:
+            raise ValidationError({"promise_date": _("A promise needs a date.")})
+        if promise_date < today:
+            raise ValidationError({"promise_date": _("The promised date cannot be in the past.")})
+        reference.promise_date = promise_date
+        reference.save(update_fields=["promise_date", "updated_at"])
+    elif outcome == CallOutcome.DISPUTE:
+        dispute_reason = dispute_reason.strip()
+        if not dispute_reason:
+            raise ValidationError({"dispute_reason": _("A dispute needs a reason.")})
+        reference.disputed = True
+        reference.dispute_reason = dispute_reason[:200]
+        reference.dispute_date = today
+        reference.save(update_fields=["disputed", "dispute_reason", "dispute_date", "updated_at"])
+    text = _outcome_note(
+        outcome, promise_date=promise_date, dispute_reason=dispute_reason, note=note.strip()
+    )
+    return action_done(action=action, acting_user=acting_user, day=today, note=text)

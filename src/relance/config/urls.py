@@ -16,6 +16,7 @@ urlpatterns = [
     path("templates/", include("relance.templating.urls")),
     path("scenarios/", include("relance.scenarios.urls")),
     path("segments/", include("relance.segments.urls")),
+    path("agenda/", include("relance.agenda.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

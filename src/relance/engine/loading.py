@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 
-from relance.agenda.choices import FINISHED_STATUSES, OPEN_STATUSES, ActionStatus
+from relance.agenda.choices import FINISHED_STATUSES, OPEN_STATUSES, ActionStatus, PlannedBy
 from relance.agenda.models import Action
 from relance.customers.models import Customer
 from relance.engine.planner import (
@@ -27,6 +27,7 @@ ITEM_FIELDS = ("id", "customer_id", "kind", "number", "issue_date", "due_date", 
 ITEM_FIELDS += ("currency", "disputed", "blocked", "promise_date")
 ACTION_FIELDS = ("id", "customer_id", "scenario_id", "reference_id", "step_position", "status")
 ACTION_FIELDS += ("created_on", "due_date", "channel", "mode", "finished_on", "reason")
+ACTION_FIELDS += ("planned_by",)
 
 
 @dataclass
@@ -95,39 +96,41 @@ class Chunk:
     collectors: dict[int, int | None]
 
 
-def _span(entity, ids: list[int]) -> Q:
-    """The customers of `entity` whose id lies between the chunk's first and last (`ids`
-    is sorted). A range instead of `IN (2,000 ids)`: a condition the indexes on
-    `customer_id` answer, and a statement that costs nothing to build and send. Rows of
-    customers outside the chunk (those with nothing open) are dropped by the caller."""
-    return Q(entity=entity, customer_id__gte=ids[0], customer_id__lte=ids[-1])
+def _span(ids: list[int]) -> Q:
+    """The customers whose id lies between the chunk's first and last (`ids` is sorted).
+    A range instead of `IN (2,000 ids)`: a condition the indexes on `customer_id` answer,
+    and a statement that costs nothing to build and send. No condition on the entity:
+    SQLite, without statistics, would then walk the entity's index, every row of it for
+    every chunk. Rows of customers outside the chunk (another entity's, or with nothing
+    open) are never looked up (load_chunk)."""
+    return Q(customer_id__gte=ids[0], customer_id__lte=ids[-1])
 
 
-def _items(entity, ids: list[int]) -> dict[int, list[ItemData]]:
-    rows = Item.objects.filter(_span(entity, ids), open_amount__gt=0).values_list(*ITEM_FIELDS)
+def _items(ids: list[int]) -> dict[int, list[ItemData]]:
+    rows = Item.objects.filter(_span(ids), open_amount__gt=0).values_list(*ITEM_FIELDS)
     items = defaultdict(list)
     for pk, customer, *rest in rows.order_by():
         items[customer].append(ItemData(pk, *rest))
     return items
 
 
-def _actions(entity, ids: list[int]) -> dict[int, list[ActionData]]:
+def _actions(ids: list[int]) -> dict[int, list[ActionData]]:
     """Open actions, and finished ones of cycles whose reference is still open: a settled
     invoice's cycle cannot become current again."""
     current = Q(status__in=OPEN_STATUSES) | Q(
         status__in=FINISHED_STATUSES, reference__open_amount__gt=0
     )
-    rows = Action.objects.filter(_span(entity, ids), current).values_list(*ACTION_FIELDS)
+    rows = Action.objects.filter(_span(ids), current).values_list(*ACTION_FIELDS)
     actions = defaultdict(list)
-    for pk, customer, *rest in rows.order_by("id"):
-        actions[customer].append(ActionData(pk, *rest))
+    for pk, customer, *rest, planned_by in rows.order_by("id"):
+        actions[customer].append(ActionData(pk, *rest, rescheduled=planned_by == PlannedBy.USER))
     return actions
 
 
-def _last_contacts(entity, ids: list[int]) -> dict[int, date]:
+def _last_contacts(ids: list[int]) -> dict[int, date]:
     rows = (
         Action.objects.filter(
-            _span(entity, ids),
+            _span(ids),
             status__in=[ActionStatus.SENT, ActionStatus.DONE],
             channel__in=CONTACT_CHANNELS,
         )
@@ -140,7 +143,7 @@ def _last_contacts(entity, ids: list[int]) -> dict[int, date]:
 
 def _segment_scenarios(entity, ids: list[int]) -> dict[int, list[int]]:
     rows = (
-        SegmentMembership.objects.filter(customer_id__gte=ids[0], customer_id__lte=ids[-1])
+        SegmentMembership.objects.filter(_span(ids))
         .filter(segment__is_active=True)
         .filter(Q(segment__entity__isnull=True) | Q(segment__entity=entity))
         .order_by("customer_id", "segment__priority", "segment__name", "segment_id")
@@ -157,12 +160,12 @@ def load_chunk(entity, ids: list[int], day: date, catalogue: Catalogue) -> Chunk
     if not ids:
         return Chunk({}, {})
     wanted = set(ids)
-    customers = Customer.objects.filter(entity=entity, pk__gte=ids[0], pk__lte=ids[-1])
+    customers = Customer.objects.filter(pk__gte=ids[0], pk__lte=ids[-1])
     customers = customers.order_by().values_list(
         "id", "on_hold", "hold_until", "scenario_id", "collector_id"
     )
-    items, actions = _items(entity, ids), _actions(entity, ids)
-    last_contacts, segments = _last_contacts(entity, ids), _segment_scenarios(entity, ids)
+    items, actions = _items(ids), _actions(ids)
+    last_contacts, segments = _last_contacts(ids), _segment_scenarios(entity, ids)
     states, collectors = {}, {}
     for pk, on_hold, hold_until, scenario_id, collector_id in customers:
         if pk not in wanted:

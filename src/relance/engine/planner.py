@@ -102,6 +102,7 @@ class ActionData:
     mode: str
     finished_on: date | None = None
     reason: str = ""
+    rescheduled: bool = False  # a user chose its due date: the engine keeps it
 
     @property
     def is_open(self) -> bool:
@@ -350,11 +351,11 @@ def _step_index(scenario: ScenarioData, position: int) -> int | None:
 def _keep_open(
     state: CustomerState, action: ActionData, ref: ItemData, day: date, wd: WorkingDay
 ) -> list[Decision]:
-    """The open action of the current cycle: its due date recomputed while `planned`, and
-    its execution once due."""
+    """The open action of the current cycle: its due date recomputed while `planned` (unless
+    a user rescheduled it), and its execution once due."""
     decisions: list[Decision] = []
     index = _step_index(state.scenario, action.step_position)
-    if action.status == PLANNED and index is not None:
+    if action.status == PLANNED and index is not None and not action.rescheduled:
         cycle = [a for a in _cycle(state, ref) if a.id != action.id]
         planned, rule = planned_date(state, cycle, index, ref, wd)
         due = max(planned, action.created_on)
@@ -416,10 +417,10 @@ def plan_customer(
         if not round_:
             return decisions
         decisions += round_
-        state = apply_decisions(state, round_, day)
-        new_id -= sum(isinstance(d, Create) for d in round_)
         if any(isinstance(d, Execute) for d in round_):
             return decisions
+        state = apply_decisions(state, round_, day)
+        new_id -= sum(isinstance(d, Create) for d in round_)
     raise RuntimeError(f"customer {state.id}: no stable plan after {MAX_ITERATIONS} rounds")
 
 

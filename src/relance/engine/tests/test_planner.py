@@ -1,6 +1,7 @@
 """The planner without a database: the spec's examples A–F replayed day by day from January
 to March 2026 (every day a working day), then one test per rule."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -334,6 +335,23 @@ def test_a_planned_due_date_follows_a_contact_made_elsewhere():
     elsewhere = CustomerState(1, SCENARIO_S, state.items, state.actions, False, d(2, 1))
     decisions = planner.plan_customer(elsewhere, d(1, 29), lambda day: True)
     assert decisions == [planner.UpdateDueDate(first.id, d(2, 8), "contact_delay")]
+
+
+def test_a_due_date_a_user_rescheduled_is_kept():
+    """Rescheduled by hand: the engine no longer moves the date, it sends on that date."""
+    world = World(SCENARIO_S)
+    world.add(invoice(1, "I1", d(1, 31)))
+    world.run(d(1, 27))
+    first = next(a for a in world.actions.values() if a.step_position == 2)
+    state = world.state()
+    rescheduled = replace(first, due_date=d(2, 6), rescheduled=True)
+    actions = tuple(rescheduled if a.id == first.id else a for a in state.actions)
+    elsewhere = CustomerState(1, SCENARIO_S, state.items, actions, False, d(2, 1))
+
+    assert planner.plan_customer(elsewhere, d(1, 29), lambda day: True) == []
+    assert planner.plan_customer(elsewhere, d(2, 6), lambda day: True) == [
+        planner.Execute(first.id)
+    ]
 
 
 def test_at_most_one_open_action_at_any_time():

@@ -1,0 +1,146 @@
+"""The agenda's FilterSets: one for actions (shared by the three action tabs, their counters
+and the history export), one for customers' responses.
+
+Every choice comes from what the user may see; filtering never widens the queryset it is
+given, which the views take from `Action.objects.visible_to(user)`.
+"""
+
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from relance.accounts.models import User
+from relance.agenda.choices import ActionStatus, ResponseKind
+from relance.agenda.models import Action, CustomerResponse
+from relance.core.models import Entity
+from relance.customers.filtersets import bootstrap_form, user_label
+from relance.customers.models import Customer, Tag
+from relance.scenarios.choices import StepChannel
+from relance.scenarios.models import Scenario
+from relance.segments.models import Segment, SegmentMembership
+
+
+class ActionFilterSet(django_filters.FilterSet):
+    collector = django_filters.ModelChoiceFilter(
+        field_name="responsible",
+        queryset=User.objects.none(),
+        label=_("Collector"),
+        empty_label=_("All collectors"),
+    )
+    entity = django_filters.ModelChoiceFilter(
+        queryset=Entity.objects.none(), label=_("Entity"), empty_label=_("All entities")
+    )
+    segment = django_filters.ModelChoiceFilter(
+        queryset=Segment.objects.none(),
+        method="filter_segment",
+        label=_("Segment"),
+        empty_label=_("All segments"),
+    )
+    scenario = django_filters.ModelChoiceFilter(
+        queryset=Scenario.objects.none(), label=_("Scenario"), empty_label=_("All scenarios")
+    )
+    channel = django_filters.ChoiceFilter(
+        choices=StepChannel.choices, label=_("Channel"), empty_label=_("All channels")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=ActionStatus.choices, label=_("Status"), empty_label=_("All statuses")
+    )
+    due_date = django_filters.DateFromToRangeFilter(
+        label=_("Due between"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    category = django_filters.ChoiceFilter(
+        field_name="customer__category",
+        choices=[],
+        label=_("Category"),
+        empty_label=_("All categories"),
+    )
+    tag = django_filters.ModelChoiceFilter(
+        field_name="customer__tags",
+        queryset=Tag.objects.all(),
+        label=_("Tag"),
+        empty_label=_("All tags"),
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "collector",
+            "entity",
+            "segment",
+            "scenario",
+            "channel",
+            "status",
+            "due_date",
+            "category",
+            "tag",
+        ]
+
+    def __init__(self, data=None, queryset=None, *, user, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.user = user
+        visible = Action.objects.visible_to(user)
+        self.filters["entity"].queryset = Entity.objects.visible_to(user)
+        self.filters["collector"].queryset = User.objects.filter(
+            Exists(visible.filter(responsible=OuterRef("pk")))
+        ).order_by("first_name", "last_name", "username")
+        self.filters["segment"].queryset = Segment.objects.visible_to(user).order_by("name")
+        self.filters["scenario"].queryset = Scenario.objects.visible_to(user).order_by("name")
+        self.filters["category"].extra["choices"] = [
+            (category, category)
+            for category in Customer.objects.visible_to(user)
+            .exclude(category="")
+            .order_by("category")
+            .values_list("category", flat=True)
+            .distinct()
+        ]
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            super().form  # noqa: B018 - builds self._form
+            bootstrap_form(self._form)
+            self._form.fields["collector"].label_from_instance = user_label
+        return self._form
+
+    def filter_segment(self, queryset, name, value):
+        if value is None:
+            return queryset
+        members = SegmentMembership.objects.filter(segment=value, customer=OuterRef("customer"))
+        return queryset.filter(Exists(members))
+
+
+class ResponseFilterSet(django_filters.FilterSet):
+    entity = django_filters.ModelChoiceFilter(
+        queryset=Entity.objects.none(), label=_("Entity"), empty_label=_("All entities")
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=ResponseKind.choices, label=_("Kind"), empty_label=_("Replies and comments")
+    )
+    channel = django_filters.ChoiceFilter(
+        choices=StepChannel.choices, label=_("Channel"), empty_label=_("All channels")
+    )
+    customer = django_filters.CharFilter(
+        field_name="customer__name", lookup_expr="icontains", label=_("Customer")
+    )
+    received_at = django_filters.DateFromToRangeFilter(
+        field_name="received_at__date",
+        label=_("Received between"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = CustomerResponse
+        fields = ["entity", "kind", "channel", "customer", "received_at"]
+
+    def __init__(self, data=None, queryset=None, *, user, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.user = user
+        self.filters["entity"].queryset = Entity.objects.visible_to(user)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            super().form  # noqa: B018 - builds self._form
+            bootstrap_form(self._form)
+        return self._form

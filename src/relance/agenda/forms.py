@@ -1,0 +1,76 @@
+"""Forms of the action page: each parses one operation's input for one service."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from relance.agenda.choices import CallOutcome
+from relance.agenda.selectors import users_seeing_entity
+from relance.customers.filtersets import bootstrap_form, user_label
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class BootstrapForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap_form(self)
+
+
+class CompleteForm(BootstrapForm):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SkipForm(BootstrapForm):
+    note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RescheduleForm(BootstrapForm):
+    due_date = forms.DateField(label=_("New date"), widget=DATE_INPUT)
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class ReassignForm(BootstrapForm):
+    responsible = forms.ModelChoiceField(queryset=None, label=_("Give to"))
+
+    def __init__(self, *args, entity, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["responsible"]
+        field.queryset = users_seeing_entity(entity)
+        field.label_from_instance = user_label
+
+
+class CallOutcomeForm(BootstrapForm):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=CallOutcome.choices, widget=forms.RadioSelect
+    )
+    promise_date = forms.DateField(
+        label=_("Promised payment date"), required=False, widget=DATE_INPUT
+    )
+    dispute_reason = forms.CharField(label=_("Dispute reason"), required=False, max_length=200)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].widget.attrs["class"] = "form-check-input"
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome == CallOutcome.PROMISE and not data.get("promise_date"):
+            self.add_error("promise_date", _("A promise needs a date."))
+        if outcome == CallOutcome.DISPUTE and not (data.get("dispute_reason") or "").strip():
+            self.add_error("dispute_reason", _("A dispute needs a reason."))
+        return data
+
+
+def add_service_errors(form: forms.Form, exc) -> None:
+    """A service's ValidationError shown on the form: on its field when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -1,0 +1,26 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from relance.agenda import views
+from relance.agenda.choices import AgendaTab
+
+app_name = "agenda"
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="agenda:manual"), name="index"),
+    path("manual/", views.AgendaView.as_view(tab=AgendaTab.MANUAL), name="manual"),
+    path("automatic/", views.AgendaView.as_view(tab=AgendaTab.AUTOMATIC), name="automatic"),
+    path("history/", views.AgendaView.as_view(tab=AgendaTab.HISTORY), name="history"),
+    path("responses/", views.ResponseListView.as_view(), name="responses"),
+    path("reset/", views.agenda_reset, name="reset"),
+    path("confirm/", views.action_confirm_many, name="confirm-many"),
+    path("customers/<int:pk>/timeline/", views.customer_timeline, name="customer-timeline"),
+    path("actions/<int:pk>/", views.action_detail, name="action-detail"),
+    path("actions/<int:pk>/letter.pdf", views.action_pdf, name="action-pdf"),
+    path("actions/<int:pk>/complete/", views.action_complete, name="action-complete"),
+    path("actions/<int:pk>/skip/", views.action_skip, name="action-skip"),
+    path("actions/<int:pk>/reschedule/", views.action_reschedule, name="action-reschedule"),
+    path("actions/<int:pk>/reassign/", views.action_reassign, name="action-reassign"),
+    path("actions/<int:pk>/call/", views.action_call_outcome, name="action-call-outcome"),
+    path("actions/<int:pk>/confirm/", views.action_confirm, name="action-confirm"),
+    path("actions/<int:pk>/retry/", views.action_retry, name="action-retry"),
+]

@@ -1,0 +1,348 @@
+"""The agenda ("Collections"): three action tabs sharing one set of filters kept in the
+session, the responses tab, and the action page where a collector works an action.
+
+List views declare (ObjectListView); operation views parse one form and call one service.
+Everything is scoped through `Action.objects.visible_to(user)`; read-only users see but get
+403 on every POST.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from relance.accounts.choices import Role
+from relance.agenda import forms, selectors, services
+from relance.agenda.choices import OPEN_STATUSES, ActionStatus, AgendaTab
+from relance.agenda.filtersets import ActionFilterSet, ResponseFilterSet
+from relance.agenda.tables import ActionTable, ResponseTable
+from relance.core.tables import StreamingData
+from relance.core.views import ObjectListView
+from relance.customers.models import Customer
+from relance.customers.selectors import visible_entity_todays
+from relance.scenarios.choices import StepChannel, StepMode
+from relance.templating.choices import Channel
+from relance.templating.render import RenderError
+from relance.templating.render import render as render_template
+
+FILTERS_SESSION_KEY = "agenda_filters"
+# Query parameters that are not filters: they never go into the session.
+LIST_PARAMS = frozenset({"page", "sort", "export", "per_page"})
+ACTION_TABS = (AgendaTab.MANUAL, AgendaTab.AUTOMATIC, AgendaTab.HISTORY)
+
+
+def require_actor(user) -> None:
+    if not user.can_edit:
+        raise PermissionDenied(_("Read-only users cannot act on actions."))
+
+
+def agenda_filters(request) -> QueryDict:
+    """The filters of the action tabs: those submitted (then remembered in the session), else
+    the remembered ones, else "my actions" for a collector. An explicit reset remembers none."""
+    submitted = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        if key not in LIST_PARAMS:
+            submitted.setlist(key, values)
+    if submitted:
+        request.session[FILTERS_SESSION_KEY] = submitted.urlencode()
+        return submitted
+    stored = request.session.get(FILTERS_SESSION_KEY)
+    if stored is not None:
+        return QueryDict(stored)
+    if request.user.role == Role.COLLECTOR:
+        return QueryDict(f"collector={request.user.pk}")
+    return QueryDict()
+
+
+def agenda_reset(request):
+    """Forget the agenda's filters (no collector preset either) and go back to a tab."""
+    request.session[FILTERS_SESSION_KEY] = ""
+    tab = request.GET.get("tab")
+    return redirect(f"agenda:{tab if tab in AgendaTab.values else AgendaTab.MANUAL}")
+
+
+class AgendaView(ObjectListView):
+    """One of the three action tabs; `tab` comes from the URL."""
+
+    filterset_class = ActionFilterSet
+    template_name = "agenda/agenda.html"
+    partial_template_name = "agenda/_action_results.html"
+    export_exclude = ("select",)
+    tab = AgendaTab.MANUAL
+
+    @property
+    def export_name(self):
+        return f"actions-{self.tab}"
+
+    @cached_property
+    def todays(self):
+        return visible_entity_todays(self.request.user)
+
+    @cached_property
+    def filter_data(self) -> QueryDict:
+        return agenda_filters(self.request)
+
+    def get_filter_data(self):
+        return self.filter_data
+
+    def get_queryset(self):
+        return selectors.agenda_tab_queryset(self.request.user, self.tab)
+
+    def get_table(self, queryset, *, export: bool):
+        data = StreamingData(queryset) if export else queryset
+        return ActionTable(data, tab=self.tab, todays=self.todays)
+
+    def export_query(self) -> str:
+        query = self.filter_data.copy()
+        if self.request.GET.get("sort"):
+            query["sort"] = self.request.GET["sort"]
+        return query.urlencode()
+
+    def get_context_data(self, **context):
+        counted = ActionFilterSet(
+            self.filter_data,
+            queryset=selectors.agenda_base_queryset(self.request.user),
+            user=self.request.user,
+        )
+        return {
+            **context,
+            "tab": self.tab,
+            "tabs": AgendaTab,
+            "counters": selectors.agenda_counters(counted.qs, self.todays),
+            "can_act": self.request.user.can_edit,
+        }
+
+
+class ResponseListView(ObjectListView):
+    filterset_class = ResponseFilterSet
+    template_name = "agenda/responses.html"
+    partial_template_name = "agenda/_response_results.html"
+    export_name = "responses"
+
+    def get_queryset(self):
+        return selectors.response_queryset(self.request.user)
+
+    def get_table(self, queryset, *, export: bool):
+        return ResponseTable(StreamingData(queryset) if export else queryset)
+
+    def get_context_data(self, **context):
+        return {**context, "tab": AgendaTab.RESPONSES, "tabs": AgendaTab}
+
+
+def customer_timeline(request, pk: int):
+    """The timeline card of a customer page, loaded by htmx so that the page's own queries
+    stay bounded."""
+    customer = Customer.objects.get_for_user(request.user, pk=pk)
+    timeline = selectors.customer_timeline(customer)
+    return render(request, "agenda/_customer_timeline.html", {"timeline": timeline})
+
+
+# The action page -------------------------------------------------------------------------
+
+
+def _tab_of(action) -> str:
+    if action.status not in OPEN_STATUSES:
+        return AgendaTab.HISTORY
+    return AgendaTab.MANUAL if action.mode == StepMode.MANUAL else AgendaTab.AUTOMATIC
+
+
+def _rendered(action, user):
+    """The step's message as it will leave (no PDF here: the page links to it)."""
+    template = action.step.template if action.step else None
+    if template is None:
+        return None, ""
+    try:
+        rendered = render_template(
+            template,
+            action.customer,
+            action=action,
+            user=user,
+            today=action.entity.today(),
+            pdf=False,
+        )
+    except RenderError as exc:
+        return None, str(exc)
+    return rendered, ""
+
+
+def _detail(request, action, status=200, **bound_forms):
+    rendered, render_error = _rendered(action, request.user)
+    is_open = action.status in OPEN_STATUSES
+    is_call = action.channel == StepChannel.CALL
+    context = {
+        "action": action,
+        "tab": _tab_of(action),
+        "today": action.entity.today(),
+        "rendered": rendered,
+        "render_error": render_error,
+        "is_letter": bool(rendered and rendered.channel == Channel.LETTER),
+        "is_open": is_open,
+        "is_call": is_call,
+        "can_act": request.user.can_edit and is_open,
+        "instructions": action.step.instructions if action.step else "",
+        "complete_form": bound_forms.get("complete") or forms.CompleteForm(),
+        "skip_form": bound_forms.get("skip") or forms.SkipForm(),
+        "reschedule_form": bound_forms.get("reschedule")
+        or forms.RescheduleForm(initial={"due_date": action.due_date}),
+        "reassign_form": bound_forms.get("reassign")
+        or forms.ReassignForm(entity=action.entity, initial={"responsible": action.responsible}),
+        "outcome_form": bound_forms.get("outcome") or forms.CallOutcomeForm(),
+    }
+    return render(request, "agenda/action_detail.html", context, status=status)
+
+
+def action_detail(request, pk: int):
+    return _detail(request, selectors.action_for_user(request.user, pk))
+
+
+def action_pdf(request, pk: int):
+    """A letter action's PDF, as it will be printed."""
+    action = selectors.action_for_user(request.user, pk)
+    template = action.step.template if action.step else None
+    if template is None or template.channel != Channel.LETTER:
+        raise Http404("This action has no letter.")
+    rendered = render_template(
+        template, action.customer, action=action, user=request.user, today=action.entity.today()
+    )
+    response = HttpResponse(rendered.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="action-{action.pk}.pdf"'
+    return response
+
+
+def _operate(request, pk, name, form_class, call, success, *, back_to_tab=False):
+    """Parse `form_class`, call `call(action, cleaned_data)`; the page again on errors."""
+    require_actor(request.user)
+    action = selectors.action_for_user(request.user, pk)
+    kwargs = {"entity": action.entity} if form_class is forms.ReassignForm else {}
+    form = form_class(request.POST, **kwargs)
+    if form.is_valid():
+        try:
+            action = call(action, form.cleaned_data)
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            if back_to_tab:
+                return redirect(f"agenda:{_tab_of_open_or_history(action)}")
+            return redirect("agenda:action-detail", pk=action.pk)
+    return _detail(request, action, status=400, **{name: form})
+
+
+def _tab_of_open_or_history(action) -> str:
+    # A finished action leaves its tab: back to the tab it was in.
+    return AgendaTab.MANUAL if action.mode == StepMode.MANUAL else AgendaTab.AUTOMATIC
+
+
+@require_POST
+def action_complete(request, pk: int):
+    return _operate(
+        request,
+        pk,
+        "complete",
+        forms.CompleteForm,
+        lambda a, data: services.action_done(action=a, acting_user=request.user, **data),
+        _("Action done."),
+        back_to_tab=True,
+    )
+
+
+@require_POST
+def action_skip(request, pk: int):
+    return _operate(
+        request,
+        pk,
+        "skip",
+        forms.SkipForm,
+        lambda a, data: services.action_skip(action=a, acting_user=request.user, **data),
+        _("Action skipped."),
+        back_to_tab=True,
+    )
+
+
+@require_POST
+def action_reschedule(request, pk: int):
+    return _operate(
+        request,
+        pk,
+        "reschedule",
+        forms.RescheduleForm,
+        lambda a, data: services.action_reschedule(action=a, acting_user=request.user, **data),
+        _("Action rescheduled."),
+    )
+
+
+@require_POST
+def action_reassign(request, pk: int):
+    return _operate(
+        request,
+        pk,
+        "reassign",
+        forms.ReassignForm,
+        lambda a, data: services.action_reassign(action=a, acting_user=request.user, **data),
+        _("Action reassigned."),
+    )
+
+
+@require_POST
+def action_call_outcome(request, pk: int):
+    return _operate(
+        request,
+        pk,
+        "outcome",
+        forms.CallOutcomeForm,
+        lambda a, data: services.action_call_outcome(action=a, acting_user=request.user, **data),
+        _("Call recorded."),
+        back_to_tab=True,
+    )
+
+
+@require_POST
+def action_confirm(request, pk: int):
+    require_actor(request.user)
+    action = selectors.action_for_user(request.user, pk)
+    try:
+        services.action_confirm(action=action, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Action confirmed."))
+    return redirect("agenda:action-detail", pk=action.pk)
+
+
+@require_POST
+def action_retry(request, pk: int):
+    require_actor(request.user)
+    action = selectors.action_for_user(request.user, pk)
+    try:
+        services.action_retry(action=action, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Action put back in line: the next run executes it."))
+    return redirect("agenda:action-detail", pk=action.pk)
+
+
+@require_POST
+def action_confirm_many(request):
+    """The actions ticked in the automatic tab, confirmed at once."""
+    require_actor(request.user)
+    ids = [value for value in request.POST.getlist("actions") if value.isdigit()]
+    actions = selectors.agenda_base_queryset(request.user).filter(
+        pk__in=ids, status=ActionStatus.TO_CONFIRM
+    )
+    try:
+        confirmed = services.action_confirm_many(actions=actions, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        count = len(confirmed)
+        messages.success(
+            request,
+            ngettext("%(count)s action confirmed.", "%(count)s actions confirmed.", count)
+            % {"count": count},
+        )
+    return redirect("agenda:automatic")

@@ -1,0 +1,95 @@
+"""The agenda in Chromium: a collector works today's calls, confirms automatic actions at
+once, filters by segment across tabs and exports the history."""
+
+import datetime
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from relance.accounts.tests.factories import PASSWORD
+from relance.agenda.models import Action
+from relance.agenda.tests.test_views import make_action
+from relance.scenarios.tests.factories import ScenarioFactory
+from relance.segments.models import Segment, SegmentMembership
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def agenda(acme, bob):
+    scenario = ScenarioFactory(
+        name="Standard", steps=[{"name": "call", "channel": "call", "mode": "manual"}]
+    )
+    call = make_action(acme, scenario, name="Dupont SA", responsible=bob)
+    make_action(acme, scenario, name="Late SARL", due_offset=-2, responsible=bob)
+    automatic = [
+        make_action(
+            acme,
+            scenario,
+            name=f"Auto {n}",
+            mode="auto_confirm",
+            channel="email",
+            status="to_confirm",
+            due_offset=1,
+            responsible=bob,
+            step_name="first",
+        )
+        for n in range(3)
+    ]
+    key = Segment.objects.create(name="Key accounts", scenario=scenario)
+    done = make_action(
+        acme, scenario, name="Key done", status="done", finished_on=acme.today(), responsible=bob
+    )
+    make_action(
+        acme, scenario, name="Other done", status="done", finished_on=acme.today(), responsible=bob
+    )
+    SegmentMembership.objects.create(segment=key, customer=done.customer)
+    return {"call": call, "automatic": automatic, "segment": key}
+
+
+def test_collector_works_the_agenda(live_server, page, agenda, acme):
+    page.goto(live_server.url + "/")
+    page.get_by_label("Username").fill("bob")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Collections").click()
+
+    table = page.locator("#list-results table")
+    expect(table.locator("tr.table-danger")).to_have_count(2)
+    table.get_by_role("link", name="Dupont SA").click()
+
+    promised = acme.today() + datetime.timedelta(days=5)
+    page.get_by_label("Promise to pay").check()
+    page.get_by_label("Promised payment date").fill(promised.isoformat())
+    page.get_by_role("button", name="Record the call").click()
+    expect(page.get_by_role("alert")).to_contain_text("Call recorded")
+    agenda["call"].reference.refresh_from_db()
+    assert agenda["call"].reference.promise_date == promised
+
+    page.get_by_role("link", name=re.compile("Automatic actions")).click()
+    for action in agenda["automatic"]:
+        page.locator(f"input[name=actions][value='{action.pk}']").check()
+    page.get_by_role("button", name="Confirm the selected actions").click()
+    expect(page.get_by_role("alert")).to_contain_text("3 actions confirmed")
+    assert Action.objects.filter(status="confirmed").count() == 3
+
+    page.get_by_role("link", name="History").click()
+    page.get_by_label("Segment").select_option(label="Key accounts")
+    expect(page.locator("#list-results")).not_to_contain_text("Other done")
+    page.get_by_role("link", name=re.compile("Manual actions")).click()
+    page.get_by_role("link", name="History").click()
+    expect(page.get_by_label("Segment")).to_have_value(str(agenda["segment"].pk))
+    expect(page.locator("#list-results")).to_contain_text("Key done")
+    expect(page.locator("#list-results")).not_to_contain_text("Other done")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Excel").click()
+    path = download_info.value.path()
+    with open(path, "rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read())).active
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    customers = [row[values[0].index("Customer")] for row in values[1:]]
+    assert customers == ["Key done"]
