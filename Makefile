@@ -9,13 +9,14 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 PG_TEST_DB ?= relance_test_$(shell echo $$PPID)
 DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/relance.sqlite3
 
-.PHONY: install demo serve test lint test-postgres test-browser bench messages clean help
+.PHONY: install demo serve test lint test-postgres test-browser test-integration bench messages clean help
 
 help:
 	@echo "make demo           install, migrate, load the demo company, serve on http://127.0.0.1:8000"
 	@echo "make test           ruff, then the whole test suite on SQLite"
 	@echo "make test-postgres  the suite on the local PostgreSQL (throwaway database)"
 	@echo "make test-browser   browser tests in Chromium (/usr/bin/chromium)"
+	@echo "make test-integration  Celery workers on Redis + PostgreSQL, one killed mid-run"
 	@echo "make bench          benchmarks (imports at 100k and 1M items, pages)"
 	@echo "make install        only the virtualenv and the installed package"
 
@@ -53,6 +54,9 @@ test-postgres: $(STAMP)
 
 test-browser: install
 	$(PYTEST) -q -m browser -p no:xdist
+
+test-integration: $(STAMP)
+	$(PYTEST) -q -m integration -p no:xdist tests/integration
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -1,11 +1,21 @@
-"""Celery application; tasks run eagerly in process when CELERY_BROKER_URL is empty."""
+"""Celery application; tasks run eagerly in process when CELERY_BROKER_URL is empty.
+
+The beat runs `engine_tick` every 15 minutes: it starts each entity's day once its local
+time is past 06:00 (engine/tasks.py, docs/workers.md)."""
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relance.config.settings")
 
 app = Celery("relance")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.conf.beat_schedule = {
+    "engine-tick": {
+        "task": "relance.engine.tasks.engine_tick",
+        "schedule": crontab(minute="*/15"),
+    },
+}

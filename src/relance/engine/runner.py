@@ -25,8 +25,12 @@ logger = logging.getLogger(__name__)
 CHUNK_SIZE = 2000
 MAX_ROUNDS = 50  # a customer needs one round per sent step: a handful
 STALE_AFTER = timedelta(minutes=30)  # SQLite: a `running` row silent this long is dead
+STALE_WITH_LOCK = timedelta(minutes=5)  # the same, once PostgreSQL's session lock is ours
 LOCK_CLASS = 0x52454C41  # "RELA": the advisory lock's first key; the entity id is the second
 Executor = Callable[..., dict[int, str]]
+# An executor may answer QUEUED for an action it handed to a worker (engine/tasks.py): the
+# outcome comes later, so the customer is planned again by a later round, not this one.
+QUEUED = "queued"
 
 
 class RunInProgress(Exception):
@@ -91,11 +95,15 @@ def _release_advisory_lock(entity) -> None:
 
 
 def _clear_stale(entity, holds_advisory_lock: bool | None) -> None:
-    """Mark as interrupted the `running` rows of runs that died: on PostgreSQL, every one
-    once we hold the session lock (it dies with its session); else the silent ones."""
-    stale = EngineRun.objects.filter(entity=entity, status=RunStatus.RUNNING)
-    if not holds_advisory_lock:
-        stale = stale.filter(heartbeat_at__lt=timezone.now() - STALE_AFTER)
+    """Mark as interrupted the `running` rows of runs that died, known by their silence.
+
+    Holding PostgreSQL's session lock proves no `relance run` is alive, but not that no
+    distributed run is (its row outlives the session that opened it, and its shards beat
+    the heart), so the lock only shortens the silence that counts as death."""
+    silence = STALE_WITH_LOCK if holds_advisory_lock else STALE_AFTER
+    stale = EngineRun.objects.filter(
+        entity=entity, status=RunStatus.RUNNING, heartbeat_at__lt=timezone.now() - silence
+    )
     stale.update(status=RunStatus.INTERRUPTED, finished_at=timezone.now())
 
 
@@ -154,11 +162,17 @@ def deliver(*, action_ids: list[int], day: date) -> dict[int, str]:
 
 
 def run_chunk(
-    entity, day, chunk: Chunk, catalogue, counts: Counts, execute: Executor | None
+    entity,
+    day,
+    chunk: Chunk,
+    catalogue,
+    counts: Counts,
+    execute: Executor | None,
+    is_working_day=None,
 ) -> None:
     """Plan, write and execute until no customer of the chunk changes any more. Without an
     executor (send=False), the due automatic actions stay open, unsent."""
-    is_working_day = functools.cache(entity.is_working_day)
+    is_working_day = is_working_day or functools.cache(entity.is_working_day)
     states, pending = chunk.states, set(chunk.states)
     for _ in range(MAX_ROUNDS):
         decisions = {}
@@ -182,6 +196,7 @@ def run_chunk(
             state = planner.apply_decisions(states[pk], decisions[pk], day)
             states[pk] = planner.renumber(state, ids.get(pk, {}))
         outcomes = execute(action_ids=[action_id for _c, action_id in todo], day=day)
+        todo = [(pk, a) for pk, a in todo if outcomes.get(a) != QUEUED]
         for pk, action_id in todo:
             status = outcomes.get(action_id, planner.ERROR)
             counts.sent += status == planner.SENT
@@ -195,11 +210,41 @@ def _process(entity, day, run, counts: Counts, execute: Executor | None, chunk_s
     recompute_segments(entity, day)
     catalogue = load_catalogue(entity)
     ids = load_customer_ids(entity)
+    # Once per run: each call of Entity.is_working_day builds the year's holiday calendar.
+    is_working_day = functools.cache(entity.is_working_day)
     for start in range(0, len(ids), chunk_size):
         chunk = load_chunk(entity, ids[start : start + chunk_size], day, catalogue)
-        run_chunk(entity, day, chunk, catalogue, counts, execute)
+        run_chunk(entity, day, chunk, catalogue, counts, execute, is_working_day)
         EngineRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
     return len(ids)
+
+
+def run_customers(entity, day, run, customer_ids, counts: Counts, execute: Executor | None) -> None:
+    """Plan, write and execute for these customers only: one shard of a distributed run
+    (engine/tasks.py), after the run recomputed the segments."""
+    catalogue = load_catalogue(entity)
+    is_working_day = functools.cache(entity.is_working_day)
+    for start in range(0, len(customer_ids), CHUNK_SIZE):
+        chunk = load_chunk(entity, customer_ids[start : start + CHUNK_SIZE], day, catalogue)
+        run_chunk(entity, day, chunk, catalogue, counts, execute, is_working_day)
+        EngineRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+
+
+def run_open(entity, day: date) -> EngineRun:
+    """Record a run that outlives this process (its shards run on workers): the `running`
+    row is the lock; only runs silent for STALE_AFTER are cleared. RunInProgress if taken."""
+    locked = _try_advisory_lock(entity)
+    if locked is False:
+        raise RunInProgress(f"a run is already in progress for {entity.slug}")
+    try:
+        _clear_stale(entity, holds_advisory_lock=False)
+        with transaction.atomic():
+            return EngineRun.objects.create(entity=entity, day=day)
+    except IntegrityError as exc:
+        raise RunInProgress(f"a run is already in progress for {entity.slug}") from exc
+    finally:
+        if locked:
+            _release_advisory_lock(entity)
 
 
 class _DryRunRollback(Exception):

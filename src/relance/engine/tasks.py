@@ -1,21 +1,40 @@
-"""Thin Celery tasks around run_day: the daily beat calls `engine_run_all`, which fans
-out one `engine_run` per entity (each entity at its own today)."""
+"""Celery tasks of the daily run.
+
+`engine_tick` (beat, every 15 minutes) enqueues `engine_run_entity` for each entity whose
+local time is past 06:00 and that has no finished run for its local today. A distributed
+run is a loop of rounds, each a chord:
+
+    engine_run_entity ─ chord(engine_run_shard × N) ─> engine_shards_done
+      ─ chord(delivery_send_action × due actions) ─> engine_sends_done
+      ─ chord(engine_run_shard × customers that were sent to) ─> engine_shards_done ...
+
+until a round queues nothing; then the EngineRun is finished. Without a broker every task
+runs eagerly in process, and the result is the one of `run_day` (docs/workers.md).
+`engine_run` / `engine_run_all` keep running `run_day` in one task (dry runs, the UI).
+"""
 
 import logging
-from datetime import date
+from collections import Counter
+from dataclasses import asdict
+from datetime import date, datetime, time
 
-from celery import shared_task
+from celery import chord, shared_task
+from django.utils import timezone
 
 from relance.core.models import Entity
+from relance.engine import shards
+from relance.engine.choices import RunStatus
+from relance.engine.models import EngineRun
 
 logger = logging.getLogger(__name__)
+
+RUN_AT = time(6, 0)  # local time of each entity's daily run
+MAX_ROUNDS = 50
 
 
 @shared_task
 def engine_run(entity_id: int, day: str | None = None, dry_run: bool = False) -> dict | None:
-    """Run the engine for one entity at `day` (ISO date; default: its today)."""
-    from dataclasses import asdict
-
+    """Run the engine for one entity at `day` (ISO date; default: its today), in one task."""
     from relance.engine.runner import RunInProgress, run_day
 
     entity = Entity.objects.get(pk=entity_id)
@@ -34,3 +53,129 @@ def engine_run_all() -> list[int]:
     for entity_id in ids:
         engine_run.delay(entity_id)
     return ids
+
+
+# --- the beat -------------------------------------------------------------------------
+
+
+def entities_due(now: datetime) -> list[tuple[int, date]]:
+    """(entity id, local today) of the entities whose local time at `now` is past RUN_AT
+    and that have no finished run (not a dry run) for that day."""
+    import zoneinfo
+
+    due = []
+    for entity in Entity.objects.order_by("pk"):
+        local = now.astimezone(zoneinfo.ZoneInfo(entity.time_zone))
+        if local.time() < RUN_AT:
+            continue
+        done = EngineRun.objects.filter(
+            entity=entity, day=local.date(), dry_run=False, status=RunStatus.FINISHED
+        ).exists()
+        if not done:
+            due.append((entity.pk, local.date()))
+    return due
+
+
+@shared_task
+def engine_tick() -> list[int]:
+    """Idempotent: a missed beat is caught up by the next, a double beat is refused by the
+    entity lock or skipped because the day is already finished."""
+    due = entities_due(timezone.now())
+    for entity_id, day in due:
+        engine_run_entity.delay(entity_id, day.isoformat())
+    return [entity_id for entity_id, _d in due]
+
+
+# --- a distributed run ----------------------------------------------------------------
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def engine_run_entity(entity_id: int, day: str) -> int | None:
+    """Open the run (the entity lock), recompute segments, recover unconfirmed sends and
+    dispatch the first round over every customer in shards; answers the run id."""
+    from relance.delivery.services import outbox_recover
+    from relance.engine.runner import RunInProgress, recompute_segments, run_open
+
+    entity = Entity.objects.get(pk=entity_id)
+    run_date = date.fromisoformat(day)
+    if EngineRun.objects.filter(
+        entity=entity, day=run_date, dry_run=False, status=RunStatus.FINISHED
+    ).exists():
+        logger.info("%s %s: already run", entity.slug, day)
+        return None
+    try:
+        run = run_open(entity, run_date)
+    except RunInProgress as exc:  # the other run does the work
+        logger.warning("%s", exc)
+        return None
+    try:
+        recompute_segments(entity, run_date)
+        recovered = outbox_recover(entity=entity)
+        ranges = shards.id_ranges(shards.customer_ids(entity))
+    except BaseException as exc:
+        shards.run_finish(run.pk, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        raise
+    shards.run_add(run.pk, {"recovered": recovered, "customers": sum(n for *_r, n in ranges)})
+    headers = [
+        engine_run_shard.si(entity_id, day, run.pk, first, last) for first, last, _n in ranges
+    ]
+    _round(headers, engine_shards_done.s(entity_id, day, run.pk, 1))
+    return run.pk
+
+
+def _round(headers: list, callback) -> None:
+    """Dispatch a chord (tasks run outside any transaction: what they read is committed);
+    a round of nothing calls its callback with no results."""
+    if headers:
+        chord(headers)(callback)
+    else:
+        callback.delay([])
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def engine_run_shard(
+    entity_id: int,
+    day: str,
+    run_id: int,
+    first_id: int | None = None,
+    last_id: int | None = None,
+    customer_ids: list[int] | None = None,
+) -> list[list[int]]:
+    """Plan and write set-based for the customers with ids in [first_id, last_id] (or
+    these `customer_ids`); answers the (customer, action) pairs due to be sent."""
+    entity = Entity.objects.get(pk=entity_id)
+    if customer_ids is None:
+        customer_ids = shards.customer_ids(entity, first_id, last_id)
+    return shards.run_shard(entity, date.fromisoformat(day), run_id, customer_ids)
+
+
+@shared_task
+def engine_shards_done(results: list, entity_id: int, day: str, run_id: int, round_no: int):
+    from relance.delivery.tasks import delivery_send_action
+
+    due = sorted({(c, a) for result in results for c, a in result or []})
+    if not due:
+        shards.run_finish(run_id, status=RunStatus.FINISHED)
+        return 0
+    customers = sorted({c for c, _a in due})
+    headers = [delivery_send_action.si(action_id, day) for _c, action_id in due]
+    _round(headers, engine_sends_done.s(entity_id, day, run_id, round_no, customers))
+    return len(due)
+
+
+@shared_task
+def engine_sends_done(
+    statuses: list, entity_id: int, day: str, run_id: int, round_no: int, customers: list[int]
+):
+    """Count the outcomes, then plan again the customers that were sent to."""
+    tally = Counter(statuses)
+    shards.run_add(run_id, {"sent": tally["sent"], "errors": tally["error"]})
+    if round_no >= MAX_ROUNDS:
+        shards.run_finish(run_id, status=RunStatus.FAILED, error="the run did not settle")
+        return 0
+    headers = [
+        engine_run_shard.si(entity_id, day, run_id, customer_ids=part)
+        for part in shards.split(customers)
+    ]
+    _round(headers, engine_shards_done.s(entity_id, day, run_id, round_no + 1))
+    return len(customers)

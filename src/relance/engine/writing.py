@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -31,36 +32,110 @@ def responsible_for(step: Step | None, collector_id: int | None) -> int | None:
     in one of them, else the groups' first member; else the customer's collector."""
     if step is None:
         return collector_id
-    users = sorted(user.pk for user in step.responsible_users.all())
+    users, members = _people(step)
     if users:
         return users[0]
-    members = sorted({u.pk for g in step.responsible_groups.all() for u in g.user_set.all()})
     if not members or collector_id in members:
         return collector_id
-    return members[0]
+    return min(members)
 
 
-def _new_action(entity, day, customer_id, create: Create, catalogue, collector_id) -> Action:
+def _people(step: Step) -> tuple[list[int], frozenset[int]]:
+    """The step's responsible users (sorted) and the members of its responsible groups,
+    read once per step object (the catalogue's steps are prefetched once per run)."""
+    people = getattr(step, "_engine_people", None)
+    if people is None:
+        users = sorted(user.pk for user in step.responsible_users.all())
+        members = frozenset(u.pk for g in step.responsible_groups.all() for u in g.user_set.all())
+        people = step._engine_people = (users, members)
+    return people
+
+
+# The columns the engine writes on a new action, in this order; the others take their
+# model defaults (see _copy_actions).
+NEW_ACTION_COLUMNS = (
+    "entity_id",
+    "customer_id",
+    "scenario_id",
+    "step_id",
+    "step_position",
+    "step_name",
+    "channel",
+    "mode",
+    "reference_id",
+    "status",
+    "reason",
+    "planned_by",
+    "created_on",
+    "due_date",
+    "finished_on",
+    "responsible_id",
+)
+
+
+def _new_action(entity, day, customer_id, create: Create, catalogue, collector_id) -> tuple:
+    """A new action as the values of NEW_ACTION_COLUMNS."""
     step = catalogue.steps.get((create.scenario_id, create.step.position))
     finished = create.status in (ActionStatus.SKIPPED,)
-    return Action(
-        entity=entity,
-        customer_id=customer_id,
-        scenario_id=create.scenario_id,
-        step=step,
-        step_position=create.step.position,
-        step_name=create.step.name,
-        channel=create.step.channel,
-        mode=create.step.mode,
-        reference_id=create.reference_id,
-        status=create.status,
-        reason=create.reason,
-        planned_by=create.planned_by,
-        created_on=day,
-        due_date=create.due_date,
-        finished_on=day if finished else None,
-        responsible_id=responsible_for(step, collector_id),
+    return (
+        entity.pk,
+        customer_id,
+        create.scenario_id,
+        step.pk if step is not None else None,
+        create.step.position,
+        create.step.name,
+        create.step.channel,
+        create.step.mode,
+        create.reference_id,
+        create.status,
+        create.reason,
+        create.planned_by,
+        day,
+        create.due_date,
+        day if finished else None,
+        responsible_for(step, collector_id),
     )
+
+
+def insert_actions(rows: list[tuple]) -> list[int]:
+    """INSERT new actions (values of NEW_ACTION_COLUMNS); answers their ids, in order.
+
+    PostgreSQL: ids drawn from the table's sequence, then one COPY: bulk_create spent
+    ~0.2 ms a row preparing values (5 s for the 20,000 actions of a chunk series); COPY a
+    tenth of that. Elsewhere bulk_create, which returns the ids."""
+    if not rows:
+        return []
+    if connection.vendor == "postgresql":
+        return _copy_actions(rows)
+    actions = [Action(**dict(zip(NEW_ACTION_COLUMNS, row, strict=True))) for row in rows]
+    Action.objects.bulk_create(actions, batch_size=1000)
+    return [action.pk for action in actions]
+
+
+def _copy_actions(rows: list[tuple]) -> list[int]:
+    meta = Action._meta
+    template = Action()
+    rest = [
+        f for f in meta.concrete_fields if not f.primary_key and f.attname not in NEW_ACTION_COLUMNS
+    ]
+    constants = tuple(f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in rest)
+    quote = connection.ops.quote_name
+    names = [
+        meta.pk.column,
+        *(meta.get_field(a.removesuffix("_id")).column for a in NEW_ACTION_COLUMNS),
+    ]
+    columns = ", ".join(quote(name) for name in [*names, *(f.column for f in rest)])
+    table = quote(meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        ids = sorted(pk for (pk,) in cursor.fetchall())
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row((pk, *row, *constants))
+    return ids
 
 
 def _cancel(cancels: list[Cancel], day: date, counts: Counts) -> None:
@@ -105,10 +180,9 @@ def write_decisions(
     if updates:
         _update(updates, counts)
     rows = [_new_action(entity, day, c, d, catalogue, collectors.get(c)) for c, d in creates]
-    Action.objects.bulk_create(rows, batch_size=1000)
     ids: dict[int, dict[int, int]] = defaultdict(dict)
-    for (customer, create), row in zip(creates, rows, strict=True):
-        ids[customer][create.action_id] = row.pk
+    for (customer, create), pk in zip(creates, insert_actions(rows), strict=True):
+        ids[customer][create.action_id] = pk
         if create.status == ActionStatus.SKIPPED:
             counts.skipped += 1
         else:

@@ -1,7 +1,15 @@
-import pytest
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
+from django.core import mail
+
+from relance.agenda.models import Action
+from relance.delivery.models import Outbox
+from relance.engine import shards
+from relance.engine.choices import RunStatus
 from relance.engine.models import EngineRun
-from relance.engine.tasks import engine_run, engine_run_all
+from relance.engine.runner import run_day
+from relance.engine.tasks import engine_run, engine_run_all, engine_run_entity, entities_due
 from relance.engine.tests.conftest import make_customer, make_invoice
 from relance.engine.tests.simulation import d
 
@@ -17,3 +25,94 @@ def test_the_task_runs_one_entity_at_a_given_date(scenario_s, acme_daily):
 def test_the_daily_task_runs_every_entity_at_its_today(scenario_s, acme_daily, globex):
     assert engine_run_all.delay().get() == [acme_daily.pk, globex.pk]
     assert EngineRun.objects.count() == 2
+
+
+# --- engine_tick ----------------------------------------------------------------------
+
+
+def _london(entity):
+    entity.time_zone = "Europe/London"
+    entity.save()
+    return entity
+
+
+def test_an_entity_is_due_from_six_in_its_own_time_zone(acme):
+    _london(acme)
+    summer = datetime(2026, 7, 1, 4, 59, tzinfo=UTC)  # 05:59 in London (BST)
+    assert entities_due(summer) == []
+    assert entities_due(summer + timedelta(minutes=1)) == [(acme.pk, date(2026, 7, 1))]
+    winter = datetime(2026, 1, 15, 5, 59, tzinfo=UTC)  # 05:59 in London (GMT)
+    assert entities_due(winter) == []
+    assert entities_due(winter + timedelta(minutes=1)) == [(acme.pk, date(2026, 1, 15))]
+
+
+def test_each_entity_is_due_at_its_own_local_day(acme, globex):
+    acme.time_zone, globex.time_zone = "Europe/Paris", "America/New_York"
+    acme.save()
+    globex.save()
+    now = datetime(2026, 7, 1, 5, 0, tzinfo=UTC)  # 07:00 in Paris, 01:00 in New York
+    assert entities_due(now) == [(acme.pk, date(2026, 7, 1))]
+    late = datetime(2026, 7, 2, 3, 0, tzinfo=UTC)  # 05:00 in Paris, 23:00 on 07-01 in NY
+    assert entities_due(late) == [(globex.pk, date(2026, 7, 1))]
+
+
+def test_a_finished_day_is_skipped_but_not_a_failed_or_dry_one(acme):
+    _london(acme)
+    now = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
+    EngineRun.objects.create(entity=acme, day=date(2026, 7, 1), status=RunStatus.FAILED)
+    EngineRun.objects.create(
+        entity=acme, day=date(2026, 7, 1), dry_run=True, status=RunStatus.FINISHED
+    )
+    EngineRun.objects.create(entity=acme, day=date(2026, 6, 30), status=RunStatus.FINISHED)
+    assert entities_due(now) == [(acme.pk, date(2026, 7, 1))]
+    EngineRun.objects.create(entity=acme, day=date(2026, 7, 1), status=RunStatus.FINISHED)
+    assert entities_due(now) == []
+
+
+def test_a_second_run_of_a_finished_day_does_nothing(scenario_s, acme_daily):
+    make_invoice(make_customer(acme_daily), "C1", d(1, 31))
+    assert engine_run_entity.delay(acme_daily.pk, "2026-03-01").get() is not None
+    assert engine_run_entity.delay(acme_daily.pk, "2026-03-01").get() is None
+    assert (EngineRun.objects.count(), len(mail.outbox)) == (1, 1)
+
+
+# --- a distributed run, eager ---------------------------------------------------------
+
+
+def _snapshot():
+    rows = Action.objects.order_by("customer_id", "step_position", "created_on", "id")
+    fields = ("customer_id", "step_position", "status", "created_on", "due_date")
+    return [r for r in rows.values_list(*fields, "finished_on", "channel", "reason")]
+
+
+def _population(entity):
+    for n in range(7):
+        customer = make_customer(entity, name=f"Client {n}")
+        make_invoice(customer, f"F{n}", d(1, 20) + timedelta(days=4 * n))
+        if n % 3 == 0:
+            make_invoice(customer, f"G{n}", d(2, 10) + timedelta(days=n))
+
+
+def test_eager_tasks_give_the_result_of_run_day(scenario_s, acme_daily, monkeypatch):
+    monkeypatch.setattr(shards, "SHARD_SIZE", 3)  # several shards per round
+    _population(acme_daily)
+    days = [d(2, 20) + timedelta(days=n) for n in range(20)]
+    for day in days:
+        engine_run_entity.delay(acme_daily.pk, day.isoformat()).get()
+    by_tasks, sent_by_tasks = _snapshot(), len(mail.outbox)
+    task_counts = [r.counts for r in EngineRun.objects.order_by("day")]
+    assert all(r.status == RunStatus.FINISHED for r in EngineRun.objects.all())
+
+    Outbox.objects.all().delete()
+    Action.objects.all().delete()
+    EngineRun.objects.all().delete()
+    mail.outbox.clear()
+    for day in days:
+        run_day(entity=acme_daily, day=day)
+    assert _snapshot() == by_tasks
+    assert len(mail.outbox) == sent_by_tasks > 0
+    keys = ("customers", "created", "skipped", "updated", "cancelled", "sent", "errors")
+    by_run_day = [r.counts for r in EngineRun.objects.order_by("day")]
+    assert [{k: c[k] for k in keys} for c in task_counts] == [
+        {k: c[k] for k in keys} for c in by_run_day
+    ]
