@@ -24,5 +24,21 @@ class EntityScopedQuerySet(models.QuerySet):
             raise Http404(f"No {self.model._meta.verbose_name} matches the given query.") from exc
 
 
+class SharedOrEntityQuerySet(EntityScopedQuerySet):
+    """Rows shared by every entity (`entity` empty) or restricted to one: templates,
+    scenarios, segments. A user sees the shared ones and those of the entities they see."""
+
+    def visible_to(self, user) -> "SharedOrEntityQuerySet":
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.sees_all_entities:
+            return self
+        return self.filter(models.Q(entity__isnull=True) | models.Q(entity__in=user.entities.all()))
+
+    def for_entity(self, entity) -> "SharedOrEntityQuerySet":
+        """The rows usable for the customers of `entity`."""
+        return self.filter(models.Q(entity__isnull=True) | models.Q(entity=entity))
+
+
 class EntityQuerySet(EntityScopedQuerySet):
     entity_path = "pk"

@@ -6,19 +6,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from relance.core.querysets import EntityScopedQuerySet
+from relance.core.querysets import SharedOrEntityQuerySet
 from relance.scenarios.choices import Anchor, Attachments, StepChannel, StepMode
 
 
-class ScenarioQuerySet(EntityScopedQuerySet):
+class ScenarioQuerySet(SharedOrEntityQuerySet):
     """Scenarios are shared by all entities unless restricted to one (`entity` set)."""
-
-    def visible_to(self, user):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.sees_all_entities:
-            return self
-        return self.filter(Q(entity__isnull=True) | Q(entity__in=user.entities.all()))
 
 
 class Scenario(models.Model):

@@ -1,19 +1,11 @@
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from relance.core.querysets import EntityScopedQuerySet
+from relance.core.querysets import SharedOrEntityQuerySet
 
 
-class SegmentQuerySet(EntityScopedQuerySet):
+class SegmentQuerySet(SharedOrEntityQuerySet):
     """Segments are shared by all entities unless restricted to one (`entity` set)."""
-
-    def visible_to(self, user):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.sees_all_entities:
-            return self
-        return self.filter(Q(entity__isnull=True) | Q(entity__in=user.entities.all()))
 
 
 class Segment(models.Model):

@@ -6,23 +6,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from relance.core.choices import Language
-from relance.core.querysets import EntityScopedQuerySet
+from relance.core.querysets import SharedOrEntityQuerySet
 from relance.templating.choices import RICH_CHANNELS, Channel, LetterType
 
 
-class MessageTemplateQuerySet(EntityScopedQuerySet):
+class MessageTemplateQuerySet(SharedOrEntityQuerySet):
     """Templates are shared by all entities unless restricted to one (`entity` set)."""
-
-    def visible_to(self, user) -> "MessageTemplateQuerySet":
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.sees_all_entities:
-            return self
-        return self.filter(Q(entity__isnull=True) | Q(entity__in=user.entities.all()))
-
-    def for_entity(self, entity) -> "MessageTemplateQuerySet":
-        """The templates usable for the customers of `entity`."""
-        return self.filter(Q(entity__isnull=True) | Q(entity=entity))
 
 
 class MessageTemplate(models.Model):
