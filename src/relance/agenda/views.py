@@ -19,12 +19,12 @@ from relance.accounts.choices import Role
 from relance.agenda import forms, selectors, services
 from relance.agenda.choices import OPEN_STATUSES, ActionStatus, AgendaTab
 from relance.agenda.filtersets import ActionFilterSet, ResponseFilterSet
-from relance.agenda.tables import ActionTable, ResponseTable
+from relance.agenda.tables import TAB_COLUMNS, ActionTable, ResponseTable
 from relance.core.tables import StreamingData
 from relance.core.views import ObjectListView
 from relance.customers.models import Customer
 from relance.customers.selectors import visible_entity_todays
-from relance.scenarios.choices import StepChannel, StepMode
+from relance.scenarios.choices import LETTER_CHANNELS, StepChannel, StepMode
 from relance.templating.choices import Channel
 from relance.templating.render import RenderError
 from relance.templating.render import render as render_template
@@ -94,7 +94,14 @@ class AgendaView(ObjectListView):
 
     def get_table(self, queryset, *, export: bool):
         data = StreamingData(queryset) if export else queryset
-        return ActionTable(data, tab=self.tab, todays=self.todays)
+        if self.tab != AgendaTab.MANUAL or export:
+            return ActionTable(data, tab=self.tab, todays=self.todays)
+        # The manual tab ticks letters to print them merged (agenda:letters-pdf).
+        table = ActionTable(
+            data, tab=self.tab, todays=self.todays, sequence=("select", *TAB_COLUMNS[self.tab])
+        )
+        table.exclude = tuple(name for name in table.exclude if name != "select")
+        return table
 
     def export_query(self) -> str:
         query = self.filter_data.copy()
@@ -112,7 +119,10 @@ class AgendaView(ObjectListView):
             **context,
             "tab": self.tab,
             "tabs": AgendaTab,
-            "counters": selectors.agenda_counters(counted.qs, self.todays),
+            # Every counter counts open actions: the WHERE spares a scan of the history.
+            "counters": selectors.agenda_counters(
+                counted.qs.filter(status__in=OPEN_STATUSES), self.todays
+            ),
             "can_act": self.request.user.can_edit,
         }
 
@@ -210,6 +220,40 @@ def action_pdf(request, pk: int):
     )
     response = HttpResponse(rendered.pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="action-{action.pk}.pdf"'
+    return response
+
+
+@require_POST
+def actions_letters_pdf(request):
+    """The letters of the actions ticked in the manual tab, merged into one PDF to print.
+
+    Only the user's own (visible) letter actions with a letter template count; the others
+    ticked are ignored. Nothing is marked done: printing is not sending."""
+    from relance.templating.letters import letters_pdf  # WeasyPrint loads on first use
+
+    ids = [value for value in request.POST.getlist("actions") if value.isdigit()]
+    actions = (
+        selectors.agenda_base_queryset(request.user)
+        .filter(pk__in=ids, channel__in=LETTER_CHANNELS, step__template__channel=Channel.LETTER)
+        .select_related("step__template")
+        .order_by("customer__name", "pk")
+    )
+    letters = [
+        render_template(
+            action.step.template,
+            action.customer,
+            action=action,
+            user=request.user,
+            today=action.entity.today(),
+            pdf=False,
+        )
+        for action in actions
+    ]
+    if not letters:
+        messages.error(request, _("Tick at least one letter action to print."))
+        return redirect("agenda:manual")
+    response = HttpResponse(letters_pdf(letters), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="letters-{len(letters)}.pdf"'
     return response
 
 

@@ -1,7 +1,8 @@
 """Celery application; tasks run eagerly in process when CELERY_BROKER_URL is empty.
 
 The beat runs `engine_tick` every 15 minutes: it starts each entity's day once its local
-time is past 06:00 (engine/tasks.py, docs/workers.md)."""
+time is past 06:00 (engine/tasks.py, docs/workers.md). It also polls the providers for the
+status of messages handed over, and evaluates the users' alerts each morning."""
 
 import os
 
@@ -17,5 +18,13 @@ app.conf.beat_schedule = {
     "engine-tick": {
         "task": "relance.engine.tasks.engine_tick",
         "schedule": crontab(minute="*/15"),
+    },
+    "delivery-poll-statuses": {
+        "task": "relance.delivery.tasks.delivery_poll_statuses",
+        "schedule": crontab(minute="*/15"),
+    },
+    "alerts-daily": {
+        "task": "relance.alerts.tasks.alerts_evaluate_daily",
+        "schedule": crontab(hour=7, minute=0),
     },
 }

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "relance.agenda",
     "relance.delivery",
     "relance.configuration",
+    "relance.analytics",
+    "relance.alerts",
     "relance.demo",
 ]
 

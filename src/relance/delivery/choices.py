@@ -6,3 +6,25 @@ class OutboxStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+class ConnectorChannel(models.TextChoices):
+    """What a connector carries; a registered letter goes through the letter connector."""
+
+    SMS = "sms", _("SMS")
+    LETTER = "letter", _("Letter (print and mail)")
+    E_REGISTERED_LETTER = "e_registered_letter", _("Electronic registered letter")
+
+
+class ConnectorKind(models.TextChoices):
+    CONSOLE = "console", _("Console (files in var/outbox/, development)")
+    TWILIO = "twilio", _("Twilio-compatible SMS REST API")
+    HTTP_JSON = "http_json", _("Generic HTTP JSON SMS API")
+    PRINT_MAIL = "print_mail", _("Print-and-mail HTTP API")
+    EREG = "ereg", _("Electronic registered mail HTTP API")
+
+
+# The provider's view of a message once handed over: SMS (delivered, failed), letters
+# (accepted, printed, posted, delivered, returned), electronic registered letters (sent,
+# delivered, signed, refused). Failure statuses put the action back in `error`.
+PROVIDER_FAILURES = frozenset({"failed", "undelivered", "returned", "refused"})

@@ -1,7 +1,51 @@
+import secrets
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from relance.delivery.choices import OutboxStatus
+from relance.delivery.choices import ConnectorChannel, ConnectorKind, OutboxStatus
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Connector(models.Model):
+    """How one entity sends one channel: an adapter kind and its settings (URL, credentials,
+    sender). At most one active connector per entity and channel; the token authenticates
+    the provider's status callbacks."""
+
+    entity = models.ForeignKey(
+        "core.Entity", on_delete=models.CASCADE, related_name="connectors", verbose_name=_("entity")
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=ConnectorChannel.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=ConnectorKind.choices)
+    settings = models.JSONField(
+        _("settings"),
+        default=dict,
+        blank=True,
+        help_text=_('e.g. {"url": …, "account_sid": …, "auth_token": …, "sender": …}'),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    callback_token = models.CharField(_("callback token"), max_length=64, default=new_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["entity", "channel", "-is_active", "id"]
+        verbose_name = _("connector")
+        verbose_name_plural = _("connectors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "channel"],
+                condition=models.Q(is_active=True),
+                name="connector_one_active_per_channel",
+                violation_error_message=_("This entity already has an active connector here."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.get_channel_display()} ({self.get_kind_display()})"
 
 
 class Outbox(models.Model):
@@ -22,6 +66,21 @@ class Outbox(models.Model):
     message_id = models.CharField(_("message id"), max_length=255, blank=True)
     recipients = models.TextField(_("recipients"), blank=True)
     error = models.TextField(_("error"), blank=True)
+    connector = models.ForeignKey(
+        Connector,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outbox",
+        verbose_name=_("connector"),
+    )
+    # The key the provider saw: this row's key, or an earlier attempt's when that attempt's
+    # outcome was unknown (timeout, 5xx), so that the provider dedupes the retry.
+    idempotency_key = models.CharField(_("idempotency key sent"), max_length=100, blank=True)
+    uncertain = models.BooleanField(_("outcome unknown"), default=False)
+    provider_id = models.CharField(_("provider id"), max_length=255, blank=True, db_index=True)
+    provider_status = models.CharField(_("provider status"), max_length=30, blank=True)
+    proof = models.JSONField(_("proof"), default=dict, blank=True)
     created_at = models.DateTimeField(_("handed over"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

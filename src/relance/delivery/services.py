@@ -5,6 +5,9 @@ attempt), hand the message over with a Message-ID derived from that key, then in
 transaction mark the row and the action `sent` (finished on the run date). A row found still
 `sending` means a run stopped between the hand-over and that commit: the message is not
 sent again, the action is marked sent with a note that delivery was not confirmed.
+
+SMS and letters follow the same protocol through the entity's connector
+(delivery/connectors.py, docs/channels.md).
 """
 
 from datetime import date
@@ -17,6 +20,7 @@ from django.utils import timezone
 from relance.agenda.choices import OPEN_STATUSES, ActionStatus
 from relance.agenda.models import Action
 from relance.delivery.choices import OutboxStatus
+from relance.delivery.connectors import CONNECTOR_CHANNEL, send_through_connectors
 from relance.delivery.email import Prepared, prepare_emails, smtp_error
 from relance.delivery.models import Outbox
 from relance.scenarios.choices import StepChannel
@@ -147,11 +151,14 @@ def actions_execute(*, action_ids: list[int], day: date) -> dict[int, str]:
         outcomes.update(dict.fromkeys(unconfirmed, ActionStatus.SENT))
     actions = [a for a in actions if a.pk not in unconfirmed]
     emails = [a for a in actions if a.channel == StepChannel.EMAIL]
-    others = [(a, NO_CONNECTOR.get(a.channel, "not an automatic channel")) for a in actions]
-    others = [(a, message) for a, message in others if a.channel != StepChannel.EMAIL]
+    connected = [a for a in actions if a.channel in CONNECTOR_CHANNEL]
+    others = [(a, "not an automatic channel") for a in actions]
+    others = [(a, m) for a, m in others if a.channel not in CONNECTOR_CHANNEL and a not in emails]
     if others:
         _mark_errors(others)
         outcomes.update({a.pk: ActionStatus.ERROR for a, _m in others})
     if emails:
         outcomes.update(send_emails(emails, day))
+    if connected:
+        outcomes.update(send_through_connectors(connected, day))
     return outcomes

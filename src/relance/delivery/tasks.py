@@ -45,3 +45,11 @@ def delivery_send_action(self, action_id: int, day: str) -> str:
             return ActionStatus.ERROR.value
         raise
     return outcomes.get(action_id, "skipped")
+
+
+@shared_task
+def delivery_poll_statuses() -> int:
+    """Poll the providers for the status of the messages handed over (beat: every 15 min)."""
+    from relance.delivery.connectors import outbox_poll
+
+    return outbox_poll()

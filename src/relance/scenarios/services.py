@@ -63,10 +63,16 @@ TEMPLATE_CHANNEL = {
 }
 
 
-def print_mail_connector_configured() -> bool:
-    """Whether automatic letters can be posted. No print-and-mail connector exists before
-    M1.4, which replaces this answer by its configuration."""
-    return False
+def print_mail_connector_configured(entity=None) -> bool:
+    """Whether automatic letters can be posted: `entity` (or, without one, any entity) has an
+    active letter connector (delivery.Connector, docs/channels.md)."""
+    from relance.delivery.choices import ConnectorChannel
+    from relance.delivery.models import Connector
+
+    connectors = Connector.objects.filter(is_active=True, channel=ConnectorChannel.LETTER)
+    if entity is not None:
+        connectors = connectors.filter(entity=entity)
+    return connectors.exists()
 
 
 def is_automatic_letter(step: Step) -> bool:

@@ -63,3 +63,43 @@ def smtp_refusing(settings):
     controller = _serve(settings, handler)
     yield handler
     controller.stop()
+
+
+@pytest.fixture
+def provider():
+    """A fake SMS / print-and-mail / e-registered mail provider (tests/providers.py)."""
+    from relance.delivery.tests.providers import start_provider, stop_provider
+
+    fake = start_provider()
+    yield fake
+    stop_provider(fake)
+
+
+def one_step_scenario(entity, channel: str):
+    """Acme's default scenario: one automatic `channel` step 3 days after the due date, with
+    a template of its kind."""
+    from relance.scenarios.tests.factories import ScenarioFactory
+    from relance.templating.tests.factories import MessageTemplateFactory
+
+    is_sms = channel == "sms"
+    template = MessageTemplateFactory(
+        name=f"{channel} reminder",
+        channel="sms" if is_sms else "letter",
+        variants={
+            "fr": (
+                "Relance #customer_name",
+                "Acme : vous devez #total_due." if is_sms else "<p>Vous devez #total_due.</p>",
+            )
+        },
+    )
+    steps = [{"name": channel, "offset_days": 3, "channel": channel, "template": template}]
+    scenario = ScenarioFactory(name=f"{channel} only", steps=steps)
+    entity.default_scenario = scenario
+    entity.save()
+    return scenario
+
+
+def connector(entity, channel: str, kind: str, **options):
+    from relance.delivery.models import Connector
+
+    return Connector.objects.create(entity=entity, channel=channel, kind=kind, settings=options)

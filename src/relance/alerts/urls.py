@@ -1,0 +1,10 @@
+from django.urls import path
+
+from relance.alerts import views
+
+app_name = "alerts"
+urlpatterns = [
+    path("", views.alert_list, name="list"),
+    path("<int:pk>/", views.alert_detail, name="detail"),
+    path("<int:pk>/delete/", views.alert_delete, name="delete"),
+]

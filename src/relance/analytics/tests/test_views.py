@@ -1,0 +1,121 @@
+"""The charts page: the numbers drawn (data attributes) are the data's, scoped to the user."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from relance.agenda.tests.test_views import make_action
+from relance.analytics import selectors
+from relance.analytics.charts import stacked_bars
+from relance.customers.selectors import visible_entity_todays
+from relance.scenarios.tests.factories import ScenarioFactory
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def scenario(acme):
+    return ScenarioFactory(
+        name="Standard",
+        steps=[{"name": "call", "channel": "call", "mode": "manual"}, {"name": "mail"}],
+    )
+
+
+def chart_html(html: str, name: str) -> str:
+    return html.split(f'data-chart="{name}"', 1)[1].split("</figure>", 1)[0]
+
+
+def segments(html: str) -> dict[tuple[str, str], str]:
+    """{(bar key, series): value} of a chart's drawn segments."""
+    found = {}
+    for bar in re.finditer(r'<g class="bar" data-key="([^"]+)"(.*?)</g>', html, re.S):
+        for series, value in re.findall(r'data-series="(\w+)" data-value="([^"]+)"', bar[2]):
+            found[(bar[1], series)] = value
+    return found
+
+
+def test_stacked_bars_geometry():
+    chart = stacked_bars(
+        "t",
+        [("a", "A"), ("b", "B")],
+        [("x", "X", "red"), ("y", "Y", "blue")],
+        {("a", "x"): 2, ("a", "y"): 2, ("b", "x"): 1},
+    )
+    assert chart.maximum == 4
+    first, second = chart.bars
+    assert first.total == 4 and second.total == 1
+    assert first.segments[0].height == pytest.approx(2 * second.segments[0].height)
+
+
+def test_day_and_channel_charts_match_the_actions(client, alice, acme, globex, scenario):
+    today = acme.today()
+    make_action(acme, scenario, due_offset=-2, name="Late")
+    make_action(acme, scenario, due_offset=0, name="Today")
+    make_action(acme, scenario, due_offset=3, name="Soon", channel="email", mode="auto")
+    make_action(acme, scenario, status="done", name="Done", finished_on=today - DAY)
+    make_action(acme, scenario, due_offset=40, name="Far")  # out of the window
+    client.force_login(alice)
+    html = client.get(reverse("analytics:index")).content.decode()
+    days = segments(chart_html(html, "per-day"))
+    key = lambda offset: str(today + offset * DAY)  # noqa: E731
+    if globex.today() == today:
+        assert days == {
+            (key(-2), "todo"): "1",
+            (key(0), "todo"): "1",
+            (key(3), "upcoming"): "1",
+            (key(-1), "done"): "1",
+        }
+    channels = segments(chart_html(html, "per-channel"))
+    assert channels == {("call", "todo"): "2", ("call", "done"): "1", ("email", "upcoming"): "1"}
+
+
+def test_charts_are_scoped_to_the_users_entities(client, bob, acme, globex, scenario):
+    make_action(acme, scenario, name="Mine")
+    make_action(globex, scenario, name="Theirs")
+    make_action(globex, scenario, name="Theirs too")
+    client.force_login(bob)
+    html = client.get(reverse("analytics:index")).content.decode()
+    assert segments(chart_html(html, "per-channel")) == {("call", "todo"): "1"}
+
+
+def test_collected_per_step(client, alice, acme, scenario):
+    today = acme.today()
+    paid = make_action(acme, scenario, status="done", name="Paid", finished_on=today - 5 * DAY)
+    paid.reference.open_amount = Decimal("0")
+    paid.reference.save()
+    unpaid = make_action(acme, scenario, status="sent", name="Unpaid", finished_on=today - DAY)
+    make_action(acme, scenario, status="skipped", name="Skipped", finished_on=today - DAY)
+    rows = selectors.collected_per_step(alice, visible_entity_todays(alice))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["steps"] == 2
+    assert row["at_stake"] == paid.reference.amount + unpaid.reference.amount
+    assert row["collected"] == paid.reference.amount
+    client.force_login(alice)
+    html = client.get(reverse("analytics:index")).content.decode()
+    drawn = segments(chart_html(html, "per-step"))
+    key = f"{scenario.pk}-1-{paid.reference.currency}"
+    assert Decimal(drawn[(key, "collected")]) == paid.reference.amount
+    assert Decimal(drawn[(key, "open")]) == unpaid.reference.amount
+
+
+def test_labels_in_french(client, alice, acme, scenario):
+    make_action(acme, scenario, name="Late")
+    client.force_login(alice)
+    html = client.get(reverse("analytics:index"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Actions par jour" in html and "À faire" in html
+
+
+def test_one_query_per_chart(alice, acme, scenario, django_assert_num_queries):
+    make_action(acme, scenario, name="Late")
+    todays = visible_entity_todays(alice)
+    with django_assert_num_queries(1):
+        selectors.actions_per_day(alice, todays)
+    with django_assert_num_queries(1):
+        selectors.actions_per_channel(alice, todays)
+    with django_assert_num_queries(1):
+        selectors.collected_per_step(alice, todays)
