@@ -4,7 +4,8 @@ Starts from the demo company (var/bench/pages-N.sqlite3 of bench_pages, copied, 
 `relance demo`), replaces its actions by `--actions` rows written with demo/bulk.py's
 insert_rows (COPY on PostgreSQL, executemany on SQLite): per customer, one open action
 (manual or automatic) and the rest finished, as the engine leaves them after months. Then
-times each tab with Django's test client in a fresh process, as alice (credit manager).
+times each tab with Django's test client in a fresh process, as alice (credit manager),
+with DEBUG off as in production.
 The database is kept in var/bench/agenda-N-M.sqlite3 between runs.
 """
 
@@ -53,8 +54,12 @@ FILL = textwrap.dedent(
     target = int(sys.argv[1])
     rng = random.Random(1)
     started = time.perf_counter()
-    CustomerResponse.objects.all().delete()
-    Action.objects.all().delete()  # the ORM's delete: rows of other apps point at actions
+    # Whole tables emptied in SQL (the ORM's delete would list a million ids): the outbox
+    # and the responses are the rows that point at actions.
+    from relance.delivery.models import Outbox
+    with connection.cursor() as cursor:
+        for model in (Outbox, CustomerResponse, Action):
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")
     scenario = Scenario.objects.filter(steps__isnull=False).first()
     if scenario is None:
         scenario = Scenario.objects.create(name="Bench")
@@ -77,10 +82,17 @@ FILL = textwrap.dedent(
         for number in range(per_customer):
             if len(rows) >= target:
                 break
-            step = steps[number % len(steps)]
             is_open = number == per_customer - 1
+            step = rng.choice(steps) if is_open else steps[number % len(steps)]
             due = today + timedelta(days=rng.randint(-10, 20) if is_open else -rng.randint(1, 400))
-            status = "planned" if is_open else rng.choice(["sent", "done", "skipped"])
+            if not is_open:
+                status = rng.choice(["sent", "done", "skipped"])
+            elif step.mode == "auto_confirm":
+                status = rng.choice(["to_confirm", "to_confirm", "confirmed"])
+            elif step.mode == "auto":
+                status = "error" if rng.random() < 0.05 else "planned"
+            else:
+                status = "planned"
             rows.append(ActionRow(
                 entity_id, customer_id, scenario.pk, step.pk, step.position, step.name,
                 step.channel, step.mode, reference, status, due - timedelta(days=10), due,
@@ -88,9 +100,10 @@ FILL = textwrap.dedent(
             ))
     with transaction.atomic():
         insert_rows(Action, rows)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    # Statistics, as autovacuum keeps them (PostgreSQL: and the visibility map that lets
+    # the counters read their index alone).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
     print(f"{len(rows):,} actions for {len(references):,} customers written in "
           f"{time.perf_counter() - started:.0f} s", flush=True)
     """
@@ -140,24 +153,26 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="bench agenda")
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--actions", type=int, default=1_000_000)
-    parser.add_argument(
-        "--refill", action="store_true", help="PostgreSQL: replace the database's actions"
-    )
+    parser.add_argument("--refill", action="store_true", help="replace the database's actions")
     args, _unknown = parser.parse_known_args(argv)
     env = {**os.environ, "DEBUG": "true", "DJANGO_SETTINGS_MODULE": "relance.config.settings"}
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         database = ROOT / "var" / "bench" / f"agenda-{args.customers}-{args.actions}.sqlite3"
         database.parent.mkdir(parents=True, exist_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{database}"
-        fresh = not database.exists()
-        if fresh:
+        fresh = not database.exists() or args.refill
+        if not database.exists():
             _build_demo(database, args.customers, env)
     else:  # PostgreSQL: its actions are replaced only when asked to (--refill)
         fresh = args.refill
         subprocess.run([*RELANCE, "migrate", "-v", "0"], env=env, check=True)
     if fresh:
         subprocess.run([sys.executable, "-c", FILL, str(args.actions)], env=env, check=True)
-    subprocess.run([sys.executable, "-c", MEASURE, *TABS], env=env, check=True, cwd=ROOT)
+    # Measured as served in production: DEBUG off (no query log, cached templates).
+    production = {**env, "DEBUG": "false", "ALLOWED_HOSTS": "testserver"}
+    production["SECRET_KEY"] = "bench-" + "x" * 40
+    production["PYTHONWARNINGS"] = "ignore::UserWarning"  # no collected static files here
+    subprocess.run([sys.executable, "-c", MEASURE, *TABS], env=production, check=True, cwd=ROOT)
 
 
 if __name__ == "__main__":

@@ -6,23 +6,26 @@ The data is written straight into the tables (`demo.bulk.insert_rows`: COPY on P
 executemany on SQLite): one collection contact per customer, ten open invoices each, issue
 dates spread over a year. Scenarios, segments and the entity's default scenario are those
 of `relance setup`. Each step runs in its own process with DATABASE_URL set; its peak
-memory is that process's own (os.wait4).
+memory is that process's own (os.wait4: the largest of the run's processes, when a run on
+PostgreSQL plans on every core, RELANCE_ENGINE_PROCESSES; set it to 1 to time one process).
 
 `python -m benchmarks engine -- --customers 100000 --databases postgresql`
 """
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = ROOT / "var" / "bench"
-SQLITE_PATH = BENCH_DIR / "engine.sqlite3"
-PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+from benchmarks.measure import (
+    BENCH_DIR,
+    drop_database,
+    fresh_database,
+    relance,
+    run_measured,
+)
+
 PG_DATABASE = "relance_bench_engine"
 ENTITY = "bench"
 RUN_DAY = date(2026, 6, 15)  # a Monday; the invoices fall due over the year before
@@ -45,7 +48,7 @@ def main(argv: list[str]) -> None:
 
 
 def bench(database: str, customers: int, per_customer: int, keep: bool) -> list[tuple]:
-    url = _fresh_database(database)
+    url = fresh_database(database, _database_name(database))
     env = {**os.environ, "DATABASE_URL": url, "RELANCE_VAR": str(BENCH_DIR / "var")}
     env.pop("EMAIL_URL", None)
     results = []
@@ -68,12 +71,12 @@ def bench(database: str, customers: int, per_customer: int, keep: bool) -> list[
         return results
     finally:
         if not keep:
-            _drop_database(database)
+            drop_database(database, _database_name(database))
 
 
 def _summary(output: str) -> str:
     keep = ("customers scanned", "actions created", "cancelled", "skipped", "due dates moved")
-    keep += ("due automatic", "seconds")
+    keep += ("due automatic", "processes", "seconds")
     lines = [line.strip() for line in output.splitlines()]
     return "; ".join(line for line in lines if line.startswith(keep))
 
@@ -161,51 +164,15 @@ def _amount(number: int):
 
 
 def _relance(env: dict, *args: str) -> tuple[float, int, str]:
-    return _run(env, [sys.executable, "-m", "relance", *args])
+    return relance(env, *args, name="engine")
 
 
 def _python(env: dict, *args: str) -> tuple[float, int, str]:
-    return _run(env, [sys.executable, "-m", "benchmarks.bench_engine", *args])
+    return run_measured(env, [sys.executable, "-m", "benchmarks.bench_engine", *args], "engine")
 
 
-def _run(env: dict, command: list[str]) -> tuple[float, int, str]:
-    """Run `command`; answers (seconds, its peak RSS in KB, stdout)."""
-    out_path, err_path = BENCH_DIR / "engine.out", BENCH_DIR / "engine.err"
-    with open(out_path, "w") as out, open(err_path, "w") as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=err, cwd=ROOT)
-        _pid, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status):
-        raise RuntimeError(f"{' '.join(command[2:])} failed:\n{err_path.read_text()[-3000:]}")
-    return seconds, usage.ru_maxrss, out_path.read_text()
-
-
-def _fresh_database(database: str) -> str:
-    if database == "sqlite":
-        for leftover in BENCH_DIR.glob("engine.sqlite3*"):
-            leftover.unlink()
-        return f"sqlite:///{SQLITE_PATH}"
-    if database != "postgresql":
-        raise SystemExit(f"unknown database {database!r}: sqlite or postgresql")
-    _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}", f"CREATE DATABASE {PG_DATABASE}")
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DATABASE}"
-
-
-def _drop_database(database: str) -> None:
-    if database == "postgresql":
-        _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-    else:
-        for leftover in BENCH_DIR.glob("engine.sqlite3*"):
-            leftover.unlink()
-
-
-def _pg_admin(*statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
-        for statement in statements:
-            connection.execute(statement)
+def _database_name(database: str) -> str:
+    return PG_DATABASE if database == "postgresql" else "engine"
 
 
 def print_table(results: list[tuple]) -> None:

@@ -11,15 +11,17 @@ import csv
 import os
 import random
 import shutil
-import subprocess
 import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = ROOT / "var" / "bench"
-PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+from benchmarks.measure import (
+    BENCH_DIR,
+    drop_database,
+    fresh_database,
+    relance,
+)
+
 PG_DATABASE = "relance_bench"
 DEFAULT_SIZES = [100_000, 1_000_000]
 CUSTOMERS_FOR = {100_000: 1_000, 1_000_000: 100_000}
@@ -98,7 +100,7 @@ def _write_items(path: Path, size: int, customers: int) -> None:
 
 def bench(database: str, size: int, customers_csv: Path, items_csv: Path) -> list[tuple]:
     """Import customers, then items twice (the second run finds them all unchanged)."""
-    url = _fresh_database(database)
+    url = fresh_database(database, _database_name(database))
     env = {**os.environ, "DATABASE_URL": url, "RELANCE_VAR": str(BENCH_DIR / "var")}
     try:
         _relance(env, "migrate", "--no-input", "-v", "0")
@@ -117,52 +119,16 @@ def bench(database: str, size: int, customers_csv: Path, items_csv: Path) -> lis
                   f"{peak_kb / 1024:7.0f} MB  {output.strip()}", flush=True)  # fmt: skip
         return results
     finally:
-        _drop_database(database)
-
-
-def _relance(env: dict, *args: str) -> tuple[float, int, str]:
-    """Run `relance ARGS` and return (seconds, peak RSS in KB, stdout)."""
-    out_path = BENCH_DIR / "last.out"
-    with open(out_path, "w") as out, open(BENCH_DIR / "last.err", "w") as err:
-        started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "relance", *args], env=env,
-                                   stdout=out, stderr=err, cwd=ROOT)  # fmt: skip
-        _pid, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
-        errors = (BENCH_DIR / "last.err").read_text()[-2000:]
-        raise RuntimeError(f"relance {' '.join(args)} failed:\n{errors}")
-    return seconds, usage.ru_maxrss, out_path.read_text()
-
-
-def _fresh_database(database: str) -> str:
-    if database == "sqlite":
-        path = BENCH_DIR / "bench.sqlite3"
-        for leftover in BENCH_DIR.glob("bench.sqlite3*"):
-            leftover.unlink()
-        return f"sqlite:///{path}"
-    if database != "postgresql":
-        raise SystemExit(f"unknown database {database!r}: sqlite or postgresql")
-    _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}", f"CREATE DATABASE {PG_DATABASE}")
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DATABASE}"
-
-
-def _drop_database(database: str) -> None:
-    if database == "postgresql":
-        _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-    else:
-        for leftover in BENCH_DIR.glob("bench.sqlite3*"):
-            leftover.unlink()
+        drop_database(database, _database_name(database))
         shutil.rmtree(BENCH_DIR / "var" / "media", ignore_errors=True)
 
 
-def _pg_admin(*statements: str) -> None:
-    import psycopg
+def _relance(env: dict, *args: str) -> tuple[float, int, str]:
+    return relance(env, *args, name="last")
 
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
-        for statement in statements:
-            connection.execute(statement)
+
+def _database_name(database: str) -> str:
+    return PG_DATABASE if database == "postgresql" else "bench"
 
 
 def print_table(results: list[tuple]) -> None:

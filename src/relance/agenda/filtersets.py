@@ -13,7 +13,7 @@ from relance.accounts.models import User
 from relance.agenda.choices import ActionStatus, ResponseKind
 from relance.agenda.models import Action, CustomerResponse
 from relance.core.models import Entity
-from relance.customers.filtersets import bootstrap_form, user_label
+from relance.customers.filtersets import bootstrap_form, custom_field_filters, user_label
 from relance.customers.models import Customer, Tag
 from relance.scenarios.choices import StepChannel
 from relance.scenarios.models import Scenario
@@ -94,6 +94,7 @@ class ActionFilterSet(django_filters.FilterSet):
             .values_list("category", flat=True)
             .distinct()
         ]
+        custom_field_filters(self, prefix="customer__")
 
     @property
     def form(self):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from relance.agenda.choices import CallOutcome
 from relance.agenda.selectors import users_seeing_entity
 from relance.customers.filtersets import bootstrap_form, user_label
+from relance.scenarios.choices import StepChannel
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -20,6 +21,23 @@ class CompleteForm(BootstrapForm):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class SendForm(BootstrapForm):
+    """A manual email or SMS as the user will send it: an email's subject and HTML body
+    (the rich editor of templates), an SMS's text."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=255)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 12}))
+
+    def __init__(self, *args, channel: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        body = self.fields["body"].widget
+        if channel == StepChannel.EMAIL:
+            body.attrs.update({"class": f"{body.attrs['class']} rich-editor", "data-lang": "msg"})
+        else:
+            del self.fields["subject"]
+            body.attrs.update({"rows": 5, "class": f"{body.attrs['class']} sms-text"})
 
 
 class SkipForm(BootstrapForm):

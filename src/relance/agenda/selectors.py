@@ -1,20 +1,23 @@
 """Reads of actions."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
+from operator import attrgetter
 
-from django.db.models import CharField, Count, F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, DecimalField, F, Q, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce
 
+from relance.activity.models import CustomerEvent
+from relance.activity.selectors import customer_events
 from relance.agenda.choices import (
-    CLOSED_STATUSES,
-    OPEN_STATUSES,
     ActionReason,
     ActionStatus,
     AgendaTab,
 )
 from relance.agenda.models import Action, CustomerResponse
 from relance.customers.selectors import today_expression
+from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
 from relance.scenarios.choices import StepChannel, StepMode
 
@@ -87,13 +90,16 @@ def agenda_base_queryset(user) -> QuerySet:
 
 
 def agenda_tab_queryset(user, tab: str) -> QuerySet:
-    """The actions of one agenda tab: open manual ones, open automatic ones, or the closed."""
+    """The actions of one agenda tab: open manual ones, open automatic ones, or the closed.
+
+    Open is `finished_on IS NULL` (a constraint ties it to the status): the tabs then read
+    the index action_by_finished in their order and stop at one page."""
     actions = agenda_base_queryset(user)
     if tab == AgendaTab.MANUAL:
-        return actions.filter(status__in=OPEN_STATUSES, mode__in=MANUAL_MODES)
+        return actions.filter(finished_on__isnull=True, mode__in=MANUAL_MODES)
     if tab == AgendaTab.AUTOMATIC:
-        return actions.filter(status__in=OPEN_STATUSES, mode__in=AUTOMATIC_MODES)
-    return actions.filter(status__in=CLOSED_STATUSES)
+        return actions.filter(finished_on__isnull=True, mode__in=AUTOMATIC_MODES)
+    return actions.filter(finished_on__isnull=False)
 
 
 def _now_condition(todays) -> Q:
@@ -102,10 +108,14 @@ def _now_condition(todays) -> Q:
 
 def agenda_counters(actions: QuerySet, todays) -> dict[str, int]:
     """One aggregate query over the (filtered) actions: per open tab, the actions scheduled
-    and those to do now (manual: due or late; automatic: due and unconfirmed, or in error)."""
+    and those to do now (manual: due or late; automatic: due and unconfirmed, or in error).
+    Only the open ones count; the conditions read mode, status and due date alone, which
+    the index action_open_counters holds (an index-only scan)."""
     now = _now_condition(todays)
-    manual = Q(status__in=OPEN_STATUSES, mode__in=MANUAL_MODES)
-    automatic = Q(status__in=OPEN_STATUSES, mode__in=AUTOMATIC_MODES)
+    # Every mode named: a condition SQLite answers from that index, so it reads it alone.
+    actions = actions.filter(finished_on__isnull=True, mode__in=MANUAL_MODES + AUTOMATIC_MODES)
+    manual = Q(mode__in=MANUAL_MODES)
+    automatic = Q(mode__in=AUTOMATIC_MODES)
     automatic_now = Q(status=ActionStatus.ERROR) | (
         now & Q(status__in=(ActionStatus.TO_CONFIRM, ActionStatus.PLANNED))
     )
@@ -147,17 +157,24 @@ def response_queryset(user) -> QuerySet:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One line of the customer timeline: an action (`pk` is its id), or an invoice's dispute
-    or promise (`pk` is the item's id, `title` its number, `note` the dispute reason)."""
+    """One line of the customer timeline: an action (`pk` is its id); a message that left
+    (`pk` is its action's id, `title` its subject, `note` its text as sent); an invoice's
+    dispute or promise (`pk` is the item's id, `title` its number, `note` the dispute
+    reason); a payment (`pk` the item's id, `title` its number, with its amount); an event
+    of the audit trail (`event`: who did what, and when)."""
 
     day: date
-    kind: str  # "action", "dispute" or "promise"
+    kind: str  # "action", "message", "dispute", "promise" or "payment"
     pk: int
     title: str
     status: str = ""
     reason: str = ""
     channel: str = ""
     note: str = ""
+    currency: str = ""
+    amount: Decimal | None = None
+    event: CustomerEvent | None = None
+    message: "TimelineEntry | None" = None  # an action's message, sent the day it finished
 
     def get_status_display(self) -> str:
         return ActionStatus(self.status).label if self.status else ""
@@ -169,20 +186,48 @@ class TimelineEntry:
         return StepChannel(self.channel).label if self.channel else ""
 
 
-_TIMELINE_FIELDS = tuple(f"tl_{name}" for name in TimelineEntry.__dataclass_fields__)
+_TIMELINE_FIELDS = tuple(
+    f"tl_{name}" for name in TimelineEntry.__dataclass_fields__ if name not in ("event", "message")
+)
+_TEXT_FIELDS = ("day", "title", "status", "reason", "channel", "note", "currency")
+# Typed, or PostgreSQL takes the NULL for text and refuses the UNION with the amounts.
+_NO_AMOUNT = Cast(Value(None), DecimalField(max_digits=14, decimal_places=2))
 
 
-def _timeline_rows(queryset, kind: str, **values) -> QuerySet:
-    annotations = {"tl_kind": Value(kind, output_field=CharField()), "tl_pk": F("pk")}
-    for name in ("day", "title", "status", "reason", "channel", "note"):
+def _timeline_rows(queryset, kind: str, *, pk=None, amount=None, **values) -> QuerySet:
+    annotations = {"tl_kind": Value(kind, output_field=CharField()), "tl_pk": pk or F("pk")}
+    for name in _TEXT_FIELDS:
         value = values.get(name)
         annotations[f"tl_{name}"] = Value("", output_field=CharField()) if value is None else value
+    annotations["tl_amount"] = _NO_AMOUNT if amount is None else amount
     return queryset.order_by().annotate(**annotations).values_list(*_TIMELINE_FIELDS)
 
 
+def _with_messages(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Each message shown inside its action's line when the action finished the day it left
+    (one line, not two); a message of another day (an action reopened since) stays apart."""
+    actions = {(e.pk, e.day) for e in entries if e.kind == "action"}
+    messages = {
+        (e.pk, e.day): e for e in entries if e.kind == "message" and (e.pk, e.day) in actions
+    }
+    merged = []
+    for entry in entries:
+        if entry.kind == "message" and (entry.pk, entry.day) in messages:
+            continue
+        if entry.kind == "action" and (entry.pk, entry.day) in messages:
+            entry = replace(entry, message=messages[entry.pk, entry.day])
+        merged.append(entry)
+    return merged
+
+
 def customer_timeline(customer, limit: int = 100) -> list[TimelineEntry]:
-    """Every action of `customer`, its disputes and its promises to pay, newest first, in one
-    query (a UNION; an audit model replaces the item part later)."""
+    """Every action of `customer`, the messages that left with their content as sent, its
+    disputes, promises to pay and payments (one UNION query), merged with what users and
+    imports did to it (the audit trail, a second query), newest first, `limit` lines."""
+    # delivery sits above agenda: imported on use, as the engine does.
+    from relance.delivery.choices import OutboxStatus
+    from relance.delivery.models import Outbox
+
     actions = _timeline_rows(
         Action.objects.filter(customer=customer),
         "action",
@@ -192,6 +237,15 @@ def customer_timeline(customer, limit: int = 100) -> list[TimelineEntry]:
         reason=F("reason"),
         channel=F("channel"),
         note=F("note"),
+    )
+    messages = _timeline_rows(
+        Outbox.objects.filter(action__customer=customer, status=OutboxStatus.SENT),
+        "message",
+        pk=F("action_id"),
+        day=F("day"),
+        title=F("subject"),
+        channel=F("channel"),
+        note=F("body"),
     )
     items = Item.objects.filter(customer=customer)
     disputes = _timeline_rows(
@@ -207,5 +261,20 @@ def customer_timeline(customer, limit: int = 100) -> list[TimelineEntry]:
         day=F("promise_date"),
         title=F("number"),
     )
-    union = actions.union(disputes, promises, all=True).order_by("-tl_day", "-tl_kind", "-tl_pk")
-    return [TimelineEntry(*row) for row in union[:limit]]
+    payments = _timeline_rows(
+        items.filter(kind=ItemKind.PAYMENT),
+        "payment",
+        day=F("issue_date"),
+        title=F("number"),
+        currency=F("currency"),
+        amount=F("amount"),
+    )
+    union = actions.union(messages, disputes, promises, payments, all=True)
+    union = union.order_by("-tl_day", "-tl_kind", "-tl_pk")
+    entries = _with_messages([TimelineEntry(*row) for row in union[:limit]])
+    events = [
+        TimelineEntry(day=event.day, kind="event", pk=event.pk, title="", event=event)
+        for event in customer_events(customer, limit)
+    ]
+    # A stable sort: on one day the events (which have a time) stay above the rest.
+    return sorted([*events, *entries], key=attrgetter("day"), reverse=True)[:limit]

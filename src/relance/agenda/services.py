@@ -1,5 +1,6 @@
 """What users do with actions: confirm, do, skip, retry. The engine plans and sends; these
-services are the agenda's (used by the UI in M1.4)."""
+services are the agenda's (used by the UI in M1.4). Each writes its event for the customer
+timeline, with the acting user, in its own transaction."""
 
 from datetime import date
 
@@ -8,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relance.activity.choices import EventKind
+from relance.activity.services import action_event_record, action_events_record, user_name
 from relance.agenda.choices import (
     OPEN_STATUSES,
     ActionReason,
@@ -44,13 +47,29 @@ def action_confirm(*, action: Action, acting_user=None) -> Action:
     action = _locked(action)
     _require(action, {ActionStatus.TO_CONFIRM}, _("confirmed"))
     action.status = ActionStatus.CONFIRMED
+    action_event_record(action=action, kind=EventKind.ACTION_CONFIRMED, acting_user=acting_user)
     return _save(action, "status")
 
 
 @transaction.atomic
 def action_done(*, action: Action, acting_user=None, day: date | None = None, note="") -> Action:
     """A user did the action (a call, a letter): finished on `day` (the entity's today)."""
-    action = _locked(action)
+    action = _finish_done(_locked(action), day=day, note=note)
+    action_event_record(
+        action=action,
+        kind=EventKind.ACTION_DONE,
+        acting_user=acting_user,
+        day=day,
+        **_noted(note),
+    )
+    return action
+
+
+def _noted(note: str) -> dict:
+    return {"note": note.strip()} if note and note.strip() else {}
+
+
+def _finish_done(action: Action, *, day: date | None, note: str) -> Action:
     _require(action, OPEN_STATUSES, _("done"))
     action.status = ActionStatus.DONE
     action.finished_on = day or action.entity.today()
@@ -70,6 +89,13 @@ def action_skip(*, action: Action, acting_user=None, day: date | None = None, no
     action.finished_on = day or action.entity.today()
     if note:
         action.note = f"{action.note}\n{note}".strip()
+    action_event_record(
+        action=action,
+        kind=EventKind.ACTION_SKIPPED,
+        acting_user=acting_user,
+        day=day,
+        **_noted(note),
+    )
     return _save(action, "status", "reason", "finished_on", "note")
 
 
@@ -80,15 +106,22 @@ def action_retry(*, action: Action, acting_user=None) -> Action:
     action = _locked(action)
     _require(action, {ActionStatus.ERROR}, _("retried"))
     confirmed = action.mode == StepMode.AUTO_CONFIRM
+    action_event_record(
+        action=action,
+        kind=EventKind.ACTION_RETRIED,
+        acting_user=acting_user,
+        error=action.error_message[:200],
+    )
     action.status = ActionStatus.CONFIRMED if confirmed else ActionStatus.PLANNED
     action.error_message = ""
     return _save(action, "status", "error_message")
 
 
 @transaction.atomic
-def action_confirm_many(*, actions, acting_user=None) -> list[Action]:
+def action_confirm_many(*, actions, acting_user=None, day: date | None = None) -> list[Action]:
     """Every action of `actions` (a queryset, already scoped to the user) that waits for a
-    confirmation, confirmed at once; the others are left as they are. Answers the confirmed."""
+    confirmation, confirmed at once; the others are left as they are. Answers the confirmed.
+    `day`: the entity's calendar day it happened (today; the demo replays past days)."""
     locked = list(
         Action.objects.select_for_update()
         .filter(pk__in=actions.values("pk"), status=ActionStatus.TO_CONFIRM)
@@ -101,6 +134,9 @@ def action_confirm_many(*, actions, acting_user=None) -> list[Action]:
         action.status = ActionStatus.CONFIRMED
         action.updated_at = now
     Action.objects.bulk_update(locked, ["status", "updated_at"])
+    action_events_record(
+        actions=locked, kind=EventKind.ACTION_CONFIRMED, acting_user=acting_user, day=day
+    )
     return locked
 
 
@@ -113,6 +149,13 @@ def action_reschedule(*, action: Action, acting_user=None, due_date: date, note=
         raise ValidationError({"due_date": _("Choose a date.")})
     if due_date < action.entity.today():
         raise ValidationError({"due_date": _("The new date cannot be in the past.")})
+    action_event_record(
+        action=action,
+        kind=EventKind.ACTION_RESCHEDULED,
+        acting_user=acting_user,
+        **{"from": action.due_date.isoformat(), "to": due_date.isoformat()},
+        **_noted(note),
+    )
     action.due_date = due_date
     action.planned_by = PlannedBy.USER
     if note:
@@ -135,6 +178,13 @@ def action_reassign(*, action: Action, acting_user=None, responsible) -> Action:
         raise ValidationError(
             {"responsible": _("This user does not see the entity of this action.")}
         )
+    action_event_record(
+        action=action,
+        kind=EventKind.ACTION_REASSIGNED,
+        acting_user=acting_user,
+        **{"from": user_name(action.responsible), "to": user_name(responsible)},
+        to_id=responsible.pk,
+    )
     action.responsible = responsible
     return _save(action, "responsible")
 
@@ -157,15 +207,16 @@ def action_call_outcome(
     promise_date: date | None = None,
     dispute_reason: str = "",
     note: str = "",
+    day: date | None = None,
 ) -> Action:
     """A call's result recorded: a promise sets the reference invoice's promised date (the
     planner then leaves it alone until promise + grace), a dispute marks it disputed on the
-    entity's today; either way the call is done today, its outcome in the note."""
+    entity's today (or `day`); either way the call is done that day, its outcome in the note."""
     action = _locked(action)
     _require(action, OPEN_STATUSES, _("done"))
     if outcome not in CallOutcome.values:
         raise ValidationError({"outcome": _("Choose the outcome of the call.")})
-    today = action.entity.today()
+    today = day or action.entity.today()
     reference = Item.objects.select_for_update().get(pk=action.reference_id)
     if outcome == CallOutcome.PROMISE:
         if promise_date is None:
@@ -185,4 +236,13 @@ def action_call_outcome(
     text = _outcome_note(
         outcome, promise_date=promise_date, dispute_reason=dispute_reason, note=note.strip()
     )
-    return action_done(action=action, acting_user=acting_user, day=today, note=text)
+    action = _finish_done(action, day=today, note=text)
+    details = {"outcome": outcome, "reference": reference.number, **_noted(note)}
+    if outcome == CallOutcome.PROMISE:
+        details["promise_date"] = promise_date.isoformat()
+    elif outcome == CallOutcome.DISPUTE:
+        details["dispute_reason"] = reference.dispute_reason
+    action_event_record(
+        action=action, kind=EventKind.CALL_OUTCOME, acting_user=acting_user, day=today, **details
+    )
+    return action

@@ -77,6 +77,14 @@ def row_state(action: Action, today: date | None, tab: str) -> str:
     return LATE if now else FUTURE
 
 
+class ChoiceColumn(tables.Column):
+    """A choice field: its label on the page (django-tables2 reads get_FOO_display), its
+    code in the exports, which are files for machines first."""
+
+    def value(self, record, bound_column):
+        return getattr(record, bound_column.accessor)
+
+
 class ActionTable(tables.Table):
     select = tables.CheckBoxColumn(
         accessor="pk",
@@ -89,7 +97,9 @@ class ActionTable(tables.Table):
         verbose_name=_("Due date"), format="Y-m-d", order_by=("due_date", "pk")
     )
     finished_on = tables.DateColumn(
-        verbose_name=_("Finished on"), format="Y-m-d", order_by=("finished_on", "pk")
+        verbose_name=_("Finished on"),
+        format="Y-m-d",
+        order_by=("finished_on", "due_date", "pk"),
     )
     customer = tables.Column(
         accessor="customer__name",
@@ -98,8 +108,8 @@ class ActionTable(tables.Table):
         attrs={"td": {"class": "cell-ellipsis"}},
     )
     step_name = tables.Column(verbose_name=_("Step"), order_by=("step_name", "pk"))
-    channel = tables.Column(verbose_name=_("Channel"))
-    mode = tables.Column(verbose_name=_("Mode"))
+    channel = ChoiceColumn(verbose_name=_("Channel"))
+    mode = ChoiceColumn(verbose_name=_("Mode"))
     reference = tables.Column(
         accessor="reference__number",
         verbose_name=_("Invoice"),
@@ -111,8 +121,8 @@ class ActionTable(tables.Table):
         order_by=("entity__name", "due_date", "pk"),
     )
     responsible = tables.Column(verbose_name=_("Responsible"), orderable=False)
-    status = tables.Column(verbose_name=_("Status"))
-    reason = tables.Column(verbose_name=_("Reason"))
+    status = ChoiceColumn(verbose_name=_("Status"))
+    reason = ChoiceColumn(verbose_name=_("Reason"))
     error_message = tables.Column(verbose_name=_("Error"), orderable=False)
     note = tables.Column(
         verbose_name=_("Note"), orderable=False, attrs={"td": {"class": "cell-ellipsis"}}
@@ -153,30 +163,6 @@ class ActionTable(tables.Table):
     def value_customer(self, value):
         return value
 
-    def render_channel(self, record):
-        return record.get_channel_display()
-
-    def value_channel(self, record):
-        return record.channel
-
-    def render_mode(self, record):
-        return record.get_mode_display()
-
-    def value_mode(self, record):
-        return record.mode
-
-    def render_status(self, record):
-        return record.get_status_display()
-
-    def value_status(self, record):
-        return record.status
-
-    def render_reason(self, record):
-        return record.get_reason_display()
-
-    def value_reason(self, record):
-        return record.reason
-
     def render_responsible(self, value):
         return user_name(value)
 
@@ -197,7 +183,7 @@ class ResponseTable(tables.Table):
     )
     entity = tables.Column(accessor="entity__name", verbose_name=_("Entity"))
     kind = tables.Column(verbose_name=_("Kind"))
-    channel = tables.Column(verbose_name=_("Channel"))
+    channel = ChoiceColumn(verbose_name=_("Channel"))
     author = tables.Column(verbose_name=_("Author"))
     body = tables.Column(verbose_name=_("Message"), orderable=False)
     action = tables.Column(verbose_name=_("Action"), orderable=False)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("actions/<int:pk>/", views.action_detail, name="action-detail"),
     path("actions/<int:pk>/letter.pdf", views.action_pdf, name="action-pdf"),
     path("actions/<int:pk>/complete/", views.action_complete, name="action-complete"),
+    path("actions/<int:pk>/send/", views.action_send, name="action-send"),
     path("actions/<int:pk>/skip/", views.action_skip, name="action-skip"),
     path("actions/<int:pk>/reschedule/", views.action_reschedule, name="action-reschedule"),
     path("actions/<int:pk>/reassign/", views.action_reassign, name="action-reassign"),

@@ -21,7 +21,7 @@ from relance.agenda.choices import OPEN_STATUSES, ActionStatus, AgendaTab
 from relance.agenda.filtersets import ActionFilterSet, ResponseFilterSet
 from relance.agenda.tables import TAB_COLUMNS, ActionTable, ResponseTable
 from relance.core.tables import StreamingData
-from relance.core.views import ObjectListView
+from relance.core.views import COUNT_LIMIT, CountedPaginator, ObjectListView
 from relance.customers.models import Customer
 from relance.customers.selectors import visible_entity_todays
 from relance.scenarios.choices import LETTER_CHANNELS, StepChannel, StepMode
@@ -109,20 +109,27 @@ class AgendaView(ObjectListView):
             query["sort"] = self.request.GET["sort"]
         return query.urlencode()
 
+    def counters(self, filterset) -> dict[str, int]:
+        """The tabs' counters under the same filters, in one query over open actions."""
+        if not hasattr(self, "_counters"):
+            base = selectors.agenda_base_queryset(self.request.user)
+            open_actions = filterset.filter_queryset(base).filter(finished_on__isnull=True)
+            self._counters = selectors.agenda_counters(open_actions, self.todays)
+        return self._counters
+
+    def get_paginate(self, filterset, table) -> dict:
+        paginate = {**super().get_paginate(filterset, table), "paginator_class": CountedPaginator}
+        if self.tab == AgendaTab.HISTORY:
+            return {**paginate, "limit": COUNT_LIMIT}
+        # An open tab's rows are what its "scheduled" counter counts: no second count.
+        return {**paginate, "count": self.counters(filterset)[f"{self.tab}_total"]}
+
     def get_context_data(self, **context):
-        counted = ActionFilterSet(
-            self.filter_data,
-            queryset=selectors.agenda_base_queryset(self.request.user),
-            user=self.request.user,
-        )
         return {
             **context,
             "tab": self.tab,
             "tabs": AgendaTab,
-            # Every counter counts open actions: the WHERE spares a scan of the history.
-            "counters": selectors.agenda_counters(
-                counted.qs.filter(status__in=OPEN_STATUSES), self.todays
-            ),
+            "counters": self.counters(context["filterset"]),
             "can_act": self.request.user.can_edit,
         }
 
@@ -146,9 +153,11 @@ class ResponseListView(ObjectListView):
 def customer_timeline(request, pk: int):
     """The timeline card of a customer page, loaded by htmx so that the page's own queries
     stay bounded."""
-    customer = Customer.objects.get_for_user(request.user, pk=pk)
+    customer = Customer.objects.select_related("entity").get_for_user(request.user, pk=pk)
     timeline = selectors.customer_timeline(customer)
-    return render(request, "agenda/_customer_timeline.html", {"timeline": timeline})
+    # Times of day in the entity's zone, like its dates.
+    context = {"timeline": timeline, "zone": customer.entity.time_zone}
+    return render(request, "agenda/_customer_timeline.html", context)
 
 
 # The action page -------------------------------------------------------------------------
@@ -179,10 +188,32 @@ def _rendered(action, user):
     return rendered, ""
 
 
+SENDABLE_CHANNELS = (StepChannel.EMAIL, StepChannel.SMS)
+
+
+def _send_form(action, rendered, bound):
+    """The editable message of an open manual email or SMS (None when it is not one): the
+    rendered subject and body, which the user may change before sending."""
+    if bound is not None:
+        return bound
+    if action.mode != StepMode.MANUAL or action.channel not in SENDABLE_CHANNELS:
+        return None
+    if rendered is None:
+        return None
+    is_email = action.channel == StepChannel.EMAIL
+    initial = {"subject": rendered.subject, "body": rendered.html if is_email else rendered.text}
+    return forms.SendForm(channel=action.channel, initial=initial)
+
+
+def _errors(form) -> list[str]:
+    return [error for errors in form.errors.values() for error in errors] if form else []
+
+
 def _detail(request, action, status=200, **bound_forms):
     rendered, render_error = _rendered(action, request.user)
     is_open = action.status in OPEN_STATUSES
     is_call = action.channel == StepChannel.CALL
+    can_act = request.user.can_edit and is_open
     context = {
         "action": action,
         "tab": _tab_of(action),
@@ -192,8 +223,13 @@ def _detail(request, action, status=200, **bound_forms):
         "is_letter": bool(rendered and rendered.channel == Channel.LETTER),
         "is_open": is_open,
         "is_call": is_call,
-        "can_act": request.user.can_edit and is_open,
+        "can_act": can_act,
+        "send_form": _send_form(action, rendered, bound_forms.get("send")) if can_act else None,
+        # A send refused because the action is no longer open: no form, but the reason.
+        "send_refused": None if can_act else _errors(bound_forms.get("send")),
         "instructions": action.step.instructions if action.step else "",
+        # Whom a collector calls or writes to: the collection contacts first.
+        "contacts": action.customer.contacts.order_by("-is_collection", "last_name", "id"),
         "complete_form": bound_forms.get("complete") or forms.CompleteForm(),
         "skip_form": bound_forms.get("skip") or forms.SkipForm(),
         "reschedule_form": bound_forms.get("reschedule")
@@ -261,19 +297,28 @@ def _operate(request, pk, name, form_class, call, success, *, back_to_tab=False)
     """Parse `form_class`, call `call(action, cleaned_data)`; the page again on errors."""
     require_actor(request.user)
     action = selectors.action_for_user(request.user, pk)
-    kwargs = {"entity": action.entity} if form_class is forms.ReassignForm else {}
-    form = form_class(request.POST, **kwargs)
+    form = form_class(request.POST, **_form_kwargs(form_class, action))
     if form.is_valid():
         try:
             action = call(action, form.cleaned_data)
         except ValidationError as exc:
             forms.add_service_errors(form, exc)
+            # A failed send leaves the action in error: the page shows it as it is now.
+            action = selectors.action_for_user(request.user, pk)
         else:
             messages.success(request, success)
             if back_to_tab:
                 return redirect(f"agenda:{_tab_of_open_or_history(action)}")
             return redirect("agenda:action-detail", pk=action.pk)
     return _detail(request, action, status=400, **{name: form})
+
+
+def _form_kwargs(form_class, action) -> dict:
+    if form_class is forms.ReassignForm:
+        return {"entity": action.entity}
+    if form_class is forms.SendForm:
+        return {"channel": action.channel}
+    return {}
 
 
 def _tab_of_open_or_history(action) -> str:
@@ -290,6 +335,23 @@ def action_complete(request, pk: int):
         forms.CompleteForm,
         lambda a, data: services.action_done(action=a, acting_user=request.user, **data),
         _("Action done."),
+        back_to_tab=True,
+    )
+
+
+@require_POST
+def action_send(request, pk: int):
+    """A manual email or SMS sent with the text the user edited, then marked sent."""
+    # delivery sits above agenda: imported on use, as the engine does.
+    from relance.delivery.services import action_send_edited
+
+    return _operate(
+        request,
+        pk,
+        "send",
+        forms.SendForm,
+        lambda a, data: action_send_edited(action=a, acting_user=request.user, **data),
+        _("Message sent."),
         back_to_tab=True,
     )
 

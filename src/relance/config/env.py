@@ -1,5 +1,6 @@
 """Reading settings from the environment, failing with one line that names the setting."""
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -20,6 +21,19 @@ def env_bool(name: str, default: bool) -> bool:
     if word in FALSE_WORDS:
         return False
     raise ImproperlyConfigured(f"{name}: expected true or false, got {raw!r}")
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        raise ImproperlyConfigured(f"{name}: expected a whole number from {minimum}, got {raw!r}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -71,16 +85,37 @@ EMAIL_BACKENDS = {
 }
 
 
+# anymail+<esp>://CREDENTIALS@?param=value: for each ESP, the ANYMAIL settings that the user
+# and password name, and the query parameters it takes (each one ANYMAIL["<ESP>_<PARAM>"]).
+ANYMAIL_ESPS = {
+    "amazon_ses": ((), ("region", "configuration_set_name")),
+    "brevo": (("BREVO_API_KEY",), ("api_url",)),
+    "mailgun": (("MAILGUN_API_KEY",), ("sender_domain", "api_url", "webhook_signing_key")),
+    "mailjet": (("MAILJET_API_KEY", "MAILJET_SECRET_KEY"), ("api_url",)),
+    "postmark": (("POSTMARK_SERVER_TOKEN",), ("message_stream", "api_url")),
+    "sendgrid": (("SENDGRID_API_KEY",), ("api_url",)),
+    "sparkpost": (("SPARKPOST_API_KEY",), ("subaccount", "api_url")),
+}
+ANYMAIL_EXAMPLES = {
+    "amazon_ses": "anymail+amazon-ses://?region=eu-west-1",
+    "mailjet": "anymail+mailjet://API_KEY:SECRET_KEY@",
+    "postmark": "anymail+postmark://SERVER_TOKEN@",
+}
+
+
 def email(default_url: str) -> dict:
     """Django email settings from EMAIL_URL: smtp://user:pass@host:port, console://, file:///dir,
-    memory://; `?tls=1` or `smtps://` for TLS."""
+    memory://; `?tls=1` or `smtps://` for TLS; anymail+<esp>://KEY@?… for an email service
+    provider's API through django-anymail (with an `ANYMAIL` settings dict)."""
     from urllib.parse import parse_qs, unquote, urlsplit
 
     url = os.environ.get("EMAIL_URL", default_url)
     parts = urlsplit(url)
+    if parts.scheme.startswith("anymail+"):
+        return anymail(url)
     backend = EMAIL_BACKENDS.get(parts.scheme)
     if backend is None:
-        known = ", ".join(sorted(EMAIL_BACKENDS))
+        known = ", ".join([*sorted(EMAIL_BACKENDS), "anymail+<esp>"])
         raise ImproperlyConfigured(f"EMAIL_URL: scheme {parts.scheme!r} is not one of {known}")
     settings = {"EMAIL_BACKEND": backend}
     if parts.scheme == "file":
@@ -101,3 +136,57 @@ def email(default_url: str) -> dict:
             EMAIL_USE_TLS=query.get("tls", ["0"])[0] in TRUE_WORDS or parts.scheme == "submission",
         )
     return settings
+
+
+def anymail(url: str) -> dict:
+    """EMAIL_BACKEND and ANYMAIL for anymail+<esp>://USER[:PASSWORD]@?param=value, e.g.
+    anymail+postmark://SERVER_TOKEN@, anymail+mailgun://API_KEY@?sender_domain=mg.example.com,
+    anymail+amazon-ses://?region=eu-west-1 (AWS credentials from the usual AWS variables; a
+    URL scheme cannot hold "_", so ESP names take "-" there)."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    parts = urlsplit(url)
+    esp = parts.scheme.removeprefix("anymail+").replace("-", "_")
+    if esp not in ANYMAIL_ESPS:
+        known = ", ".join(f"anymail+{name.replace('_', '-')}" for name in ANYMAIL_ESPS)
+        raise ImproperlyConfigured(f"EMAIL_URL: {esp!r} is not one of {known}")
+    credentials, params = ANYMAIL_ESPS[esp]
+    example = ANYMAIL_EXAMPLES.get(esp, f"anymail+{esp}://API_KEY@")
+    scheme = example.partition(":")[0]
+    if parts.hostname or parts.path or parts.port:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL: {scheme} takes no host or path (e.g. {example}; "
+            "another API address goes in ?api_url=)"
+        )
+    given = [unquote(value) for value in (parts.username, parts.password) if value]
+    if len(given) != len(credentials):
+        raise ImproperlyConfigured(f"EMAIL_URL: expected {example}")
+    prefix = esp.upper()
+    settings = dict(zip(credentials, given, strict=True))
+    for param, value in parse_qsl(parts.query, keep_blank_values=True):
+        if param not in params:
+            raise ImproperlyConfigured(
+                f"EMAIL_URL: {scheme} takes {', '.join(params)}, not {param!r}"
+            )
+        if param == "region":
+            settings["AMAZON_SES_CLIENT_PARAMS"] = {"region_name": value}
+        else:
+            settings[f"{prefix}_{param.upper()}"] = value
+    if esp == "amazon_ses" and importlib.util.find_spec("boto3") is None:
+        raise ImproperlyConfigured(
+            "EMAIL_URL: anymail+amazon-ses needs boto3 (pip install 'django-anymail[amazon-ses]')"
+        )
+    return {"EMAIL_BACKEND": f"anymail.backends.{esp}.EmailBackend", "ANYMAIL": settings}
+
+
+def anymail_webhook_secret() -> list[str]:
+    """ANYMAIL_WEBHOOK_SECRET: the user:password the provider's webhooks send as HTTP basic
+    auth (several, comma-separated, while one is being rotated)."""
+    secrets_ = env_list("ANYMAIL_WEBHOOK_SECRET", [])
+    for secret in secrets_:
+        user, colon, password = secret.partition(":")
+        if not (user and colon and password):
+            raise ImproperlyConfigured(
+                "ANYMAIL_WEBHOOK_SECRET: expected user:password (random, both parts)"
+            )
+    return secrets_

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
+    "anymail",
     "relance.core",
     "relance.accounts",
     "relance.customers",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "relance.segments",
     "relance.engine",
     "relance.agenda",
+    "relance.activity",
     "relance.delivery",
     "relance.configuration",
     "relance.analytics",
@@ -137,7 +139,14 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
-locals().update(env.email("console://"))
+EMAIL = env.email("console://")
+# django-anymail: the provider's settings from EMAIL_URL (anymail+<esp>://…) and the basic
+# auth its tracking webhooks must send; /anymail/ answers only when that secret is set.
+ANYMAIL = {**EMAIL.pop("ANYMAIL", {})}
+if webhook_secret := env.anymail_webhook_secret():
+    ANYMAIL["WEBHOOK_SECRET"] = webhook_secret
+locals().update(EMAIL)
+del EMAIL
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "relance@localhost")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -147,6 +156,10 @@ if REDIS_CACHE_URL:
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_CACHE_URL,
     }
+
+# Processes planning one `relance run` on PostgreSQL (0: one per core). SQLite has a
+# single writer: its runs stay in one process.
+ENGINE_PROCESSES = env.env_int("RELANCE_ENGINE_PROCESSES", 0)
 
 # Celery: without a broker every task runs eagerly in process, so the demo needs nothing else.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

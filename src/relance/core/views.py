@@ -7,10 +7,12 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.views import View
 from django_tables2 import RequestConfig
 from openpyxl import Workbook
@@ -52,6 +54,32 @@ def xlsx_response(rows: Iterable[list], filename: str, title: str) -> HttpRespon
     return response
 
 
+# Beyond this many rows a list says "10,000+": counting a million rows costs more than a
+# page, and nobody pages that far (they filter or export).
+COUNT_LIMIT = 10_000
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (`count`, when the view already knows it) or counting at
+    most `limit` rows; `count_is_limit` then says the list holds more."""
+
+    def __init__(self, object_list, per_page, *, count=None, limit=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count, self.limit = count, limit
+        self.count_is_limit = False
+
+    @cached_property
+    def count(self):
+        if self.known_count is not None:
+            return self.known_count
+        if self.limit is None:
+            return super().count
+        # BoundRows -> TableQuerysetData -> the queryset, as table.data.data in the view.
+        counted = self.object_list.data.data.order_by()[: self.limit + 1].count()
+        self.count_is_limit = counted > self.limit
+        return min(counted, self.limit)
+
+
 class ObjectListView(View):
     """A filtered, sorted, paginated list with exports. Subclasses declare what it lists."""
 
@@ -76,6 +104,11 @@ class ObjectListView(View):
     def get_context_data(self, **context):
         return context
 
+    def get_paginate(self, filterset, table) -> dict:
+        """Pagination options (django-tables2's `paginate`): a subclass that knows the
+        count already, or prefers a bounded one, says so here."""
+        return {"per_page": table._meta.per_page}
+
     def get(self, request):
         filterset = self.filterset_class(
             self.get_filter_data(),
@@ -88,7 +121,7 @@ class ObjectListView(View):
         if export in ("csv", "xlsx"):
             return self.export(filterset.qs, export)
         table = self.get_table(filterset.qs, export=False)
-        RequestConfig(request, paginate={"per_page": table._meta.per_page}).configure(table)
+        RequestConfig(request, paginate=self.get_paginate(filterset, table)).configure(table)
         partial = request.htmx and request.htmx.target == RESULTS_TARGET
         context = self.get_context_data(
             filterset=filterset,

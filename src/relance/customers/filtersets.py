@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import User
 from relance.core.models import Entity
-from relance.customers.models import Customer, Tag
+from relance.customers.choices import CustomFieldType
+from relance.customers.models import Customer, CustomField, Tag
 from relance.customers.selectors import overdue_invoices_exist, visible_entity_todays
 
 YES_NO = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
@@ -39,6 +40,46 @@ class YesNoFilter(django_filters.BooleanFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.Select(choices=YES_NO))
         super().__init__(*args, **kwargs)
+
+
+def custom_field_filters(filterset, prefix: str = "") -> None:
+    """One filter per custom field (`cf_<name>`) on `<prefix>custom_field_data`, added to
+    `filterset`: a choice for choice and yes/no fields, a search for text, the exact value
+    (typed as imports type it) for numbers and dates."""
+    for field in CustomField.objects.all():
+        path = f"{prefix}custom_field_data__{field.name}"
+        if field.type == CustomFieldType.SELECT:
+            choices = [(choice, choice) for choice in field.choices]
+            added = django_filters.ChoiceFilter(
+                field_name=path, choices=choices, label=field.label, empty_label=_("Any")
+            )
+        elif field.type == CustomFieldType.BOOLEAN:
+            added = YesNoFilter(field_name=path, label=field.label)
+        elif field.type == CustomFieldType.TEXT:
+            added = django_filters.CharFilter(
+                field_name=path, lookup_expr="icontains", label=field.label
+            )
+        else:
+            added = django_filters.CharFilter(
+                method=_exact_custom_value(field, path),
+                label=field.label,
+                widget=forms.DateInput(attrs={"type": "date"})
+                if field.type == CustomFieldType.DATE
+                else forms.TextInput(attrs={"size": 8}),
+            )
+        added.parent = filterset
+        filterset.filters[f"cf_{field.name}"] = added
+
+
+def _exact_custom_value(field, path: str):
+    def filter_value(queryset, name, value):
+        try:
+            typed = field.to_python(value)
+        except ValueError:
+            return queryset.none()  # a value no customer can hold
+        return queryset if typed is None else queryset.filter(**{path: typed})
+
+    return filter_value
 
 
 class CustomerFilterSet(django_filters.FilterSet):
@@ -84,6 +125,7 @@ class CustomerFilterSet(django_filters.FilterSet):
             .distinct()
         ]
         self.todays = todays  # each entity's today, for "overdue"; computed when missing
+        custom_field_filters(self)
 
     @property
     def form(self):

@@ -6,4 +6,6 @@ app_name = "customers"
 urlpatterns = [
     path("", views.CustomerListView.as_view(), name="list"),
     path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:pk>/contacts/new/", views.contact_edit, name="contact-add"),
+    path("<int:pk>/contacts/<int:contact_pk>/", views.contact_edit, name="contact-edit"),
 ]

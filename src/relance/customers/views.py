@@ -1,11 +1,17 @@
-"""Customer pages: the list (with CSV/XLSX exports) and the customer page."""
+"""Customer pages: the list (with CSV/XLSX exports), the customer page, its contacts."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from relance.core.views import ObjectListView
-from relance.customers import selectors
+from relance.customers import selectors, services
 from relance.customers.filtersets import CustomerFilterSet
+from relance.customers.forms import ContactForm
+from relance.customers.models import Contact, Customer
 from relance.customers.tables import customer_table
 from relance.scenarios.selectors import customers_collection_panel
 
@@ -49,3 +55,27 @@ def customer_detail(request, pk: int):
         "panel": customers_collection_panel(customer, today),
     }
     return render(request, "customers/customer_detail.html", context)
+
+
+def contact_edit(request, pk: int, contact_pk: int | None = None):
+    """Add or correct a contact of a customer the user sees, then back to `next` (the
+    action whose reminder failed on it) or to the customer page."""
+    customer = Customer.objects.get_for_user(request.user, pk=pk)
+    contact = None
+    if contact_pk is not None:
+        contact = Contact.objects.get_for_user(request.user, pk=contact_pk, customer=customer)
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    form = ContactForm(request.POST or None, instance=contact, customer=customer)
+    if request.method == "POST":
+        if not request.user.can_edit:
+            raise PermissionDenied(_("Read-only users cannot change contacts."))
+        if form.is_valid():
+            services.contact_save(form=form, customer=customer, acting_user=request.user)
+            messages.success(request, _("Contact saved."))
+            return redirect(back or customer.get_absolute_url())
+    context = {"customer": customer, "contact": contact, "form": form, "next": back}
+    return render(
+        request, "customers/contact_form.html", context, status=400 if form.errors else 200
+    )

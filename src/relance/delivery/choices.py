@@ -28,3 +28,7 @@ class ConnectorKind(models.TextChoices):
 # (accepted, printed, posted, delivered, returned), electronic registered letters (sent,
 # delivered, signed, refused). Failure statuses put the action back in `error`.
 PROVIDER_FAILURES = frozenset({"failed", "undelivered", "returned", "refused"})
+
+# Letter connector kinds that can post a registered letter (`registered=true`); a connector
+# whose settings say `"registered": false` (a contract without registered mail) cannot.
+REGISTERED_LETTER_KINDS = frozenset({ConnectorKind.PRINT_MAIL, ConnectorKind.CONSOLE})

@@ -9,13 +9,13 @@ first call answers with that message instead of sending a second one."""
 from dataclasses import dataclass
 from datetime import date
 
-import phonenumbers
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from relance.agenda.choices import ActionStatus
 from relance.agenda.models import Action
+from relance.customers.phones import e164
 from relance.delivery.adapters import Message, ProviderError, adapter_for
 from relance.delivery.choices import ConnectorChannel, OutboxStatus
 from relance.delivery.email import NO_COLLECTION_CONTACT, NO_EMAIL, NO_TEMPLATE, _contacts
@@ -51,17 +51,6 @@ def active_connectors(entity_ids) -> dict[tuple[int, str], Connector]:
 def connector_for(action, connectors) -> Connector | None:
     channel = CONNECTOR_CHANNEL.get(action.channel)
     return connectors.get((action.customer.entity_id, channel)) if channel else None
-
-
-def e164(number: str, region: str) -> str | None:
-    """`number` in E.164, or None when it is not a valid phone number."""
-    try:
-        parsed = phonenumbers.parse(number, region.upper() or None)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def sms_recipient(contacts, region: str) -> tuple[str, str]:
@@ -174,8 +163,11 @@ def idempotency_key(action_id: int, key: str) -> str:
     return key
 
 
-def send_one(prepared: Prepared, connector: Connector, key: str, attempt: int, day: date) -> str:
-    """The outbox protocol for one message; answers the action's new status."""
+def send_one(
+    prepared: Prepared, connector: Connector, key: str, attempt: int, day: date, on_sent=None
+) -> str:
+    """The outbox protocol for one message; answers the action's new status. `on_sent(outbox)`
+    runs in the transaction that records it sent."""
     from relance.delivery.services import _mark_errors, handed_over
 
     action, message = prepared.action, prepared.message
@@ -189,6 +181,8 @@ def send_one(prepared: Prepared, connector: Connector, key: str, attempt: int, d
         day=day,
         connector=connector,
         recipients=str(message.to if isinstance(message.to, str) else message.to.get("name")),
+        subject=(message.subject or "")[:255],
+        body=message.text or "",
     )  # committed (autocommit) before the provider hears of it
     try:
         result = adapter_for(connector).send(message)
@@ -210,11 +204,17 @@ def send_one(prepared: Prepared, connector: Connector, key: str, attempt: int, d
         Action.objects.filter(pk=action.pk).update(
             status=ActionStatus.SENT, finished_on=day, error_message="", updated_at=timezone.now()
         )
+        if on_sent is not None:
+            on_sent(outbox)
     return ActionStatus.SENT
 
 
-def send_through_connectors(actions: list[Action], day: date) -> dict[int, str]:
-    """Send these SMS/letter actions through their entity's active connector."""
+def send_through_connectors(
+    actions: list[Action], day: date, texts: dict[int, str] | None = None, on_sent=None
+) -> dict[int, str]:
+    """Send these SMS/letter actions through their entity's active connector; `texts`
+    (action id -> text) replaces the rendered text of some (a user's edited SMS);
+    `on_sent(outbox)` runs as each is recorded sent."""
     from relance.delivery.services import NO_CONNECTOR, _mark_errors
 
     connectors = active_connectors(a.customer.entity_id for a in actions)
@@ -236,9 +236,12 @@ def send_through_connectors(actions: list[Action], day: date) -> dict[int, str]:
         if p.error:
             continue
         pk = p.action.pk
+        if texts and pk in texts:
+            p.message.text = texts[pk]
         attempt = last.get(pk, 0) + 1
         key = f"action-{pk}-{attempt}"
-        outcomes[pk] = send_one(p, connector_for(p.action, connectors), key, attempt, day)
+        connector = connector_for(p.action, connectors)
+        outcomes[pk] = send_one(p, connector, key, attempt, day, on_sent)
     return outcomes
 
 
@@ -273,13 +276,25 @@ def outbox_status_update(
             outbox.error = UNDELIVERED.format(reason=reason or status)
             fields.append("error")
         if status in PROVIDER_FAILURES and latest:
-            Action.objects.filter(pk=outbox.action_id, status=ActionStatus.SENT).update(
-                status=ActionStatus.ERROR,
-                error_message=outbox.error,
-                updated_at=timezone.now(),
-            )
+            _undelivered(outbox.action_id, outbox.error)
         outbox.save(update_fields=fields)
     return outbox
+
+
+def _undelivered(action_id: int, error: str) -> None:
+    """A sent action whose message did not arrive: back to `error` (open again, in the
+    automatic tab) unless the cycle already moved on to another open action of the customer,
+    the one open action per customer being the engine's first promise; then it stays sent,
+    its error shown in the history."""
+    action = Action.objects.select_for_update().filter(pk=action_id, status=ActionStatus.SENT)
+    action = action.first()
+    if action is None:
+        return
+    moved_on = Action.objects.filter(customer_id=action.customer_id, finished_on__isnull=True)
+    reopen = {} if moved_on.exists() else {"status": ActionStatus.ERROR, "finished_on": None}
+    Action.objects.filter(pk=action.pk).update(
+        error_message=error, updated_at=timezone.now(), **reopen
+    )
 
 
 # Statuses after which a provider has nothing more to say about a message.

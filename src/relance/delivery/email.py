@@ -26,7 +26,10 @@ NO_EMAIL = "the contact has no email address"
 NO_TEMPLATE = "the step has no email template"
 REFUSED = "the mail server refused it: {reason}"
 UNREACHABLE = "the mail server could not be reached: {reason}"
+PROVIDER_REFUSED = "the email provider refused it: {reason}"
+PROVIDER_UNREACHABLE = "the email provider could not take it: {reason}"
 CONTACT_ROLES = ("collection", "billing", "legal", "other")
+OUTBOX_KEY = "relance_key"  # the outbox key in an email's anymail metadata
 
 
 @dataclass
@@ -119,6 +122,9 @@ def build_message(action, ctx, to, cc, key: str) -> tuple[EmailMultiAlternatives
     )
     if rendered.html:
         message.attach_alternative(rendered.html, "text/html")
+    # Through django-anymail the provider keeps this and returns it with every delivery event
+    # (delivery/tracking.py); other backends ignore it.
+    message.metadata = {OUTBOX_KEY: key}
     return message, rendered.language
 
 
@@ -152,14 +158,55 @@ def prepare_emails(actions: list, day: date, keys: dict[int, str]) -> list[Prepa
     return prepared
 
 
+def email_content(message: EmailMultiAlternatives) -> dict[str, str]:
+    """The outbox fields that keep what an email said: subject, text part, HTML part."""
+    html = next((a[0] for a in message.alternatives if a[1] == "text/html"), "")
+    return {"subject": message.subject[:255], "body": message.body, "html": html}
+
+
 def smtp_error(exc: Exception) -> str:
-    """What a collector reads when the mail server said no."""
+    """What a collector reads when the mail server (or the email provider's API) said no."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         reasons = {_reason(code, text) for code, text in exc.recipients.values()}
         return REFUSED.format(reason="; ".join(sorted(reasons)))
     if isinstance(exc, smtplib.SMTPResponseException):
         return REFUSED.format(reason=_reason(exc.smtp_code, exc.smtp_error))
+    provider = _provider_error(exc)
+    if provider:
+        return provider
     return UNREACHABLE.format(reason=str(exc) or type(exc).__name__)
+
+
+def _provider_error(exc: Exception) -> str:
+    """An email provider's API (django-anymail) that refused the message (its recipients,
+    or an answer 4xx: the message as it is will never go) or could not be reached (5xx,
+    network); "" for any other exception."""
+    from anymail.exceptions import AnymailError, AnymailRecipientsRefused
+
+    if not isinstance(exc, AnymailError):
+        return ""
+    first_line = (" ".join(str(arg) for arg in exc.args) or type(exc).__name__).strip()
+    answer = _provider_answer(exc.response)
+    reason = f"{first_line} ({answer})" if answer else first_line
+    status = exc.status_code or getattr(exc.response, "status_code", None)
+    if isinstance(exc, AnymailRecipientsRefused) or (status and 400 <= status < 500):
+        return PROVIDER_REFUSED.format(reason=reason[:300])
+    return PROVIDER_UNREACHABLE.format(reason=reason[:300])
+
+
+def _provider_answer(response) -> str:
+    """The provider's own words from its JSON answer (Message, message, error…), if any."""
+    if response is None:
+        return ""
+    try:
+        body = response.json()
+    except ValueError:
+        return f"{response.status_code}"
+    if isinstance(body, dict):
+        for key in ("Message", "message", "error", "errors", "detail"):
+            if body.get(key):
+                return f"{response.status_code} {body[key]}"
+    return f"{response.status_code}"
 
 
 def _reason(code: int, text: bytes | str) -> str:

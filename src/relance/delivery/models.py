@@ -24,7 +24,11 @@ class Connector(models.Model):
         _("settings"),
         default=dict,
         blank=True,
-        help_text=_('e.g. {"url": …, "account_sid": …, "auth_token": …, "sender": …}'),
+        help_text=_(
+            'e.g. {"url": …, "account_sid": …, "auth_token": "env:TWILIO_AUTH_TOKEN", '
+            '"sender": …}: a value "env:NAME" is read from the server\'s environment variable '
+            "NAME, so that credentials need not be stored here."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
     callback_token = models.CharField(_("callback token"), max_length=64, default=new_token)
@@ -65,6 +69,13 @@ class Outbox(models.Model):
     day = models.DateField(_("run date"))
     message_id = models.CharField(_("message id"), max_length=255, blank=True)
     recipients = models.TextField(_("recipients"), blank=True)
+    # What left, as the customer received it: the timeline shows it, and it no longer
+    # depends on the template, which may change after the sending.
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body = models.TextField(
+        _("text"), blank=True, help_text=_("The text part of an email, an SMS, a letter's text.")
+    )
+    html = models.TextField(_("HTML"), blank=True, help_text=_("The HTML part of an email."))
     error = models.TextField(_("error"), blank=True)
     connector = models.ForeignKey(
         Connector,

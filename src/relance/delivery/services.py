@@ -7,23 +7,32 @@ transaction mark the row and the action `sent` (finished on the run date). A row
 sent again, the action is marked sent with a note that delivery was not confirmed.
 
 SMS and letters follow the same protocol through the entity's connector
-(delivery/connectors.py, docs/channels.md).
+(delivery/connectors.py, docs/channels.md). A manual email or SMS that a user edited on its
+page goes the same way (`action_send_edited`), with the user's text instead of the rendered.
+The outbox row keeps what left: subject, text and HTML.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from relance.activity.services import message_sent_event_record
 from relance.agenda.choices import OPEN_STATUSES, ActionStatus
 from relance.agenda.models import Action
 from relance.delivery.choices import OutboxStatus
 from relance.delivery.connectors import CONNECTOR_CHANNEL, send_through_connectors
-from relance.delivery.email import Prepared, prepare_emails, smtp_error
+from relance.delivery.email import NO_TEMPLATE, Prepared, email_content, prepare_emails, smtp_error
 from relance.delivery.models import Outbox
-from relance.scenarios.choices import StepChannel
+from relance.scenarios.choices import StepChannel, StepMode
+from relance.templating.render import NO_BREAK_SPACES
+from relance.templating.sanitize import sanitize_html
+from relance.templating.text import html_to_text
 
 UNCONFIRMED = (
     "delivery not confirmed: the run stopped after handing the message over, before "
@@ -88,8 +97,11 @@ def _attempts(action_ids: list[int]) -> dict[int, dict]:
     return {row["action_id"]: row for row in rows}
 
 
-def _send_one(connection, prepared: Prepared, key: str, attempt: int, day: date) -> str:
-    """The protocol for one message; answers the action's new status."""
+def _send_one(
+    connection, prepared: Prepared, key: str, attempt: int, day: date, on_sent=None
+) -> str:
+    """The protocol for one message; answers the action's new status. `on_sent(outbox)` runs
+    in the transaction that records it sent."""
     action = prepared.action
     outbox = Outbox.objects.create(
         action=action,
@@ -99,6 +111,7 @@ def _send_one(connection, prepared: Prepared, key: str, attempt: int, day: date)
         day=day,
         message_id=prepared.message.extra_headers["Message-ID"],
         recipients=prepared.recipients,
+        **email_content(prepared.message),
     )  # committed (autocommit) before the mail server hears of it
     try:
         connection.send_messages([prepared.message])
@@ -115,14 +128,24 @@ def _send_one(connection, prepared: Prepared, key: str, attempt: int, day: date)
         Action.objects.filter(pk=action.pk).update(
             status=ActionStatus.SENT, finished_on=day, error_message="", updated_at=timezone.now()
         )
+        if on_sent is not None:
+            on_sent(outbox)
     return ActionStatus.SENT
 
 
-def send_emails(actions: list[Action], day: date) -> dict[int, str]:
+def send_emails(
+    actions: list[Action], day: date, edits: dict[int, "Edited"] | None = None, on_sent=None
+) -> dict[int, str]:
+    """Send these email actions; `edits` (action id -> Edited) replaces the rendered
+    subject and parts of some, everything else (addresses, attachments) as prepared;
+    `on_sent(outbox)` runs as each is recorded sent."""
     attempts = _attempts([a.pk for a in actions])
     numbers = {a.pk: attempts.get(a.pk, {}).get("last", 0) + 1 for a in actions}
     keys = {pk: f"action-{pk}-{n}" for pk, n in numbers.items()}
     prepared = prepare_emails(actions, day, keys)
+    for p in prepared:
+        if p.message and edits and p.action.pk in edits:
+            edits[p.action.pk].apply_to_email(p.message)
     failures = [(p.action, p.error) for p in prepared if p.error]
     if failures:
         _mark_errors(failures)
@@ -132,7 +155,7 @@ def send_emails(actions: list[Action], day: date) -> dict[int, str]:
         with get_connection() as connection:
             for p in ready:
                 pk = p.action.pk
-                outcomes[pk] = _send_one(connection, p, keys[pk], numbers[pk], day)
+                outcomes[pk] = _send_one(connection, p, keys[pk], numbers[pk], day, on_sent)
     return outcomes
 
 
@@ -162,3 +185,98 @@ def actions_execute(*, action_ids: list[int], day: date) -> dict[int, str]:
     if connected:
         outcomes.update(send_through_connectors(connected, day))
     return outcomes
+
+
+# A manual message sent from its page ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Edited:
+    """A user's version of a message: one-line subject, plain text, and an email's HTML."""
+
+    subject: str
+    text: str
+    html: str = ""
+
+    def apply_to_email(self, message) -> None:
+        message.subject, message.body = self.subject, self.text
+        message.alternatives = []
+        if self.html:
+            message.attach_alternative(self.html, "text/html")
+
+
+EDITABLE_CHANNELS = (StepChannel.EMAIL, StepChannel.SMS)
+
+
+def edited_content(*, channel: str, subject: str, body: str) -> Edited:
+    """The user's text made safe to send: an email's HTML sanitized (its text part derived
+    from it, as for templates), an SMS in plain text. Raises ValidationError when empty."""
+    subject = " ".join((subject or "").split())  # a header holds no line break
+    if channel == StepChannel.EMAIL:
+        html = sanitize_html(body)
+        edited = Edited(subject, html_to_text(html), html)
+        if not subject:
+            raise ValidationError({"subject": _("An email needs a subject.")})
+    else:
+        text = (body or "").replace("\r\n", "\n").translate(NO_BREAK_SPACES).strip()
+        edited = Edited("", text)
+    if not edited.text.strip():
+        raise ValidationError({"body": _("The message is empty.")})
+    return edited
+
+
+def _sendable(action: Action) -> Action:
+    """The action as it is now, if it is an open manual email or SMS with a template."""
+    action = (
+        Action.objects.select_related("entity", "customer__entity", "customer__collector")
+        .select_related("step__template")
+        .prefetch_related("step__cc_users", "step__template__variants")
+        .get(pk=action.pk)
+    )
+    if action.status not in OPEN_STATUSES:
+        raise ValidationError(
+            _("This action is %(status)s: it cannot be sent again.")
+            % {"status": action.get_status_display().lower()}
+        )
+    if action.mode != StepMode.MANUAL or action.channel not in EDITABLE_CHANNELS:
+        raise ValidationError(_("Only a manual email or SMS is sent from its page."))
+    if action.step is None or action.step.template_id is None:
+        raise ValidationError(NO_TEMPLATE)
+    return action
+
+
+def action_send_edited(
+    *, action: Action, acting_user=None, subject: str = "", body: str, day: date | None = None
+) -> Action:
+    """Send one open manual email or SMS now with the user's text, through the engine's
+    outbox protocol and adapters (same recipients, copies, attachments, keys); the action
+    is then `sent` on `day` (the entity's today). A failure leaves it in `error` with the
+    engine's reason and raises ValidationError. Not atomic on purpose: the outbox row must
+    be committed before the hand-over, and it is what refuses a second send. The user's
+    event is written in the transaction that records the message sent."""
+    action = _sendable(action)
+    edited = edited_content(channel=action.channel, subject=subject, body=body)
+    day = day or action.entity.today()
+    if _attempts([action.pk]).get(action.pk, {}).get("sending"):
+        # Handed over by another request, or by one that stopped before recording it.
+        raise ValidationError(_("This message is already being sent: it is not sent again."))
+
+    def on_sent(outbox: Outbox) -> None:
+        message_sent_event_record(action=action, acting_user=acting_user, outbox=outbox)
+
+    try:
+        if action.channel == StepChannel.EMAIL:
+            outcome = send_emails([action], day, edits={action.pk: edited}, on_sent=on_sent)
+        else:
+            texts = {action.pk: edited.text}
+            outcome = send_through_connectors([action], day, texts=texts, on_sent=on_sent)
+    except IntegrityError:  # a concurrent request took this attempt's outbox row
+        raise ValidationError(
+            _("This message is already being sent: it is not sent again.")
+        ) from None
+    action.refresh_from_db()
+    if outcome.get(action.pk) != ActionStatus.SENT:
+        raise ValidationError(
+            _("The message was not sent: %(reason)s") % {"reason": action.error_message}
+        )
+    return action

@@ -345,7 +345,7 @@ class _EntityBuilder:
                     job_title=rng.choice(titles[role.split("+")[0]]),
                     email=fakes.email(first_name, last_name, domain),
                     phone=fakes.landline(rng, self.country, customer.postal_code, customer.city),
-                    mobile=fakes.mobile(rng, self.country) if rng.random() < 0.6 else "",
+                    mobile=fakes.mobile(rng, self.country) if rng.random() < 0.85 else "",
                     country=self.country,
                     is_collection=role.startswith("collection"),
                     is_billing=role.endswith("billing"),

@@ -4,13 +4,17 @@ customers that changed, and record the run. Every date written is the run date D
 
 import functools
 import logging
+import multiprocessing
+import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from relance.engine import planner
@@ -52,6 +56,7 @@ class RunSummary:
     recovered: int = 0
     unsent: int = 0  # due automatic actions left for a later run (send=False)
     send: bool = True
+    processes: int = 1
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -73,6 +78,7 @@ class RunSummary:
                 else []
             ),
             *([f"  unconfirmed sends recovered: {self.recovered}"] if self.recovered else []),
+            *([f"  processes: {self.processes}"] if self.processes > 1 else []),
             f"  seconds: {self.seconds:.2f}",
         ]
 
@@ -206,17 +212,86 @@ def run_chunk(
     raise RuntimeError(f"{entity.slug}: the run did not settle in {MAX_ROUNDS} rounds")
 
 
-def _process(entity, day, run, counts: Counts, execute: Executor | None, chunk_size: int) -> int:
+def processes_for_run(wanted: int, customers: int, chunk_size: int) -> int:
+    """How many of the `wanted` processes plan this run: several only on PostgreSQL (it
+    takes concurrent writers), from a plain single-threaded process (the `relance run`
+    command: forking a web server's thread or a Celery worker is unsafe), outside any
+    transaction (a dry run, a test) that other processes could not see, and with chunks
+    enough to share."""
+    if wanted <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    if threading.active_count() > 1 or multiprocessing.current_process().daemon:
+        return 1
+    return max(1, min(wanted, customers // chunk_size))
+
+
+def default_processes() -> int:
+    """What `relance run` asks for: RELANCE_ENGINE_PROCESSES, or one per core."""
+    return settings.ENGINE_PROCESSES or os.cpu_count() or 1
+
+
+def _process(
+    entity, day, run, counts: Counts, execute: Executor | None, chunk_size: int, processes=1
+) -> int:
     recompute_segments(entity, day)
-    catalogue = load_catalogue(entity)
     ids = load_customer_ids(entity)
+    chunks = [ids[start : start + chunk_size] for start in range(0, len(ids), chunk_size)]
+    processes = processes_for_run(processes, len(ids), chunk_size)
+    counts.processes = processes
+    if processes > 1:
+        _process_in_parallel(entity, day, run, chunks, counts, execute, processes)
+        return len(ids)
+    catalogue = load_catalogue(entity)
     # Once per run: each call of Entity.is_working_day builds the year's holiday calendar.
     is_working_day = functools.cache(entity.is_working_day)
-    for start in range(0, len(ids), chunk_size):
-        chunk = load_chunk(entity, ids[start : start + chunk_size], day, catalogue)
+    for part in chunks:
+        chunk = load_chunk(entity, part, day, catalogue)
         run_chunk(entity, day, chunk, catalogue, counts, execute, is_working_day)
         EngineRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
     return len(ids)
+
+
+# --- one run on several cores (PostgreSQL) ----------------------------------------------
+# The parent keeps the lock and the run's row; forked children take chunks (disjoint
+# customers, so their writes never meet) and answer their counts. A child never touches
+# the connection it inherits: closing it would end the parent's session and its lock.
+
+_CHILD: dict = {}
+_INHERITED: list = []
+
+
+def _child_start(entity_pk: int, day: date, run_pk: int, execute: Executor | None) -> None:
+    from relance.core.models import Entity
+
+    for wrapper in connections.all(initialized_only=True):
+        _INHERITED.append(wrapper.connection)  # the parent's: kept, never closed here
+        wrapper.connection = None
+    entity = Entity.objects.get(pk=entity_pk)
+    _CHILD.update(
+        entity=entity,
+        day=day,
+        run_pk=run_pk,
+        execute=execute,
+        catalogue=load_catalogue(entity),
+        is_working_day=functools.cache(entity.is_working_day),
+    )
+
+
+def _child_chunk(ids: list[int]) -> Counts:
+    entity, day, catalogue = _CHILD["entity"], _CHILD["day"], _CHILD["catalogue"]
+    counts = Counts()
+    chunk = load_chunk(entity, ids, day, catalogue)
+    run_chunk(entity, day, chunk, catalogue, counts, _CHILD["execute"], _CHILD["is_working_day"])
+    EngineRun.objects.filter(pk=_CHILD["run_pk"]).update(heartbeat_at=timezone.now())
+    return counts
+
+
+def _process_in_parallel(entity, day, run, chunks, counts, execute, processes: int) -> None:
+    context = multiprocessing.get_context("fork")
+    initargs = (entity.pk, day, run.pk, execute)
+    with context.Pool(processes, initializer=_child_start, initargs=initargs) as pool:
+        for part in pool.imap_unordered(_child_chunk, chunks):
+            counts.add(part)
 
 
 def run_customers(entity, day, run, customer_ids, counts: Counts, execute: Executor | None) -> None:
@@ -259,11 +334,14 @@ def run_day(
     send: bool = True,
     acting_user=None,
     chunk_size=CHUNK_SIZE,
+    processes: int = 1,
 ) -> RunSummary:
     """One engine run for `entity` at `day`. A dry run plans and writes inside a
     transaction that is rolled back, and sends nothing; only its history row stays. With
     `send=False` the run plans, creates and cancels for real but executes nothing: the
-    due automatic actions stay open for the next run that sends."""
+    due automatic actions stay open for the next run that sends. `processes`: how many
+    processes may plan it (processes_for_run; the `relance run` command asks for one per
+    core)."""
     started = time.monotonic()
     summary = RunSummary(entity=entity.slug, day=day, dry_run=dry_run, send=send)
     counts = Counts()
@@ -282,7 +360,7 @@ def run_day(
 
             summary.recovered = outbox_recover(entity=entity)
             execute = deliver if send else None
-            summary.customers = _process(entity, day, run, counts, execute, chunk_size)
+            summary.customers = _process(entity, day, run, counts, execute, chunk_size, processes)
         _fill(summary, counts, started)
         run.counts = {k: v for k, v in asdict(summary).items() if k not in ("entity", "day")}
     logger.info("engine run %s", "; ".join(line.strip() for line in summary.lines()))
@@ -298,4 +376,5 @@ def _fill(summary: RunSummary, counts: Counts, started: float) -> None:
     summary.cancelled = dict(counts.cancelled)
     summary.sent, summary.errors = counts.sent, counts.errors
     summary.unsent = counts.unsent
+    summary.processes = counts.processes
     summary.seconds = round(time.monotonic() - started, 3)

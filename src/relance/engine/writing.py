@@ -25,6 +25,13 @@ class Counts:
     sent: int = 0
     errors: int = 0
     unsent: int = 0
+    processes: int = 1  # how many processes planned the run (runner.processes_for_run)
+
+    def add(self, other: "Counts") -> None:
+        """Another part's counts (a process of a parallel run) added to these."""
+        for name in ("created", "skipped", "updated", "sent", "errors", "unsent"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.cancelled.update(other.cancelled)
 
 
 def responsible_for(step: Step | None, collector_id: int | None) -> int | None:

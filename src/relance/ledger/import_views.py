@@ -11,7 +11,7 @@ from relance.ledger.choices import ImportStatus
 from relance.ledger.forms import ImportUploadForm
 from relance.ledger.importers.readers import read_preview
 from relance.ledger.models import ImportBatch
-from relance.ledger.services import import_error_lines, import_summary
+from relance.ledger.services import import_error_lines, import_summary_display
 from relance.ledger.tasks import import_progress, import_run
 
 PREVIEW_ROWS = 10
@@ -53,7 +53,7 @@ def import_detail(request, pk):
     context = {"batch": batch, "progress": import_progress(batch.pk)}
     if batch.status != ImportStatus.RUNNING:
         context.update(
-            summary=import_summary(batch) if batch.status != ImportStatus.FAILED else "",
+            summary=import_summary_display(batch) if batch.status != ImportStatus.FAILED else "",
             error_lines=import_error_lines(batch),
             can_confirm=batch.status == ImportStatus.PREVIEWED and request.user.can_import,
         )

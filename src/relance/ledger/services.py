@@ -4,6 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from relance.core.models import Entity
 from relance.ledger.choices import ImportKind, ImportStatus
@@ -41,6 +42,8 @@ def import_file(
         dry_run=dry_run,
         file_name=batch.file_name,
         progress=progress,
+        acting_user=acting_user,
+        batch_id=batch.pk,
     )
     batch.rows, batch.errors = outcome.rows, outcome.errors
     batch.created, batch.updated, batch.unchanged = (
@@ -65,6 +68,18 @@ def import_summary(batch: ImportBatch) -> str:
             f"leave {batch.unchanged} unchanged"
         )
     return f"created {batch.created}, updated {batch.updated}, unchanged {batch.unchanged}"
+
+
+def import_summary_display(batch: ImportBatch) -> str:
+    """The same counts in the user's language, for the import pages (the command line keeps
+    the fixed English line that scripts read)."""
+    counts = {"created": batch.created, "updated": batch.updated, "unchanged": batch.unchanged}
+    if batch.dry_run:
+        return (
+            gettext("would create %(created)s, update %(updated)s, leave %(unchanged)s unchanged")
+            % counts
+        )
+    return gettext("created %(created)s, updated %(updated)s, unchanged %(unchanged)s") % counts
 
 
 def import_error_lines(batch: ImportBatch) -> list[str]:

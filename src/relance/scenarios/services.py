@@ -1,6 +1,7 @@
 """Writes of scenarios and their steps, each validated before saving (the engine spec's rules
 that a form can check): automatic steps need a template of their channel, calls and tasks
-are manual, automatic letters need a print-and-mail connector.
+are manual, automatic letters need an active connector of the scenario's entity (any
+entity's, for a scenario shared by all) that carries them.
 
 Positions are the services' business: steps are numbered 1..n in order after every add,
 duplicate, move and delete, so that the engine's "next step" is never ambiguous.
@@ -66,13 +67,30 @@ TEMPLATE_CHANNEL = {
 def print_mail_connector_configured(entity=None) -> bool:
     """Whether automatic letters can be posted: `entity` (or, without one, any entity) has an
     active letter connector (delivery.Connector, docs/channels.md)."""
-    from relance.delivery.choices import ConnectorChannel
+    return letter_connector_configured(StepChannel.LETTER, entity)
+
+
+def letter_connector_configured(channel: str, entity=None) -> bool:
+    """Whether automatic steps on this letter channel can be sent: `entity` (or, without
+    one, any entity) has an active connector that carries them: a letter connector for
+    letters; one that posts registered letters (delivery.choices.REGISTERED_LETTER_KINDS,
+    settings without `"registered": false`) for registered letters; an electronic
+    registered mail connector for electronic registered letters."""
+    from relance.delivery.choices import REGISTERED_LETTER_KINDS, ConnectorChannel
     from relance.delivery.models import Connector
 
-    connectors = Connector.objects.filter(is_active=True, channel=ConnectorChannel.LETTER)
+    electronic = channel == StepChannel.E_REGISTERED_LETTER
+    connectors = Connector.objects.filter(
+        is_active=True,
+        channel=ConnectorChannel.E_REGISTERED_LETTER if electronic else ConnectorChannel.LETTER,
+    )
     if entity is not None:
         connectors = connectors.filter(entity=entity)
-    return connectors.exists()
+    if channel != StepChannel.REGISTERED_LETTER:
+        return connectors.exists()
+    # A few rows at most: the JSON setting is read here rather than queried per database.
+    rows = connectors.filter(kind__in=REGISTERED_LETTER_KINDS).values_list("settings", flat=True)
+    return any((settings or {}).get("registered", True) is not False for settings in rows)
 
 
 def is_automatic_letter(step: Step) -> bool:
@@ -110,14 +128,33 @@ def _mode_errors(step: Step) -> list[str]:
         return []
     if step.channel in MANUAL_ONLY_CHANNELS:
         return [_("Calls and tasks are always manual.")]
-    if step.channel in LETTER_CHANNELS and not print_mail_connector_configured():
-        return [
-            _(
-                "automatic letters need a print-and-mail connector: none is configured "
-                "(coming with M1.4)"
-            )
-        ]
+    if step.channel in LETTER_CHANNELS:
+        entity = step.scenario.entity  # None: shared by every entity
+        if not letter_connector_configured(step.channel, entity):
+            return [_connector_missing(step.channel, entity)]
     return []
+
+
+def _connector_missing(channel: str, entity) -> str:
+    needs = {
+        StepChannel.LETTER: _("automatic letters need a print-and-mail connector"),
+        StepChannel.REGISTERED_LETTER: _(
+            "automatic registered letters need a print-and-mail connector that posts "
+            "registered letters"
+        ),
+        StepChannel.E_REGISTERED_LETTER: _(
+            "automatic electronic registered letters need an electronic registered mail connector"
+        ),
+    }
+    if entity is None:
+        return _(
+            "%(needs)s: no entity has an active one. Add one in the administration "
+            "(Delivery › Connectors) or make this step manual."
+        ) % {"needs": needs[channel]}
+    return _(
+        "%(needs)s: %(entity)s has no active one. Add one in the administration "
+        "(Delivery › Connectors) or make this step manual."
+    ) % {"needs": needs[channel], "entity": entity}
 
 
 def _recipient_errors(step: Step, roles: list[str], cc_users) -> dict[str, list[str]]:

@@ -7,10 +7,12 @@ import datetime
 import io
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from relance.accounts.tests.factories import UserFactory
+from relance.agenda.choices import OPEN_STATUSES
 from relance.agenda.models import Action, CustomerResponse
 from relance.engine.runner import run_day
 from relance.engine.tests.conftest import make_customer, make_invoice
@@ -41,8 +43,11 @@ def make_action(
     responsible=None,
     **fields,
 ):
-    """One action of its own customer (at most one open action per customer)."""
+    """One action of its own customer (at most one open action per customer); a closed one
+    is finished today unless told otherwise."""
     today = entity.today()
+    if status not in OPEN_STATUSES:
+        fields.setdefault("finished_on", today)
     customer = make_customer(entity, name=name)
     invoice = make_invoice(customer, f"F-{name}", today - 20 * DAY)
     return Action.objects.create(
@@ -149,6 +154,52 @@ def test_history_lists_finished_and_cancelled_with_reason(client, alice, acme, s
     assert "settled" in response.content.decode()
 
 
+def test_filter_by_a_customer_custom_field(client, alice, acme, scenario):
+    from relance.customers.models import CustomField
+
+    CustomField.objects.create(name="sector", label="Sector", type="select", choices=["retail"])
+    retail = make_action(acme, scenario, name="Retail")
+    retail.customer.custom_field_data = {"sector": "retail"}
+    retail.customer.save()
+    make_action(acme, scenario, name="Other")
+    client.force_login(alice)
+    assert set(rows(client.get(reverse("agenda:manual"), {"cf_sector": "retail"}))) == {"Retail"}
+    # Remembered like the other filters.
+    assert set(rows(client.get(reverse("agenda:manual")))) == {"Retail"}
+
+
+def test_history_counts_at_most_the_limit(client, alice, acme, scenario, monkeypatch):
+    monkeypatch.setattr("relance.agenda.views.COUNT_LIMIT", 2)
+    for name in ("One", "Two", "Three"):
+        make_action(acme, scenario, status="done", name=name)
+    client.force_login(alice)
+    response = client.get(reverse("agenda:history"))
+    assert response.context["table"].paginator.count == 2
+    assert "more than 2 results" in response.content.decode()
+    monkeypatch.setattr("relance.agenda.views.COUNT_LIMIT", 3)
+    response = client.get(reverse("agenda:history"))
+    assert "3 results" in response.content.decode()
+    assert "more than" not in response.content.decode()
+
+
+def test_open_tab_count_is_its_counter(client, alice, acme, scenario):
+    make_action(acme, scenario, name="A")
+    make_action(acme, scenario, name="B", due_offset=4)
+    make_action(acme, scenario, name="Auto", mode="auto", channel="email")
+    client.force_login(alice)
+    response = client.get(reverse("agenda:manual"))
+    assert response.context["table"].paginator.count == 2
+    assert response.context["counters"]["manual_total"] == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "finished"), [("planned", True), ("error", True), ("done", False)]
+)
+def test_finished_on_follows_the_status(acme, scenario, status, finished):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_action(acme, scenario, status=status, finished_on=acme.today() if finished else None)
+
+
 def test_counters_in_one_query(client, alice, acme, scenario, django_assert_max_num_queries):
     make_action(acme, scenario, due_offset=0, name="A")
     make_action(acme, scenario, due_offset=3, name="B")
@@ -251,6 +302,12 @@ def test_history_export_is_the_filtered_rows_the_user_sees(
     header, body = table[0], table[1:]
     assert "Customer" in header
     assert [row[header.index("Customer")] for row in body] == ["Call"]
+    # Choices leave as their codes (files for machines); the page shows their labels.
+    assert [(row[header.index("Channel")], row[header.index("Status")]) for row in body] == [
+        ("call", "done")
+    ]
+    page = client.get(reverse("agenda:history")).content.decode()
+    assert ">Call</td>" in page and ">Done</td>" in page
 
 
 def test_call_outcome_promise_updates_the_invoice_and_the_planner_waits(client, bob, acme):
@@ -360,6 +417,22 @@ def test_action_page_shows_the_rendered_message(client, bob, acme, email_templat
     client.force_login(bob)
     html = client.get(reverse("agenda:action-detail", args=[action.pk])).content.decode()
     assert "Relance Dupont SA" in html and "Ask for the accountant." in html
+
+
+def test_action_page_shows_whom_to_reach(client, bob, acme, scenario):
+    from relance.customers.tests.factories import ContactFactory
+
+    action = make_action(acme, scenario, name="Dupont SA")
+    ContactFactory(
+        customer=action.customer, last_name="Zorro", phone="+33142685300", is_collection=False
+    )
+    client.force_login(bob)
+    html = client.get(reverse("agenda:action-detail", args=[action.pk])).content.decode()
+    section = html[html.index('class="card mb-3 action-contacts"') :]
+    assert 'href="tel:+33142685300"' in section
+    # The collection contact (make_action's) comes first.
+    collection = action.customer.contacts.get(is_collection=True)
+    assert section.index(collection.email) < section.index("Zorro")
 
 
 def test_bob_gets_404_on_a_globex_action(client, bob, globex, scenario):

@@ -11,7 +11,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from relance.accounts.tests.factories import UserFactory
-from relance.customers.models import Tag
+from relance.customers.models import CustomField, Tag
 from relance.customers.tests.factories import ContactFactory, CustomerFactory
 from relance.ledger.tests.factories import ItemFactory
 
@@ -146,6 +146,30 @@ def test_filter_by_entity_collector_and_tag(client, alice, book, acme):
     assert names(client.get(LIST_URL, {"collector": carol.pk})) == ["Dupont SA"]
     vip = Tag.objects.get(name="vip")
     assert names(client.get(LIST_URL, {"tag": vip.pk})) == ["Dupont SA"]
+
+
+def test_filter_by_custom_fields(client, alice, acme):
+    CustomField.objects.create(
+        name="sector", label="Sector", type="select", choices=["retail", "b2b"]
+    )
+    CustomField.objects.create(name="public", label="Public body", type="boolean")
+    CustomField.objects.create(name="employees", label="Employees", type="integer")
+    CustomField.objects.create(name="note", label="Note", type="text")
+    data = {
+        "Shop": {"sector": "retail", "public": False, "employees": 12, "note": "Paie en retard"},
+        "Town hall": {"sector": "b2b", "public": True, "employees": 300, "note": ""},
+        "Plain": {},
+    }
+    for name, values in data.items():
+        CustomerFactory(entity=acme, name=name, custom_field_data=values)
+    client.force_login(alice)
+    response = client.get(LIST_URL)
+    assert "Sector" in response.content.decode() and "Public body" in response.content.decode()
+    assert names(client.get(LIST_URL, {"cf_sector": "retail"})) == ["Shop"]
+    assert names(client.get(LIST_URL, {"cf_public": "true"})) == ["Town hall"]
+    assert names(client.get(LIST_URL, {"cf_employees": "300"})) == ["Town hall"]
+    assert names(client.get(LIST_URL, {"cf_employees": "many"})) == []
+    assert names(client.get(LIST_URL, {"cf_note": "retard"})) == ["Shop"]
 
 
 def test_list_shows_figures_in_the_customer_currency(client, alice, book):

@@ -1,6 +1,8 @@
 """Channel adapters behind one interface (`send(message) -> SendResult`,
 `status(provider_id) -> str`), chosen by a connector's kind."""
 
+import os
+
 from relance.delivery.adapters.base import (
     Adapter,
     Message,
@@ -21,8 +23,41 @@ ADAPTERS = {
 }
 
 
+# A setting written "env:NAME" is read from the environment variable NAME when the adapter
+# is built: credentials then live with the server's other secrets, not in the database.
+ENV_PREFIX = "env:"
+MISSING_SECRET = (
+    "the connector's setting {key} names the environment variable {name}, which is not set"
+)
+
+
+class MissingSecret(ProviderError):
+    """Nothing was sent: a setting names an environment variable this server lacks."""
+
+
+def resolved_settings(settings: dict) -> dict:
+    resolved = {}
+    for key, value in (settings or {}).items():
+        if isinstance(value, str) and value.startswith(ENV_PREFIX):
+            name = value.removeprefix(ENV_PREFIX).strip()
+            if name not in os.environ:
+                raise MissingSecret(MISSING_SECRET.format(key=key, name=name))
+            value = os.environ[name]
+        resolved[key] = value
+    return resolved
+
+
 def adapter_for(connector) -> Adapter:
-    return ADAPTERS[connector.kind](connector.settings or {})
+    return ADAPTERS[connector.kind](resolved_settings(connector.settings))
 
 
-__all__ = ["ADAPTERS", "Adapter", "Message", "ProviderError", "SendResult", "adapter_for"]
+__all__ = [
+    "ADAPTERS",
+    "Adapter",
+    "Message",
+    "MissingSecret",
+    "ProviderError",
+    "SendResult",
+    "adapter_for",
+    "resolved_settings",
+]

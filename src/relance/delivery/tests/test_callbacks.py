@@ -47,6 +47,28 @@ def test_failed_with_a_reason(sent_sms, client):
     )
 
 
+def test_failure_after_the_cycle_moved_on_keeps_the_action_sent(sent_sms, client):
+    sms = Action.objects.get(channel="sms")
+    Action.objects.create(
+        entity=sms.entity,
+        customer=sms.customer,
+        scenario=sms.scenario,
+        step_position=sms.step_position + 1,
+        step_name="next",
+        channel="call",
+        mode="manual",
+        reference=sms.reference,
+        created_on=sms.finished_on,
+        due_date=sms.finished_on,
+    )
+    client.post(_url(sent_sms), {"MessageSid": "SM1", "MessageStatus": "failed"})
+    sms.refresh_from_db()
+    # One open action per customer: the next step stays, the SMS keeps its error in history.
+    assert (sms.status, sms.error_message) == ("sent", "the provider could not deliver it: failed")
+    assert sms.finished_on is not None
+    assert Action.objects.filter(customer=sms.customer, finished_on__isnull=True).count() == 1
+
+
 def test_json_callback_with_proof(acme_daily, provider, client):
     one_step_scenario(acme_daily, "e_registered_letter")
     ereg = connector(acme_daily, "e_registered_letter", "ereg", url=provider.url)

@@ -6,8 +6,8 @@ import pytest
 
 from relance.agenda.models import Action
 from relance.agenda.services import action_retry
+from relance.customers.phones import e164
 from relance.customers.tests.factories import ContactFactory, CustomerFactory
-from relance.delivery.connectors import e164
 from relance.delivery.models import Outbox
 from relance.delivery.tests.conftest import connector, free_port, one_step_scenario
 from relance.engine.runner import run_day
@@ -78,6 +78,28 @@ def test_twilio_sends_with_basic_auth_and_the_idempotency_key(sms_scenario, acme
         "accepted",
     )
     assert outbox.idempotency_key == outbox.key == f"action-{action.pk}-1"
+
+
+def test_a_credential_read_from_the_environment(sms_scenario, acme_daily, provider, monkeypatch):
+    monkeypatch.setenv("RELANCE_TEST_TWILIO_TOKEN", "from-env")
+    _twilio(acme_daily, provider, auth_token="env:RELANCE_TEST_TWILIO_TOKEN")
+    _customer(acme_daily)
+    assert _run(acme_daily).status == "sent"
+    [(_m, _p, headers, _d)] = provider.requests
+    assert headers["Authorization"] == "Basic QUMxMjM6ZnJvbS1lbnY="  # AC123:from-env
+
+
+def test_a_missing_environment_variable_sends_nothing(sms_scenario, acme_daily, provider):
+    _twilio(acme_daily, provider, auth_token="env:RELANCE_TEST_NO_SUCH_VARIABLE")
+    _customer(acme_daily)
+    action = _run(acme_daily)
+    assert action.status == "error"
+    assert action.error_message == (
+        "the connector's setting auth_token names the environment variable "
+        "RELANCE_TEST_NO_SUCH_VARIABLE, which is not set"
+    )
+    assert provider.requests == []
+    assert Outbox.objects.get().status == "failed"
 
 
 def test_generic_json_adapter(sms_scenario, acme_daily, provider):

@@ -293,3 +293,24 @@ def test_the_demo_replays_the_engine_so_the_agenda_has_history_and_work():
     assert {"sent", "planned"} <= statuses
     assert len(sent_days) > 1
     assert max(sent_days) <= TODAY
+
+
+@pytest.mark.django_db
+def test_the_demo_team_works_the_agenda_between_runs():
+    from relance.activity.models import CustomerEvent
+    from relance.agenda.models import Action
+
+    demo(engine_days=20)
+    done = Action.objects.filter(status="done")
+    events = CustomerEvent.objects.all()
+
+    # Calls made on past days, with outcomes and their events on the same days.
+    assert done.filter(channel="call").exists()
+    assert max(done.values_list("finished_on", flat=True)) < TODAY
+    assert {"action_confirmed", "call_outcome"} <= set(events.values_list("kind", flat=True))
+    assert {e.day for e in events.filter(kind="call_outcome")} == {
+        a.finished_on for a in done.filter(channel="call")
+    }
+    # Work left for today: manual actions open, confirmed SMS sent through the console.
+    assert Action.objects.filter(mode="manual", finished_on__isnull=True).exists()
+    assert Action.objects.filter(channel="sms", status="sent").exists()

@@ -41,15 +41,23 @@ def run_import(
     dry_run: bool,
     file_name: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    acting_user=None,
+    batch_id: int | None = None,
 ) -> Outcome:
     """Check and (unless `dry_run`) write one file; bad data ends up in `Outcome.errors`,
-    never in an exception, and leaves the database as it was."""
+    never in an exception, and leaves the database as it was. Each customer the file changes
+    gets one timeline event, by `acting_user` (None: the system), naming the batch."""
     errors = ErrorLog()
     outcome = Outcome()
     try:
         with Table(path, file_name) as table:
             importer = IMPORTERS[kind](
-                entity=entity, columns=table.header, dry_run=dry_run, errors=errors
+                entity=entity,
+                columns=table.header,
+                dry_run=dry_run,
+                errors=errors,
+                acting_user=acting_user,
+                source={"batch": batch_id, "file": file_name or Path(path).name},
             )
             if importer.check_columns():
                 with transaction.atomic():

@@ -6,14 +6,19 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from relance.activity.models import CustomerEvent
+from relance.activity.services import IMPORT_EVENT_FIELDS, import_event_rows
 from relance.core.parsing import parse_bool, parse_date, parse_decimal
 from relance.ledger.importers.readers import cell_text
+from relance.ledger.importers.writers import BulkWriter
 
 MAX_ERRORS = 1000
 MAX_AMOUNT = Decimal("1e12")  # DecimalField(max_digits=14, decimal_places=2)
 PLAIN_AMOUNT = re.compile(r"\d{1,12}(\.\d{1,2})?")
 CENT = Decimal("0.01")
+EVENT_CHUNK = 5000
 
 
 class ErrorLog:
@@ -137,13 +142,25 @@ class TableImport:
     optional_columns: tuple[str, ...] = ()
     ignored_columns: tuple[str, ...] = ()
 
-    def __init__(self, *, entity, columns: list[str], dry_run: bool, errors: ErrorLog):
+    def __init__(
+        self,
+        *,
+        entity,
+        columns: list[str],
+        dry_run: bool,
+        errors: ErrorLog,
+        acting_user=None,
+        source: dict | None = None,
+    ):
         self.entity = entity
         self.columns = columns
         self.present = frozenset(columns)
         self.dry_run = dry_run
         self.errors = errors
         self.created = self.updated = self.unchanged = 0
+        self.acting_user = acting_user
+        # What the customers' timeline events say of this import: kind, batch, file.
+        self.source = {"import": self.kind, **(source or {})}
 
     def accepted_columns(self) -> list[str]:
         return [*self.required_columns, *self.optional_columns]
@@ -175,3 +192,22 @@ class TableImport:
 
     def finish(self) -> None:
         """Write what `apply` staged; called once, only when the file has no error."""
+
+    def write_events(self, changes: dict[int, dict]) -> None:
+        """One timeline event per customer the file changed (`changes`: customer id -> what
+        changed), inserted set-based: a statement per few thousand customers, never one a row."""
+        if self.dry_run or not changes:
+            return
+        writer = BulkWriter(CustomerEvent, IMPORT_EVENT_FIELDS)
+        at, items = timezone.now(), list(changes.items())
+        for start in range(0, len(items), EVENT_CHUNK):
+            chunk = dict(items[start : start + EVENT_CHUNK])
+            writer.insert(
+                import_event_rows(
+                    entity=self.entity,
+                    acting_user=self.acting_user,
+                    source=self.source,
+                    changes=chunk,
+                    at=at,
+                )
+            )

@@ -1,6 +1,5 @@
 """The contacts file, matched by (customer, external_id) or else (customer, email)."""
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
@@ -8,6 +7,7 @@ from django.utils import timezone
 from relance.core.validators import validate_country
 from relance.customers.choices import ContactRole
 from relance.customers.models import Contact, Customer
+from relance.customers.phones import e164
 from relance.ledger.importers.base import Row, TableImport, validation_reason
 from relance.ledger.importers.writers import BulkWriter
 
@@ -58,6 +58,7 @@ class ContactImport(TableImport):
         self.customers: dict[str, tuple[int, str]] = {}
         self.seen: dict[tuple, int] = {}
         self.claimed: dict[int, int] = {}  # contact id -> the row that updates it
+        self.tallies: dict[int, list[int]] = {}  # customer id -> [added, changed]
         self.now = timezone.now()
         self.writer = BulkWriter(Contact, WRITE_FIELDS)
 
@@ -118,17 +119,12 @@ class ContactImport(TableImport):
     def _phone(self, row: Row, column: str, region: str | None) -> str:
         """The number in E.164, read in the contact's (or customer's) country if not +-prefixed."""
         value = row.text(column)
-        if not value:
-            return ""
-        try:
-            number = phonenumbers.parse(value, region)
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+        number = e164(value, region)
+        if number is None:
             where = f" for {region}" if region else ""
             row.error(column, f"{value!r} is not a valid phone number{where}")
             return ""
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return number
 
     def _roles(self, row: Row) -> dict[str, bool]:
         words = {word.strip().lower() for word in row.text("roles").replace(",", "|").split("|")}
@@ -162,15 +158,27 @@ class ContactImport(TableImport):
             new = self._merge(record, old)
             if old is None:
                 self.created += 1
+                self.tallies.setdefault(new["customer_id"], [0, 0])[0] += 1
                 inserts.append((*(new[name] for name in VALUE_FIELDS), self.now))
             elif new == old:
                 self.unchanged += 1
             else:
                 self.updated += 1
+                self.tallies.setdefault(new["customer_id"], [0, 0])[1] += 1
                 updates.append((old["id"], *(new[name] for name in VALUE_FIELDS), self.now))
         if not self.dry_run and not self.errors:
             self.writer.insert(inserts)
             self.writer.update(updates)
+
+    def finish(self) -> None:
+        self.write_events(
+            {
+                customer_id: {
+                    key: n for key, n in zip(("added", "changed"), tally, strict=True) if n
+                }
+                for customer_id, tally in self.tallies.items()
+            }
+        )
 
     def _existing(self, records: list[dict]):
         stored = Contact.objects.filter(

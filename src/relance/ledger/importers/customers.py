@@ -40,6 +40,8 @@ VALUE_FIELDS = [
 ]
 WRITE_FIELDS = ["entity_id", "external_id", *VALUE_FIELDS, "created_at", "updated_at"]
 CUSTOM_PREFIX = "cf_"
+# The field an event names for a changed value (the model's field, for its verbose name).
+EVENT_FIELD = {"collector_id": "collector", "scenario_id": "scenario"}
 
 
 class CustomerImport(TableImport):
@@ -254,7 +256,7 @@ class CustomerImport(TableImport):
             for values in stored.values("id", "external_id", *VALUE_FIELDS)
         }
         old_tags = self._stored_tags([values["id"] for values in existing.values()])
-        rows, retag = [], {}
+        rows, retag, changes = [], {}, {}
         for record in records:
             old = existing.get(record["external_id"])
             new = self._merge(record, old)
@@ -270,6 +272,7 @@ class CustomerImport(TableImport):
                 self.updated += 1
             if tags_change:
                 retag[record["external_id"]] = record["tags"]
+            changes[record["external_id"]] = _change(old, new, tags_change)
             rows.append(
                 (
                     self.entity.pk,
@@ -279,10 +282,16 @@ class CustomerImport(TableImport):
                     self.now,
                 )
             )
-        if not self.dry_run:
+        if not self.dry_run and rows:
             self.writer.upsert(rows)
             self.writer.flush()
-            self._write_tags(retag)
+            ids = dict(
+                Customer.objects.filter(entity=self.entity, external_id__in=list(changes))
+                .values_list("external_id", "id")
+                .order_by()
+            )
+            self._write_tags(retag, ids)
+            self.write_events({ids[external_id]: data for external_id, data in changes.items()})
 
     def _merge(self, record: dict, old: dict | None) -> dict:
         if old is None:
@@ -324,8 +333,9 @@ class CustomerImport(TableImport):
     def _tag_keys(names: list[str]) -> set[str]:
         return {name.lower() for name in names}
 
-    def _write_tags(self, retag: dict[str, list[str]]) -> None:
-        """Replace the tags of the customers whose tags changed: two statements a chunk."""
+    def _write_tags(self, retag: dict[str, list[str]], ids: dict[str, int]) -> None:
+        """Replace the tags of the customers whose tags changed (`ids`: their ids by external
+        id): two statements a chunk."""
         if not retag:
             return
         missing = {name.lower(): name for names in retag.values() for name in names}
@@ -336,13 +346,8 @@ class CustomerImport(TableImport):
             )
             created = Tag.objects.filter(name__in=list(missing.values())).values_list("id", "name")
             self.tags.update((name.lower(), pk) for pk, name in created)
-        ids = dict(
-            Customer.objects.filter(entity=self.entity, external_id__in=list(retag)).values_list(
-                "external_id", "id"
-            )
-        )
         through = Customer.tags.through
-        through.objects.filter(customer_id__in=ids.values()).delete()
+        through.objects.filter(customer_id__in=[ids[key] for key in retag]).delete()
         through.objects.bulk_create(
             [
                 through(customer_id=ids[external_id], tag_id=self.tags[name.lower()])
@@ -351,3 +356,11 @@ class CustomerImport(TableImport):
             ],
             batch_size=2000,
         )
+
+
+def _change(old: dict | None, new: dict, tags_change: bool) -> dict:
+    """What the file did to one customer, for its timeline event."""
+    if old is None:
+        return {"created": True}
+    fields = [EVENT_FIELD.get(name, name) for name in VALUE_FIELDS if old[name] != new[name]]
+    return {"fields": [*fields, "tags"] if tags_change else fields}

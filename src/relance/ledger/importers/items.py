@@ -53,6 +53,12 @@ VALUE_FIELDS = [
     "blocked",
 ]
 WRITE_FIELDS = ["entity_id", "kind", "number", *VALUE_FIELDS, "updated_at"]
+# A customer's tally of the file, for its timeline event: items added by kind, items
+# changed, invoices settled, then how many changed in each of these fields.
+ADDED_AT = {ItemKind.INVOICE.value: 0, ItemKind.CREDIT_NOTE.value: 1, ItemKind.PAYMENT.value: 2}
+CHANGED_AT, SETTLED_AT = 3, 4
+TRACKED_FIELDS = ("amount", "open_amount", "due_date", "disputed", "promise_date")
+TALLY_SIZE = 5 + len(TRACKED_FIELDS)
 
 
 def number_in(numbers: list[str]) -> Q:
@@ -92,6 +98,7 @@ class ItemImport(TableImport):
         self.today = self.entity.today()
         self.now = timezone.now()
         self.media_listing: dict[str, set[str]] = {}
+        self.tallies: dict[int, list[int]] = {}
         self.writer = BulkWriter(
             Item,
             WRITE_FIELDS,
@@ -205,11 +212,13 @@ class ItemImport(TableImport):
             new = self._merge(record, old)
             if old is None:
                 self.created += 1
+                self._tally(new["customer_id"])[ADDED_AT[new["kind"]]] += 1
             elif new == old:
                 self.unchanged += 1
                 continue
             else:
                 self.updated += 1
+                self._count_change(old, new)
             rows.append(
                 (
                     self.entity.pk,
@@ -221,6 +230,24 @@ class ItemImport(TableImport):
             )
         if not self.dry_run:
             self.writer.upsert(rows)
+
+    def _tally(self, customer_id: int) -> list[int]:
+        tally = self.tallies.get(customer_id)
+        if tally is None:
+            tally = self.tallies[customer_id] = [0] * TALLY_SIZE
+        return tally
+
+    def _count_change(self, old: dict, new: dict) -> None:
+        tally = self._tally(new["customer_id"])
+        tally[CHANGED_AT] += 1
+        if old["customer_id"] != new["customer_id"]:  # moved: the former customer's too
+            self._tally(old["customer_id"])[CHANGED_AT] += 1
+        settled = old["open_amount"] > 0 and new["open_amount"] == 0
+        if settled and new["kind"] == ItemKind.INVOICE:
+            tally[SETTLED_AT] += 1
+        for index, name in enumerate(TRACKED_FIELDS, start=5):
+            if old[name] != new[name]:
+                tally[index] += 1
 
     def _existing(self, records: list[dict]) -> dict[tuple[str, str], dict]:
         """The stored items of a chunk, in one query that uses the (entity, kind, number) index."""
@@ -257,3 +284,20 @@ class ItemImport(TableImport):
     def finish(self) -> None:
         if not self.dry_run:
             self.writer.flush()
+            self.write_events({pk: tally_data(tally) for pk, tally in self.tallies.items()})
+
+
+def tally_data(tally: list[int]) -> dict:
+    """A customer's tally as its event's data: only the counts that are not zero."""
+    data = {}
+    added = {kind: tally[index] for kind, index in ADDED_AT.items() if tally[index]}
+    if added:
+        data["added"] = added
+    if tally[CHANGED_AT]:
+        data["changed"] = tally[CHANGED_AT]
+        fields = {name: tally[i] for i, name in enumerate(TRACKED_FIELDS, start=5) if tally[i]}
+        if fields:
+            data["fields"] = fields
+    if tally[SETTLED_AT]:
+        data["settled"] = tally[SETTLED_AT]
+    return data

@@ -114,3 +114,17 @@ def test_the_upload_form_refuses_other_file_types_and_hidden_entities(
     assert "Choose a .csv or .xlsx file." in wrong_type.text
     assert hidden_entity.status_code == 200
     assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_summary_reads_in_french(client, alice, acme):
+    from django.utils import translation
+
+    client.force_login(alice)
+    response = upload(client, acme, GOOD_CUSTOMERS)
+    with translation.override("fr"):
+        preview = client.get(response.url, HTTP_ACCEPT_LANGUAGE="fr")
+    assert "créerait 2, mettrait à jour 0, laisserait 0 inchangés" in preview.text
+    client.post(reverse("ledger:import-confirm", args=[ImportBatch.objects.get().pk]))
+    done = client.get(response.url, HTTP_ACCEPT_LANGUAGE="fr")
+    assert "2 créés, 0 mis à jour, 0 inchangés" in done.text

@@ -39,6 +39,8 @@ def test_reference_invoice_is_the_earliest_dunnable(customer):
 
 def action(customer, scenario, reference, position, status, **kwargs):
     step = scenario.steps.get(position=position)
+    if status not in ("planned", "to_confirm", "confirmed", "error"):
+        kwargs.setdefault("finished_on", TODAY)
     return Action.objects.create(
         entity=customer.entity,
         customer=customer,

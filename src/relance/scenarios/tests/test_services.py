@@ -22,8 +22,18 @@ from relance.scenarios.services import (
 from relance.scenarios.tests.factories import ScenarioFactory, StepFactory
 from relance.templating.tests.factories import MessageTemplateFactory
 
-CONNECTOR = (
-    "automatic letters need a print-and-mail connector: none is configured (coming with M1.4)"
+NO_ENTITY_HAS_ONE = (
+    ": no entity has an active one. Add one in the administration (Delivery › Connectors) "
+    "or make this step manual."
+)
+CONNECTOR = "automatic letters need a print-and-mail connector" + NO_ENTITY_HAS_ONE
+REGISTERED_CONNECTOR = (
+    "automatic registered letters need a print-and-mail connector that posts registered "
+    "letters" + NO_ENTITY_HAS_ONE
+)
+EREG_CONNECTOR = (
+    "automatic electronic registered letters need an electronic registered mail connector"
+    + NO_ENTITY_HAS_ONE
 )
 
 
@@ -166,12 +176,12 @@ def test_step_create_with_recipients_and_responsibles(scenario, templates, alice
         (
             {"channel": "registered_letter", "mode": "auto_confirm", "template": "letter"},
             "mode",
-            CONNECTOR,
+            REGISTERED_CONNECTOR,
         ),
         (
             {"channel": "e_registered_letter", "mode": "auto", "template": "letter"},
             "mode",
-            CONNECTOR,
+            EREG_CONNECTOR,
         ),
         (
             {"channel": "email", "mode": "manual", "cc_contact_roles": "boss"},
@@ -218,7 +228,7 @@ def test_template_of_another_entity_is_refused(db, acme, globex):
 
 
 def test_automatic_letter_allowed_once_a_connector_exists(scenario, templates, monkeypatch):
-    monkeypatch.setattr(services, "print_mail_connector_configured", lambda: True)
+    monkeypatch.setattr(services, "letter_connector_configured", lambda channel, entity: True)
     step_create(
         scenario=scenario,
         name="notice",
@@ -231,6 +241,71 @@ def test_automatic_letter_allowed_once_a_connector_exists(scenario, templates, m
     assert scenario_warnings(scenario) == [
         "The last step is an automatic letter: it will be sent again every 10 days until the "
         "customer pays."
+    ]
+
+
+def _connector(entity, channel="letter", kind="print_mail", active=True, **settings):
+    from relance.delivery.models import Connector
+
+    return Connector.objects.create(
+        entity=entity, channel=channel, kind=kind, settings=settings, is_active=active
+    )
+
+
+def _automatic(scenario, channel, template):
+    return step_create(
+        scenario=scenario, name=channel, channel=channel, mode="auto", template=template
+    )
+
+
+def test_a_restricted_scenario_needs_a_connector_of_its_own_entity(templates, acme, globex):
+    scenario = scenario_create(name="FR", entity=acme)
+    _connector(globex)
+    _connector(acme, active=False)
+    with pytest.raises(ValidationError) as caught:
+        _automatic(scenario, "letter", templates["letter"])
+    assert caught.value.message_dict["mode"] == [
+        "automatic letters need a print-and-mail connector: Acme France has no active one. "
+        "Add one in the administration (Delivery › Connectors) or make this step manual."
+    ]
+    _connector(acme)
+    assert _automatic(scenario, "letter", templates["letter"]).mode == "auto"
+
+
+def test_a_shared_scenario_takes_any_entitys_connector(scenario, templates, globex):
+    _connector(globex)
+    assert _automatic(scenario, "letter", templates["letter"]).mode == "auto"
+
+
+def test_registered_letters_need_a_connector_that_posts_them(templates, acme):
+    scenario = scenario_create(name="FR", entity=acme)
+    _connector(acme, registered=False)  # a print-and-mail contract without registered mail
+    _automatic(scenario, "letter", templates["letter"])
+    with pytest.raises(ValidationError, match="that posts registered letters: Acme France"):
+        _automatic(scenario, "registered_letter", templates["letter"])
+    acme.connectors.filter(channel="letter").update(kind="console", settings={})
+    assert _automatic(scenario, "registered_letter", templates["letter"]).mode == "auto"
+
+
+def test_electronic_registered_letters_need_their_own_connector(templates, acme):
+    scenario = scenario_create(name="FR", entity=acme)
+    _connector(acme)
+    with pytest.raises(ValidationError, match="an electronic registered mail connector: Acme"):
+        _automatic(scenario, "e_registered_letter", templates["letter"])
+    _connector(acme, channel="e_registered_letter", kind="ereg")
+    assert _automatic(scenario, "e_registered_letter", templates["letter"]).mode == "auto"
+
+
+def test_the_reason_and_the_remedy_in_french(templates, acme):
+    from django.utils import translation
+
+    scenario = scenario_create(name="FR", entity=acme)
+    with translation.override("fr"), pytest.raises(ValidationError) as caught:
+        _automatic(scenario, "registered_letter", templates["letter"])
+    assert caught.value.message_dict["mode"] == [
+        "les lettres recommandées automatiques demandent un connecteur d’impression et d’envoi "
+        "postal qui poste des lettres recommandées : Acme France n’en a aucun actif. Ajoutez-en "
+        "un dans l’administration (Envoi › Connecteurs) ou rendez cette étape manuelle."
     ]
 
 

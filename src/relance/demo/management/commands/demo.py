@@ -84,10 +84,14 @@ class Command(BaseCommand):
             progress=self.progress if options["customers"] >= 10_000 else None,
         )
         if options["engine_days"]:
-            collected = demo_collect(entities=entities, today=today, days=options["engine_days"])
+            collected = demo_collect(
+                entities=entities, today=today, days=options["engine_days"], seed=options["seed"]
+            )
             self.stdout.write(
                 f"Engine replayed over the last {collected['days']} days: "
-                f"{collected['sent']:,} automatic emails sent (kept in memory, none left)."
+                f"{collected['sent']:,} automatic messages sent (emails kept in memory, SMS "
+                f"written to var/outbox/: none left), {collected['worked']:,} actions "
+                "confirmed or done by the team."
             )
         self.print_summary(today, options["seed"], time.monotonic() - started)
         self.print_logins()

@@ -1,12 +1,12 @@
-"""`relance run [--date YYYY-MM-DD] [--entity SLUG] [--dry-run] [--no-send]`: the daily
-engine run."""
+"""`relance run [--date YYYY-MM-DD] [--entity SLUG] [--dry-run] [--no-send]
+[--processes N] [--chunk-size N]`: the daily engine run."""
 
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
 from relance.core.models import Entity
-from relance.engine.runner import RunInProgress, run_day
+from relance.engine.runner import CHUNK_SIZE, RunInProgress, default_processes, run_day
 
 
 def parse_day(raw: str) -> date:
@@ -34,7 +34,24 @@ class Command(BaseCommand):
             ),
         )
 
+        parser.add_argument(
+            "--processes",
+            type=int,
+            help="processes planning the run on PostgreSQL (default: RELANCE_ENGINE_PROCESSES, "
+            "else one per core; SQLite: one)",
+        )
+        parser.add_argument(
+            "--chunk-size",
+            type=int,
+            default=CHUNK_SIZE,
+            help=f"customers loaded, planned and written at a time (default {CHUNK_SIZE})",
+        )
+
     def handle(self, *args, date=None, entity=None, dry_run=False, no_send=False, **options):
+        processes = options.get("processes") or default_processes()
+        chunk_size = options.get("chunk_size") or CHUNK_SIZE
+        if processes < 1 or chunk_size < 1:
+            raise CommandError("--processes and --chunk-size take a number from 1")
         day = parse_day(date) if date else None
         entities = Entity.objects.order_by("slug")
         if entity:
@@ -45,7 +62,12 @@ class Command(BaseCommand):
         for each in entities:
             try:
                 summary = run_day(
-                    entity=each, day=day or each.today(), dry_run=dry_run, send=not no_send
+                    entity=each,
+                    day=day or each.today(),
+                    dry_run=dry_run,
+                    send=not no_send,
+                    chunk_size=chunk_size,
+                    processes=processes,
                 )
             except RunInProgress as exc:
                 self.stderr.write(str(exc))

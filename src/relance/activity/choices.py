@@ -1,0 +1,15 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventKind(models.TextChoices):
+    ACTION_CONFIRMED = "action_confirmed", _("Action confirmed")
+    ACTION_DONE = "action_done", _("Action done")
+    ACTION_SKIPPED = "action_skipped", _("Action skipped")
+    ACTION_RETRIED = "action_retried", _("Action retried")
+    ACTION_RESCHEDULED = "action_rescheduled", _("Action rescheduled")
+    ACTION_REASSIGNED = "action_reassigned", _("Action reassigned")
+    CALL_OUTCOME = "call_outcome", _("Call outcome")
+    MESSAGE_SENT_BY_USER = "message_sent_by_user", _("Message sent by a user")
+    IMPORT_CHANGED = "import_changed", _("Changed by an import")
+    CONTACT_CHANGED = "contact_changed", _("Contact added or changed")

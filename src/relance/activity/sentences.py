@@ -1,0 +1,168 @@
+"""Events in words: a sentence per kind, built from the event's data in the active language
+(the data is stored once, in no language)."""
+
+from datetime import date
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from relance.activity.choices import EventKind
+
+# What an items import counts as changed, by the item's field.
+ITEM_FIELDS = {
+    "amount": gettext_lazy("amount"),
+    "open_amount": gettext_lazy("open amount"),
+    "due_date": gettext_lazy("due date"),
+    "disputed": gettext_lazy("dispute"),
+    "promise_date": gettext_lazy("promised date"),
+}
+
+
+def _day(value: str) -> str:
+    return date_format(date.fromisoformat(value), "j F Y") if value else ""
+
+
+def _channel(value: str) -> str:
+    from relance.scenarios.choices import StepChannel
+
+    return str(StepChannel(value).label) if value in StepChannel.values else value
+
+
+def _outcome(value: str) -> str:
+    from relance.agenda.choices import CallOutcome
+
+    return str(CallOutcome(value).label) if value in CallOutcome.values else value
+
+
+def _action_sentence(kind: str, data: dict) -> str:
+    words = {"step": data.get("step", ""), "channel": _channel(data.get("channel", ""))}
+    if kind == EventKind.ACTION_CONFIRMED:
+        return _("Confirmed “%(step)s” (%(channel)s)") % words
+    if kind == EventKind.ACTION_DONE:
+        return _("Marked “%(step)s” (%(channel)s) done") % words
+    if kind == EventKind.ACTION_SKIPPED:
+        return _("Skipped “%(step)s” (%(channel)s)") % words
+    if kind == EventKind.ACTION_RETRIED:
+        return _("Put “%(step)s” (%(channel)s) back in line after an error") % words
+    if kind == EventKind.ACTION_RESCHEDULED:
+        words.update(old=_day(data.get("from", "")), new=_day(data.get("to", "")))
+        return _("Rescheduled “%(step)s” (%(channel)s) from %(old)s to %(new)s") % words
+    if kind == EventKind.ACTION_REASSIGNED:
+        words["name"] = data.get("to", "")
+        return _("Gave “%(step)s” (%(channel)s) to %(name)s") % words
+    if kind == EventKind.CALL_OUTCOME:
+        words["outcome"] = _outcome(data.get("outcome", ""))
+        if data.get("promise_date"):
+            words["day"] = _day(data["promise_date"])
+            return _("Call “%(step)s”: %(outcome)s, by %(day)s") % words
+        if data.get("dispute_reason"):
+            words["reason"] = data["dispute_reason"]
+            return _("Call “%(step)s”: %(outcome)s (%(reason)s)") % words
+        return _("Call “%(step)s”: %(outcome)s") % words
+    if kind == EventKind.MESSAGE_SENT_BY_USER:
+        if data.get("subject"):
+            words["subject"] = data["subject"]
+            return _("Sent a message by %(channel)s: “%(subject)s”") % words
+        return _("Sent a message by %(channel)s") % words
+    return str(EventKind(kind).label) if kind in EventKind.values else kind
+
+
+def _added(kind: str, count: int) -> str:
+    # Literal calls, so that makemessages finds them.
+    if kind == "invoice":
+        text = ngettext("%(count)s invoice added", "%(count)s invoices added", count)
+    elif kind == "credit_note":
+        text = ngettext("%(count)s credit note added", "%(count)s credit notes added", count)
+    else:
+        text = ngettext("%(count)s payment added", "%(count)s payments added", count)
+    return text % {"count": count}
+
+
+def _item_changes(data: dict) -> list[str]:
+    added = data.get("added", {})
+    parts = [
+        _added(kind, added[kind])
+        for kind in ("invoice", "credit_note", "payment")
+        if added.get(kind)
+    ]
+    if data.get("changed"):
+        count = data["changed"]
+        text = ngettext("%(count)s item changed", "%(count)s items changed", count)
+        fields = data.get("fields", {})
+        detail = [
+            f"{ITEM_FIELDS[name]} ×{fields[name]}" for name in ITEM_FIELDS if fields.get(name)
+        ]
+        parts.append(text % {"count": count} + (f" ({', '.join(detail)})" if detail else ""))
+    if data.get("settled"):
+        count = data["settled"]
+        text = ngettext("%(count)s invoice settled", "%(count)s invoices settled", count)
+        parts.append(text % {"count": count})
+    return parts
+
+
+def _contact_changes(data: dict) -> list[str]:
+    parts = []
+    if data.get("added"):
+        count = data["added"]
+        parts.append(
+            ngettext("%(count)s contact added", "%(count)s contacts added", count)
+            % {"count": count}
+        )
+    if data.get("changed"):
+        count = data["changed"]
+        parts.append(
+            ngettext("%(count)s contact changed", "%(count)s contacts changed", count)
+            % {"count": count}
+        )
+    return parts
+
+
+def _field_labels(model, names: list[str]) -> str:
+    labels = []
+    for name in names:
+        try:
+            labels.append(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:  # renamed or removed since: its name still says something
+            labels.append(name)
+    return ", ".join(labels)
+
+
+def _customer_fields(names: list[str]) -> str:
+    from relance.customers.models import Customer
+
+    return _field_labels(Customer, names)
+
+
+def _contact_sentence(data: dict) -> str:
+    from relance.customers.models import Contact
+
+    words = {
+        "name": data.get("contact", ""),
+        "fields": _field_labels(Contact, data.get("fields", [])),
+    }
+    if data.get("created"):
+        return _("Added the contact %(name)s") % words
+    return _("Changed the contact %(name)s: %(fields)s") % words
+
+
+def _import_sentence(data: dict) -> str:
+    words = {"file": data.get("file", "")}
+    what = data.get("import")
+    if what == "customers":
+        if data.get("created"):
+            return _("Customer created by the import “%(file)s”") % words
+        words["fields"] = _customer_fields(data.get("fields", []))
+        return _("Import “%(file)s” changed %(fields)s") % words
+    parts = _contact_changes(data) if what == "contacts" else _item_changes(data)
+    words["changes"] = ", ".join(parts)
+    return _("Import “%(file)s”: %(changes)s") % words
+
+
+def describe(event) -> str:
+    if event.kind == EventKind.IMPORT_CHANGED:
+        return _import_sentence(event.data)
+    if event.kind == EventKind.CONTACT_CHANGED:
+        return _contact_sentence(event.data)
+    return _action_sentence(event.kind, event.data)

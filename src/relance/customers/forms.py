@@ -1,0 +1,72 @@
+"""Editing a customer's contacts in the UI: the same checks as the contacts import (numbers
+in E.164 read in the contact's or the customer's country), so that a collector can fix the
+address a reminder failed on and retry it."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from relance.customers.filtersets import bootstrap_form
+from relance.customers.models import Contact
+from relance.customers.phones import e164
+
+INVALID_PHONE = _(
+    "%(value)s is not a valid phone number (write it with its country code, "
+    "e.g. +33 6 12 34 56 78)."
+)
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "first_name",
+            "last_name",
+            "job_title",
+            "email",
+            "phone",
+            "mobile",
+            "address_line1",
+            "address_line2",
+            "postal_code",
+            "city",
+            "country",
+            "is_collection",
+            "is_billing",
+            "is_legal",
+            "is_other",
+        ]
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.customer = customer
+        bootstrap_form(self)
+        for name in ("phone", "mobile"):
+            self.fields[name].help_text = _("International format, e.g. +33612345678.")
+
+    def _region(self) -> str:
+        return self.cleaned_data.get("country") or self.customer.country
+
+    def clean_country(self) -> str:
+        country = self.cleaned_data["country"].strip().upper()
+        if country and (len(country) != 2 or not country.isalpha()):
+            raise ValidationError(_("Two letters (ISO 3166), e.g. FR."))
+        return country
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("phone", "mobile"):
+            if name not in cleaned:
+                continue
+            number = e164(cleaned[name], self._region())
+            if number is None:
+                self.add_error(
+                    name, ValidationError(INVALID_PHONE, params={"value": cleaned[name]})
+                )
+            else:
+                cleaned[name] = number
+        if not any(
+            cleaned.get(f"is_{role}") for role in ("collection", "billing", "legal", "other")
+        ):
+            self.add_error("is_collection", _("Give the contact at least one role."))
+        return cleaned
