@@ -77,10 +77,16 @@ def test_collector_works_the_agenda(live_server, page, agenda, acme):
     assert Action.objects.filter(status="confirmed").count() == 3
 
     page.get_by_role("link", name="History").click()
+    # The filters work through htmx, loaded at the end of the page: wait for the page's
+    # load event, not only its URL, before choosing.
+    page.wait_for_url(re.compile(r"/history/"), wait_until="load")
+    expect(page.locator("#list-results")).to_contain_text("Other done")
     page.get_by_label("Segment").select_option(label="Key accounts")
     expect(page.locator("#list-results")).not_to_contain_text("Other done")
     page.get_by_role("link", name=re.compile("Manual actions")).click()
+    page.wait_for_url(re.compile(r"/manual/"), wait_until="load")
     page.get_by_role("link", name="History").click()
+    page.wait_for_url(re.compile(r"/history/"), wait_until="load")
     expect(page.get_by_label("Segment")).to_have_value(str(agenda["segment"].pk))
     expect(page.locator("#list-results")).to_contain_text("Key done")
     expect(page.locator("#list-results")).not_to_contain_text("Other done")
