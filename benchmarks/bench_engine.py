@@ -31,6 +31,7 @@ ENTITY = "bench"
 RUN_DAY = date(2026, 6, 15)  # a Monday; the invoices fall due over the year before
 ITEMS_PER_CUSTOMER = 10
 TARGET_COLD_PG = 30.0
+TARGET_CUSTOMERS = 100_000  # the size the target is set for
 
 
 def main(argv: list[str]) -> None:
@@ -182,10 +183,15 @@ def print_table(results: list[tuple]) -> None:
     for database, label, customers, seconds, peak_mb, summary in results:
         print(f"| {database} | {label} | {customers:,} | {seconds:.1f} | {peak_mb:.0f} | "
               f"{summary} |")  # fmt: skip
-    cold = [r[3] for r in results if r[0] == "postgresql" and r[1] == "cold"]
-    if cold:
-        verdict = "met" if cold[0] < TARGET_COLD_PG else "MISSED"
-        print(f"\ntarget: cold run under {TARGET_COLD_PG:.0f} s on PostgreSQL: {verdict}")
+    cold = [r for r in results if r[0] == "postgresql" and r[1] == "cold"]
+    if not cold:
+        return
+    _database, _label, customers, seconds, *_rest = cold[0]
+    if customers < TARGET_CUSTOMERS:  # a smaller run says nothing of the target
+        print(f"\ntarget: not judged, the run has fewer than {TARGET_CUSTOMERS:,} customers")
+        return
+    verdict = "met" if seconds < TARGET_COLD_PG else "MISSED"
+    print(f"\ntarget: cold run under {TARGET_COLD_PG:.0f} s on PostgreSQL: {verdict}")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,23 @@ def _require(action: Action, statuses, verb: str) -> None:
         )
 
 
+def _require_open(action: Action, verb: str) -> None:
+    """Open, and no message of it between hand-over and record: delivery commits its
+    outbox row under this same row lock (delivery.services.outbox_begin), so a user's
+    change never races a send."""
+    from relance.delivery.choices import OutboxStatus
+
+    _require(action, OPEN_STATUSES, verb)
+    if action.outbox.filter(status=OutboxStatus.SENDING).exists():
+        raise ValidationError(
+            _(
+                "A message of this action is being sent: it cannot be %(verb)s now. "
+                "Reload the page in a moment to see it recorded."
+            )
+            % {"verb": verb}
+        )
+
+
 def _save(action: Action, *fields: str) -> Action:
     action.updated_at = timezone.now()
     action.save(update_fields=[*fields, "updated_at"])
@@ -70,7 +87,7 @@ def _noted(note: str) -> dict:
 
 
 def _finish_done(action: Action, *, day: date | None, note: str) -> Action:
-    _require(action, OPEN_STATUSES, _("done"))
+    _require_open(action, _("done"))
     action.status = ActionStatus.DONE
     action.finished_on = day or action.entity.today()
     action.error_message = ""
@@ -83,7 +100,7 @@ def _finish_done(action: Action, *, day: date | None, note: str) -> Action:
 def action_skip(*, action: Action, acting_user=None, day: date | None = None, note="") -> Action:
     """A user skipped the step: it counts as finished, the cycle moves on."""
     action = _locked(action)
-    _require(action, OPEN_STATUSES, _("skipped"))
+    _require_open(action, _("skipped"))
     action.status = ActionStatus.SKIPPED
     action.reason = ActionReason.BY_USER
     action.finished_on = day or action.entity.today()
@@ -144,7 +161,7 @@ def action_confirm_many(*, actions, acting_user=None, day: date | None = None) -
 def action_reschedule(*, action: Action, acting_user=None, due_date: date, note="") -> Action:
     """An open action moved to `due_date` (today or later in the entity's calendar)."""
     action = _locked(action)
-    _require(action, OPEN_STATUSES, _("rescheduled"))
+    _require_open(action, _("rescheduled"))
     if due_date is None:
         raise ValidationError({"due_date": _("Choose a date.")})
     if due_date < action.entity.today():
@@ -173,7 +190,7 @@ def user_sees_entity(user, entity) -> bool:
 def action_reassign(*, action: Action, acting_user=None, responsible) -> Action:
     """An open action given to `responsible`, who must see the action's entity."""
     action = _locked(action)
-    _require(action, OPEN_STATUSES, _("reassigned"))
+    _require_open(action, _("reassigned"))
     if responsible is None or not user_sees_entity(responsible, action.entity):
         raise ValidationError(
             {"responsible": _("This user does not see the entity of this action.")}
@@ -213,7 +230,7 @@ def action_call_outcome(
     planner then leaves it alone until promise + grace), a dispute marks it disputed on the
     entity's today (or `day`); either way the call is done that day, its outcome in the note."""
     action = _locked(action)
-    _require(action, OPEN_STATUSES, _("done"))
+    _require_open(action, _("done"))
     if outcome not in CallOutcome.values:
         raise ValidationError({"outcome": _("Choose the outcome of the call.")})
     today = day or action.entity.today()

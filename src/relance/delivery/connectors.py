@@ -168,12 +168,12 @@ def send_one(
 ) -> str:
     """The outbox protocol for one message; answers the action's new status. `on_sent(outbox)`
     runs in the transaction that records it sent."""
-    from relance.delivery.services import _mark_errors, handed_over
+    from relance.delivery.services import _mark_errors, current_status, handed_over, outbox_begin
 
     action, message = prepared.action, prepared.message
     message.key = idempotency_key(action.pk, key)
-    outbox = Outbox.objects.create(
-        action=action,
+    outbox = outbox_begin(
+        action,
         attempt=attempt,
         key=key,
         idempotency_key=message.key,
@@ -183,7 +183,9 @@ def send_one(
         recipients=str(message.to if isinstance(message.to, str) else message.to.get("name")),
         subject=(message.subject or "")[:255],
         body=message.text or "",
-    )  # committed (autocommit) before the provider hears of it
+    )  # committed before the provider hears of it
+    if outbox is None:
+        return current_status(action)
     try:
         result = adapter_for(connector).send(message)
     except ProviderError as exc:

@@ -97,14 +97,32 @@ def _attempts(action_ids: list[int]) -> dict[int, dict]:
     return {row["action_id"]: row for row in rows}
 
 
+def outbox_begin(action: Action, **fields) -> Outbox | None:
+    """Commit this attempt's outbox row `sending`, under the action's row lock and only if
+    the action is still open; None if a user finished it since it was read (skipped, done):
+    then nothing leaves. Once the row is committed, the agenda refuses to finish the action
+    until the message is recorded (agenda/services.py), so a skip never races a send."""
+    with transaction.atomic():
+        still_open = Action.objects.select_for_update().filter(
+            pk=action.pk, status__in=OPEN_STATUSES
+        )
+        if not list(still_open.values_list("pk", flat=True)):
+            return None
+        return Outbox.objects.create(action=action, **fields)
+
+
+def current_status(action: Action) -> str:
+    return Action.objects.filter(pk=action.pk).values_list("status", flat=True).get()
+
+
 def _send_one(
     connection, prepared: Prepared, key: str, attempt: int, day: date, on_sent=None
 ) -> str:
     """The protocol for one message; answers the action's new status. `on_sent(outbox)` runs
     in the transaction that records it sent."""
     action = prepared.action
-    outbox = Outbox.objects.create(
-        action=action,
+    outbox = outbox_begin(
+        action,
         attempt=attempt,
         key=key,
         channel=action.channel,
@@ -112,7 +130,9 @@ def _send_one(
         message_id=prepared.message.extra_headers["Message-ID"],
         recipients=prepared.recipients,
         **email_content(prepared.message),
-    )  # committed (autocommit) before the mail server hears of it
+    )  # committed before the mail server hears of it
+    if outbox is None:
+        return current_status(action)
     try:
         connection.send_messages([prepared.message])
     except Exception as exc:  # every SMTP or network failure ends as an `error` action
@@ -225,6 +245,13 @@ def edited_content(*, channel: str, subject: str, body: str) -> Edited:
     return edited
 
 
+def _finished(action: Action) -> ValidationError:
+    return ValidationError(
+        _("This action is %(status)s: it cannot be sent again.")
+        % {"status": action.get_status_display().lower()}
+    )
+
+
 def _sendable(action: Action) -> Action:
     """The action as it is now, if it is an open manual email or SMS with a template."""
     action = (
@@ -234,10 +261,7 @@ def _sendable(action: Action) -> Action:
         .get(pk=action.pk)
     )
     if action.status not in OPEN_STATUSES:
-        raise ValidationError(
-            _("This action is %(status)s: it cannot be sent again.")
-            % {"status": action.get_status_display().lower()}
-        )
+        raise _finished(action)
     if action.mode != StepMode.MANUAL or action.channel not in EDITABLE_CHANNELS:
         raise ValidationError(_("Only a manual email or SMS is sent from its page."))
     if action.step is None or action.step.template_id is None:
@@ -275,8 +299,10 @@ def action_send_edited(
             _("This message is already being sent: it is not sent again.")
         ) from None
     action.refresh_from_db()
-    if outcome.get(action.pk) != ActionStatus.SENT:
+    if outcome.get(action.pk) == ActionStatus.SENT:
+        return action
+    if action.status == ActionStatus.ERROR:
         raise ValidationError(
             _("The message was not sent: %(reason)s") % {"reason": action.error_message}
         )
-    return action
+    raise _finished(action)  # finished by someone else since the page was read

@@ -9,6 +9,7 @@ from aiosmtpd.controller import Controller
 
 # The engine's fixtures: Acme working every day, the email template, scenario S.
 from relance.engine.tests.conftest import acme_daily, email_template, scenario_s  # noqa: F401
+from relance.scenarios.tests.factories import ScenarioFactory
 
 
 class Recorder:
@@ -78,7 +79,6 @@ def provider():
 def one_step_scenario(entity, channel: str):
     """Acme's default scenario: one automatic `channel` step 3 days after the due date, with
     a template of its kind."""
-    from relance.scenarios.tests.factories import ScenarioFactory
     from relance.templating.tests.factories import MessageTemplateFactory
 
     is_sms = channel == "sms"
@@ -103,3 +103,18 @@ def connector(entity, channel: str, kind: str, **options):
     from relance.delivery.models import Connector
 
     return Connector.objects.create(entity=entity, channel=channel, kind=kind, settings=options)
+
+
+# A manual email (with a copy) and a manual SMS, sent from their action's page.
+@pytest.fixture
+def manual_email(acme_daily, email_template):  # noqa: F811 (the imported fixtures)
+    step = {"name": "personal", "channel": "email", "mode": "manual", "template": email_template}
+    step["cc_email"] = "copies@acme.example"
+    return ScenarioFactory(name="Manual email", steps=[step])
+
+
+@pytest.fixture
+def manual_sms(acme_daily):  # noqa: F811
+    scenario = one_step_scenario(acme_daily, "sms")
+    scenario.steps.update(mode="manual")
+    return scenario

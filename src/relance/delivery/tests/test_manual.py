@@ -15,25 +15,10 @@ from relance.delivery.tests.conftest import connector, one_step_scenario
 from relance.engine.runner import run_day
 from relance.engine.tests.conftest import make_customer, make_invoice
 from relance.engine.tests.simulation import d
-from relance.scenarios.tests.factories import ScenarioFactory
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
 EDITED_HTML = '<p>Edited <strong>reminder</strong></p><script>alert("x")</script>'
-
-
-@pytest.fixture
-def manual_email(acme_daily, email_template):
-    step = {"name": "personal", "channel": "email", "mode": "manual", "template": email_template}
-    step["cc_email"] = "copies@acme.example"
-    return ScenarioFactory(name="Manual email", steps=[step])
-
-
-@pytest.fixture
-def manual_sms(acme_daily):
-    scenario = one_step_scenario(acme_daily, "sms")
-    scenario.steps.update(mode="manual")
-    return scenario
 
 
 def _action(scenario, customer, *, mode="manual", status="planned") -> Action:

@@ -7,25 +7,10 @@ from django.core.exceptions import ValidationError
 from relance.activity.models import CustomerEvent
 from relance.delivery.models import Outbox
 from relance.delivery.services import action_send_edited
-from relance.delivery.tests.conftest import one_step_scenario
 from relance.delivery.tests.test_manual import _action, _sms_customer, _twilio
 from relance.engine.tests.conftest import make_customer
-from relance.scenarios.tests.factories import ScenarioFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def manual_email(acme_daily, email_template):
-    step = {"name": "personal", "channel": "email", "mode": "manual", "template": email_template}
-    return ScenarioFactory(name="Manual email", steps=[step])
-
-
-@pytest.fixture
-def manual_sms(acme_daily):
-    scenario = one_step_scenario(acme_daily, "sms")
-    scenario.steps.update(mode="manual")
-    return scenario
 
 
 def test_an_email_sent_by_hand_names_its_sender(bob, manual_email, acme_daily, mailoutbox):
