@@ -18,6 +18,7 @@ VAR_DIR = Path(os.environ.get("RELANCE_VAR", BASE_DIR / "var")).resolve()
 
 DEBUG = env.env_bool("DEBUG", True)
 SECRET_KEY = env.secret_key(DEBUG, VAR_DIR)
+SECRET_KEY_FALLBACKS = env.env_list("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env.env_list(
     "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "testserver"] if DEBUG else []
 )

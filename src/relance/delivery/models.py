@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from relance.delivery.choices import ConnectorChannel, ConnectorKind, OutboxStatus
+from relance.delivery.sealing import seal
 
 
 def new_token() -> str:
@@ -25,9 +26,10 @@ class Connector(models.Model):
         default=dict,
         blank=True,
         help_text=_(
-            'e.g. {"url": …, "account_sid": …, "auth_token": "env:TWILIO_AUTH_TOKEN", '
-            '"sender": …}: a value "env:NAME" is read from the server\'s environment variable '
-            "NAME, so that credentials need not be stored here."
+            'e.g. {"url": …, "account_sid": …, "auth_token": …, "sender": …}. Secrets '
+            "(auth_token, api_key, password…) are encrypted when saved and shown as "
+            '"enc:…": keep such a value as it is, or type a new one in clear. A value '
+            '"env:NAME" is read from the server\'s environment variable NAME instead.'
         ),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -50,6 +52,11 @@ class Connector(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} {self.get_channel_display()} ({self.get_kind_display()})"
+
+    def save(self, *args, **kwargs):
+        """Secrets are never stored in clear, whoever saves (admin, demo, tests)."""
+        self.settings = seal(self.settings)
+        super().save(*args, **kwargs)
 
 
 class Outbox(models.Model):

@@ -13,6 +13,7 @@ from relance.delivery.adapters.console import ConsoleAdapter
 from relance.delivery.adapters.ereg import EregAdapter
 from relance.delivery.adapters.letter import PrintMailAdapter
 from relance.delivery.adapters.sms import HttpJsonAdapter, TwilioAdapter
+from relance.delivery.sealing import ENV_PREFIX, UnreadableSecret, unseal
 
 ADAPTERS = {
     "console": ConsoleAdapter,
@@ -24,15 +25,17 @@ ADAPTERS = {
 
 
 # A setting written "env:NAME" is read from the environment variable NAME when the adapter
-# is built: credentials then live with the server's other secrets, not in the database.
-ENV_PREFIX = "env:"
+# is built: credentials then live with the server's other secrets, not in the database. A
+# secret typed in the connector is stored sealed (`enc:…`, delivery/sealing.py) and opened
+# here.
 MISSING_SECRET = (
     "the connector's setting {key} names the environment variable {name}, which is not set"
 )
 
 
 class MissingSecret(ProviderError):
-    """Nothing was sent: a setting names an environment variable this server lacks."""
+    """Nothing was sent: a secret setting cannot be read on this server (its environment
+    variable is not set, or it was sealed with another SECRET_KEY)."""
 
 
 def resolved_settings(settings: dict) -> dict:
@@ -43,7 +46,10 @@ def resolved_settings(settings: dict) -> dict:
             if name not in os.environ:
                 raise MissingSecret(MISSING_SECRET.format(key=key, name=name))
             value = os.environ[name]
-        resolved[key] = value
+        try:
+            resolved[key] = unseal(key, value)
+        except UnreadableSecret as exc:
+            raise MissingSecret(str(exc)) from None
     return resolved
 
 

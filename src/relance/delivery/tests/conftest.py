@@ -105,6 +105,11 @@ def connector(entity, channel: str, kind: str, **options):
     return Connector.objects.create(entity=entity, channel=channel, kind=kind, settings=options)
 
 
+@pytest.fixture
+def sms_scenario(acme_daily):  # noqa: F811
+    return one_step_scenario(acme_daily, "sms")
+
+
 # A manual email (with a copy) and a manual SMS, sent from their action's page.
 @pytest.fixture
 def manual_email(acme_daily, email_template):  # noqa: F811 (the imported fixtures)

@@ -9,18 +9,13 @@ from relance.agenda.services import action_retry
 from relance.customers.phones import e164
 from relance.customers.tests.factories import ContactFactory, CustomerFactory
 from relance.delivery.models import Outbox
-from relance.delivery.tests.conftest import connector, free_port, one_step_scenario
+from relance.delivery.tests.conftest import connector, free_port
 from relance.engine.runner import run_day
 from relance.engine.tests.conftest import make_invoice
 from relance.engine.tests.simulation import d
 
 pytestmark = pytest.mark.django_db
 SEND_DAY = d(2, 3)  # the invoice is due 01-31, the SMS step is 3 days later
-
-
-@pytest.fixture
-def sms_scenario(acme_daily):
-    return one_step_scenario(acme_daily, "sms")
 
 
 def _customer(entity, mobile="06 12 34 56 78"):
