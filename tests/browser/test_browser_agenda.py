@@ -9,7 +9,6 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from relance.accounts.tests.factories import PASSWORD
 from relance.agenda.models import Action
 from relance.agenda.tests.test_views import make_action
 from relance.scenarios.tests.factories import ScenarioFactory
@@ -50,11 +49,8 @@ def agenda(acme, bob):
     return {"call": call, "automatic": automatic, "segment": key}
 
 
-def test_collector_works_the_agenda(live_server, page, agenda, acme):
-    page.goto(live_server.url + "/")
-    page.get_by_label("Username").fill("bob")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+def test_collector_works_the_agenda(live_server, page, agenda, acme, log_in):
+    log_in("bob")
     page.get_by_role("link", name="Collections").click()
 
     table = page.locator("#list-results table")

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from relance.accounts.tests.factories import PASSWORD
 from relance.customers.tests.factories import ContactFactory, CustomerFactory
 from relance.ledger.tests.factories import ItemFactory
 
@@ -37,16 +36,8 @@ def customers(acme, alice):
     return dupont
 
 
-def log_in(page, base_url, username="alice"):
-    page.goto(base_url + "/")
-    expect(page).to_have_url(re.compile(r"/login/"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def test_search_open_customer_and_switch_to_french(live_server, page, customers):
-    log_in(page, live_server.url)
+def test_search_open_customer_and_switch_to_french(live_server, page, customers, log_in):
+    log_in()
     expect(page.get_by_role("heading", name="Customers")).to_be_visible()
     table = page.locator("#list-results table")
     expect(table.get_by_role("link", name="Dupont SA")).to_be_visible()
@@ -79,8 +70,8 @@ def test_search_open_customer_and_switch_to_french(live_server, page, customers)
     expect(page.get_by_role("columnheader", name="Encours")).to_be_visible()
 
 
-def test_keyboard_moves_and_opens_rows(live_server, page, customers):
-    log_in(page, live_server.url)
+def test_keyboard_moves_and_opens_rows(live_server, page, customers, log_in):
+    log_in()
     table = page.locator("#list-results table")
     table.get_by_role("link", name="Martin SARL").wait_for()
     page.get_by_role("columnheader", name="Name").get_by_role("link").click()  # sort Z to A

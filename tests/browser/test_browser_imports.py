@@ -7,19 +7,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from relance.accounts.tests.factories import PASSWORD
 from relance.customers.models import Customer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DATA = Path(__file__).resolve().parents[2] / "src" / "relance" / "ledger" / "tests" / "data"
 
 
-def test_upload_preview_confirm_in_the_background(live_server, page, settings, acme, alice, bob):
+def test_upload_preview_confirm_in_the_background(
+    live_server, page, settings, acme, alice, bob, log_in
+):
     settings.RELANCE_BACKGROUND_INLINE = False
-    page.goto(live_server.url + "/ledger/imports/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in("alice", start="/ledger/imports/")
 
     page.get_by_role("link", name="New import").click()
     page.get_by_label("What the file holds").select_option("customers")

@@ -8,7 +8,6 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from relance.accounts.tests.factories import PASSWORD
 from relance.agenda.models import Action
 from relance.agenda.tests.test_views import make_action
 from relance.scenarios.tests.factories import ScenarioFactory
@@ -53,11 +52,8 @@ def run(*command) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
-def test_collector_downloads_the_merged_letters(live_server, page, letters, tmp_path):
-    page.goto(live_server.url + "/")
-    page.get_by_label("Username").fill("bob")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+def test_collector_downloads_the_merged_letters(live_server, page, letters, tmp_path, log_in):
+    log_in("bob")
     page.get_by_role("link", name="Collections").click()
     expect(page).to_have_url(re.compile(r"/agenda/manual/"))
 

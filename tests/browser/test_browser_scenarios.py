@@ -4,7 +4,6 @@ in place (no full reload), then moves a step down with the arrow buttons."""
 import pytest
 from playwright.sync_api import expect
 
-from relance.accounts.tests.factories import PASSWORD
 from relance.scenarios.tests.factories import ScenarioFactory
 from relance.templating.tests.factories import MessageTemplateFactory
 
@@ -24,13 +23,6 @@ def standard(acme, alice):
     )
 
 
-def log_in(page, base_url, username="alice"):
-    page.goto(base_url + "/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
 def mark_page(page):
     """A flag on `window` that a full reload would wipe out."""
     page.evaluate("window.noReload = true")
@@ -44,8 +36,8 @@ def step_names(page) -> list[str]:
     return page.locator(".step-table tbody td.step-name").all_inner_texts()
 
 
-def test_edit_a_step_in_the_side_panel_and_see_the_timeline(live_server, page, standard):
-    log_in(page, live_server.url)
+def test_edit_a_step_in_the_side_panel_and_see_the_timeline(live_server, page, standard, log_in):
+    log_in()
     page.goto(live_server.url + standard.get_absolute_url())
     expect(page.get_by_role("heading", name="Standard")).to_be_visible()
     expect(page.locator("#step-panel")).to_be_hidden()  # the steps use the whole width
@@ -75,8 +67,8 @@ def test_edit_a_step_in_the_side_panel_and_see_the_timeline(live_server, page, s
     assert (step.name, step.offset_days) == ("Firm reminder", 10)
 
 
-def test_reorder_steps_with_the_arrows(live_server, page, standard):
-    log_in(page, live_server.url)
+def test_reorder_steps_with_the_arrows(live_server, page, standard, log_in):
+    log_in()
     page.goto(live_server.url + standard.get_absolute_url())
     assert step_names(page) == ["Courtesy", "First reminder", "Phone call"]
     first_row = page.locator("tr[data-position='1']")

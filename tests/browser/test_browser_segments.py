@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from relance.accounts.tests.factories import PASSWORD
 from relance.customers.tests.factories import CustomerFactory
 from relance.ledger.tests.factories import ItemFactory
 from relance.scenarios.tests.factories import ScenarioFactory
@@ -44,15 +43,8 @@ def retail(acme, alice):
     )
 
 
-def log_in(page, base_url, username="alice"):
-    page.goto(base_url + "/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def test_add_a_rule_watch_the_live_count_and_save(live_server, page, retail):
-    log_in(page, live_server.url)
+def test_add_a_rule_watch_the_live_count_and_save(live_server, page, retail, log_in):
+    log_in()
     page.get_by_role("navigation").get_by_role("link", name="Segments").click()
     page.locator(".segment-list").get_by_role("link", name="Retail").click()
     expect(page.get_by_role("heading", name="Retail", exact=True)).to_be_visible()
@@ -85,8 +77,8 @@ def test_add_a_rule_watch_the_live_count_and_save(live_server, page, retail):
     }
 
 
-def test_removing_a_rule_updates_the_count(live_server, page, retail):
-    log_in(page, live_server.url)
+def test_removing_a_rule_updates_the_count(live_server, page, retail, log_in):
+    log_in()
     page.goto(live_server.url + f"/segments/{retail.pk}/")
     count = page.locator("#live-count")
     expect(count).to_have_text("3 customers match now")

@@ -9,7 +9,6 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from relance.accounts.tests.factories import PASSWORD
 from relance.agenda.models import Action
 from relance.customers.tests.factories import ContactFactory
 from relance.delivery.models import Outbox
@@ -19,13 +18,6 @@ from relance.templating.tests.factories import MessageTemplateFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DAY = datetime.timedelta(days=1)
-
-
-def log_in(page, base_url, username):
-    page.goto(base_url + "/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def _manual_action(entity, channel: str, body: str) -> Action:
@@ -55,9 +47,9 @@ def _manual_action(entity, channel: str, body: str) -> Action:
     )
 
 
-def test_collector_edits_and_sends_a_manual_email(live_server, page, acme, bob):
+def test_collector_edits_and_sends_a_manual_email(live_server, page, acme, bob, log_in):
     action = _manual_action(acme, "email", "<p>Bonjour, vous devez #total_due.</p>")
-    log_in(page, live_server.url, "bob")
+    log_in("bob")
     page.goto(f"{live_server.url}/agenda/actions/{action.pk}/")
     expect(page.get_by_text("You can customise the content")).to_be_visible()
     expect(page.get_by_label("Subject")).to_have_value("Relance Dupont SA")
@@ -79,9 +71,9 @@ def test_collector_edits_and_sends_a_manual_email(live_server, page, acme, bob):
     assert "Merci de rappeler Bob." in Outbox.objects.get().body
 
 
-def test_a_manual_sms_shows_its_length(live_server, page, acme, bob):
+def test_a_manual_sms_shows_its_length(live_server, page, acme, bob, log_in):
     action = _manual_action(acme, "sms", "Acme : merci de payer.")
-    log_in(page, live_server.url, "bob")
+    log_in("bob")
     page.goto(f"{live_server.url}/agenda/actions/{action.pk}/")
     text = page.get_by_label("Message")
     expect(text).to_have_value("Acme : merci de payer.")

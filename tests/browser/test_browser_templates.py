@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from relance.accounts.tests.factories import PASSWORD
 from relance.customers.tests.factories import ContactFactory, CustomerFactory
 from relance.ledger.tests.factories import ItemFactory
 from relance.templating.defaults import default_templates
@@ -33,15 +32,8 @@ def demo(acme, alice):
     default_templates()
 
 
-def log_in(page, base_url, username="alice"):
-    page.goto(base_url + "/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def test_edit_insert_hashtag_save_and_preview(live_server, page, demo):
-    log_in(page, live_server.url)
+def test_edit_insert_hashtag_save_and_preview(live_server, page, demo, log_in):
+    log_in()
     page.get_by_role("navigation").get_by_role("link", name="Templates").click()
     expect(page.get_by_role("heading", name="Templates")).to_be_visible()
     page.locator(".template-list").get_by_role("link", name="First reminder").click()
@@ -74,8 +66,8 @@ def test_edit_insert_hashtag_save_and_preview(live_server, page, demo):
     expect(frame.locator("table.items-list")).to_contain_text("F-C-MAR")
 
 
-def test_unknown_hashtag_is_refused_in_the_editor(live_server, page, demo):
-    log_in(page, live_server.url)
+def test_unknown_hashtag_is_refused_in_the_editor(live_server, page, demo, log_in):
+    log_in()
     page.goto(live_server.url + "/templates/new/sms/")
     page.get_by_label("Name").fill("Short")
     body = page.locator("section.variant[data-lang=fr] textarea")

@@ -1,0 +1,24 @@
+"""Browser tests' shared steps."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+
+@pytest.fixture
+def log_in(live_server, page):
+    """`log_in(username, start="/")`: open `start`, log in through the form, and wait for
+    the page it lands on to fire its load event: its scripts (htmx, keyboard shortcuts) run
+    at the end of the page, and a test that types or chooses before them is flaky."""
+    from relance.accounts.tests.factories import PASSWORD
+
+    def _log_in(username: str = "alice", start: str = "/"):
+        page.goto(live_server.url + start)
+        expect(page).to_have_url(re.compile(r"/login/"))
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(lambda url: "/login/" not in url, wait_until="load")
+
+    return _log_in
