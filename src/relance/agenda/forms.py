@@ -8,7 +8,9 @@ from relance.agenda.selectors import users_seeing_entity
 from relance.customers.filtersets import bootstrap_form, user_label
 from relance.scenarios.choices import StepChannel
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+# A date input reads and writes ISO dates only, whatever the language: without `format`,
+# French pages would fill it with "23/11/2026", which the browser drops.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class BootstrapForm(forms.Form):

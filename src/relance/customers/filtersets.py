@@ -63,7 +63,7 @@ def custom_field_filters(filterset, prefix: str = "") -> None:
             added = django_filters.CharFilter(
                 method=_exact_custom_value(field, path),
                 label=field.label,
-                widget=forms.DateInput(attrs={"type": "date"})
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
                 if field.type == CustomFieldType.DATE
                 else forms.TextInput(attrs={"size": 8}),
             )
