@@ -21,7 +21,7 @@ from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
 from relance.ledger.selectors import item_days_overdue
 
-DATE_FORMAT = "j M Y"
+DATE_FORMAT = "j N Y"
 
 
 class ItemTable(tables.Table):
@@ -133,17 +133,21 @@ class ItemTable(tables.Table):
         return self._days(record)
 
     def render_flags(self, record):
-        return item_badges(record)
+        return item_badges(record, self.todays.get(record.entity_id))
 
 
-def item_badges(item: Item) -> str:
-    """Disputed / promise / blocked badges of an item (also used on the customer page)."""
+def item_badges(item: Item, today: date | None) -> str:
+    """Disputed / promise / blocked badges of an item (also on the customer page, through
+    `{% item_badges %}`). A promise whose date has passed on an item still open is broken."""
     badges = []
     if item.disputed:
         badges.append(("text-bg-danger", _("Disputed"), item.dispute_reason))
     if item.promise_date:
-        label = _("Promise %(day)s") % {"day": date_format(item.promise_date, DATE_FORMAT)}
-        badges.append(("text-bg-info", label, ""))
+        day = date_format(item.promise_date, DATE_FORMAT)
+        if today is not None and item.promise_date < today and item.open_amount:
+            badges.append(("text-bg-danger", _("Broken promise %(day)s") % {"day": day}, ""))
+        else:
+            badges.append(("text-bg-info", _("Promise %(day)s") % {"day": day}, ""))
     if item.blocked:
         badges.append(("text-bg-secondary", _("Blocked"), ""))
     if not badges:

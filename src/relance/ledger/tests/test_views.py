@@ -188,3 +188,24 @@ def test_read_only_user_can_view(client, acme, items):
     viewer.entities.set([acme])
     client.force_login(viewer)
     assert client.get(ITEMS_URL).status_code == 200
+
+
+def test_a_passed_promise_on_an_open_item_is_shown_broken(client, alice, acme):
+    customer = CustomerFactory(entity=acme, name="Promis SA")
+    kept = days_from_today(acme, 3)
+    broken = days_from_today(acme, -2)
+    for number, promise in [("F-KEPT", kept), ("F-BROKEN", broken)]:
+        ItemFactory(
+            customer=customer,
+            number=number,
+            issue_date=days_from_today(acme, -60),
+            due_date=days_from_today(acme, -30),
+            promise_date=promise,
+        )
+    client.force_login(alice)
+    customer_page = client.get(reverse("customers:detail", args=[customer.pk]))
+    items_page = client.get(ITEMS_URL)
+    for page in (customer_page, items_page):
+        html = page.content.decode()
+        assert f"Broken promise {broken.day} " in html and f"Promise {kept.day} " in html
+        assert f"Promise {broken.day} " not in html.replace("Broken promise", "")
