@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ActionStatus(models.TextChoices):
@@ -8,7 +9,7 @@ class ActionStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     ERROR = "error", _("Error")
     SENT = "sent", _("Sent")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("an action's status, like Sent", "Done")
     SKIPPED = "skipped", _("Skipped")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from relance.core.background import run_in_background
 from relance.ledger.choices import ImportStatus
 from relance.ledger.forms import ImportUploadForm
+from relance.ledger.importers import import_columns
 from relance.ledger.importers.readers import read_preview
 from relance.ledger.models import ImportBatch
 from relance.ledger.services import import_error_lines, import_summary_display
@@ -45,7 +46,7 @@ def import_new(request):
         )
         run_in_background(import_run, batch.pk, True)
         return redirect("ledger:import-detail", pk=batch.pk)
-    return render(request, "ledger/imports/new.html", {"form": form})
+    return render(request, "ledger/imports/new.html", {"form": form, "columns": import_columns()})
 
 
 def import_detail(request, pk):

@@ -155,6 +155,15 @@ class CollectionPanel:
     finished_actions: list = field(default_factory=list)
     next_step: Step | None = None
 
+    @property
+    def cycle_ended_on(self) -> date | None:
+        """The day of the last step, when every step of the cycle is done and the last one
+        does not repeat: the engine then has nothing more to do for this invoice."""
+        if self.open_action or self.next_step or not (self.scenario and self.reference):
+            return None
+        days = [a.finished_on for a in self.finished_actions if a.finished_on]
+        return max(days) if days else None
+
 
 def _membership(customer: Customer):
     return (

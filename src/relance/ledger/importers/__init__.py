@@ -14,7 +14,14 @@ from relance.ledger.importers.customers import CustomerImport
 from relance.ledger.importers.items import ItemImport
 from relance.ledger.importers.readers import ImportFileError, Table, read_preview
 
-__all__ = ["IMPORTERS", "ImportFileError", "Outcome", "read_preview", "run_import"]
+__all__ = [
+    "IMPORTERS",
+    "ImportFileError",
+    "Outcome",
+    "import_columns",
+    "read_preview",
+    "run_import",
+]
 
 IMPORTERS: dict[str, type[TableImport]] = {
     ImportKind.CUSTOMERS: CustomerImport,
@@ -22,6 +29,20 @@ IMPORTERS: dict[str, type[TableImport]] = {
     ImportKind.ITEMS: ItemImport,
 }
 CHUNK_ROWS = 5000
+
+
+def import_columns() -> list[dict]:
+    """Each kind of file with its required and optional columns, as the importers read
+    them (the import page lists them)."""
+    return [
+        {
+            "kind": kind,
+            "label": ImportKind(kind).label,
+            "required": importer.required_columns,
+            "optional": importer.optional_columns,
+        }
+        for kind, importer in IMPORTERS.items()
+    ]
 
 
 @dataclass

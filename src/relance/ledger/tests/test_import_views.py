@@ -128,3 +128,17 @@ def test_the_summary_reads_in_french(client, alice, acme):
     client.post(reverse("ledger:import-confirm", args=[ImportBatch.objects.get().pk]))
     done = client.get(response.url, HTTP_ACCEPT_LANGUAGE="fr")
     assert "2 créés, 0 mis à jour, 0 inchangés" in done.text
+
+
+@pytest.mark.django_db
+def test_the_upload_page_lists_each_kind_of_file_with_its_columns(client, alice):
+    from relance.ledger.importers import IMPORTERS
+
+    client.force_login(alice)
+    html = client.get(reverse("ledger:import-new")).content.decode()
+    assert "docs/import.md" not in html
+    for label in ("Customers", "Contacts", "Items"):
+        assert f"<summary>{label}</summary>" in html
+    for importer in IMPORTERS.values():
+        for column in (*importer.required_columns, *importer.optional_columns):
+            assert f"<code>{column}</code>" in html

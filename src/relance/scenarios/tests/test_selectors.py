@@ -105,3 +105,22 @@ def test_panel_without_anything(customer):
         None,
         None,
     )
+
+
+def test_a_finished_cycle_says_why_nothing_comes_next(client, customer, alice):
+    scenario = spec_scenario_s()  # its last step does not repeat
+    customer.scenario = scenario
+    customer.save()
+    r = invoice(customer, "A1", datetime.date(2026, 1, 31))
+    last_day = datetime.date(2026, 2, 20)
+    for position in range(1, scenario.steps.count() + 1):
+        action(customer, scenario, r, position, "sent", finished_on=last_day)
+    assert customers_collection_panel(customer, TODAY).cycle_ended_on == last_day
+    client.force_login(alice)
+    html = client.get(customer.get_absolute_url()).content.decode()
+    assert "every step of the scenario was done (the last on 20 Feb. 2026)" in html
+
+    scenario.repeat_last_every_days = 10
+    scenario.save()
+    panel = customers_collection_panel(customer, TODAY)
+    assert panel.cycle_ended_on is None and panel.next_step.position == scenario.steps.count()

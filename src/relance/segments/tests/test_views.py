@@ -136,6 +136,24 @@ def test_collector_cannot_edit(client, customers, scenario, bob):
     assert client.post(reverse("segments:recompute")).status_code == 403
 
 
+def test_a_collector_reads_the_rules_without_controls_to_change_them(
+    client, customers, scenario, alice, bob
+):
+    segment = segment_create(name="Key", scenario=scenario, criteria=KEY)
+    url = reverse("segments:edit", args=[segment.pk])
+    client.force_login(bob)
+    html = client.get(url).content.decode()
+    assert '<div class="segment-criteria" inert>' in html
+    assert "only a credit manager can change it" in html
+    add_rule = 'class="btn btn-sm btn-link rule-add"'
+    for control in ('id="group-add"', add_rule, "×</button>", ">Save<"):
+        assert control not in html
+    client.force_login(alice)
+    html = client.get(url).content.decode()
+    assert '<div class="segment-criteria">' in html and 'id="group-add"' in html
+    assert "×</button>" in html and ">Save<" in html
+
+
 def test_live_count(client, customers, scenario, alice, bob, acme):
     client.force_login(alice)
     response = client.post(reverse("segments:count"), form_data(scenario), **HTMX)
