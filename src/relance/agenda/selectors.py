@@ -133,6 +133,15 @@ def action_for_user(user, pk: int) -> Action:
     return queryset.get_for_user(user, pk=pk)
 
 
+def sent_message(action: Action):
+    """The Outbox row of what left for `action` (its last attempt recorded sent), or None:
+    a message done by hand, skipped or never sent has none."""
+    # delivery sits above agenda: imported on use, as the engine does.
+    from relance.delivery.choices import OutboxStatus
+
+    return action.outbox.filter(status=OutboxStatus.SENT).order_by("-created_at", "-id").first()
+
+
 def users_seeing_entity(entity) -> QuerySet:
     """The active users who see `entity`: whom an action of it can be given to."""
     from relance.accounts.models import User

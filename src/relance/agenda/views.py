@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -28,6 +29,7 @@ from relance.scenarios.choices import LETTER_CHANNELS, StepChannel, StepMode
 from relance.templating.choices import Channel
 from relance.templating.render import RenderError
 from relance.templating.render import render as render_template
+from relance.templating.sanitize import sanitize_sent_html
 
 FILTERS_SESSION_KEY = "agenda_filters"
 # Query parameters that are not filters: they never go into the session.
@@ -209,9 +211,18 @@ def _errors(form) -> list[str]:
     return [error for errors in form.errors.values() for error in errors] if form else []
 
 
+def _sent_html(sent) -> str:
+    """A sent email's HTML, safe to put in the page (sanitized again: it is shown here, in
+    the application's origin, not in a mail client)."""
+    return mark_safe(sanitize_sent_html(sent.html)) if sent and sent.html else ""
+
+
 def _detail(request, action, status=200, **bound_forms):
-    rendered, render_error = _rendered(action, request.user)
     is_open = action.status in OPEN_STATUSES
+    # An open action shows its message as it will leave, rendered now; a finished one what
+    # left (its outbox row), never today's figures; nothing when no message left.
+    rendered, render_error = _rendered(action, request.user) if is_open else (None, "")
+    sent = None if is_open else selectors.sent_message(action)
     is_call = action.channel == StepChannel.CALL
     can_act = request.user.can_edit and is_open
     context = {
@@ -220,6 +231,8 @@ def _detail(request, action, status=200, **bound_forms):
         "today": action.entity.today(),
         "rendered": rendered,
         "render_error": render_error,
+        "sent": sent,
+        "sent_html": _sent_html(sent),
         "is_letter": bool(rendered and rendered.channel == Channel.LETTER),
         "is_open": is_open,
         "is_call": is_call,

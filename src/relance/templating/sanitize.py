@@ -52,3 +52,34 @@ _CLEANER = nh3.Cleaner(
 def sanitize_html(html: str) -> str:
     """`html` with only the tags, attributes and styles that a message may keep."""
     return _CLEANER.clean(html or "").strip()
+
+
+# What a sent email's HTML may hold besides a template's: the inline images that hashtags put
+# in (#company_logo, #payment_qr), as data URIs and nothing else.
+_SENT_ATTRIBUTES = {**ATTRIBUTES, "img": {"src", "alt", "width", "height", "style"}}
+
+
+def _sent_attribute(tag: str, attribute: str, value: str) -> str | None:
+    url = value.strip().lower()
+    if tag == "img" and attribute == "src":
+        return value if url.startswith("data:image/") else None
+    if url.startswith("data:"):  # a data: link opens a page of the sender's making
+        return None
+    return _drop_unsafe_styles(tag, attribute, value)
+
+
+_SENT_CLEANER = nh3.Cleaner(
+    tags=TAGS | {"img"},
+    attributes=_SENT_ATTRIBUTES,
+    url_schemes=URL_SCHEMES | {"data"},
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+    filter_style_properties=STYLE_PROPERTIES,
+    attribute_filter=_sent_attribute,
+)
+
+
+def sanitize_sent_html(html: str) -> str:
+    """The HTML of a message as it left (Outbox.html), safe to show in a page: what a
+    template may keep, plus inline images (data URIs only, nothing fetched from elsewhere)."""
+    return _SENT_CLEANER.clean(html or "").strip()

@@ -4,11 +4,15 @@ reference invoice's promise."""
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from relance.agenda.tests.test_views import make_action
+from relance.delivery.choices import OutboxStatus
+from relance.delivery.models import Outbox
+from relance.engine.tests.conftest import make_invoice
 from relance.scenarios.tests.factories import ScenarioFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +39,75 @@ def test_reschedule_date_is_iso_in_french(client, bob, acme, scenario):
     assert '<html lang="fr"' in html
     value = re.search(r'<input type="date" name="due_date" value="([^"]*)"', html).group(1)
     assert value == action.due_date.isoformat()
+
+
+@pytest.fixture
+def email_scenario(acme, email_template):
+    scenario = ScenarioFactory(
+        name="Emails", steps=[{"name": "first", "channel": "email", "mode": "auto"}]
+    )
+    scenario.steps.update(template=email_template)
+    return scenario
+
+
+def sent_row(action, **fields):
+    fields = {
+        "key": f"action-{action.pk}-1",
+        "channel": action.channel,
+        "day": action.entity.today() - 3 * DAY,
+        "status": OutboxStatus.SENT,
+        "recipients": "compta@client.example",
+        **fields,
+    }
+    return Outbox.objects.create(action=action, **fields)
+
+
+def test_a_sent_action_shows_what_left_not_todays_figures(client, bob, acme, email_scenario):
+    action = make_action(acme, email_scenario, channel="email", mode="auto", status="sent")
+    sent_row(
+        action,
+        subject="Reminder of 25 October",
+        body="You owe 1 000,00 €.",
+        html='<p>You owe <strong>1 000,00 €</strong>.</p><img src="https://evil.example/t.gif">'
+        '<script>alert("sent")</script>',
+    )
+    make_invoice(action.customer, "F-AFTER", acme.today(), amount=Decimal("2345.67"))
+    client.force_login(bob)
+    html = page(client, action)
+    assert "The message as sent" in html and "The message as it will leave" not in html
+    handed_over = (acme.today() - 3 * DAY).isoformat()
+    assert f"Handed over on {handed_over}" in html and "compta@client.example" in html
+    assert "Reminder of 25 October" in html and "<strong>1 000,00 €</strong>" in html
+    # Nothing rendered now: neither the template's words nor today's total.
+    assert "vous devez" not in html and "345,67" not in html
+    assert 'alert("sent")' not in html and "evil.example" not in html
+
+
+def test_a_sent_sms_shows_its_text(client, bob, acme, email_scenario):
+    action = make_action(acme, email_scenario, channel="sms", mode="auto", status="sent")
+    sent_row(action, body="Acme France: <b>1 000,00 €</b> overdue.")
+    client.force_login(bob)
+    html = page(client, action)
+    assert "Acme France: &lt;b&gt;1 000,00 €&lt;/b&gt; overdue." in html
+
+
+def test_an_open_action_shows_the_message_as_it_will_leave(client, bob, acme, email_scenario):
+    action = make_action(acme, email_scenario, channel="email", mode="auto")
+    sent_row(action, status=OutboxStatus.FAILED, body="An attempt that failed")
+    make_invoice(action.customer, "F-AFTER", acme.today(), amount=Decimal("2345.67"))
+    client.force_login(bob)
+    html = page(client, action)
+    assert "The message as it will leave" in html and "The message as sent" not in html
+    assert "vous devez" in html and "345,67" in html
+    assert "An attempt that failed" not in html
+
+
+@pytest.mark.parametrize("status", ["done", "skipped"])
+def test_a_finished_action_with_nothing_sent_shows_no_message(
+    client, bob, acme, email_scenario, status
+):
+    action = make_action(acme, email_scenario, channel="email", mode="manual", status=status)
+    client.force_login(bob)
+    html = page(client, action)
+    assert "No message was sent by Relance for this action." in html
+    assert "The message as it will leave" not in html and "vous devez" not in html
