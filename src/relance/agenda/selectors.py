@@ -129,7 +129,7 @@ def agenda_counters(actions: QuerySet, todays) -> dict[str, int]:
 
 def action_for_user(user, pk: int) -> Action:
     """One action the user may see (404 otherwise), with what its page shows."""
-    queryset = agenda_base_queryset(user).select_related("step__template")
+    queryset = agenda_base_queryset(user).select_related("step__template", "customer__collector")
     return queryset.get_for_user(user, pk=pk)
 
 

@@ -27,6 +27,7 @@ from relance.customers.models import Customer
 from relance.customers.selectors import visible_entity_todays
 from relance.scenarios.choices import LETTER_CHANNELS, StepChannel, StepMode
 from relance.templating.choices import Channel
+from relance.templating.context import signing_user
 from relance.templating.render import RenderError
 from relance.templating.render import render as render_template
 from relance.templating.sanitize import sanitize_sent_html
@@ -171,8 +172,9 @@ def _tab_of(action) -> str:
     return AgendaTab.MANUAL if action.mode == StepMode.MANUAL else AgendaTab.AUTOMATIC
 
 
-def _rendered(action, user):
-    """The step's message as it will leave (no PDF here: the page links to it)."""
+def _rendered(action, viewer):
+    """The step's message as it will leave (no PDF here: the page links to it), signed as
+    the send will sign it."""
     template = action.step.template if action.step else None
     if template is None:
         return None, ""
@@ -181,7 +183,7 @@ def _rendered(action, user):
             template,
             action.customer,
             action=action,
-            user=user,
+            user=signing_user(template, viewer),
             today=action.entity.today(),
             pdf=False,
         )
@@ -265,7 +267,11 @@ def action_pdf(request, pk: int):
     if template is None or template.channel != Channel.LETTER:
         raise Http404("This action has no letter.")
     rendered = render_template(
-        template, action.customer, action=action, user=request.user, today=action.entity.today()
+        template,
+        action.customer,
+        action=action,
+        user=signing_user(template, request.user),
+        today=action.entity.today(),
     )
     response = HttpResponse(rendered.pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="action-{action.pk}.pdf"'
@@ -284,7 +290,7 @@ def actions_letters_pdf(request):
     actions = (
         selectors.agenda_base_queryset(request.user)
         .filter(pk__in=ids, channel__in=LETTER_CHANNELS, step__template__channel=Channel.LETTER)
-        .select_related("step__template")
+        .select_related("step__template", "customer__entity", "customer__collector")
         .order_by("customer__name", "pk")
     )
     letters = [
@@ -292,7 +298,7 @@ def actions_letters_pdf(request):
             action.step.template,
             action.customer,
             action=action,
-            user=request.user,
+            user=signing_user(action.step.template, request.user),
             today=action.entity.today(),
             pdf=False,
         )

@@ -7,6 +7,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from relance.ledger.choices import ItemKind
+from relance.templating.choices import Channel
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -114,8 +115,22 @@ class CustomerContext:
 
     @property
     def sender(self):
-        """Who signs: the sending user, else the customer's collector."""
+        """Who signs (#user_name, #user_email, #user_phone): the user given to the context,
+        else the customer's collector. Delivery gives none, so what leaves is signed by the
+        collector; a page gives one only where `signing_user` says so."""
         return self.user or getattr(self.customer, "collector", None)
+
+
+# Messages that a user reads while working an action (a call's script, an internal task)
+# rather than messages that leave for the customer.
+READ_BY_THE_USER = frozenset({Channel.CALL, Channel.TASK})
+
+
+def signing_user(template, viewer):
+    """The user to render `template` with on `viewer`'s screen: the viewer for a call's
+    script or a task, which they carry out themselves; else no one, so that a preview is
+    signed as the message will leave (delivery renders with no user: see `sender`)."""
+    return viewer if template is not None and template.channel in READ_BY_THE_USER else None
 
 
 def item_line(row: dict, today: date) -> ItemLine:

@@ -40,7 +40,7 @@ FIRST = {
         "<p>#overdue_items_list</p>"
         "<p>Merci de procéder au règlement dès que possible, par virement :<br>"
         "#bank_details</p>"
-        "<p>Cordialement,<br>#user_name – #user_phone<br>#company_name</p>",
+        "<p>Cordialement,<br>#user_name<br>#company_name<br>#user_phone</p>",
     ),
     "en": (
         "Reminder: overdue invoice(s) – #customer_name",
@@ -50,7 +50,7 @@ FIRST = {
         "<p>#overdue_items_list</p>"
         "<p>Please arrange payment at your earliest convenience, by bank transfer:<br>"
         "#bank_details</p>"
-        "<p>Kind regards,<br>#user_name – #user_phone<br>#company_name</p>",
+        "<p>Kind regards,<br>#user_name<br>#company_name<br>#user_phone</p>",
     ),
 }
 SECOND = {
@@ -65,7 +65,7 @@ SECOND = {
         "au taux de #late_penalty_rate et l'indemnité forfaitaire de recouvrement pourront "
         "être appliquées.</p>"
         "<p>#payment_qr</p>"
-        "<p>Cordialement,<br>#user_name – #user_email<br>#company_name</p>",
+        "<p>Cordialement,<br>#user_name<br>#company_name<br>#user_email</p>",
     ),
     "en": (
         "Second reminder: #overdue_amount still unpaid",
@@ -77,7 +77,7 @@ SECOND = {
         "<p>Please settle within 8 days. Otherwise, late-payment interest at #late_penalty_rate "
         "and the fixed recovery fee may be charged.</p>"
         "<p>#payment_qr</p>"
-        "<p>Kind regards,<br>#user_name – #user_email<br>#company_name</p>",
+        "<p>Kind regards,<br>#user_name<br>#company_name<br>#user_email</p>",
     ),
 }
 SMS = {

@@ -36,6 +36,7 @@ LABELS = {
         "company_number": "N° d'immatriculation",
         "no_items": "Aucune facture ouverte.",
         "qr_alt": "QR code de paiement",
+        "credit_department": "Service recouvrement",
         "colon": " : ",
     },
     "en": {
@@ -54,6 +55,7 @@ LABELS = {
         "company_number": "Company No.",
         "no_items": "No open invoice.",
         "qr_alt": "Payment QR code",
+        "credit_department": "Credit department",
         "colon": ": ",
     },
 }

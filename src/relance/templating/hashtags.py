@@ -510,23 +510,34 @@ S = HashtagCategory.SENDER
 @hashtag(
     "user_name",
     S,
-    "Nom de l'expéditeur (l'utilisateur, sinon le gestionnaire du client)",
-    "Sender's name (the user, else the customer's collector)",
+    "Nom de l'expéditeur : le gestionnaire du client, l'utilisateur dans un script d'appel "
+    "(à défaut, « Service recouvrement »)",
+    "Sender's name: the customer's collector, the user in a call script (else “Credit department”)",
 )
 def user_name(ctx, fmt):
     sender = ctx.sender
-    return (sender.get_full_name() or sender.username) if sender else ""
+    name = (sender.get_full_name() or sender.username) if sender else ""
+    return name or fmt.labels["credit_department"]
 
 
-@hashtag("user_email", S, "E-mail de l'expéditeur", "Sender's email")
+@hashtag(
+    "user_email",
+    S,
+    "E-mail de l'expéditeur (à défaut, celui de l'entité)",
+    "Sender's email (else the entity's)",
+)
 def user_email(ctx, fmt):
-    return ctx.sender.email if ctx.sender else ""
+    return (ctx.sender.email if ctx.sender else "") or ctx.entity.email
 
 
-@hashtag("user_phone", S, "Téléphone de l'expéditeur", "Sender's phone")
+@hashtag(
+    "user_phone",
+    S,
+    "Téléphone de l'expéditeur (à défaut, celui de l'entité)",
+    "Sender's phone (else the entity's)",
+)
 def user_phone(ctx, fmt):
-    sender = ctx.sender
-    return (sender.phone or ctx.entity.phone) if sender else ctx.entity.phone
+    return (ctx.sender.phone if ctx.sender else "") or ctx.entity.phone
 
 
 @hashtag("today", S, "Date du jour", "Today's date")

@@ -6,6 +6,7 @@ queries, `render_context` then fills a template from one context with no query a
 (and cached) into literal parts and hashtags, so rendering is a join of strings.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -20,6 +21,7 @@ from relance.templating.text import html_to_text
 
 Parts = tuple[str | Hashtag, ...]
 NO_BREAK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
+BLANK_LINES = re.compile(r"\n{3,}")
 
 
 @dataclass
@@ -114,6 +116,8 @@ def render_context(
         for_print = template.channel == Channel.LETTER
         html = fill(compile_text(variant.body, True), ctx, lang, is_html=True, for_print=for_print)
         text = fill(compile_text(html_to_text(variant.body), False), ctx, lang, is_html=False)
+        # A hashtag empty for this customer (no QR code, no phone) leaves no blank lines.
+        text = BLANK_LINES.sub("\n\n", text).strip()
     else:
         text = fill(compile_text(variant.body, False), ctx, lang, is_html=False)
         html = ""

@@ -16,6 +16,7 @@ from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
 from relance.templating import selectors, services
 from relance.templating.choices import Channel
+from relance.templating.context import signing_user
 from relance.templating.forms import TemplateForm
 from relance.templating.hashtags import by_category
 from relance.templating.permissions import can_manage_templates, require_template_manager
@@ -156,7 +157,7 @@ def _preview_rendered(request, template, customer):
     language = request.GET.get("language") or None
     if language not in (None, *Language.values):
         language = None
-    ctx = selectors.customer_context(customer, user=request.user)
+    ctx = selectors.customer_context(customer, user=signing_user(template, request.user))
     return render_context(template, ctx, language=language)
 
 

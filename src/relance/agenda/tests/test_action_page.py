@@ -14,6 +14,7 @@ from relance.delivery.choices import OutboxStatus
 from relance.delivery.models import Outbox
 from relance.engine.tests.conftest import make_invoice
 from relance.scenarios.tests.factories import ScenarioFactory
+from relance.templating.tests.factories import MessageTemplateFactory
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -111,3 +112,47 @@ def test_a_finished_action_with_nothing_sent_shows_no_message(
     html = page(client, action)
     assert "No message was sent by Relance for this action." in html
     assert "The message as it will leave" not in html and "vous devez" not in html
+
+
+def signed_scenario(channel: str):
+    body = "Cordialement, #user_name / #user_phone"
+    template = MessageTemplateFactory(
+        name=f"Signed {channel}",
+        channel=channel,
+        variants={"fr": ("Relance", f"<p>{body}</p>" if channel == "email" else body)},
+    )
+    scenario = ScenarioFactory(
+        name=f"Signed {channel}", steps=[{"name": "one", "channel": channel, "mode": "manual"}]
+    )
+    scenario.steps.update(template=template)
+    return scenario
+
+
+def test_the_preview_is_signed_as_the_send_signs_not_by_the_viewer(client, alice, bob, acme):
+    """The engine renders with no user: the customer's collector signs. Alice, looking at
+    Bob's action, sees Bob's name, as the customer will."""
+    bob.first_name, bob.last_name, bob.phone = "Bob", "Leroy", "+33600000002"
+    bob.save()
+    action = make_action(acme, signed_scenario("email"), channel="email", responsible=bob)
+    action.customer.collector = bob
+    action.customer.save()
+    client.force_login(alice)
+    html = page(client, action)
+    assert "Cordialement, Bob Leroy / +33600000002" in html
+    assert "Cordialement, Alice" not in html
+
+
+def test_a_preview_with_no_collector_is_signed_by_the_credit_department(client, alice, acme):
+    acme.phone = "+33199001801"
+    acme.save()
+    action = make_action(acme, signed_scenario("email"), channel="email", responsible=alice)
+    client.force_login(alice)
+    assert "Cordialement, Service recouvrement / +33199001801" in page(client, action)
+
+
+def test_a_call_script_names_the_user_who_calls(client, alice, bob, acme):
+    action = make_action(acme, signed_scenario("call"), channel="call")
+    action.customer.collector = bob
+    action.customer.save()
+    client.force_login(alice)
+    assert "Cordialement, Alice / " in page(client, action)

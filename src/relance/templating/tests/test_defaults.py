@@ -1,3 +1,5 @@
+import pytest
+
 from relance.core.defaults import run_defaults
 from relance.templating.choices import Channel
 from relance.templating.defaults import DEFAULT_TEMPLATES, default_templates
@@ -43,3 +45,30 @@ def test_every_default_renders(db, dupont):
             rendered = render(template, dupont, language=language, today=TODAY, pdf=False)
             assert rendered.text
             assert "#" not in rendered.text.replace("N°", ""), (template.name, rendered.text)
+
+
+@pytest.mark.parametrize("key", ["courtesy-reminder", "first-reminder", "second-reminder"])
+def test_a_default_email_is_signed_even_with_no_one_to_sign(db, dupont, key):
+    """No collector, an entity with neither phone nor email: the credit department signs,
+    and no separator is left hanging."""
+    dupont.entity.phone = dupont.entity.email = ""
+    default_templates()
+    template = MessageTemplate.objects.prefetch_related("variants").get(default_key=key)
+    for language, department in (("fr", "Service recouvrement"), ("en", "Credit department")):
+        rendered = render(template, dupont, language=language, today=TODAY, pdf=False)
+        assert rendered.text.endswith(f"\n{department}\nAcme France"), rendered.text
+        assert " – \n" not in rendered.text and "\n – " not in rendered.text
+
+
+def test_a_default_email_signs_with_the_collector_s_phone(db, dupont):
+    from relance.accounts.tests.factories import UserFactory
+
+    dupont.collector = UserFactory(
+        username="bob", first_name="Bob", last_name="Leroy", phone="+33600000002"
+    )
+    default_templates()
+    template = MessageTemplate.objects.prefetch_related("variants").get(
+        default_key="first-reminder"
+    )
+    rendered = render(template, dupont, language="fr", today=TODAY, pdf=False)
+    assert rendered.text.endswith("Cordialement,\nBob Leroy\nAcme France\n+33600000002")

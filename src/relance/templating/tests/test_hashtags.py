@@ -7,8 +7,10 @@ from django.utils.html import escape
 from relance.accounts.tests.factories import UserFactory
 from relance.ledger.tests.factories import ItemFactory
 from relance.templating.choices import HashtagCategory
+from relance.templating.context import signing_user
 from relance.templating.formatting import formatter
 from relance.templating.hashtags import HASHTAGS, by_category, find_hashtags, suggest
+from relance.templating.models import MessageTemplate
 from relance.templating.selectors import customer_context
 from relance.templating.tests.conftest import TODAY
 
@@ -183,6 +185,36 @@ def test_sender_falls_back_to_the_collector(dupont):
     ctx = customer_context(dupont, TODAY)
     assert HASHTAGS["user_name"].text(ctx, formatter("fr")) == "Bob Leroy"
     assert HASHTAGS["user_email"].text(ctx, formatter("fr")) == "bob@example.com"
+    # Bob has no phone of his own: the entity's.
+    assert HASHTAGS["user_phone"].text(ctx, formatter("fr")) == "+33140000000"
+
+
+def test_without_a_sender_the_entity_signs(dupont):
+    """No user and no collector: the credit department of the entity, never an empty name."""
+    dupont.entity.email = "recouvrement@acme.example"
+    ctx = customer_context(dupont, TODAY)
+    assert ctx.sender is None
+    assert HASHTAGS["user_name"].text(ctx, formatter("fr")) == "Service recouvrement"
+    assert HASHTAGS["user_name"].text(ctx, formatter("en")) == "Credit department"
+    assert HASHTAGS["user_email"].text(ctx, formatter("fr")) == "recouvrement@acme.example"
+    assert HASHTAGS["user_phone"].text(ctx, formatter("fr")) == "+33140000000"
+
+
+def test_a_sender_without_email_gives_the_entity_s(dupont):
+    dupont.entity.email = "recouvrement@acme.example"
+    ctx = customer_context(dupont, TODAY, user=UserFactory(username="eve", email=""))
+    assert HASHTAGS["user_name"].text(ctx, formatter("fr")) == "Eve"
+    assert HASHTAGS["user_email"].text(ctx, formatter("fr")) == "recouvrement@acme.example"
+
+
+@pytest.mark.parametrize(
+    ("channel", "signs"), [("email", None), ("sms", None), ("letter", None), ("call", "viewer")]
+)
+def test_only_a_call_script_is_signed_by_its_viewer(channel, signs):
+    viewer = object()
+    template = MessageTemplate(name="t", channel=channel)
+    assert signing_user(template, viewer) is (viewer if signs else None)
+    assert signing_user(None, viewer) is None
 
 
 def test_find_hashtags_skips_tags_entities_and_words():

@@ -132,3 +132,16 @@ def test_delete(client, alice, email):
     response = client.post(reverse("templating:delete", args=[email.pk]))
     assert response.status_code == 302
     assert not MessageTemplate.objects.exists()
+
+
+def test_preview_is_signed_by_the_customer_s_collector_not_the_viewer(client, alice, bob, acme):
+    signed = MessageTemplateFactory(
+        name="Signed", variants={"fr": ("Relance", "<p>Cordialement, #user_name</p>")}
+    )
+    bob.last_name = "Leroy"
+    bob.save()
+    customer = CustomerFactory(entity=acme, name="Dupont SA", collector=bob)
+    client.force_login(alice)
+    url = reverse("templating:preview", args=[signed.pk])
+    page = client.get(url, {"customer": customer.pk}).content.decode()
+    assert "Cordialement, Bob Leroy" in page and "Cordialement, Alice" not in page
