@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from relance.agenda.tests.test_views import make_action
 from relance.analytics import selectors
 from relance.analytics.charts import stacked_bars
+from relance.core.templatetags.money import money
 from relance.customers.selectors import visible_entity_todays
 from relance.scenarios.tests.factories import ScenarioFactory
 
@@ -27,6 +29,13 @@ def scenario(acme):
 
 def chart_html(html: str, name: str) -> str:
     return html.split(f'data-chart="{name}"', 1)[1].split("</figure>", 1)[0]
+
+
+def svg_geometry(html: str) -> list[str]:
+    """Every value of a numeric attribute (geometry, transform, size) of the page's charts."""
+    names = r"(?:x|y|x1|y1|x2|y2|width|height|viewBox|transform|font-size)"
+    charts = re.findall(r"<svg.*?</svg>", html, re.S)
+    return [value for chart in charts for value in re.findall(rf' {names}="([^"]*)"', chart)]
 
 
 def segments(html: str) -> dict[tuple[str, str], str]:
@@ -97,8 +106,8 @@ def test_collected_per_step(client, alice, acme, scenario):
     assert row["collected"] == paid.reference.amount
     client.force_login(alice)
     html = client.get(reverse("analytics:index")).content.decode()
-    drawn = segments(chart_html(html, "per-step"))
-    key = f"{scenario.pk}-1-{paid.reference.currency}"
+    drawn = segments(chart_html(html, f"per-step-{paid.reference.currency}"))
+    key = f"{scenario.pk}-1"
     assert Decimal(drawn[(key, "collected")]) == paid.reference.amount
     assert Decimal(drawn[(key, "open")]) == unpaid.reference.amount
 
@@ -108,6 +117,52 @@ def test_labels_in_french(client, alice, acme, scenario):
     client.force_login(alice)
     html = client.get(reverse("analytics:index"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Actions par jour" in html and "À faire" in html
+
+
+def test_french_charts_draw_with_svg_numbers(client, alice, acme, scenario):
+    """French writes "51,07", which SVG rejects: the bars vanished and the labels piled up.
+    Numbers in SVG attributes are the language's no matter; amounts written out are."""
+    late = make_action(acme, scenario, due_offset=-2, name="Late")
+    make_action(acme, scenario, due_offset=3, name="Soon", channel="email", mode="auto")
+    for name in ("Paid", "Unpaid", "Also unpaid"):
+        done = make_action(acme, scenario, status="done", name=name, finished_on=acme.today())
+        done.reference.amount = done.reference.open_amount = Decimal("1234.56")
+        done.reference.save()
+    client.force_login(alice)
+    html = client.get(reverse("analytics:index"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    geometry = svg_geometry(html)
+    assert len(geometry) > 50
+    assert [value for value in geometry if "," in value] == []
+    for name in ("per-day", "per-channel", f"per-step-{late.reference.currency}"):
+        assert '<rect class="segment"' in chart_html(html, name)
+    with translation.override("fr"):
+        total = money(Decimal("3703.68"), late.reference.currency)
+    assert "3\u202f703,68" in total and total in chart_html(html, "per-step-EUR")
+
+
+def test_one_chart_per_currency(client, alice, acme, scenario):
+    make_action(acme, scenario, status="done", name="Euro", finished_on=acme.today())
+    pounds = make_action(acme, scenario, status="done", name="Pound", finished_on=acme.today())
+    pounds.reference.currency = "GBP"
+    pounds.reference.amount = pounds.reference.open_amount = Decimal("250000.00")
+    pounds.reference.save()
+    client.force_login(alice)
+    html = client.get(reverse("analytics:index")).content.decode()
+    key = f"{scenario.pk}-1"
+    assert segments(chart_html(html, "per-step-EUR")) == {(key, "open"): "1000.00"}
+    assert segments(chart_html(html, "per-step-GBP")) == {(key, "open"): "250000.00"}
+    eur, gbp = chart_html(html, "per-step-EUR"), chart_html(html, "per-step-GBP")
+    assert "(EUR)" in eur and "(GBP)" in gbp
+    # Each axis is its own currency's, scaled to it: euros never measured against pounds.
+    assert "£" not in eur and ">€1K<" in eur and ">€2K<" not in eur
+    assert "€" not in gbp and ">£300K<" in gbp
+
+
+def test_no_step_yet(client, alice, acme, scenario):
+    make_action(acme, scenario, name="Late")
+    client.force_login(alice)
+    html = client.get(reverse("analytics:index")).content.decode()
+    assert "Nothing to show yet." in chart_html(html, "per-step")
 
 
 def test_one_query_per_chart(alice, acme, scenario, django_assert_num_queries):
