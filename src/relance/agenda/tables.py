@@ -13,6 +13,11 @@ from relance.agenda.models import Action, CustomerResponse
 from relance.core.tables import PAGE_LINK, TABLE_ATTRS
 from relance.customers.tables import user_name
 
+# Columns of words, which may wrap so that the table fits the window; free text (errors,
+# notes) wraps within a readable width (relance.css).
+WRAP = {"td": {"class": "cell-wrap"}}
+TEXT = {"td": {"class": "cell-text"}}
+
 # Row colours (Bootstrap's contextual table classes) and the state they stand for.
 LATE, UPCOMING, CONFIRMED, ERROR, FUTURE = (
     "table-danger",
@@ -107,9 +112,9 @@ class ActionTable(tables.Table):
         order_by=("customer__name", "pk"),
         attrs={"td": {"class": "cell-ellipsis"}},
     )
-    step_name = tables.Column(verbose_name=_("Step"), order_by=("step_name", "pk"))
-    channel = ChoiceColumn(verbose_name=_("Channel"))
-    mode = ChoiceColumn(verbose_name=_("Mode"))
+    step_name = tables.Column(verbose_name=_("Step"), order_by=("step_name", "pk"), attrs=WRAP)
+    channel = ChoiceColumn(verbose_name=_("Channel"), attrs=WRAP)
+    mode = ChoiceColumn(verbose_name=_("Mode"), attrs=WRAP)
     reference = tables.Column(
         accessor="reference__number",
         verbose_name=_("Invoice"),
@@ -119,14 +124,13 @@ class ActionTable(tables.Table):
         accessor="entity__name",
         verbose_name=_("Entity"),
         order_by=("entity__name", "due_date", "pk"),
+        attrs=WRAP,
     )
-    responsible = tables.Column(verbose_name=_("Responsible"), orderable=False)
+    responsible = tables.Column(verbose_name=_("Responsible"), orderable=False, attrs=WRAP)
     status = ChoiceColumn(verbose_name=_("Status"))
-    reason = ChoiceColumn(verbose_name=_("Reason"))
-    error_message = tables.Column(verbose_name=_("Error"), orderable=False)
-    note = tables.Column(
-        verbose_name=_("Note"), orderable=False, attrs={"td": {"class": "cell-ellipsis"}}
-    )
+    reason = ChoiceColumn(verbose_name=_("Reason"), attrs=WRAP)
+    error_message = tables.Column(verbose_name=_("Error"), orderable=False, attrs=TEXT)
+    note = tables.Column(verbose_name=_("Note"), orderable=False, attrs=TEXT)
 
     class Meta:
         model = Action
