@@ -219,8 +219,14 @@ def _sent_html(sent) -> str:
     return mark_safe(sanitize_sent_html(sent.html)) if sent and sent.html else ""
 
 
+def _promise_broken(item, today) -> bool:
+    """A promise to pay whose date has passed (at the entity's today) on an item still open."""
+    return bool(item and item.promise_date and item.promise_date < today and item.is_open)
+
+
 def _detail(request, action, status=200, **bound_forms):
     is_open = action.status in OPEN_STATUSES
+    today = action.entity.today()
     # An open action shows its message as it will leave, rendered now; a finished one what
     # left (its outbox row), never today's figures; nothing when no message left.
     rendered, render_error = _rendered(action, request.user) if is_open else (None, "")
@@ -230,7 +236,8 @@ def _detail(request, action, status=200, **bound_forms):
     context = {
         "action": action,
         "tab": _tab_of(action),
-        "today": action.entity.today(),
+        "today": today,
+        "promise_broken": _promise_broken(action.reference, today),
         "rendered": rendered,
         "render_error": render_error,
         "sent": sent,

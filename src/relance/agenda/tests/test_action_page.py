@@ -156,3 +156,26 @@ def test_a_call_script_names_the_user_who_calls(client, alice, bob, acme):
     action.customer.save()
     client.force_login(alice)
     assert "Cordialement, Alice / " in page(client, action)
+
+
+BROKEN = '<span class="badge text-bg-danger promise-broken">Broken promise {day}</span>'
+KEPT = '<span class="badge text-bg-info promise">Promise {day}</span>'
+
+
+@pytest.mark.parametrize(
+    ("promise_offset", "paid", "badge"),
+    [(-1, False, BROKEN), (0, False, KEPT), (7, False, KEPT), (-1, True, KEPT)],
+)
+def test_a_passed_promise_on_an_open_invoice_is_broken(
+    client, bob, acme, scenario, promise_offset, paid, badge
+):
+    action = make_action(acme, scenario)
+    invoice = action.reference
+    invoice.promise_date = acme.today() + promise_offset * DAY
+    if paid:
+        invoice.open_amount = Decimal("0")  # the promise was kept
+    invoice.save()
+    client.force_login(bob)
+    html = page(client, action)
+    assert badge.format(day=invoice.promise_date.isoformat()) in html
+    assert ("Broken promise" in html) is (badge == BROKEN)
