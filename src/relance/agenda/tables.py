@@ -12,6 +12,7 @@ from relance.agenda.choices import ActionStatus, AgendaTab
 from relance.agenda.models import Action, CustomerResponse
 from relance.core.tables import PAGE_LINK, TABLE_ATTRS
 from relance.customers.tables import user_name
+from relance.delivery.errors import error_display
 
 # Columns of words, which may wrap so that the table fits the window; free text (errors,
 # notes) wraps within a readable width (relance.css).
@@ -173,8 +174,10 @@ class ActionTable(tables.Table):
     def value_responsible(self, value):
         return value.username if value else ""
 
-    def render_error_message(self, value):
-        return format_html('<span class="text-danger-emphasis small">{}</span>', value)
+    def render_error_message(self, value):  # the export keeps the stored English
+        return format_html(
+            '<span class="text-danger-emphasis small">{}</span>', error_display(value)
+        )
 
 
 class ResponseTable(tables.Table):

@@ -219,11 +219,6 @@ def _sent_html(sent) -> str:
     return mark_safe(sanitize_sent_html(sent.html)) if sent and sent.html else ""
 
 
-def _promise_broken(item, today) -> bool:
-    """A promise to pay whose date has passed (at the entity's today) on an item still open."""
-    return bool(item and item.promise_date and item.promise_date < today and item.is_open)
-
-
 def _detail(request, action, status=200, **bound_forms):
     is_open = action.status in OPEN_STATUSES
     today = action.entity.today()
@@ -237,7 +232,7 @@ def _detail(request, action, status=200, **bound_forms):
         "action": action,
         "tab": _tab_of(action),
         "today": today,
-        "promise_broken": _promise_broken(action.reference, today),
+        "promise_broken": bool(action.reference and action.reference.promise_broken(today)),
         "rendered": rendered,
         "render_error": render_error,
         "sent": sent,

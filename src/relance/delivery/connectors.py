@@ -12,6 +12,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from relance.agenda.choices import ActionStatus
 from relance.agenda.models import Action
@@ -30,10 +31,10 @@ CONNECTOR_CHANNEL = {
     StepChannel.REGISTERED_LETTER: ConnectorChannel.LETTER,
     StepChannel.E_REGISTERED_LETTER: ConnectorChannel.E_REGISTERED_LETTER,
 }
-NO_MOBILE = "the contact has no mobile number"
-INVALID_MOBILE = "invalid mobile number"
-NO_ADDRESS = "the contact has no postal address"
-UNDELIVERED = "the provider could not deliver it: {reason}"
+NO_MOBILE = gettext_noop("the contact has no mobile number")
+INVALID_MOBILE = gettext_noop("invalid mobile number")
+NO_ADDRESS = gettext_noop("the contact has no postal address")
+UNDELIVERED = gettext_noop("the provider could not deliver it: {reason}")
 
 
 @dataclass
@@ -217,11 +218,11 @@ def send_through_connectors(
     """Send these SMS/letter actions through their entity's active connector; `texts`
     (action id -> text) replaces the rendered text of some (a user's edited SMS);
     `on_sent(outbox)` runs as each is recorded sent."""
-    from relance.delivery.services import NO_CONNECTOR, _mark_errors
+    from relance.delivery.services import NO_CONNECTOR, NOT_AUTOMATIC, _mark_errors
 
     connectors = active_connectors(a.customer.entity_id for a in actions)
     missing = [a for a in actions if connector_for(a, connectors) is None]
-    failures = [(a, NO_CONNECTOR.get(a.channel, "not an automatic channel")) for a in missing]
+    failures = [(a, NO_CONNECTOR.get(a.channel, NOT_AUTOMATIC)) for a in missing]
     ready = [a for a in actions if connector_for(a, connectors) is not None]
     prepared = prepare(ready, day, connectors) if ready else []
     failures += [(p.action, p.error) for p in prepared if p.error]

@@ -11,6 +11,7 @@ from datetime import date
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
+from django.utils.translation import gettext_noop
 
 from relance.customers.models import Contact
 from relance.ledger.choices import ItemKind
@@ -21,13 +22,13 @@ from relance.templating.selectors import build_contexts
 
 logger = logging.getLogger(__name__)
 
-NO_COLLECTION_CONTACT = "no collection contact"
-NO_EMAIL = "the contact has no email address"
-NO_TEMPLATE = "the step has no email template"
-REFUSED = "the mail server refused it: {reason}"
-UNREACHABLE = "the mail server could not be reached: {reason}"
-PROVIDER_REFUSED = "the email provider refused it: {reason}"
-PROVIDER_UNREACHABLE = "the email provider could not take it: {reason}"
+NO_COLLECTION_CONTACT = gettext_noop("no collection contact")
+NO_EMAIL = gettext_noop("the contact has no email address")
+NO_TEMPLATE = gettext_noop("the step has no email template")
+REFUSED = gettext_noop("the mail server refused it: {reason}")
+UNREACHABLE = gettext_noop("the mail server could not be reached: {reason}")
+PROVIDER_REFUSED = gettext_noop("the email provider refused it: {reason}")
+PROVIDER_UNREACHABLE = gettext_noop("the email provider could not take it: {reason}")
 CONTACT_ROLES = ("collection", "billing", "legal", "other")
 OUTBOX_KEY = "relance_key"  # the outbox key in an email's anymail metadata
 

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from relance.activity.services import message_sent_event_record
 from relance.agenda.choices import OPEN_STATUSES, ActionStatus
@@ -34,16 +35,19 @@ from relance.templating.render import NO_BREAK_SPACES
 from relance.templating.sanitize import sanitize_html
 from relance.templating.text import html_to_text
 
-UNCONFIRMED = (
+UNCONFIRMED = gettext_noop(
     "delivery not confirmed: the run stopped after handing the message over, before "
     "recording it; it was not sent again"
 )
 NO_CONNECTOR = {
-    StepChannel.SMS: "no SMS connector configured",
-    StepChannel.LETTER: "no letter connector configured",
-    StepChannel.REGISTERED_LETTER: "no registered letter connector configured",
-    StepChannel.E_REGISTERED_LETTER: "no electronic registered letter connector configured",
+    StepChannel.SMS: gettext_noop("no SMS connector configured"),
+    StepChannel.LETTER: gettext_noop("no letter connector configured"),
+    StepChannel.REGISTERED_LETTER: gettext_noop("no registered letter connector configured"),
+    StepChannel.E_REGISTERED_LETTER: gettext_noop(
+        "no electronic registered letter connector configured"
+    ),
 }
+NOT_AUTOMATIC = gettext_noop("not an automatic channel")
 
 
 def handed_over(outbox: Outbox) -> None:
@@ -195,7 +199,7 @@ def actions_execute(*, action_ids: list[int], day: date) -> dict[int, str]:
     actions = [a for a in actions if a.pk not in unconfirmed]
     emails = [a for a in actions if a.channel == StepChannel.EMAIL]
     connected = [a for a in actions if a.channel in CONNECTOR_CHANNEL]
-    others = [(a, "not an automatic channel") for a in actions]
+    others = [(a, NOT_AUTOMATIC) for a in actions]
     others = [(a, m) for a, m in others if a.channel not in CONNECTOR_CHANNEL and a not in emails]
     if others:
         _mark_errors(others)

@@ -97,6 +97,11 @@ class Item(models.Model):
     def is_open(self) -> bool:
         return self.open_amount > 0
 
+    def promise_broken(self, today) -> bool:
+        """A promise to pay whose date has passed, at the entity's `today`, on an item
+        still open."""
+        return bool(self.promise_date and today and self.promise_date < today and self.is_open)
+
 
 class ImportBatch(models.Model):
     """One import of a file, kept with its counts, its errors and who ran it."""

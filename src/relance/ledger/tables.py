@@ -144,7 +144,7 @@ def item_badges(item: Item, today: date | None) -> str:
         badges.append(("text-bg-danger", _("Disputed"), item.dispute_reason))
     if item.promise_date:
         day = date_format(item.promise_date, DATE_FORMAT)
-        if today is not None and item.promise_date < today and item.open_amount:
+        if item.promise_broken(today):
             badges.append(("text-bg-danger", _("Broken promise %(day)s") % {"day": day}, ""))
         else:
             badges.append(("text-bg-info", _("Promise %(day)s") % {"day": day}, ""))

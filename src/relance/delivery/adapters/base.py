@@ -7,10 +7,12 @@ an earlier attempt whose outcome is unknown); it answers a `SendResult` or raise
 from dataclasses import dataclass, field
 from typing import Protocol
 
-REFUSED = "the provider refused it: {reason}"
-TIMEOUT = "the provider did not answer in time"
-UNREACHABLE = "the provider could not be reached: {reason}"
-FAILED = "the provider failed: {reason}"
+from django.utils.translation import gettext_noop
+
+REFUSED = gettext_noop("the provider refused it: {reason}")
+TIMEOUT = gettext_noop("the provider did not answer in time")
+UNREACHABLE = gettext_noop("the provider could not be reached: {reason}")
+FAILED = gettext_noop("the provider failed: {reason}")
 
 
 @dataclass

@@ -1,0 +1,51 @@
+"""Why an action is in error, in the reader's language.
+
+Errors are stored in English, as the engine's contract words them (exports, logs and
+scripts read them); each is one of the known sentences below, some ending with the mail
+server's or the provider's own words. `error_display` translates the known sentence and
+keeps those words as they came."""
+
+from functools import cache
+
+from django.utils.translation import gettext
+
+REASON = "{reason}"
+
+
+@cache
+def _known() -> tuple[str, ...]:
+    from relance.delivery import connectors, email, services
+    from relance.delivery.adapters import base
+
+    return (
+        email.NO_COLLECTION_CONTACT,
+        email.NO_EMAIL,
+        email.NO_TEMPLATE,
+        email.REFUSED,
+        email.UNREACHABLE,
+        email.PROVIDER_REFUSED,
+        email.PROVIDER_UNREACHABLE,
+        connectors.NO_MOBILE,
+        connectors.INVALID_MOBILE,
+        connectors.NO_ADDRESS,
+        connectors.UNDELIVERED,
+        base.REFUSED,
+        base.TIMEOUT,
+        base.UNREACHABLE,
+        base.FAILED,
+        services.UNCONFIRMED,
+        services.NOT_AUTOMATIC,
+        *services.NO_CONNECTOR.values(),
+    )
+
+
+def error_display(message: str) -> str:
+    """`message` translated when it is a known sentence; as stored otherwise."""
+    for sentence in _known():
+        if sentence.endswith(REASON):
+            prefix = sentence.removesuffix(REASON)
+            if message.startswith(prefix):
+                return gettext(sentence).format(reason=message.removeprefix(prefix))
+        elif message == sentence:
+            return gettext(sentence)
+    return message
