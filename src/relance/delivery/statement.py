@@ -13,7 +13,7 @@ _NOTHING_OUTSIDE = URLFetcher(allowed_protocols={"data"})
 
 
 def statement_rows(ctx: CustomerContext, language: str) -> list[dict]:
-    fmt = formatter(language)
+    fmt = formatter(language, ctx.region)
     return [
         {
             "number": line.number,
@@ -28,7 +28,7 @@ def statement_rows(ctx: CustomerContext, language: str) -> list[dict]:
 
 def statement_pdf(ctx: CustomerContext, language: str) -> bytes:
     """One customer's open items and balance per currency at `ctx.today`, as a PDF."""
-    fmt = formatter(language)
+    fmt = formatter(language, ctx.region)
     context = {
         "language": language,
         "entity": ctx.entity,

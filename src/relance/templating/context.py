@@ -114,6 +114,11 @@ class CustomerContext:
         return invoices[0] if invoices else None
 
     @property
+    def region(self) -> str:
+        """The reader's country, whose conventions dates and amounts follow."""
+        return self.customer.country or self.entity.country
+
+    @property
     def sender(self):
         """Who signs (#user_name, #user_email, #user_phone): the user given to the context,
         else the customer's collector. Delivery gives none, so what leaves is signed by the

@@ -6,8 +6,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.languages import get_official_languages
 from babel.numbers import (
     format_decimal,
     format_percent,
@@ -62,17 +63,20 @@ LABELS = {
 
 
 class Formatter:
-    """Formats values for one language; get one with `formatter(language)`."""
+    """Formats values for one language, in the conventions of the reader's country when
+    Babel knows that pair (en_GB: 23 Nov 2026; en_US: Nov 23, 2026); get one with
+    `formatter(language, region)`."""
 
-    def __init__(self, language: str):
+    def __init__(self, language: str, region: str = ""):
         self.language = language if language in LABELS else "en"
-        self.locale = Locale.parse(self.language)
+        self.locale = _locale(self.language, region)
+        self.locale_id = str(self.locale)
         self.labels = LABELS[self.language]
 
     def money(self, amount: Decimal, currency: str) -> str:
         """What Babel's format_currency gives (a test checks it), ten times faster: the
         items table of a thousand emails formats tens of thousands of amounts."""
-        style = _money_style(self.language, currency)
+        style = _money_style(self.locale_id, currency)
         digits = f"{abs(amount):,.{style.precision}f}".translate(style.symbols)
         if amount < 0:
             return f"{style.negative_prefix}{digits}{style.negative_suffix}"
@@ -83,10 +87,10 @@ class Formatter:
         return " + ".join(self.money(amount, currency) for amount, currency in pairs)
 
     def date(self, day: datetime.date | None) -> str:
-        return _date(day, "medium", self.language) if day else ""
+        return _date(day, "medium", self.locale_id) if day else ""
 
     def long_date(self, day: datetime.date | None) -> str:
-        return _date(day, "long", self.language) if day else ""
+        return _date(day, "long", self.locale_id) if day else ""
 
     def number(self, value) -> str:
         return format_decimal(value, locale=self.locale)
@@ -109,9 +113,21 @@ class _MoneyStyle(NamedTuple):
     symbols: dict  # str.translate table: Python's "," and "." to the locale's
 
 
+def _locale(language: str, region: str) -> Locale:
+    """English in Britain reads en_GB, French in Switzerland fr_CH; a language that is not
+    the country's own (English for a customer in France) keeps its plain conventions."""
+    region = region.upper()
+    if region and language in get_official_languages(region, de_facto=True):
+        try:
+            return Locale.parse(f"{language}_{region}")
+        except (UnknownLocaleError, ValueError):
+            pass
+    return Locale.parse(language)
+
+
 @lru_cache(maxsize=64)
-def _money_style(language: str, currency: str) -> _MoneyStyle:
-    locale = Locale.parse(language)
+def _money_style(locale_id: str, currency: str) -> _MoneyStyle:
+    locale = Locale.parse(locale_id)
     pattern = locale.currency_formats["standard"]
     symbol = get_currency_symbol(currency, locale)
     prefixes = [part.replace("¤", symbol) for part in pattern.prefix]
@@ -127,11 +143,12 @@ def _money_style(language: str, currency: str) -> _MoneyStyle:
 
 
 @lru_cache(maxsize=8192)
-def _date(day: datetime.date, length: str, language: str) -> str:
+def _date(day: datetime.date, length: str, locale_id: str) -> str:
     # Due dates repeat across customers: a cache saves most of Babel's work.
-    return format_date(day, format=length, locale=Locale.parse(language))
+    return format_date(day, format=length, locale=Locale.parse(locale_id))
 
 
-@lru_cache(maxsize=8)
-def formatter(language: str) -> Formatter:
-    return Formatter(language)
+@lru_cache(maxsize=64)
+def formatter(language: str, region: str = "") -> Formatter:
+    """The formatter of a message in `language` read in country `region` (ISO code)."""
+    return Formatter(language, region)

@@ -33,12 +33,16 @@ ITEM_TABLES = {"items_list", "overdue_items_list"}
 _DATA_ONLY = URLFetcher(allowed_protocols={"data"})
 
 
+def _formatter(rendered: Rendered):
+    return formatter(rendered.language, rendered.context.region)
+
+
 def _text(name: str, rendered: Rendered) -> str:
-    return HASHTAGS[name].text(rendered.context, formatter(rendered.language))
+    return HASHTAGS[name].text(rendered.context, _formatter(rendered))
 
 
 def _print_html(name: str, rendered: Rendered) -> str:
-    return HASHTAGS[name].print_html(rendered.context, formatter(rendered.language))
+    return HASHTAGS[name].print_html(rendered.context, _formatter(rendered))
 
 
 def letter_context(rendered: Rendered, number: int) -> dict:
@@ -58,7 +62,7 @@ def letter_context(rendered: Rendered, number: int) -> dict:
         "customer_address": _text("customer_address", rendered),
         "company_legal_id": _text("company_legal_id", rendered),
         "bank_details": _text("bank_details", rendered),
-        "today": formatter(rendered.language).long_date(ctx.today),
+        "today": _formatter(rendered).long_date(ctx.today),
         "user_name": _text("user_name", rendered),
         "items_table": "" if uses_table else _print_html("items_list", rendered),
         "registered": template.letter_type in (LetterType.REGISTERED, LetterType.E_REGISTERED),

@@ -75,7 +75,7 @@ def fill(
     parts: Parts, ctx: CustomerContext, language: str, *, is_html: bool, for_print: bool = False
 ) -> str:
     """The parts joined, each hashtag replaced by its value (escaped when `is_html`)."""
-    fmt = formatter(language)
+    fmt = formatter(language, ctx.region)
     out = []
     for part in parts:
         if part.__class__ is str:

@@ -116,3 +116,27 @@ def test_every_data_field_is_escaped(email, dupont, acme_bank):
     assert "<i>" not in rendered.html and "&lt;i&gt;06&lt;/i&gt;" in rendered.html
     # The plain text and the subject are not HTML: the value shows as written.
     assert XSS in rendered.text and XSS in rendered.subject
+
+
+def test_a_british_customer_reads_british_dates_and_a_british_address(globex):
+    customer = CustomerFactory(
+        entity=globex,
+        name="Initech Ltd",
+        language="en",
+        country="GB",
+        address_line1="12 Old Street",
+        postal_code="EC1V 4PW",
+        city="London",
+    )
+    ItemFactory(customer=customer, number="G-1", issue_date=TODAY, due_date=TODAY)
+    template = MessageTemplateFactory(
+        name="UK", variants={"en": ("Hello", "<p>#customer_address</p><p>Due #oldest_due_date</p>")}
+    )
+    rendered = render(template, customer, today=TODAY)
+    day = f"{TODAY.day} {TODAY:%b} {TODAY.year}"  # en_GB: 1 Mar 2026, not Mar 1, 2026
+    assert f"Due {day}" in rendered.text
+    assert "12 Old Street\nLondon\nEC1V 4PW" in rendered.text  # the postcode on its own line
+    customer.country, customer.language = "FR", "fr"
+    customer.postal_code, customer.city = "75002", "Paris"
+    french = render(template, customer, today=TODAY, language="en")
+    assert "75002 Paris" in french.text  # the postcode before the town
