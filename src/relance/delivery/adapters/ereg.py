@@ -6,18 +6,11 @@ statuses sent, delivered, signed (accepted by the recipient), refused. The provi
 import base64
 
 from relance.delivery.adapters.base import Message, SendResult
-from relance.delivery.adapters.http import DEFAULT_TIMEOUT, call, post_json
+from relance.delivery.adapters.http import BearerApi, call, post_json
 
 
-class EregAdapter:
+class EregAdapter(BearerApi):
     """Settings: url, api_key (Bearer), sender (the sender's identity), timeout."""
-
-    def __init__(self, options: dict):
-        self.url = options.get("url", "").rstrip("/")
-        self.headers = (
-            {"Authorization": f"Bearer {options['api_key']}"} if options.get("api_key") else {}
-        )
-        self.timeout = float(options.get("timeout") or DEFAULT_TIMEOUT)
 
     def send(self, message: Message) -> SendResult:
         data = {

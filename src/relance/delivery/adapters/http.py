@@ -16,6 +16,18 @@ from relance.delivery.adapters.base import (
 DEFAULT_TIMEOUT = 2.0
 
 
+class BearerApi:
+    """What the adapters of JSON APIs with a Bearer key read from their settings: url,
+    api_key, timeout (seconds)."""
+
+    def __init__(self, options: dict):
+        self.url = options.get("url", "").rstrip("/")
+        self.headers = (
+            {"Authorization": f"Bearer {options['api_key']}"} if options.get("api_key") else {}
+        )
+        self.timeout = float(options.get("timeout") or DEFAULT_TIMEOUT)
+
+
 def basic_auth(user: str, password: str) -> str:
     token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
     return f"Basic {token}"

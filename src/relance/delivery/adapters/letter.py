@@ -6,20 +6,13 @@ its acknowledgement of receipt)."""
 import json
 
 from relance.delivery.adapters.base import Message, SendResult
-from relance.delivery.adapters.http import DEFAULT_TIMEOUT, call, multipart
+from relance.delivery.adapters.http import BearerApi, call, multipart
 
 ADDRESS_FIELDS = ("name", "line1", "line2", "postal_code", "city", "country")
 
 
-class PrintMailAdapter:
+class PrintMailAdapter(BearerApi):
     """Settings: url, api_key (Bearer), sender (return address, free text), timeout."""
-
-    def __init__(self, options: dict):
-        self.url = options.get("url", "").rstrip("/")
-        self.headers = (
-            {"Authorization": f"Bearer {options['api_key']}"} if options.get("api_key") else {}
-        )
-        self.timeout = float(options.get("timeout") or DEFAULT_TIMEOUT)
 
     def send(self, message: Message) -> SendResult:
         address = message.to or {}

@@ -4,7 +4,7 @@ outbox key as `Idempotency-Key`, so a retry after a timeout is not a second SMS.
 from urllib.parse import urlencode
 
 from relance.delivery.adapters.base import Message, SendResult
-from relance.delivery.adapters.http import DEFAULT_TIMEOUT, basic_auth, call, post_json
+from relance.delivery.adapters.http import DEFAULT_TIMEOUT, BearerApi, basic_auth, call, post_json
 
 TWILIO_URL = "https://api.twilio.com"
 
@@ -40,16 +40,9 @@ class TwilioAdapter:
         return answer.get("status", "")
 
 
-class HttpJsonAdapter:
+class HttpJsonAdapter(BearerApi):
     """Settings: url (POST target; GET <url>/<id> for the status), api_key (Bearer),
     sender, timeout. Body: {to, from, text, idempotency_key}; answer: {id, status}."""
-
-    def __init__(self, options: dict):
-        self.url = options.get("url", "").rstrip("/")
-        self.headers = (
-            {"Authorization": f"Bearer {options['api_key']}"} if options.get("api_key") else {}
-        )
-        self.timeout = float(options.get("timeout") or DEFAULT_TIMEOUT)
 
     def send(self, message: Message) -> SendResult:
         data = {
