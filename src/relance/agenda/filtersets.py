@@ -13,14 +13,14 @@ from relance.accounts.models import User
 from relance.agenda.choices import ActionStatus, ResponseKind
 from relance.agenda.models import Action, CustomerResponse
 from relance.core.models import Entity
-from relance.customers.filtersets import bootstrap_form, custom_field_filters, user_label
+from relance.customers.filtersets import StyledFilterSet, custom_field_filters
 from relance.customers.models import Customer, Tag
 from relance.scenarios.choices import StepChannel
 from relance.scenarios.models import Scenario
 from relance.segments.models import Segment, SegmentMembership
 
 
-class ActionFilterSet(django_filters.FilterSet):
+class ActionFilterSet(StyledFilterSet):
     collector = django_filters.ModelChoiceFilter(
         field_name="responsible",
         queryset=User.objects.none(),
@@ -96,14 +96,6 @@ class ActionFilterSet(django_filters.FilterSet):
         ]
         custom_field_filters(self, prefix="customer__")
 
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            super().form  # noqa: B018 - builds self._form
-            bootstrap_form(self._form)
-            self._form.fields["collector"].label_from_instance = user_label
-        return self._form
-
     def filter_segment(self, queryset, name, value):
         if value is None:
             return queryset
@@ -111,7 +103,7 @@ class ActionFilterSet(django_filters.FilterSet):
         return queryset.filter(Exists(members))
 
 
-class ResponseFilterSet(django_filters.FilterSet):
+class ResponseFilterSet(StyledFilterSet):
     entity = django_filters.ModelChoiceFilter(
         queryset=Entity.objects.none(), label=_("Entity"), empty_label=_("All entities")
     )
@@ -138,10 +130,3 @@ class ResponseFilterSet(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.user = user
         self.filters["entity"].queryset = Entity.objects.visible_to(user)
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            super().form  # noqa: B018 - builds self._form
-            bootstrap_form(self._form)
-        return self._form

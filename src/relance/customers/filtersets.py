@@ -36,6 +36,20 @@ def user_label(user) -> str:
     return user.get_full_name() or user.username
 
 
+class StyledFilterSet(django_filters.FilterSet):
+    """A filter set whose form is built once, with Bootstrap classes, and collectors shown
+    by their names."""
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            super().form  # noqa: B018 - builds self._form
+            bootstrap_form(self._form)
+            if "collector" in self._form.fields:
+                self._form.fields["collector"].label_from_instance = user_label
+        return self._form
+
+
 class YesNoFilter(django_filters.BooleanFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.Select(choices=YES_NO))
@@ -82,7 +96,7 @@ def _exact_custom_value(field, path: str):
     return filter_value
 
 
-class CustomerFilterSet(django_filters.FilterSet):
+class CustomerFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(
         method="search",
         label=_("Search"),
@@ -126,14 +140,6 @@ class CustomerFilterSet(django_filters.FilterSet):
         ]
         self.todays = todays  # each entity's today, for "overdue"; computed when missing
         custom_field_filters(self)
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            super().form  # noqa: B018 - builds self._form
-            bootstrap_form(self._form)
-            self._form.fields["collector"].label_from_instance = user_label
-        return self._form
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from relance.core.models import Entity
-from relance.customers.filtersets import YesNoFilter, bootstrap_form
+from relance.customers.filtersets import StyledFilterSet, YesNoFilter
 from relance.customers.selectors import visible_entity_todays
 from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
@@ -19,7 +19,7 @@ class ItemStatus:
     CHOICES = [(OPEN, _("Open")), (SETTLED, _("Settled"))]
 
 
-class ItemFilterSet(django_filters.FilterSet):
+class ItemFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(
         field_name="number",
         lookup_expr="icontains",
@@ -77,13 +77,6 @@ class ItemFilterSet(django_filters.FilterSet):
         self.user = user
         self.filters["entity"].queryset = Entity.objects.visible_to(user)
         self.todays = todays
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            super().form  # noqa: B018 - builds self._form
-            bootstrap_form(self._form)
-        return self._form
 
     def filter_customer(self, queryset, name, value):
         value = value.strip()
