@@ -35,6 +35,13 @@
     editor.events.on("focus", () => { lastField[code] = null; });
   });
 
+  // Jodit copies its text into the <textarea> after a short delay: a form sent right after
+  // the last keystroke would leave it out, so every editor copies it now (capture: before
+  // htmx or the browser reads the form).
+  document.addEventListener("submit", () => {
+    Object.values(editors).forEach((editor) => { editor.element.value = editor.value; });
+  }, true);
+
   document.querySelectorAll("[data-hashtag-target], textarea.plain-editor").forEach((field) => {
     const code = field.dataset.hashtagTarget || field.dataset.lang;
     field.addEventListener("focus", () => { lastField[code] = field; });
