@@ -3,55 +3,17 @@ FilterSet, a table; the same URL answers the table part alone to htmx requests a
 and `?export=csv|xlsx` with exactly the filtered rows.
 """
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
-
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.views import View
 from django_tables2 import RequestConfig
-from openpyxl import Workbook
+
+from relance.core.exports import csv_response, xlsx_response
 
 RESULTS_TARGET = "list-results"  # id of the element that htmx requests on list pages replace
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_response(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
-    """Rows streamed as UTF-8 CSV with a BOM (so that Excel reads the accents), comma-separated,
-    numbers with a decimal point: a file for machines first."""
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield "\ufeff"
-        for row in rows:
-            yield writer.writerow(["" if value is None else value for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
-def xlsx_response(rows: Iterable[list], filename: str, title: str) -> HttpResponse:
-    """Rows as an XLSX sheet written in openpyxl's write-only (streaming) mode."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
 
 
 # Beyond this many rows a list says "10,000+": counting a million rows costs more than a
