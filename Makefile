@@ -9,15 +9,16 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 PG_TEST_DB ?= relance_test_$(shell echo $$PPID)
 DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/relance.sqlite3
 
-.PHONY: install demo serve test lint test-postgres test-browser test-integration bench messages clean help
+.PHONY: install demo serve serve-prod test lint test-postgres test-browser test-integration bench messages clean help
 
 help:
 	@echo "make demo           install, migrate, load the demo company, serve on http://127.0.0.1:8000"
+	@echo "make serve-prod     the production stack (gunicorn, Celery worker and beat) on http://127.0.0.1:8000"
 	@echo "make test           ruff, then the whole test suite on SQLite"
 	@echo "make test-postgres  the suite on the local PostgreSQL (throwaway database)"
 	@echo "make test-browser   browser tests in Chromium (/usr/bin/chromium)"
 	@echo "make test-integration  Celery workers on Redis + PostgreSQL, one killed mid-run"
-	@echo "make bench          benchmarks (imports at 100k and 1M items, pages)"
+	@echo "make bench          benchmarks (imports at 100k and 1M items, pages, load under gunicorn)"
 	@echo "make install        only the virtualenv and the installed package"
 
 $(BIN)/python:
@@ -40,6 +41,24 @@ demo: install
 	$(DEMO_ENV) $(RELANCE) setup
 	$(DEMO_ENV) $(RELANCE) demo --if-empty
 	$(DEMO_ENV) $(RELANCE) runserver 127.0.0.1:8000
+
+# The production stack on this machine (docs/deploy.md): DEBUG off, gunicorn, whitenoise with
+# hashed static files, a Celery worker and beat on Redis (SERVE_BROKER_URL= to go without).
+# Local only: no TLS here, so no HTTPS redirect and cookies sent over plain HTTP.
+SERVE_DATABASE_URL ?= sqlite:///$(CURDIR)/var/relance.sqlite3
+SERVE_BROKER_URL ?= redis://127.0.0.1:6379/0
+SERVE_CACHE_URL ?= $(if $(SERVE_BROKER_URL),redis://127.0.0.1:6379/1,)
+SERVE_ENV := DATABASE_URL=$(SERVE_DATABASE_URL) DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost \
+	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false STATIC_MANIFEST=true \
+	CELERY_BROKER_URL=$(SERVE_BROKER_URL) CACHE_URL=$(SERVE_CACHE_URL) SECRET_KEY=$$(cat var/secret_key)
+
+serve-prod: install
+	@test -s var/secret_key || (mkdir -p var && umask 077 && \
+		$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key)
+	$(SERVE_ENV) $(RELANCE) migrate --no-input -v 0
+	$(SERVE_ENV) $(RELANCE) setup
+	$(SERVE_ENV) $(RELANCE) collectstatic --no-input -v 0
+	$(SERVE_ENV) $(RELANCE) serve --bind 127.0.0.1:8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

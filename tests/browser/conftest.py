@@ -22,3 +22,23 @@ def log_in(live_server, page):
         page.wait_for_url(lambda url: "/login/" not in url, wait_until="load")
 
     return _log_in
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violation(request):
+    """Every browser test also checks that Chromium refused nothing under the
+    Content-Security-Policy (it says so in the console: "…violates the following Content
+    Security Policy directive…")."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield
+    assert refused == []

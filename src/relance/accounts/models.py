@@ -38,3 +38,27 @@ class User(AbstractUser):
     @property
     def can_edit(self) -> bool:
         return self.is_superuser or self.role != Role.READ_ONLY
+
+    @property
+    def takes_work(self) -> bool:
+        """Whether work may be given to the user (a customer to collect, a step's actions):
+        an active user who is not read-only."""
+        return self.is_active and self.can_edit
+
+    def sees_entity(self, entity) -> bool:
+        return self.sees_all_entities or self.entities.filter(pk=entity.pk).exists()
+
+    def assignment_error(self, entity) -> str:
+        """Why the user may not work for `entity` (empty when they may)."""
+        if not self.is_active:
+            return _("%(user)s is not active.") % {"user": self.username}
+        if not self.can_edit:
+            return _("%(user)s is read-only: a read-only user cannot be given work.") % {
+                "user": self.username
+            }
+        if entity is not None and not self.sees_entity(entity):
+            return _("%(user)s has no access to the entity %(entity)s.") % {
+                "user": self.username,
+                "entity": entity,
+            }
+        return ""

@@ -62,6 +62,7 @@ class AgendaTab(models.TextChoices):
     AUTOMATIC = "automatic", _("Automatic actions")
     HISTORY = "history", _("History")
     RESPONSES = "responses", _("Responses and comments")
+    ERRORS = "errors", _("Engine errors")
 
 
 CLOSED_STATUSES = FINISHED_STATUSES | {ActionStatus.CANCELLED}

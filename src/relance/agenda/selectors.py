@@ -127,6 +127,19 @@ def agenda_counters(actions: QuerySet, todays) -> dict[str, int]:
     )
 
 
+def engine_errors(user) -> QuerySet:
+    """The customers `user` may see that the engine failed on and has not planned again
+    since (engine.EngineError, unresolved), the latest first."""
+    from relance.engine.models import EngineError
+
+    return (
+        EngineError.objects.unresolved()
+        .visible_to(user)
+        .select_related("customer", "entity")
+        .order_by("-day", "customer__name", "-id")
+    )
+
+
 def action_for_user(user, pk: int) -> Action:
     """One action the user may see (404 otherwise), with what its page shows."""
     queryset = agenda_base_queryset(user).select_related("step__template", "customer__collector")

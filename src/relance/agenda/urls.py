@@ -11,6 +11,7 @@ urlpatterns = [
     path("automatic/", views.AgendaView.as_view(tab=AgendaTab.AUTOMATIC), name="automatic"),
     path("history/", views.AgendaView.as_view(tab=AgendaTab.HISTORY), name="history"),
     path("responses/", views.ResponseListView.as_view(), name="responses"),
+    path("errors/", views.engine_errors, name="errors"),
     path("reset/", views.agenda_reset, name="reset"),
     path("confirm/", views.action_confirm_many, name="confirm-many"),
     path("letters.pdf", views.actions_letters_pdf, name="letters-pdf"),

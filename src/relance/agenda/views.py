@@ -8,6 +8,7 @@ Everything is scoped through `Action.objects.visible_to(user)`; read-only users 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
@@ -36,6 +37,7 @@ FILTERS_SESSION_KEY = "agenda_filters"
 # Query parameters that are not filters: they never go into the session.
 LIST_PARAMS = frozenset({"page", "sort", "export", "per_page"})
 ACTION_TABS = (AgendaTab.MANUAL, AgendaTab.AUTOMATIC, AgendaTab.HISTORY)
+ERRORS_PER_PAGE = 50
 
 
 def require_actor(user) -> None:
@@ -43,15 +45,21 @@ def require_actor(user) -> None:
         raise PermissionDenied(_("Read-only users cannot act on actions."))
 
 
-def agenda_filters(request) -> QueryDict:
-    """The filters of the action tabs: those submitted (then remembered in the session), else
-    the remembered ones, else "my actions" for a collector. An explicit reset remembers none."""
+def submitted_filters(request) -> QueryDict:
+    """The filters in the query string (the list parameters are not filters)."""
     submitted = QueryDict(mutable=True)
     for key, values in request.GET.lists():
         if key not in LIST_PARAMS:
             submitted.setlist(key, values)
+    return submitted
+
+
+def agenda_filters(request) -> QueryDict:
+    """The filters of the action tabs: those submitted, else the remembered ones, else "my
+    actions" for a collector. An explicit reset remembers none. AgendaView remembers the
+    submitted ones once they hold."""
+    submitted = submitted_filters(request)
     if submitted:
-        request.session[FILTERS_SESSION_KEY] = submitted.urlencode()
         return submitted
     stored = request.session.get(FILTERS_SESSION_KEY)
     if stored is not None:
@@ -91,6 +99,22 @@ class AgendaView(ObjectListView):
 
     def get_filter_data(self):
         return self.filter_data
+
+    def get_filterset(self, data):
+        filterset = super().get_filterset(data)
+        submitted = submitted_filters(self.request)
+        if submitted and filterset.is_valid():
+            self.request.session[FILTERS_SESSION_KEY] = submitted.urlencode()
+        return filterset
+
+    def invalid_filters(self, filterset):
+        if submitted_filters(self.request):
+            return super().invalid_filters(filterset)
+        # Remembered filters that no longer hold (a collector who left, a segment deleted)
+        # or the collector preset of a collector without actions: none, and forget them.
+        self.request.session[FILTERS_SESSION_KEY] = ""
+        self.filter_data = QueryDict()
+        return self.get_filterset(self.filter_data)
 
     def get_queryset(self):
         return selectors.agenda_tab_queryset(self.request.user, self.tab)
@@ -151,6 +175,17 @@ class ResponseListView(ObjectListView):
 
     def get_context_data(self, **context):
         return {**context, "tab": AgendaTab.RESPONSES, "tabs": AgendaTab}
+
+
+def engine_errors(request):
+    """The engine errors tab: customers the daily run could not plan, write or send for.
+    The run went on for the others; each row stays until a run plans its customer again."""
+    errors = selectors.engine_errors(request.user)
+    page = Paginator(errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"tab": AgendaTab.ERRORS, "tabs": AgendaTab, "page": page}
+    return render(
+        request, "agenda/engine_errors.html", {**context, "error_count": page.paginator.count}
+    )
 
 
 def customer_timeline(request, pk: int):

@@ -5,8 +5,10 @@ and then must give SECRET_KEY and ALLOWED_HOSTS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
+import csp.constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +42,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "anymail",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "auditlog",
     "relance.core",
     "relance.accounts",
     "relance.customers",
@@ -56,20 +65,30 @@ INSTALLED_APPS = [
     "relance.analytics",
     "relance.alerts",
     "relance.demo",
+    "relance.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records the logged-in user as the actor of the audit trail's entries (relance.audit).
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A NUL character in a parameter answers 400 (PostgreSQL refuses it: a 500 otherwise).
+    "relance.core.middleware.RefuseNulMiddleware",
+    # A session that still owes its second factor (or its enrolment) reaches nothing else.
+    "relance.accounts.middleware.TwoFactorMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the login page saying when to retry.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "relance.config.urls"
@@ -109,10 +128,47 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked username or address
+    "django.contrib.auth.backends.ModelBackend",
 ]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Login throttling (django-axes, docs/accounts.md): a username is locked after
+# AXES_FAILURE_LIMIT failures, an address after AXES_IP_FAILURE_LIMIT failures whatever the
+# usernames (an office behind one address is not locked by one person's typos), both for
+# AXES_COOLOFF_MINUTES after the last failure. `relance unlock` lifts a lock at once.
+AXES_FAILURE_LIMIT = env.env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_IP_FAILURE_LIMIT = env.env_int("AXES_IP_FAILURE_LIMIT", 20, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # order read by accounts/lockout.py
+AXES_HANDLER = "relance.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "relance.accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not push its end further: the page can say when to retry.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+# Behind a reverse proxy, the client's address is the one it appends to X-Forwarded-For;
+# without one, X-Forwarded-For is ignored (anyone can write it).
+AXES_IPWARE_PROXY_COUNT = env.env_int("TRUSTED_PROXY_COUNT", 0) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Two-factor authentication (django-otp): the issuer names the account in the
+# authenticator app.
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Relance")
+RECOVERY_CODE_COUNT = 10
+
+# Audit trail (relance.audit): a foreign key is logged as the name of what it pointed to then.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
@@ -135,17 +191,23 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # STATIC_MANIFEST=true (production, docs/deploy.md): hashed names, cached for ever by
+    # browsers; every page then needs `collectstatic` to have run with it.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env.env_bool("STATIC_MANIFEST", False)
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 EMAIL = env.email("console://")
 # django-anymail: the provider's settings from EMAIL_URL (anymail+<esp>://…) and the basic
-# auth its tracking webhooks must send; /anymail/ answers only when that secret is set.
+# auth its tracking webhooks must send; /anymail/<esp>/tracking/ answers, for that provider
+# only, when that secret is set (delivery/webhooks.py).
 ANYMAIL = {**EMAIL.pop("ANYMAIL", {})}
-if webhook_secret := env.anymail_webhook_secret():
-    ANYMAIL["WEBHOOK_SECRET"] = webhook_secret
+ANYMAIL.update(env.anymail_webhooks(EMAIL["EMAIL_BACKEND"], ANYMAIL))
 locals().update(EMAIL)
 del EMAIL
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "relance@localhost")
@@ -187,7 +249,18 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Relance API", "VERSION": "0.1.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Relance API",
+    "VERSION": "0.1.0",
+    # The schema and its Swagger UI are for logged-in users (config/urls.py), and the UI comes
+    # from this installation (drf-spectacular-sidecar), never from a CDN.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge from the online validator (swagger.io) either.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
@@ -195,9 +268,55 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# HTTPS (docs/deploy.md, "Security settings"): off unless set, since a redirect or HSTS on a
+# site not yet served over HTTPS locks its users out; production sets all of them.
+SECURE_SSL_REDIRECT = env.env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env.env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env.env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_PROXY_SSL_HEADER = env.proxy_ssl_header()
+# /healthz answers the load balancer over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+
+# Content-Security-Policy (django-csp): scripts only from this site or with the page's
+# nonce, never inline or eval'd (htmx's eval is off: base.html); styles may be inline, for
+# Jodit, Bootstrap's components and the Swagger UI set style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.constants.SELF],
+        "script-src": [csp.constants.SELF, csp.constants.NONCE],
+        "style-src": [csp.constants.SELF, csp.constants.UNSAFE_INLINE],
+        # Images in the email templates may come from the company's site (a logo).
+        "img-src": [csp.constants.SELF, "data:", "https:"],
+        "font-src": [csp.constants.SELF, "data:"],
+        "connect-src": [csp.constants.SELF],
+        "frame-src": [csp.constants.SELF],
+        "frame-ancestors": [csp.constants.SELF],
+        "object-src": [csp.constants.NONE],
+        "base-uri": [csp.constants.SELF],
+        "form-action": [csp.constants.SELF],
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Callback tokens and other secrets in URLs never reach a log line (config/logging.py).
+    "filters": {"redact": {"()": "relance.config.logging.RedactSecrets"}},
+    "formatters": {
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["redact"]},
+    },
+    "loggers": {
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        "django.request": {"filters": ["redact"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

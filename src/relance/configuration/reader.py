@@ -17,13 +17,15 @@ from relance.core.choices import Language
 from relance.core.models import Entity
 from relance.scenarios.choices import Anchor, Attachments, StepChannel, StepMode
 from relance.scenarios.models import Scenario, Step
-from relance.scenarios.services import step_errors
+from relance.scenarios.services import step_errors, steps_order_errors
 from relance.segments.criteria import LOOKUPS, criteria_clean, criterion_fields
 from relance.templating.choices import Channel, LetterType
 from relance.templating.models import MessageTemplate
 from relance.templating.services import clean_variants
 
 SECTIONS = ("templates", "scenarios", "segments")
+# Where the file writes what the services call by their field names.
+FILE_KEYS = {"responsible_users": "responsibles.users", "cc_users": "copy_to.users"}
 MATCH = {"all": "and", "any": "or"}  # a segment's `match` and the criteria tree's `op`
 RULE_KEYS = ("field", "op", "value")
 SCENARIO_INTS = {
@@ -233,9 +235,14 @@ def _read_step(path, item, scenario: Scenario, ctx: _Context) -> dict:
     fields["cc_email"] = _text(copy_to, "email", f"{path}.copy_to", errors)
     if fields["channel"] and (not name or fields["template"] is not None):
         step = Step(scenario=scenario, position=1, **fields)
-        for key, messages in step_errors(step, cc_users=relations["cc_users"]).items():
+        found = step_errors(
+            step,
+            cc_users=relations["cc_users"],
+            responsible_users=relations["responsible_users"],
+        )
+        for key, messages in found.items():
             for message in messages:
-                errors.add(f"{path}.{key}", message)
+                errors.add(f"{path}.{FILE_KEYS.get(key, key)}", message)
     return {"path": path, "fields": fields, "template_name": name or "", "relations": relations}
 
 
@@ -268,7 +275,23 @@ def _read_scenario(path, item, ctx: _Context) -> dict:
             plans.append(_read_step(where, step, scenario, ctx))
         else:
             errors.add(where, "must be a mapping")
+    _check_order(plans, errors)
     return {"path": path, "name": item["name"], "settings": settings, "steps": plans}
+
+
+def _check_order(plans: list[dict], errors: Errors) -> None:
+    """The scenarios' own rule: steps on one anchor in order in time (the whole list is
+    checked here, before the steps are written one by one)."""
+    steps = [
+        Step(
+            name=p["fields"]["name"],
+            anchor=p["fields"]["anchor"] or Anchor.DUE_DATE,
+            offset_days=p["fields"]["offset_days"],
+        )
+        for p in plans
+    ]
+    for index, message in steps_order_errors(steps):
+        errors.add(plans[index]["path"], message)
 
 
 # --- segments ---------------------------------------------------------------------------

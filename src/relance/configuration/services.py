@@ -17,6 +17,7 @@ from relance.configuration.export import config_dump
 from relance.configuration.reader import Errors, Plan, read_config
 from relance.scenarios.models import Scenario
 from relance.scenarios.services import (
+    scenario_check_step_order,
     scenario_create,
     scenario_update,
     step_create,
@@ -90,17 +91,21 @@ def _write_steps(scenario: Scenario, steps: list[dict], templates: dict, acting_
             fields["template"] = templates.get(entry["template_name"]) or (
                 MessageTemplate.objects.get(name=entry["template_name"])
             )
+        # In order once all are written (checked by the reader): not one by one.
         try:
             if index < len(existing):
-                step_update(step=existing[index], acting_user=acting_user, **fields)
+                step_update(
+                    step=existing[index], acting_user=acting_user, check_order=False, **fields
+                )
             else:
-                step_create(scenario=scenario, acting_user=acting_user, **fields)
+                step_create(scenario=scenario, acting_user=acting_user, check_order=False, **fields)
         except ValidationError as exc:
             errors = Errors()
             errors.add_validation(entry["path"], exc)
             raise ConfigError(errors) from exc
     for step in existing[len(steps) :]:
         step_delete(step=step, acting_user=acting_user)
+    scenario_check_step_order(scenario=scenario)
 
 
 def _write_scenarios(plan: Plan, templates: dict, summary: ImportSummary, acting_user) -> dict:

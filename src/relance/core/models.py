@@ -90,6 +90,14 @@ class Entity(models.Model):
         verbose_name=_("default scenario"),
         help_text=_("For customers that no segment holds."),
     )
+    two_factor_required = models.BooleanField(
+        _("two-factor authentication required"),
+        default=False,
+        help_text=_(
+            "Administrators and credit managers who see this entity must log in with a code "
+            "from an authenticator app; those without one are sent to set it up first."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EntityQuerySet.as_manager()

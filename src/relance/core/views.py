@@ -12,6 +12,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from relance.core.exports import csv_response, xlsx_response
+from relance.core.params import MAX_ID, InvalidParameter, choice_param, int_param
 
 RESULTS_TARGET = "list-results"  # id of the element that htmx requests on list pages replace
 
@@ -19,6 +20,15 @@ RESULTS_TARGET = "list-results"  # id of the element that htmx requests on list 
 # Beyond this many rows a list says "10,000+": counting a million rows costs more than a
 # page, and nobody pages that far (they filter or export).
 COUNT_LIMIT = 10_000
+MAX_PER_PAGE = 500
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def bad_request(request, exception):
+    """handler400: the 400 page within the layout; a parameter refused by the view
+    (InvalidParameter) is named with the reason, other bad requests are not detailed."""
+    reason = str(exception) if isinstance(exception, InvalidParameter) else ""
+    return render(request, "400.html", {"reason": reason}, status=400)
 
 
 class CountedPaginator(Paginator):
@@ -71,18 +81,29 @@ class ObjectListView(View):
         count already, or prefers a bounded one, says so here."""
         return {"per_page": table._meta.per_page}
 
-    def get(self, request):
-        filterset = self.filterset_class(
-            self.get_filter_data(),
+    def get_filterset(self, data):
+        return self.filterset_class(
+            data,
             queryset=self.get_queryset(),
-            user=request.user,
-            request=request,
+            user=self.request.user,
+            request=self.request,
             **self.get_filterset_kwargs(),
         )
-        export = request.GET.get("export")
-        if export in ("csv", "xlsx"):
+
+    def invalid_filters(self, filterset):
+        """A filter that does not hold is refused, never ignored: the list (or its export)
+        would silently hold more rows than asked. A subclass may answer another filterset."""
+        raise InvalidParameter(filter_errors(filterset))
+
+    def get(self, request):
+        filterset = self.get_filterset(self.get_filter_data())
+        if not filterset.is_valid():
+            filterset = self.invalid_filters(filterset)
+        export = choice_param(request.GET, "export", EXPORT_FORMATS)
+        if export:
             return self.export(filterset.qs, export)
         table = self.get_table(filterset.qs, export=False)
+        check_list_params(request.GET, table)
         RequestConfig(request, paginate=self.get_paginate(filterset, table)).configure(table)
         partial = request.htmx and request.htmx.target == RESULTS_TARGET
         context = self.get_context_data(
@@ -105,9 +126,31 @@ class ObjectListView(View):
 
     def export(self, queryset, file_format: str):
         table = self.get_table(queryset, export=True)
+        check_list_params(self.request.GET, table)
         RequestConfig(self.request, paginate=False).configure(table)
         rows = table.as_values(exclude_columns=self.export_exclude)
         filename = f"{self.export_name}-{timezone.localdate().isoformat()}"
         if file_format == "csv":
             return csv_response(rows, filename)
         return xlsx_response(rows, filename, title=self.export_name)
+
+
+def filter_errors(filterset) -> str:
+    """The filter form's errors as one line: "Due between: Enter a valid date." """
+    fields = filterset.form.fields
+    parts = []
+    for name, errors in filterset.form.errors.items():
+        label = fields[name].label if name in fields else ""
+        parts.extend(f"{label}: {error}" if label else error for error in errors)
+    return " ".join(parts)
+
+
+def check_list_params(data, table) -> None:
+    """Refuse (400) a page, page size or sort the list cannot honour; a page past the end
+    shows the last one (rows may have gone since the link was made)."""
+    int_param(data, table.prefixed_page_field, maximum=MAX_ID)
+    int_param(data, table.prefixed_per_page_field, maximum=MAX_PER_PAGE)
+    sortable = sorted(column.name for column in table.columns.iterall() if column.orderable)
+    for value in data.getlist(table.prefixed_order_by_field):
+        for alias in filter(None, value.split(",")):
+            choice_param({"sort": alias.removeprefix("-")}, "sort", sortable)

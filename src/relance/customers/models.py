@@ -149,6 +149,16 @@ class Customer(models.Model):
 
         return reverse("customers:detail", args=[self.pk])
 
+    def clean(self) -> None:
+        # A read-only collector would be given the customer's actions and could work none.
+        if self.collector_id and not self.collector.can_edit:
+            raise ValidationError(
+                {
+                    "collector": _("%(user)s is read-only: a read-only user cannot collect.")
+                    % {"user": self.collector.username}
+                }
+            )
+
 
 class ContactQuerySet(EntityScopedQuerySet):
     entity_path = "customer__entity"

@@ -7,3 +7,11 @@ class RunStatus(models.TextChoices):
     FINISHED = "finished", _("Finished")
     FAILED = "failed", _("Failed")
     INTERRUPTED = "interrupted", _("Interrupted")
+
+
+class FailureStage(models.TextChoices):
+    """Where the engine failed for one customer (EngineError)."""
+
+    PLANNING = "planning", _("planning")
+    WRITING = "writing", _("writing the actions")
+    SENDING = "sending", _("sending")

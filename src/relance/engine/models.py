@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from relance.engine.choices import RunStatus
+from relance.engine.choices import FailureStage, RunStatus
 
 
 class EngineRun(models.Model):
@@ -51,3 +51,56 @@ class EngineRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} {self.day} ({self.status})"
+
+
+class EngineErrorQuerySet(models.QuerySet):
+    def unresolved(self):
+        return self.filter(resolved_on__isnull=True)
+
+    def visible_to(self, user):
+        """The errors of the customers `user` may see (the customers' own scoping)."""
+        from relance.customers.models import Customer
+
+        return self.filter(customer__in=Customer.objects.visible_to(user).values("pk"))
+
+
+class EngineError(models.Model):
+    """The engine failed for one customer on one run day: the run went on for the others
+    (spec, amendment 1, rule 6). Unresolved until a later run plans the customer again
+    without failing; shown on the customer's collection panel and the agenda's error tab."""
+
+    entity = models.ForeignKey(
+        "core.Entity", on_delete=models.CASCADE, related_name="+", verbose_name=_("entity")
+    )
+    run = models.ForeignKey(
+        EngineRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customer_errors",
+        verbose_name=_("run"),
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="engine_errors",
+        verbose_name=_("customer"),
+    )
+    day = models.DateField(_("run date"))
+    stage = models.CharField(_("stage"), max_length=10, choices=FailureStage.choices)
+    message = models.TextField(_("message"))
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = EngineErrorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        verbose_name = _("engine error")
+        verbose_name_plural = _("engine errors")
+        indexes = [
+            models.Index(fields=["entity", "resolved_on"], name="engine_error_unresolved"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.day} {self.stage}: {self.message[:60]}"

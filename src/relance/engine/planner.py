@@ -2,11 +2,16 @@
 function over plain, frozen data: no ORM, no clock, no I/O.
 
 `plan_customer` takes one customer's state at the run date D and answers the list of
-decisions the runner must write (cancel, create, update a due date) and execute. It loops
-"until nothing changes": a preventive step skipped `already due` is followed, in the same
-call, by the creation of the next step. It stops at an execution, whose outcome (sent or
-error) only the runner knows; the runner then applies the outcome with `apply_outcome` and
-plans the customer again, so that one run can skip, send and create the next step.
+decisions the runner must write (cancel, skip, create, update a due date) and execute. It
+loops "until nothing changes": a preventive step skipped `already due` is followed, in the
+same call, by the creation of the next step. It stops at an execution, whose outcome (sent
+or error) only the runner knows; the runner then applies the outcome with `apply_outcome`
+and plans the customer again, so that one run can skip, send and create the next step.
+
+Amendment 1 of the contract (docs/engine.md, "Preventive steps, skips and repeats"): a
+preventive step is skipped when it becomes next on or after R's due date (created, due and
+finished on D); an open preventive action still open on or after that date is skipped too;
+the last step repeats only after a repeat that reached the customer (`sent` or `done`).
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -36,7 +41,6 @@ BY_ANCHOR, BY_CONTACT_DELAY = "anchor", "contact_delay"
 BY_PREVIOUS_STEP, BY_REPEAT = "previous_step", "repeat"
 
 ZERO = Decimal("0")
-MAX_ITERATIONS = 100  # a guard: a customer settles in a handful of iterations
 WorkingDay = Callable[[date], bool]
 
 
@@ -152,6 +156,15 @@ class Create:
 
 
 @dataclass(frozen=True, slots=True)
+class Skip:
+    """An open action of the current cycle closed `skipped` on D: a preventive action still
+    open on or after R's due date (amendment 1, rule 3)."""
+
+    action_id: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class UpdateDueDate:
     action_id: int
     due_date: date
@@ -163,7 +176,7 @@ class Execute:
     action_id: int
 
 
-Decision = Cancel | Create | UpdateDueDate | Execute
+Decision = Cancel | Skip | Create | UpdateDueDate | Execute
 
 
 # --- the account: dunnable invoices, reference, amount at stake -------------------------
@@ -292,16 +305,35 @@ def planned_date(
     return next_working_day(best[0], is_working_day), best[1]
 
 
+def _recency(action: ActionData) -> tuple:
+    """Sort key, most recent last: finish, creation, then id (a provisional id, negative
+    and decreasing, is newer than any id the database gave)."""
+    return (action.finished_on or date.min, action.created_on, action.id < 0, abs(action.id))
+
+
+def latest_finished(cycle: Sequence[ActionData], position: int) -> ActionData | None:
+    """The most recent finished action of the step at `position` (cancelled ones ignored)."""
+    finished = [a for a in cycle if a.step_position == position and a.is_finished]
+    return max(finished, key=_recency, default=None)
+
+
+def repeats(scenario: ScenarioData, cycle: Sequence[ActionData]) -> bool:
+    """Whether the last step comes again: repeat on, and its most recent action reached the
+    customer (`sent` or `done`); after a skip the cycle has nothing more to do."""
+    if not scenario.steps or scenario.repeat_last_every_days <= 0:
+        return False
+    latest = latest_finished(cycle, scenario.steps[-1].position)
+    return latest is not None and latest.status in CONTACT_DONE_STATUSES
+
+
 def next_step_index(scenario: ScenarioData, cycle: Sequence[ActionData]) -> int | None:
     """The first step without a finished action; past the last step, the last step again
-    when repeat is on; else None (the cycle is over)."""
+    when it repeats (`repeats`); else None (the cycle is over)."""
     done = {a.step_position for a in cycle if a.is_finished}
     for index, step in enumerate(scenario.steps):
         if step.position not in done:
             return index
-    if scenario.steps and scenario.repeat_last_every_days > 0:
-        return len(scenario.steps) - 1
-    return None
+    return len(scenario.steps) - 1 if repeats(scenario, cycle) else None
 
 
 # --- one customer ---------------------------------------------------------------------
@@ -370,6 +402,9 @@ def _keep_open(
 def _create_next(
     state: CustomerState, ref: ItemData, day: date, wd: WorkingDay, new_id: int
 ) -> list[Decision]:
+    """The next step's action once its P is within the lookahead; a preventive step that
+    becomes next on or after R's due date is recorded `skipped`, created, due and finished
+    on D (amendment 1, rule 2)."""
     scenario = state.scenario
     cycle = _cycle(state, ref)
     index = next_step_index(scenario, cycle)
@@ -379,15 +414,28 @@ def _create_next(
     if planned > day + timedelta(scenario.lookahead_days):
         return []
     step = scenario.steps[index]
-    due = max(planned, day)
     if step.is_preventive and day >= ref.due_date:
-        return [Create(new_id, scenario.id, ref.id, step, SKIPPED, due, rule, ALREADY_DUE)]
+        return [Create(new_id, scenario.id, ref.id, step, SKIPPED, day, rule, ALREADY_DUE)]
     status = TO_CONFIRM if step.mode == AUTO_CONFIRM else PLANNED
-    return [Create(new_id, scenario.id, ref.id, step, status, due, rule)]
+    return [Create(new_id, scenario.id, ref.id, step, status, max(planned, day), rule)]
+
+
+def _too_late(state: CustomerState, open_actions, ref: ItemData, day: date) -> list[Decision]:
+    """Open preventive actions of the current cycle on or after R's due date: skipped, so
+    that a preventive message never leaves late (amendment 1, rule 3)."""
+    if day < ref.due_date:
+        return []
+    steps = {step.position: step for step in state.scenario.steps}
+    return [
+        Skip(a.id, ALREADY_DUE)
+        for a in open_actions
+        if a.step_position in steps and steps[a.step_position].is_preventive
+    ]
 
 
 def decide(state: CustomerState, day: date, wd: WorkingDay, new_id: int = -1) -> list[Decision]:
-    """One round of decisions for `state` at `day` (empty: nothing changes)."""
+    """One round of decisions for `state` at `day` (empty: nothing changes), in the
+    contract's order: cancellations, preventive skips, then the open action or the next."""
     open_actions = [a for a in state.actions if a.is_open]
     found = situation(state, day)
     if found.reference is None:
@@ -400,28 +448,60 @@ def decide(state: CustomerState, day: date, wd: WorkingDay, new_id: int = -1) ->
     ]
     if stale:
         return stale
+    skips = _too_late(state, open_actions, ref, day)
+    if skips:
+        return skips
     if open_actions:
         return _keep_open(state, open_actions[0], ref, day, wd)
     return _create_next(state, ref, day, wd, new_id)
+
+
+class PlanningError(RuntimeError):
+    """The planner broke its own termination bound: a bug, reported for this customer only
+    (the runner records it and goes on with the others)."""
+
+
+def max_rounds(scenario: ScenarioData | None) -> int:
+    """The bound proven in `plan_customer`: one round per step, plus five."""
+    return len(scenario.steps if scenario else ()) + 5
 
 
 def plan_customer(
     state: CustomerState, day: date, is_working_day: WorkingDay, *, first_new_id: int = -1
 ) -> list[Decision]:
     """Every decision for `state` at `day`, round after round until nothing changes or an
-    execution is due (the runner applies its outcome and plans the customer again)."""
+    open action is settled for the day (executed, due date moved, or left as it is).
+
+    Termination, for any input. The items never change during a call, so R and the amount
+    at stake do not either. A round is one of:
+    (a) cancellations for want of a reference (no scenario, hold, settled, threshold): every
+        open action closes, and the next round finds nothing to do;
+    (b) cancellations of other cycles' open actions: afterwards every open action belongs
+        to the current cycle, and every action created later does too, so (b) happens once;
+    (c) preventive skips (rule 3): they close every open preventive action when D >= R's
+        due date, and a creation on such a day is never an open preventive action (rule 2
+        records it skipped), so (c) happens once;
+    (d) a creation recorded `skipped`: it finishes one step. Let u be the number of steps
+        without a finished action and r = 1 if the last step repeats (`repeats`), else 0:
+        (d) lowers u by one, or, past the last step, turns r from 1 to 0; no round raises
+        u + r (only `sent` and `done`, which the runner applies, can turn r back to 1);
+        so (d) happens at most len(steps) + 1 times;
+    (e) a creation of an open action: the next round is (f);
+    (f) the open action of the current cycle kept (due date, execution): the call ends.
+    Hence at most len(steps) + 5 rounds (`max_rounds`): (b), (c), (d) n + 1 times, (e),
+    (f). Exceeding it raises PlanningError, which the runner records for this customer."""
     decisions: list[Decision] = []
     new_id = first_new_id
-    for _ in range(MAX_ITERATIONS):
+    for _ in range(max_rounds(state.scenario)):
         round_ = decide(state, day, is_working_day, new_id)
         if not round_:
             return decisions
         decisions += round_
-        if any(isinstance(d, Execute) for d in round_):
+        if any(isinstance(d, Execute | UpdateDueDate) for d in round_):
             return decisions
         state = apply_decisions(state, round_, day)
         new_id -= sum(isinstance(d, Create) for d in round_)
-    raise RuntimeError(f"customer {state.id}: no stable plan after {MAX_ITERATIONS} rounds")
+    raise PlanningError(f"customer {state.id}: no stable plan on {day.isoformat()}")
 
 
 # --- applying decisions and outcomes to the plain state --------------------------------
@@ -448,10 +528,10 @@ def apply_decisions(state: CustomerState, decisions: Sequence[Decision], day: da
     """`state` after the writes of `decisions` (executions change nothing yet)."""
     actions = {a.id: a for a in state.actions}
     for decision in decisions:
-        if isinstance(decision, Cancel):
+        if isinstance(decision, Cancel | Skip):
             actions[decision.action_id] = replace(
                 actions[decision.action_id],
-                status=CANCELLED,
+                status=CANCELLED if isinstance(decision, Cancel) else SKIPPED,
                 finished_on=day,
                 reason=decision.reason,
             )

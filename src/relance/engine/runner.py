@@ -18,16 +18,16 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from relance.engine import planner
-from relance.engine.choices import RunStatus
+from relance.engine.choices import FailureStage, RunStatus
+from relance.engine.isolation import Failures, execute_each, failures_record, plan_each, write_each
 from relance.engine.loading import Chunk, load_catalogue, load_chunk
 from relance.engine.loading import customer_ids as load_customer_ids
 from relance.engine.models import EngineRun
-from relance.engine.writing import Counts, executions, write_decisions
+from relance.engine.writing import Counts, executions
 
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 2000
-MAX_ROUNDS = 50  # a customer needs one round per sent step: a handful
 STALE_AFTER = timedelta(minutes=30)  # SQLite: a `running` row silent this long is dead
 STALE_WITH_LOCK = timedelta(minutes=5)  # the same, once PostgreSQL's session lock is ours
 LOCK_CLASS = 0x52454C41  # "RELA": the advisory lock's first key; the entity id is the second
@@ -55,6 +55,7 @@ class RunSummary:
     errors: int = 0
     recovered: int = 0
     unsent: int = 0  # due automatic actions left for a later run (send=False)
+    failed: int = 0  # customers the run could not plan, write or send (EngineError)
     send: bool = True
     processes: int = 1
     seconds: float = 0.0
@@ -72,6 +73,7 @@ class RunSummary:
             f"  due dates moved: {self.updated}",
             f"  sent: {self.sent}" + (" (simulated)" if self.dry_run else ""),
             f"  errors: {self.errors}",
+            f"  customers failed: {self.failed}",
             *(
                 [f"  due automatic actions not sent (--no-send): {self.unsent}"]
                 if not self.send
@@ -167,6 +169,13 @@ def deliver(*, action_ids: list[int], day: date) -> dict[int, str]:
     return actions_execute(action_ids=action_ids, day=day)
 
 
+def max_rounds(catalogue) -> int:
+    """The rounds a chunk can take: a customer is planned again only after one of its
+    actions was sent, which finishes a step (or a repeat, planned a day later at the
+    earliest: not due on D), so after its scenario's steps + 1 sends it has nothing left."""
+    return max((len(s.steps) for s in catalogue.data.values()), default=0) + 2
+
+
 def run_chunk(
     entity,
     day,
@@ -175,41 +184,54 @@ def run_chunk(
     counts: Counts,
     execute: Executor | None,
     is_working_day=None,
+    *,
+    run_id: int | None = None,
 ) -> None:
     """Plan, write and execute until no customer of the chunk changes any more. Without an
-    executor (send=False), the due automatic actions stay open, unsent."""
+    executor (send=False), the due automatic actions stay open, unsent. A customer whose
+    planning, writing or sending fails is recorded (EngineError) and left out; the others
+    go on (isolation.py)."""
     is_working_day = is_working_day or functools.cache(entity.is_working_day)
-    states, pending = chunk.states, set(chunk.states)
-    for _ in range(MAX_ROUNDS):
-        decisions = {}
-        for pk in sorted(pending):
-            found = planner.plan_customer(states[pk], day, is_working_day)
-            if found:
-                decisions[pk] = found
-        if not decisions:
-            return
-        with transaction.atomic():
-            ids = write_decisions(entity, day, decisions, catalogue, chunk.collectors, counts)
-        todo = executions(decisions, ids)
-        if execute is None:
-            counts.unsent += len(todo)
-            return
-        if not todo:
-            return
-        # Only the customers with an execution are planned again: only theirs need the
-        # state after this round.
-        for pk, _action in todo:
-            state = planner.apply_decisions(states[pk], decisions[pk], day)
-            states[pk] = planner.renumber(state, ids.get(pk, {}))
-        outcomes = execute(action_ids=[action_id for _c, action_id in todo], day=day)
-        todo = [(pk, a) for pk, a in todo if outcomes.get(a) != QUEUED]
-        for pk, action_id in todo:
-            status = outcomes.get(action_id, planner.ERROR)
-            counts.sent += status == planner.SENT
-            counts.errors += status == planner.ERROR
-            states[pk] = planner.apply_outcome(states[pk], action_id, status, day)
-        pending = {pk for pk, _a in todo}
-    raise RuntimeError(f"{entity.slug}: the run did not settle in {MAX_ROUNDS} rounds")
+    states, pending, failures = chunk.states, set(chunk.states), Failures()
+    for _ in range(max_rounds(catalogue)):
+        pending = _round(
+            entity, day, chunk, catalogue, counts, execute, is_working_day, pending, failures
+        )
+        if not pending:
+            break
+    else:  # unreachable by max_rounds' argument; recorded rather than stopping the run
+        for pk in pending:
+            failures.add(pk, FailureStage.PLANNING, f"no stable plan on {day.isoformat()}")
+    counts.failed += failures_record(entity, day, run_id, sorted(states), failures)
+
+
+def _round(entity, day, chunk, catalogue, counts, execute, wd, pending, failures) -> set[int]:
+    """One round over the `pending` customers; answers those to plan again (an action of
+    theirs was executed)."""
+    states = chunk.states
+    decisions = plan_each(states, pending, day, wd, failures)
+    if not decisions:
+        return set()
+    ids = write_each(entity, day, decisions, catalogue, chunk.collectors, counts, failures)
+    todo = executions(decisions, ids)
+    if execute is None:
+        counts.unsent += len(todo)
+        return set()
+    if not todo:
+        return set()
+    # Only the customers with an execution are planned again: only theirs need the
+    # state after this round.
+    for pk, _action in todo:
+        state = planner.apply_decisions(states[pk], decisions[pk], day)
+        states[pk] = planner.renumber(state, ids.get(pk, {}))
+    outcomes = execute_each(execute, todo, day, failures)
+    todo = [(pk, a) for pk, a in todo if pk not in failures and outcomes.get(a) != QUEUED]
+    for pk, action_id in todo:
+        status = outcomes.get(action_id, planner.ERROR)
+        counts.sent += status == planner.SENT
+        counts.errors += status == planner.ERROR
+        states[pk] = planner.apply_outcome(states[pk], action_id, status, day)
+    return {pk for pk, _a in todo}
 
 
 def processes_for_run(wanted: int, customers: int, chunk_size: int) -> int:
@@ -246,7 +268,7 @@ def _process(
     is_working_day = functools.cache(entity.is_working_day)
     for part in chunks:
         chunk = load_chunk(entity, part, day, catalogue)
-        run_chunk(entity, day, chunk, catalogue, counts, execute, is_working_day)
+        run_chunk(entity, day, chunk, catalogue, counts, execute, is_working_day, run_id=run.pk)
         EngineRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
     return len(ids)
 
@@ -281,7 +303,16 @@ def _child_chunk(ids: list[int]) -> Counts:
     entity, day, catalogue = _CHILD["entity"], _CHILD["day"], _CHILD["catalogue"]
     counts = Counts()
     chunk = load_chunk(entity, ids, day, catalogue)
-    run_chunk(entity, day, chunk, catalogue, counts, _CHILD["execute"], _CHILD["is_working_day"])
+    run_chunk(
+        entity,
+        day,
+        chunk,
+        catalogue,
+        counts,
+        _CHILD["execute"],
+        _CHILD["is_working_day"],
+        run_id=_CHILD["run_pk"],
+    )
     EngineRun.objects.filter(pk=_CHILD["run_pk"]).update(heartbeat_at=timezone.now())
     return counts
 
@@ -301,7 +332,7 @@ def run_customers(entity, day, run, customer_ids, counts: Counts, execute: Execu
     is_working_day = functools.cache(entity.is_working_day)
     for start in range(0, len(customer_ids), CHUNK_SIZE):
         chunk = load_chunk(entity, customer_ids[start : start + CHUNK_SIZE], day, catalogue)
-        run_chunk(entity, day, chunk, catalogue, counts, execute, is_working_day)
+        run_chunk(entity, day, chunk, catalogue, counts, execute, is_working_day, run_id=run.pk)
         EngineRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
 
 
@@ -375,6 +406,6 @@ def _fill(summary: RunSummary, counts: Counts, started: float) -> None:
     )
     summary.cancelled = dict(counts.cancelled)
     summary.sent, summary.errors = counts.sent, counts.errors
-    summary.unsent = counts.unsent
+    summary.unsent, summary.failed = counts.unsent, counts.failed
     summary.processes = counts.processes
     summary.seconds = round(time.monotonic() - started, 3)

@@ -14,6 +14,7 @@ from relance.engine.writing import Counts
 
 SHARD_SIZE = 1000
 SUMMED = ("customers", "created", "skipped", "updated", "sent", "errors", "recovered", "unsent")
+SUMMED += ("failed",)
 
 
 def customer_ids(entity, first_id: int | None = None, last_id: int | None = None) -> list[int]:
@@ -57,6 +58,7 @@ def _as_dict(counts: Counts) -> dict:
         "updated": counts.updated,
         "cancelled": dict(counts.cancelled),
         "unsent": counts.unsent,
+        "failed": counts.failed,
     }
 
 

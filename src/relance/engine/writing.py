@@ -12,7 +12,7 @@ from django.utils import timezone
 from relance.agenda.choices import OPEN_STATUSES, ActionStatus
 from relance.agenda.models import Action
 from relance.engine.loading import Catalogue
-from relance.engine.planner import Cancel, Create, Decision, Execute, UpdateDueDate
+from relance.engine.planner import Cancel, Create, Decision, Execute, Skip, UpdateDueDate
 from relance.scenarios.models import Step
 
 
@@ -25,11 +25,12 @@ class Counts:
     sent: int = 0
     errors: int = 0
     unsent: int = 0
+    failed: int = 0  # customers whose planning, writing or sending failed (EngineError)
     processes: int = 1  # how many processes planned the run (runner.processes_for_run)
 
     def add(self, other: "Counts") -> None:
         """Another part's counts (a process of a parallel run) added to these."""
-        for name in ("created", "skipped", "updated", "sent", "errors", "unsent"):
+        for name in ("created", "skipped", "updated", "sent", "errors", "unsent", "failed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.cancelled.update(other.cancelled)
 
@@ -145,16 +146,20 @@ def _copy_actions(rows: list[tuple]) -> list[int]:
     return ids
 
 
-def _cancel(cancels: list[Cancel], day: date, counts: Counts) -> None:
+def _close(closes: list[Cancel | Skip], status: str, day: date) -> Counter:
+    """Close open actions as `status` (cancelled, or skipped by the engine), one UPDATE
+    per reason; answers how many closed, by reason."""
     by_reason = defaultdict(list)
-    for cancel in cancels:
-        by_reason[cancel.reason].append(cancel.action_id)
+    for close in closes:
+        by_reason[close.reason].append(close.action_id)
     now = timezone.now()
+    closed = Counter()
     for reason, ids in sorted(by_reason.items()):
         # Only still-open actions: a user may have closed one since it was read.
-        counts.cancelled[reason] += Action.objects.filter(
-            Q(pk__in=ids), status__in=OPEN_STATUSES
-        ).update(status=ActionStatus.CANCELLED, reason=reason, finished_on=day, updated_at=now)
+        closed[reason] += Action.objects.filter(Q(pk__in=ids), status__in=OPEN_STATUSES).update(
+            status=status, reason=reason, finished_on=day, updated_at=now
+        )
+    return closed
 
 
 def _update(updates: list[UpdateDueDate], counts: Counts) -> None:
@@ -176,14 +181,17 @@ def write_decisions(
     counts: Counts,
 ) -> dict[int, dict[int, int]]:
     """Write every decision but the executions; answers, per customer, the ids the
-    database gave to the planner's provisional ids. Cancels go first: the customer's one
-    open action must be closed before the next one is inserted."""
+    database gave to the planner's provisional ids. Cancels and skips go first: the
+    customer's one open action must be closed before the next one is inserted."""
     flat = [(customer, d) for customer, ds in decisions.items() for d in ds]
     cancels = [d for _c, d in flat if isinstance(d, Cancel)]
+    skips = [d for _c, d in flat if isinstance(d, Skip)]
     updates = [d for _c, d in flat if isinstance(d, UpdateDueDate) and d.action_id > 0]
     creates = [(c, d) for c, d in flat if isinstance(d, Create)]
     if cancels:
-        _cancel(cancels, day, counts)
+        counts.cancelled.update(_close(cancels, ActionStatus.CANCELLED, day))
+    if skips:
+        counts.skipped += sum(_close(skips, ActionStatus.SKIPPED, day).values())
     if updates:
         _update(updates, counts)
     rows = [_new_action(entity, day, c, d, catalogue, collectors.get(c)) for c, d in creates]

@@ -3,9 +3,12 @@
 from django import forms
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import User
+from relance.accounts.selectors import users_taking_work
+from relance.core.forms import IdsMultipleChoiceField
 from relance.core.models import Entity
 from relance.customers.choices import ContactRole
 from relance.customers.filtersets import bootstrap_form, user_label
@@ -49,6 +52,16 @@ class ScenarioForm(forms.ModelForm):
 
 
 class StepForm(forms.ModelForm):
+    position = forms.IntegerField(
+        label=_("Position"),
+        min_value=1,
+        max_value=32767,  # the model's PositiveSmallIntegerField
+        required=False,
+        help_text=_(
+            "Steps on the same date keep their order in time: when you change the days, "
+            "give the step its new place too. Empty: last (a new step) or unchanged."
+        ),
+    )
     cc_contact_roles = forms.MultipleChoiceField(
         label=_("Copy to contacts with roles"),
         choices=ContactRole.choices,
@@ -74,6 +87,11 @@ class StepForm(forms.ModelForm):
             "instructions",
         ]
         widgets = {"instructions": forms.Textarea(attrs={"rows": 3})}
+        field_classes = dict.fromkeys(
+            ["responsible_users", "responsible_groups", "cc_users"], IdsMultipleChoiceField
+        )
+
+    field_order = ["name", "channel", "mode", "anchor", "offset_days", "position"]
 
     def __init__(self, *args, user, scenario, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,13 +105,21 @@ class StepForm(forms.ModelForm):
             f"{t.name} ({t.get_channel_display()})"
         )
         users = User.objects.filter(is_active=True).order_by("first_name", "username")
+        # Responsibles: those who may work the scenario's actions, and the current ones (the
+        # service says what is wrong with them rather than the form dropping them).
+        current = self.instance.responsible_users.all() if self.instance.pk else User.objects.none()
+        workers = users_taking_work(scenario.entity).values("pk")
+        self.fields["responsible_users"].queryset = users.filter(
+            Q(pk__in=workers) | Q(pk__in=current.values("pk"))
+        )
+        self.fields["cc_users"].queryset = users
         for name in ("responsible_users", "cc_users"):
-            self.fields[name].queryset = users
             self.fields[name].label_from_instance = user_label
             self.fields[name].widget.attrs["size"] = 4
         self.fields["responsible_groups"].queryset = Group.objects.order_by("name")
         self.fields["responsible_groups"].widget.attrs["size"] = 3
         if self.instance.pk:
+            self.initial["position"] = self.instance.position
             self.initial["cc_contact_roles"] = [
                 role for role in self.instance.cc_contact_roles.split(",") if role
             ]

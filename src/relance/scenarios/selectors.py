@@ -154,6 +154,8 @@ class CollectionPanel:
     open_action: object | None
     finished_actions: list = field(default_factory=list)
     next_step: Step | None = None
+    last_skipped: object | None = None  # the skipped last step that ended the cycle
+    engine_errors: list = field(default_factory=list)  # unresolved (engine.EngineError)
 
     @property
     def cycle_ended_on(self) -> date | None:
@@ -163,6 +165,13 @@ class CollectionPanel:
             return None
         days = [a.finished_on for a in self.finished_actions if a.finished_on]
         return max(days) if days else None
+
+    @property
+    def ended_by_skip(self) -> bool:
+        """The last step repeats, but its latest action was skipped: the engine contract's
+        amendment 1 ends the cycle there (a repeat follows only a step that reached the
+        customer)."""
+        return self.cycle_ended_on is not None and self.last_skipped is not None
 
 
 def _membership(customer: Customer):
@@ -229,9 +238,22 @@ def customers_collection_panel(customer: Customer, today: date) -> CollectionPan
         else:
             panel.finished_actions.append(action)
     if scenario is not None and reference is not None:
-        done = {action.step_position for action in panel.finished_actions}
-        steps = list(scenario.steps.all())
-        panel.next_step = next((s for s in steps if s.position not in done), None)
-        if panel.next_step is None and scenario.repeat_last_every_days and steps:
-            panel.next_step = steps[-1]
+        _next_step(panel, list(scenario.steps.all()))
+    panel.engine_errors = list(
+        apps.get_model("engine", "EngineError").objects.unresolved().filter(customer=customer)
+    )
     return panel
+
+
+def _next_step(panel: CollectionPanel, steps: list[Step]) -> None:
+    """The first step without a finished action; past the last, the last again when it
+    repeats and its latest action was sent or done (else the cycle ended by a skip)."""
+    done = {action.step_position for action in panel.finished_actions}
+    panel.next_step = next((s for s in steps if s.position not in done), None)
+    if panel.next_step is None and panel.scenario.repeat_last_every_days and steps:
+        last = [a for a in panel.finished_actions if a.step_position == steps[-1].position]
+        latest = max(last, key=lambda a: (a.finished_on, a.created_on, a.pk), default=None)
+        if latest is not None and latest.status == "skipped":
+            panel.last_skipped = latest
+        else:
+            panel.next_step = steps[-1]

@@ -4,9 +4,12 @@ are manual, automatic letters need an active connector of the scenario's entity 
 entity's, for a scenario shared by all) that carries them.
 
 Positions are the services' business: steps are numbered 1..n in order after every add,
-duplicate, move and delete, so that the engine's "next step" is never ambiguous.
+duplicate, move and delete, so that the engine's "next step" is never ambiguous. Steps on
+the same anchor keep their order in time (`steps_order_errors`, the engine contract's
+amendment 1): the editor's services and `config import` refuse a scenario that breaks it.
 """
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,10 +18,12 @@ from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from relance.core.models import Entity
 from relance.customers.choices import ContactRole
 from relance.scenarios.choices import (
     LETTER_CHANNELS,
     MANUAL_ONLY_CHANNELS,
+    Anchor,
     Attachments,
     StepChannel,
     StepMode,
@@ -175,9 +180,29 @@ def _recipient_errors(step: Step, roles: list[str], cc_users) -> dict[str, list[
     return errors
 
 
-def step_errors(step: Step, *, cc_users=None) -> dict[str, list[str]]:
-    """Every rule `step` breaks, by field (empty when the step can be saved); `cc_users`
-    are the team members it will copy when they are about to change."""
+def _responsible_errors(scenario: Scenario, users) -> list[str]:
+    """Why these users cannot be responsible for a step of `scenario`: inactive, read-only,
+    or blind to its entity. The actions of a scenario shared by every entity may fall in any
+    of them: its responsibles must see them all (else an action nobody sees)."""
+    errors = []
+    for user in users:
+        error = user.assignment_error(scenario.entity)
+        if not error and scenario.entity is None and not user.sees_all_entities:
+            blind = Entity.objects.exclude(users=user).values_list("name", flat=True)
+            if blind:
+                error = _(
+                    "%(user)s has no access to %(entities)s: the responsibles of a scenario "
+                    "shared by every entity must see them all."
+                ) % {"user": user.username, "entities": ", ".join(blind)}
+        if error:
+            errors.append(error)
+    return errors
+
+
+def step_errors(step: Step, *, cc_users=None, responsible_users=None) -> dict[str, list[str]]:
+    """Every rule `step` breaks, by field (empty when the step can be saved); `cc_users` and
+    `responsible_users` are the people it will copy or give its actions to, when they are
+    about to change."""
     errors: dict[str, list[str]] = {}
     roles = [role for role in step.cc_contact_roles.split(",") if role]
     try:
@@ -187,9 +212,12 @@ def step_errors(step: Step, *, cc_users=None) -> dict[str, list[str]]:
     automatic = step.mode != StepMode.MANUAL and step.channel not in MANUAL_ONLY_CHANNELS
     if automatic and step.template is None:
         errors.setdefault("template", []).append(_("An automatic step needs a template."))
+    if responsible_users is None:
+        responsible_users = list(step.responsible_users.all()) if step.pk else []
     for key, messages in (
         ("template", _template_errors(step, step.scenario)),
         ("mode", _mode_errors(step)),
+        ("responsible_users", _responsible_errors(step.scenario, responsible_users)),
     ):
         if messages:
             errors.setdefault(key, []).extend(messages)
@@ -204,10 +232,63 @@ def step_errors(step: Step, *, cc_users=None) -> dict[str, list[str]]:
     return {key: list(dict.fromkeys(messages)) for key, messages in errors.items()}
 
 
+def _when(step) -> str:
+    """ "due date −19", "issue date +40": a step's anchor and signed offset."""
+    days = step.offset_days or 0
+    signed = f"−{-days}" if days < 0 else f"+{days}"
+    return f"{str(Anchor(step.anchor).label).lower()} {signed}"
+
+
+def steps_order_errors(steps: Sequence) -> list[tuple[int, str]]:
+    """Amendment 1, rule 1 of the engine contract: on the same anchor, a step's offset is
+    never smaller than an earlier step's. Answers (index in `steps`, message) for each step
+    that breaks it, naming the earlier step with the latest date on that anchor. `steps`
+    are in scenario order, saved or not (the editor, `config import`, a future API)."""
+    errors, latest = [], {}  # anchor: (number, step) with the largest offset so far
+    for number, step in enumerate(steps, start=1):
+        before = latest.get(step.anchor)
+        if before is not None and (step.offset_days or 0) < (before[1].offset_days or 0):
+            errors.append(
+                (
+                    number - 1,
+                    _(
+                        "step %(number)s `%(name)s` (%(when)s) comes after step "
+                        "%(other_number)s `%(other_name)s` (%(other_when)s): reorder the steps"
+                    )
+                    % {
+                        "number": number,
+                        "name": step.name,
+                        "when": _when(step),
+                        "other_number": before[0],
+                        "other_name": before[1].name,
+                        "other_when": _when(before[1]),
+                    },
+                )
+            )
+        elif before is None or (step.offset_days or 0) > (before[1].offset_days or 0):
+            latest[step.anchor] = (number, step)
+    return errors
+
+
+def _saved_order_errors(scenario: Scenario) -> list[tuple[int, str]]:
+    return steps_order_errors(list(scenario.steps.order_by("position", "id")))
+
+
+def scenario_check_step_order(*, scenario: Scenario, errors_before: int = 0) -> None:
+    """Raise ValidationError (on `offset_days`) when the saved steps of `scenario` break
+    rule 1 (`steps_order_errors`); the editor's services call it before committing. A
+    scenario saved out of order before the rule (`errors_before` steps out of order) may
+    be edited as long as each edit leaves fewer steps out of order."""
+    errors = _saved_order_errors(scenario)
+    if errors and len(errors) >= max(errors_before, 1):
+        raise ValidationError({"offset_days": [message for _index, message in errors]})
+
+
 def scenario_warnings(scenario: Scenario, steps: list[Step] | None = None) -> list[str]:
-    """What is allowed but worth a second look (shown on the scenario page, never refused)."""
+    """What is allowed but worth a second look (shown on the scenario page, never refused);
+    steps out of order, saved before the editor refused them, are shown here too."""
     steps = list(scenario.steps.all()) if steps is None else steps
-    warnings = []
+    warnings = [message for _index, message in steps_order_errors(steps)]
     if not steps:
         warnings.append(_("This scenario has no step: its customers receive no reminder."))
     elif scenario.repeat_last_every_days and is_automatic_letter(steps[-1]):
@@ -341,7 +422,11 @@ def scenario_duplicate(*, scenario: Scenario, name: str = "", acting_user=None) 
 
 
 def _save_step(step: Step, relations: dict) -> Step:
-    errors = step_errors(step, cc_users=relations.get("cc_users"))
+    errors = step_errors(
+        step,
+        cc_users=relations.get("cc_users"),
+        responsible_users=relations.get("responsible_users"),
+    )
     if errors:
         raise ValidationError(errors)
     step.save()
@@ -368,16 +453,20 @@ def step_create(
     mode: str,
     position: int | None = None,
     acting_user=None,
+    check_order: bool = True,
     **fields,
 ) -> Step:
     """Add a step, last or at `position` (1-based); `fields` among STEP_FIELDS and the
-    relations responsible_users, responsible_groups, cc_users."""
+    relations responsible_users, responsible_groups, cc_users. Refused when the steps end
+    up out of order (`check_order=False`: the caller checks the whole scenario itself, as
+    `config import` does before writing its steps one by one)."""
     unknown = set(fields) - STEP_FIELDS - STEP_RELATIONS
     if unknown:
         raise TypeError(f"unknown step fields: {', '.join(sorted(unknown))}")
     relations = {key: fields.pop(key) for key in STEP_RELATIONS if key in fields}
     fields["cc_contact_roles"] = _normalize_roles(fields.get("cc_contact_roles", ""))
     last = scenario.steps.aggregate(last=Max("position"))["last"] or 0
+    before = len(_saved_order_errors(scenario)) if check_order else 0
     step = Step(
         scenario=scenario,
         name=name.strip(),
@@ -388,24 +477,47 @@ def step_create(
     )
     _save_step(step, relations)
     if position is not None and position <= last:
-        ordered = [s for s in scenario.steps.exclude(pk=step.pk)]
-        ordered.insert(max(position, 1) - 1, step)
-        _renumber(scenario, ordered)
+        _place(scenario, step, position)
+    if check_order:
+        scenario_check_step_order(scenario=scenario, errors_before=before)
     return step
 
 
+def _place(scenario: Scenario, step: Step, position: int) -> None:
+    """Move `step` to `position` (1-based, clamped) and renumber the others."""
+    ordered = list(scenario.steps.exclude(pk=step.pk))
+    ordered.insert(min(max(position, 1), len(ordered) + 1) - 1, step)
+    _renumber(scenario, ordered)
+    step.refresh_from_db(fields=["position"])
+
+
 @transaction.atomic
-def step_update(*, step: Step, acting_user=None, **fields) -> Step:
-    """Change a step (`fields` among STEP_FIELDS and the relations)."""
+def step_update(
+    *,
+    step: Step,
+    position: int | None = None,
+    acting_user=None,
+    check_order: bool = True,
+    **fields,
+) -> Step:
+    """Change a step (`fields` among STEP_FIELDS and the relations), and move it to
+    `position` if given: a new date and the place it takes are saved together, since the
+    steps must stay in order (refused otherwise, unless `check_order=False`)."""
     unknown = set(fields) - STEP_FIELDS - STEP_RELATIONS
     if unknown:
         raise TypeError(f"unknown step fields: {', '.join(sorted(unknown))}")
     relations = {key: fields.pop(key) for key in STEP_RELATIONS if key in fields}
     if "cc_contact_roles" in fields:
         fields["cc_contact_roles"] = _normalize_roles(fields["cc_contact_roles"])
+    before = len(_saved_order_errors(step.scenario)) if check_order else 0
     for name, value in fields.items():
         setattr(step, name, value.strip() if name == "name" else value)
-    return _save_step(step, relations)
+    _save_step(step, relations)
+    if position is not None and position != step.position:
+        _place(step.scenario, step, position)
+    if check_order:
+        scenario_check_step_order(scenario=step.scenario, errors_before=before)
+    return step
 
 
 @transaction.atomic
@@ -446,12 +558,15 @@ def step_duplicate(*, step: Step, acting_user=None) -> Step:
 
 @transaction.atomic
 def step_move(*, step: Step, offset: int, acting_user=None) -> Step:
-    """Move `step` up (offset -1) or down (+1) in its scenario; nothing past either end."""
+    """Move `step` up (offset -1) or down (+1) in its scenario; nothing past either end.
+    Refused when it would put two steps of one anchor out of order."""
     scenario = step.scenario
     ordered = list(scenario.steps.select_for_update())
+    before = len(steps_order_errors(ordered))
     index = ordered.index(step)
     target = min(max(index + offset, 0), len(ordered) - 1)
     ordered.insert(target, ordered.pop(index))
     _renumber(scenario, ordered)
     step.refresh_from_db(fields=["position"])
+    scenario_check_step_order(scenario=scenario, errors_before=before)
     return step

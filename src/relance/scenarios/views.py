@@ -138,6 +138,14 @@ def step_operation(request, pk: int, operation: str):
     _require_editor(request.user)
     step = selectors.step_for_user(request.user, pk)
     scenario = step.scenario
+    try:
+        _operate(request, step, operation)
+    except ValidationError as exc:  # a move that puts steps out of order
+        messages.error(request, " ".join(exc.messages))
+    return _to_scenario(request, scenario)
+
+
+def _operate(request, step, operation: str) -> None:
     if operation == "up":
         services.step_move(step=step, offset=-1, acting_user=request.user)
     elif operation == "down":
@@ -146,4 +154,3 @@ def step_operation(request, pk: int, operation: str):
         services.step_duplicate(step=step, acting_user=request.user)
     elif operation == "delete":
         services.step_delete(step=step, acting_user=request.user)
-    return _to_scenario(request, scenario)

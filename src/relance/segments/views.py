@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from relance.core.models import Entity
+from relance.core.params import id_param
 from relance.scenarios.forms import add_service_errors
 from relance.segments import selectors, services
 from relance.segments.criteria import criterion_fields, describe_rule, lookup_choices
@@ -81,8 +82,9 @@ def segment_form(request, pk: int | None = None):
 def segment_count(request):
     """The live count of the form: customers visible to the user matching the rules now."""
     entity = None
-    if request.POST.get("entity"):
-        entity = Entity.objects.visible_to(request.user).filter(pk=request.POST["entity"]).first()
+    entity_id = id_param(request.POST, "entity")
+    if entity_id is not None:
+        entity = Entity.objects.get_for_user(request.user, pk=entity_id)
     try:
         count = selectors.segment_matching_count(
             request.user, criteria_from_post(request.POST), entity=entity

@@ -11,6 +11,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from relance.core.choices import Language
+from relance.core.params import choice_param, id_param
 from relance.customers.models import Customer
 from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
@@ -141,8 +142,9 @@ def _preview_customer(request, template):
     customers = Customer.objects.visible_to(request.user).select_related("entity", "collector")
     if template.entity_id:
         customers = customers.filter(entity_id=template.entity_id)
-    if request.GET.get("customer"):
-        return customers.get_for_user(request.user, pk=request.GET["customer"])
+    customer_id = id_param(request.GET, "customer")
+    if customer_id is not None:
+        return customers.get_for_user(request.user, pk=customer_id)
     overdue = Item.objects.filter(
         customer=OuterRef("pk"), kind=ItemKind.INVOICE, open_amount__gt=0
     ).order_by("due_date")
@@ -154,9 +156,7 @@ def _preview_customer(request, template):
 
 
 def _preview_rendered(request, template, customer):
-    language = request.GET.get("language") or None
-    if language not in (None, *Language.values):
-        language = None
+    language = choice_param(request.GET, "language", Language.values)
     ctx = selectors.customer_context(customer, user=signing_user(template, request.user))
     return render_context(template, ctx, language=language)
 

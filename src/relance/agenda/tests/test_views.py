@@ -297,7 +297,7 @@ def test_history_export_is_the_filtered_rows_the_user_sees(
         text = b"".join(response.streaming_content).decode("utf-8-sig")
         table = list(csv.reader(io.StringIO(text)))
     else:
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(response.getvalue())).active
         table = [list(row) for row in sheet.iter_rows(values_only=True)]
     header, body = table[0], table[1:]
     assert "Customer" in header

@@ -133,3 +133,16 @@ def test_create_from_the_page(client, bob, customers):
     assert response.status_code == 302
     rule = bob.alert_rules.get()
     assert rule.hits.count() == 2  # evaluated at once: Big and Small
+
+
+def test_a_read_only_user_keeps_personal_alerts(client, acme):
+    """Decided (docs/accounts.md): an alert only lists customers its owner may see and
+    changes nothing, so a read-only user may have alerts like anyone else."""
+    from relance.accounts.tests.factories import UserFactory
+    from relance.alerts.models import AlertRule
+
+    dave = UserFactory(username="dave", role="read_only", all_entities=True)
+    client.force_login(dave)
+    data = {"name": "Big", "kind": "overdue_above", "amount": "1000"}
+    assert client.post(reverse("alerts:list"), data).status_code == 302
+    assert AlertRule.objects.get(owner=dave).name == "Big"

@@ -279,8 +279,9 @@ def test_running_every_day_twice_changes_nothing_the_second_time(scenario_s, acm
 # --- a run killed half-way ---------------------------------------------------------------
 
 
-class Killed(Exception):
-    """Stands for the process dying."""
+class Killed(BaseException):
+    """Stands for the process dying (a BaseException, as SystemExit: an Exception would be
+    one customer's failure, recorded and gone past)."""
 
 
 def _population(entity, n=5):

@@ -249,8 +249,9 @@ def _customers(entity, n: int) -> None:
 
 
 # Planning reads a chunk in a fixed number of queries and writes in bulk; SQLite splits a
-# bulk insert into batches of ~49 actions (999 parameters), hence a small margin.
-PLANNING_BUDGET = 32
+# bulk insert into batches of ~49 actions (999 parameters), hence a small margin; one
+# UPDATE per chunk closes the engine errors of customers planned again (isolation.py).
+PLANNING_BUDGET = 33
 
 
 @pytest.mark.parametrize("n", [10, 100])

@@ -116,3 +116,20 @@ def test_eager_tasks_give_the_result_of_run_day(scenario_s, acme_daily, monkeypa
     assert [{k: c[k] for k in keys} for c in task_counts] == [
         {k: c[k] for k in keys} for c in by_run_day
     ]
+
+
+def test_a_distributed_run_past_its_rounds_records_the_customers_not_the_run(
+    scenario_s, acme_daily, monkeypatch
+):
+    """Unreachable (runner.max_rounds); if it were, the customers still changing get an
+    engine error and the run finishes for everyone else."""
+    from relance.engine import tasks
+    from relance.engine.models import EngineError
+
+    monkeypatch.setattr(tasks, "MAX_ROUNDS", 1)
+    customer = make_customer(acme_daily)
+    make_invoice(customer, "C1", d(1, 31))
+    run_id = engine_run_entity.delay(acme_daily.pk, "2026-03-01").get()
+    run = EngineRun.objects.get(pk=run_id)
+    assert (run.status, run.counts["failed"], run.counts["sent"]) == ("finished", 1, 1)
+    assert EngineError.objects.get().customer == customer

@@ -97,12 +97,18 @@ def run_import(
 
 
 def _run_rows(importer: TableImport, table: Table, outcome: Outcome, progress) -> None:
-    """Parse every row; while the file is clean, classify and write it chunk by chunk."""
+    """Parse every row that the reader could read; while the file is clean, classify and
+    write it chunk by chunk."""
     header, errors = table.header, importer.errors
     chunk: list = []
-    for number, cells in table.rows:
+    for number, cells, problems in table.rows:
         outcome.rows += 1
-        record = importer.parse(Row(number, dict(zip(header, cells, strict=False)), errors))
+        if problems:  # the cells cannot be trusted to be under their column: report, skip
+            for column, reason in problems:
+                errors.add(number, column, reason)
+            record = None
+        else:
+            record = importer.parse(Row(number, dict(zip(header, cells, strict=False)), errors))
         if errors:
             chunk.clear()  # the file fails: keep checking rows, stop writing
         elif record is not None:

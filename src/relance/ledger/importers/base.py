@@ -3,7 +3,7 @@ instead of raising, and the column checks."""
 
 import re
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -11,13 +11,18 @@ from django.utils import timezone
 from relance.activity.models import CustomerEvent
 from relance.activity.services import IMPORT_EVENT_FIELDS, import_event_rows
 from relance.core.parsing import parse_bool, parse_date, parse_decimal
-from relance.ledger.importers.readers import cell_text
+from relance.ledger.importers.readers import cell_text, column_letter
 from relance.ledger.importers.writers import BulkWriter
 
 MAX_ERRORS = 1000
 MAX_AMOUNT = Decimal("1e12")  # DecimalField(max_digits=14, decimal_places=2)
 PLAIN_AMOUNT = re.compile(r"\d{1,12}(\.\d{1,2})?")
 CENT = Decimal("0.01")
+# Characters that have no place in a single-line field (every imported field is one): C0 and
+# C1 controls, DEL and the Unicode line separators. A newline in a name would break the
+# subject of every email that quotes it.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL_NAMES = {"\n": "a line break", "\r": "a line break", "\t": "a tab", "\x00": "a NUL byte"}
 EVENT_CHUNK = 5000
 
 
@@ -70,13 +75,28 @@ class Row:
         return self.cells.get(column)
 
     def text(self, column: str, *, required: bool = False, max_length: int | None = None) -> str:
+        """The cell as one line of text; "" (and an error) if it holds a control character."""
         value = cell_text(self.cells.get(column))
         if not value:
             if required:
                 self.error(column, "a value is required")
         elif max_length is not None and len(value) > max_length:
             self.error(column, f"longer than {max_length} characters")
+        elif not value.isprintable() and self.control_character(column, value):
+            return ""
         return value
+
+    def control_character(self, column: str, text: str) -> bool:
+        """Record an error if `text` holds a control character (isprintable() first: it is
+        20 times faster than the regex and true for nearly every cell)."""
+        found = CONTROL_CHARACTER.search(text)
+        if found is None:
+            return False
+        character = found.group()
+        name = CONTROL_NAMES.get(character, f"the control character U+{ord(character):04X}")
+        where = f"character {found.start() + 1}"
+        self.error(column, f"contains {name} ({where}): one line of text expected")
+        return True
 
     def date(self, column: str, *, required: bool = False) -> date | None:
         value = self.cells.get(column)
@@ -106,10 +126,16 @@ class Row:
             if required:
                 self.error(column, "a value is required")
             return None
+        if type(value) is str and self.control_character(column, value.strip()):
+            return None  # parse_decimal would take a tab or a newline for a thousands space
         try:
             number = parse_decimal(value)
         except ValueError as exc:
             self.error(column, str(exc))
+            return None
+        except InvalidOperation:  # 1e308: too many digits to round to cents
+            shown = value.strip() if type(value) is str else value
+            self.error(column, f"{shown!r} is too large")
             return None
         if number < 0:
             self.error(
@@ -166,11 +192,14 @@ class TableImport:
         return [*self.required_columns, *self.optional_columns]
 
     def check_columns(self) -> bool:
-        """Report unknown, duplicated and missing columns (row 1); True if the header is good."""
+        """Report unnamed, unknown, duplicated and missing columns (row 1); True if the header
+        is good."""
         accepted = set(self.accepted_columns()) | set(self.ignored_columns)
         seen = set()
-        for name in self.columns:
-            if name in seen and name:
+        for index, name in enumerate(self.columns):
+            if not name:  # its cells would be dropped without a word
+                self.errors.add(1, column_letter(index), "the column has no name")
+            elif name in seen:
                 self.errors.add(1, name, "this column appears twice")
             seen.add(name)
             if name and name not in accepted:

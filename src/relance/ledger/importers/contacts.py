@@ -139,7 +139,10 @@ class ContactImport(TableImport):
         external_id = record.get("external_id", "")
         email = record.get("email", "").lower()
         if not external_id and not email:
-            row.error("external_id", "an external_id or an email is required to find the contact")
+            if row.ok:  # else a bad key cell was already reported
+                row.error(
+                    "external_id", "an external_id or an email is required to find the contact"
+                )
             return
         column, key = ("external_id", external_id) if external_id else ("email", email)
         first = self.seen.setdefault((record["customer_id"], column, key), row.number)

@@ -4,12 +4,11 @@ scenario set by hand."""
 from difflib import get_close_matches
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 
 from relance.accounts.choices import Role
+from relance.accounts.selectors import users_seeing
 from relance.core.choices import Language
 from relance.core.validators import validate_country, validate_currency, validate_legal_id
 from relance.customers.models import Customer, CustomField, Tag
@@ -115,19 +114,17 @@ class CustomerImport(TableImport):
 
     def _collectors(self) -> dict[str, int | None]:
         """Usernames and emails (lower-cased) of active users who may see the entity; None
-        marks an email that several users share."""
-        users = (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(
-                Q(is_superuser=True)
-                | Q(all_entities=True)
-                | Q(role=Role.ADMINISTRATOR)
-                | Q(entities=self.entity)
-            )
-        )
+        marks an email that several users share. Read-only users are kept apart (in
+        `self.read_only`) to say why they cannot collect."""
         found: dict[str, int | None] = {}
-        for pk, username, email in users.distinct().values_list("id", "username", "email"):
+        self.read_only: set[str] = set()
+        users = users_seeing(self.entity)
+        rows = users.values_list("id", "username", "email", "role", "is_superuser")
+        for pk, username, email, role, is_superuser in rows:
+            keys = [username.lower(), *([email.lower()] if email else [])]
+            if role == Role.READ_ONLY and not is_superuser:
+                self.read_only.update(keys)
+                continue
             if email:
                 key = email.lower()
                 found[key] = None if key in found and found[key] != pk else pk
@@ -197,6 +194,8 @@ class CustomerImport(TableImport):
         key = value.lower()
         if key in self.collectors and self.collectors[key] is None:
             row.error("collector", f"several users have the email {value!r}: use a username")
+        elif key not in self.collectors and key in self.read_only:
+            row.error("collector", f"{value!r} is read-only: a read-only user cannot collect")
         elif key not in self.collectors:
             row.error("collector", f"unknown collector {value!r}: no active user of this entity")
         return self.collectors.get(key)

@@ -14,6 +14,7 @@ from relance.core.validators import validate_currency
 from relance.customers.models import Customer
 from relance.ledger.choices import ItemKind
 from relance.ledger.importers.base import Row, TableImport, validation_reason
+from relance.ledger.importers.readers import cell_text
 from relance.ledger.importers.writers import BulkWriter
 from relance.ledger.models import Item
 
@@ -130,7 +131,7 @@ class ItemImport(TableImport):
         record["issue_date"] = row.date("issue_date", required=True)
         if self.has("due_date"):
             record["due_date"] = row.date("due_date")
-        if kind == ItemKind.INVOICE and not row.text("due_date"):
+        if kind == ItemKind.INVOICE and not cell_text(row.raw("due_date")):
             row.error("due_date", "a due date is required for an invoice")
         self._parse_amounts(row, record)
         self._parse_optional(row, record)

@@ -69,7 +69,7 @@ def test_panel_with_actions(customer, django_assert_max_num_queries):
     action(customer, scenario, other, 3, "sent", finished_on=datetime.date(2026, 2, 1))
     action(customer, scenario, r, 3, "cancelled")
     open_action = action(customer, scenario, r, 3, "planned", planned_by="contact_delay")
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):  # the 6th: the customer's engine errors
         panel = customers_collection_panel(customer, TODAY)
     assert (panel.scenario, panel.source, panel.segment.name) == (
         scenario,
@@ -124,3 +124,21 @@ def test_a_finished_cycle_says_why_nothing_comes_next(client, customer, alice):
     scenario.save()
     panel = customers_collection_panel(customer, TODAY)
     assert panel.cycle_ended_on is None and panel.next_step.position == scenario.steps.count()
+
+
+def test_a_cycle_ended_by_a_skipped_repeat_says_so(client, customer, alice):
+    """Amendment 1, rule 5: the last step repeats only after it reached the customer."""
+    scenario = spec_scenario_s(repeat_last_every_days=10)
+    customer.scenario = scenario
+    customer.save()
+    r = invoice(customer, "A1", datetime.date(2026, 1, 31))
+    for position in range(1, 5):
+        action(customer, scenario, r, position, "sent", finished_on=datetime.date(2026, 2, 20))
+    assert customers_collection_panel(customer, TODAY).next_step.position == 4
+    action(customer, scenario, r, 4, "skipped", reason="by user",
+           finished_on=datetime.date(2026, 2, 25))  # fmt: skip
+    panel = customers_collection_panel(customer, TODAY)
+    assert (panel.next_step, panel.ended_by_skip) == (None, True)
+    client.force_login(alice)
+    html = client.get(customer.get_absolute_url()).content.decode()
+    assert "the last step “notice” was skipped on 25 Feb. 2026" in html

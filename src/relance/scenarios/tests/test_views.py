@@ -207,15 +207,19 @@ def test_add_step_without_htmx(alice_client, standard):
 
 
 def test_reorder_duplicate_delete(alice_client, standard):
-    first = standard.steps.get(name="first")
-    alice_client.post(reverse("scenarios:step-operation", args=[first.pk, "up"]))
+    first, kyc = standard.steps.get(name="first"), standard.steps.get(name="kyc")
+    # `kyc` (issue date) moves freely among the steps on the due date ...
+    alice_client.post(reverse("scenarios:step-operation", args=[kyc.pk, "up"]))
     assert list(standard.steps.values_list("name", flat=True)) == [
-        "first",
         "courtesy",
-        "call",
+        "first",
         "kyc",
+        "call",
     ]
-    alice_client.post(reverse("scenarios:step-operation", args=[first.pk, "down"]))
+    alice_client.post(reverse("scenarios:step-operation", args=[kyc.pk, "down"]))
+    # ... but `first` (+3) never before `courtesy` (-5): refused, nothing moves.
+    alice_client.post(reverse("scenarios:step-operation", args=[first.pk, "up"]))
+    assert list(standard.steps.values_list("name", flat=True))[:2] == ["courtesy", "first"]
     alice_client.post(reverse("scenarios:step-operation", args=[first.pk, "duplicate"]))
     assert list(standard.steps.values_list("position", "name")) == [
         (1, "courtesy"),

@@ -67,3 +67,30 @@ document.addEventListener("htmx:afterSettle", (event) => {
   const field = panel.querySelector("input:not([type=hidden]), select, textarea");
   if (field) field.focus({ preventScroll: true });
 });
+
+// Forms that ask before they go (data-confirm="Delete this segment?"): the question is in
+// the page, never in an onsubmit attribute, which the Content-Security-Policy refuses.
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset?.confirm;
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+
+// A "select all" box checks every `actions` box of its form (the agenda's bulk operations).
+document.addEventListener("change", (event) => {
+  if (!event.target.classList.contains("select-all")) return;
+  const form = event.target.closest("form");
+  if (!form) return;
+  form.querySelectorAll("input[name=actions]").forEach((box) => { box.checked = event.target.checked; });
+});
+
+// The SMS length counters post the text of the field their data-sms-text-from names (htmx's
+// js: values would need eval, which is off).
+document.addEventListener("htmx:configRequest", (event) => {
+  const source = event.detail.elt.dataset?.smsTextFrom;
+  if (!source) return;
+  const field = document.getElementById(source);
+  event.detail.parameters.text = field ? field.value : "";
+});

@@ -1,5 +1,6 @@
-"""`relance run [--date YYYY-MM-DD] [--entity SLUG] [--dry-run] [--no-send]
-[--processes N] [--chunk-size N]`: the daily engine run."""
+"""`relance run [--date YYYY-MM-DD] [--entity SLUG] [--dry-run] [--no-send] [--strict]
+[--processes N] [--chunk-size N]`: the daily engine run. A customer the engine fails on is
+recorded and counted, and the run goes on; `--strict` then exits non-zero."""
 
 from datetime import date
 
@@ -33,7 +34,12 @@ class Command(BaseCommand):
                 "due automatic actions stay open, unsent, for the next run that sends"
             ),
         )
-
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="exit non-zero when the engine failed on any customer (recorded and counted "
+            "in the summary either way; the run goes on for the others)",
+        )
         parser.add_argument(
             "--processes",
             type=int,
@@ -47,7 +53,9 @@ class Command(BaseCommand):
             help=f"customers loaded, planned and written at a time (default {CHUNK_SIZE})",
         )
 
-    def handle(self, *args, date=None, entity=None, dry_run=False, no_send=False, **options):
+    def handle(
+        self, *args, date=None, entity=None, dry_run=False, no_send=False, strict=False, **options
+    ):
         processes = options.get("processes") or default_processes()
         chunk_size = options.get("chunk_size") or CHUNK_SIZE
         if processes < 1 or chunk_size < 1:
@@ -58,7 +66,7 @@ class Command(BaseCommand):
             entities = entities.filter(slug=entity)
             if not entities.exists():
                 raise CommandError(f"no entity {entity!r}")
-        refused = []
+        refused, failed = [], []
         for each in entities:
             try:
                 summary = run_day(
@@ -74,5 +82,11 @@ class Command(BaseCommand):
                 refused.append(each.slug)
                 continue
             self.stdout.write("\n".join(summary.lines()))
+            if summary.failed:
+                failed.append(f"{each.slug}: {summary.failed}")
         if refused:
             raise CommandError(f"not run: {', '.join(refused)}")
+        if strict and failed:
+            raise CommandError(
+                f"customers failed (see the agenda's error tab): {', '.join(failed)}"
+            )

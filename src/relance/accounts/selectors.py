@@ -1,0 +1,58 @@
+"""Reads about accounts: who must use two-factor authentication, and with what."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from relance.accounts.choices import Role
+from relance.core.models import Entity
+
+# The roles an entity's "two-factor authentication required" applies to (and superusers).
+TWO_FACTOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.CREDIT_MANAGER})
+
+
+def two_factor_required(user) -> bool:
+    """Whether the user is an administrator or credit manager of an entity that requires
+    two-factor authentication (an entity they see)."""
+    if not (user.is_superuser or user.role in TWO_FACTOR_ROLES):
+        return False
+    return Entity.objects.visible_to(user).filter(two_factor_required=True).exists()
+
+
+def authenticator_for(user) -> TOTPDevice | None:
+    """The user's confirmed authenticator app, if they set one up."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def has_two_factor(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def verification_devices(user) -> list:
+    """The devices a code is checked against: the authenticator app, then recovery codes."""
+    return [
+        *TOTPDevice.objects.filter(user=user, confirmed=True),
+        *StaticDevice.objects.filter(user=user, confirmed=True),
+    ]
+
+
+def users_seeing(entity=None):
+    """Active users who see `entity`; without one, those who see every entity (what a
+    scenario shared by all entities asks of its responsibles)."""
+    users = get_user_model().objects.filter(is_active=True)
+    sees_all = Q(is_superuser=True) | Q(role=Role.ADMINISTRATOR) | Q(all_entities=True)
+    if entity is not None:
+        return users.filter(sees_all | Q(entities=entity)).distinct()
+    total = Entity.objects.count()
+    listed = users.annotate(listed=Count("entities")).filter(listed=total).values("pk")
+    return users.filter(sees_all | Q(pk__in=listed))
+
+
+def users_taking_work(entity=None):
+    """The users work in `entity` may be given to: those who see it, except read-only ones."""
+    return users_seeing(entity).exclude(Q(role=Role.READ_ONLY) & Q(is_superuser=False))

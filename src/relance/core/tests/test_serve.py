@@ -1,0 +1,54 @@
+"""`relance serve` keeps its processes together: one that ends stops the others, and it
+refuses to serve the debug settings. Gunicorn's configuration reads the environment."""
+
+import importlib
+import os
+import sys
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from relance.core.management.commands.serve import gunicorn_argv, supervise
+
+
+def test_a_process_that_exits_stops_the_others_and_gives_its_code(tmp_path):
+    pid_file = tmp_path / "long.pid"
+    long_running = (
+        f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(120)"
+    )
+    short = f"import os, sys, time\nwhile not os.path.exists({str(pid_file)!r}): time.sleep(0.05)\n"
+    commands = {
+        "web": [sys.executable, "-c", long_running],
+        "worker": [sys.executable, "-c", short + "sys.exit(3)"],
+    }
+
+    code = supervise(commands)
+
+    assert code == 3
+    with pytest.raises(ProcessLookupError):  # stopped and reaped, not left behind
+        os.kill(int(pid_file.read_text()), 0)
+
+
+def test_serve_refuses_the_debug_settings(settings):
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("serve", "--web-only")
+
+
+def test_gunicorn_options_come_from_the_command_line():
+    argv = gunicorn_argv("127.0.0.1:9000", 3, 2)
+    assert argv[-6:] == ["--bind", "127.0.0.1:9000", "--workers", "3", "--threads", "2"]
+    assert "python:relance.config.gunicorn" in argv
+
+
+def test_gunicorn_config_reads_the_environment(monkeypatch):
+    monkeypatch.setenv("RELANCE_BIND", "127.0.0.1:8100,unix:/tmp/relance.sock")
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    monkeypatch.setenv("WEB_THREADS", "3")
+    from relance.config import gunicorn
+
+    config = importlib.reload(gunicorn)
+
+    assert config.bind == ["127.0.0.1:8100", "unix:/tmp/relance.sock"]
+    assert (config.workers, config.threads, config.worker_class) == (5, 3, "gthread")
+    assert config.logger_class == "relance.config.logging.GunicornLogger"
