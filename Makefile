@@ -65,7 +65,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests
 	$(RELANCE) makemigrations --check --dry-run -v 0
 
-test: lint
+test: install lint
 	$(PYTEST) -n 2 -q
 
 test-postgres: $(STAMP)

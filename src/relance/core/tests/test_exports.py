@@ -51,10 +51,11 @@ def payloads(acme, alice):
     today = acme.today()
     for index, payload in enumerate(PAYLOADS):
         for mode in ("manual", "auto"):
-            customer = CustomerFactory(entity=acme, name=payload, external_id=f"{payload}{mode}")
+            number = f"{payload[:40]}{mode}"  # numbers hold 50 characters (PostgreSQL checks)
+            customer = CustomerFactory(entity=acme, name=payload, external_id=number)
             invoice = ItemFactory(
                 customer=customer,
-                number=f"{payload}{mode}",
+                number=number,
                 amount=Decimal("100.00"),
                 due_date=today - datetime.timedelta(days=20),
             )
