@@ -8,10 +8,13 @@ relance_bench_load_N, kept between runs (`--rebuild` to rebuild it). Each run wo
 copy (CREATE DATABASE … TEMPLATE), so the daily run always has the same day to do.
 
 The collectors are distinct users with sessions written server-side (no password hashing
-in the measure). Each browses with a pause of 0 to 2 × `--think` seconds between pages,
-as people do; `--think 0` makes it a stress test. Bounded by `--requests` and
-`--max-seconds`, against 127.0.0.1 only. It prints requests per second, p50/p95/p99 and
-errors, overall, per kind of page and while the daily run executed.
+in the measure). Each browses with a pause of 0 to 2 × `--think` seconds between pages:
+2.5 s on average by default, a brisk collector (1,440 pages an hour each, 72,000 for the
+fifty); `--think 5` is a collector reading pages and phoning, `--think 1` a stress test
+(fifty people clicking every second), `--think 0` finds the ceiling. The server is warmed up first (not counted), and the daily run starts
+`--run-after` seconds into the load. Bounded by `--requests` and `--max-seconds`, against
+127.0.0.1 only. It prints requests per second, p50/p95/p99 and errors, overall, per kind
+of page and while the daily run executed.
 
 `python -m benchmarks load -- --customers 2000` is a quick smoke run.
 """
@@ -43,10 +46,13 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--collectors", type=int, default=50)
     parser.add_argument("--requests", type=int, default=3000, help="stop after this many")
     parser.add_argument("--max-seconds", type=float, default=300, help="or after this long")
-    parser.add_argument("--think", type=float, default=1.0, help="mean pause, seconds")
+    parser.add_argument("--think", type=float, default=2.5, help="mean pause, seconds")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=None, help="threads per process")
     parser.add_argument("--no-run", action="store_true", help="no daily run during the load")
+    parser.add_argument(
+        "--run-after", type=float, default=20, help="seconds of load before the daily run starts"
+    )
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached data set")
     parser.add_argument("--keep", action="store_true", help="keep the copy afterwards")
     args, _unknown = parser.parse_known_args(argv)
@@ -72,8 +78,9 @@ def measure(args, env: dict) -> None:
     port = _free_port()
     server = serve(env, port, args.workers, args.threads)
     try:
-        run = None if args.no_run else DailyRun(env, prepared["run_day"])
+        warm_up(f"http://127.0.0.1:{port}", prepared["visitors"])
         started = time.perf_counter()
+        run = None if args.no_run else DailyRun(env, prepared["run_day"], args.run_after)
         samples = run_load(
             f"http://127.0.0.1:{port}",
             visitors,
@@ -227,20 +234,36 @@ def serve(env: dict, port: int, workers: int | None, threads: int | None) -> sub
     raise RuntimeError(f"gunicorn did not answer /healthz in 60 s: see {log.name}")
 
 
-class DailyRun:
-    """`relance run --date DAY` in its own process; a thread notes when it ends."""
+def warm_up(base_url: str, visitors: list[dict], rounds: int = 3) -> None:
+    """Every kind of page a few times before the measure, as a server that has been up
+    for a while has them: templates compiled and each thread's database connection open
+    in every gunicorn process. Not counted."""
+    cookie = "; ".join(f"{k}={v}" for k, v in visitors[0]["cookies"].items())
+    pages = [url for urls in visitors[0]["pages"].values() for url in urls[:2]]
+    for url in pages * rounds * 4:
+        request = urllib.request.Request(base_url + url, headers={"Cookie": cookie})
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            answer.read()
 
-    def __init__(self, env: dict, day: str):
+
+class DailyRun:
+    """`relance run --date DAY` in its own process, started `after` seconds into the load
+    (people are already browsing when the run begins); a thread notes when it ends."""
+
+    def __init__(self, env: dict, day: str, after: float):
         self.day = day
-        out = open(BENCH_DIR / "load-run.out", "w")  # noqa: SIM115 - the run's lifetime
-        command = [sys.executable, "-m", "relance", "run", "--date", day]
-        self.started = time.perf_counter()
-        self.process = subprocess.Popen(command, env=env, stdout=out, stderr=out, cwd=ROOT)
-        self.ended = None
-        self.waiter = threading.Thread(target=self._wait, daemon=True)
+        self.env = env
+        self.started = self.ended = None
+        self.process = None
+        self.waiter = threading.Timer(after, self._run)
+        self.waiter.daemon = True
         self.waiter.start()
 
-    def _wait(self) -> None:
+    def _run(self) -> None:
+        out = open(BENCH_DIR / "load-run.out", "w")  # noqa: SIM115 - the run's lifetime
+        command = [sys.executable, "-m", "relance", "run", "--date", self.day]
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(command, env=self.env, stdout=out, stderr=out, cwd=ROOT)
         self.process.wait()
         self.ended = time.perf_counter()
 
@@ -271,14 +294,16 @@ def report(args, prepared: dict, samples: list[Sample], seconds: float, run: dic
     for kind in WEIGHTS:
         of_kind = [sample for sample in samples if sample.kind == kind]
         _line(f"  {kind} pages", summarize(of_kind, seconds))
+    during_run = None
     if run:
         window = [s for s in samples if run["start"] <= s.started <= run["end"]]
-        _line("during the daily run", summarize(window, min(run["end"], seconds) - run["start"]))
+        during_run = summarize(window, min(run["end"], seconds) - run["start"])
+        _line("during the daily run", during_run)
         print(f"daily run of {run['day']}: {run['end'] - run['start']:.1f} s, exit code "
               f"{run['code']} (output in var/bench/load-run.out)")  # fmt: skip
     if overall.errors_by_status:
         print(f"errors by status (0: no answer): {overall.errors_by_status}")
-    _verdict(args, overall)
+    _verdict(args, overall, during_run)
 
 
 def _line(label: str, stats) -> None:
@@ -286,13 +311,16 @@ def _line(label: str, stats) -> None:
           f"{stats.p95_ms:>7.0f} {stats.p99_ms:>7.0f} {stats.errors:>7}", flush=True)  # fmt: skip
 
 
-def _verdict(args, stats) -> None:
+def _verdict(args, stats, during_run) -> None:
+    """Zero errors, and p95 under the target overall and while the daily run executed."""
     if args.customers < TARGET_CUSTOMERS or args.collectors < 50:
         print(f"\ntarget: not judged below {TARGET_CUSTOMERS:,} customers and 50 collectors")
         return
-    met = stats.errors == 0 and stats.p95_ms < TARGET_P95_MS
-    print(f"\ntarget: zero errors and p95 under {TARGET_P95_MS} ms: "
-          f"{'met' if met else 'MISSED'}")  # fmt: skip
+    worst = max(stats.p95_ms, during_run.p95_ms if during_run else 0)
+    met = stats.errors == 0 and worst < TARGET_P95_MS
+    verdict = "met" if met else "MISSED"
+    print(f"\ntarget at a pause of 0-{2 * args.think:g} s: zero errors and p95 under "
+          f"{TARGET_P95_MS} ms, during the daily run too: {verdict}")  # fmt: skip
 
 
 # --- processes and databases ----------------------------------------------------------

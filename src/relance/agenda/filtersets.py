@@ -13,8 +13,8 @@ from relance.accounts.models import User
 from relance.agenda.choices import ActionStatus, ResponseKind
 from relance.agenda.models import Action, CustomerResponse
 from relance.core.models import Entity
-from relance.customers.filtersets import StyledFilterSet, custom_field_filters
-from relance.customers.models import Customer, Tag
+from relance.customers.filtersets import StyledFilterSet, category_choices, custom_field_filters
+from relance.customers.models import Tag
 from relance.scenarios.choices import StepChannel
 from relance.scenarios.models import Scenario
 from relance.segments.models import Segment, SegmentMembership
@@ -86,14 +86,7 @@ class ActionFilterSet(StyledFilterSet):
         ).order_by("first_name", "last_name", "username")
         self.filters["segment"].queryset = Segment.objects.visible_to(user).order_by("name")
         self.filters["scenario"].queryset = Scenario.objects.visible_to(user).order_by("name")
-        self.filters["category"].extra["choices"] = [
-            (category, category)
-            for category in Customer.objects.visible_to(user)
-            .exclude(category="")
-            .order_by("category")
-            .values_list("category", flat=True)
-            .distinct()
-        ]
+        self.filters["category"].extra["choices"] = category_choices(user)
         custom_field_filters(self, prefix="customer__")
 
     def filter_segment(self, queryset, name, value):

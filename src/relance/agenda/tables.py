@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relance.agenda.choices import ActionStatus, AgendaTab
 from relance.agenda.models import Action, CustomerResponse
-from relance.core.tables import PAGE_LINK, TABLE_ATTRS
+from relance.core.tables import PAGE_LINK, TABLE_ATTRS, DateColumn, DateTimeColumn
 from relance.customers.tables import user_name
 from relance.delivery.errors import error_display
 
@@ -99,10 +99,8 @@ class ActionTable(tables.Table):
             "th__input": {"class": "form-check-input select-all", "aria-label": _("Select all")},
         },
     )
-    due_date = tables.DateColumn(
-        verbose_name=_("Due date"), format="Y-m-d", order_by=("due_date", "pk")
-    )
-    finished_on = tables.DateColumn(
+    due_date = DateColumn(verbose_name=_("Due date"), format="Y-m-d", order_by=("due_date", "pk"))
+    finished_on = DateColumn(
         verbose_name=_("Finished on"),
         format="Y-m-d",
         order_by=("finished_on", "due_date", "pk"),
@@ -181,7 +179,7 @@ class ActionTable(tables.Table):
 
 
 class ResponseTable(tables.Table):
-    received_at = tables.DateTimeColumn(verbose_name=_("Received"), format="Y-m-d H:i")
+    received_at = DateTimeColumn(verbose_name=_("Received"), format="Y-m-d H:i")
     customer = tables.Column(
         accessor="customer__name",
         verbose_name=_("Customer"),

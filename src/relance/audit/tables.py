@@ -8,7 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from relance.audit import selectors
-from relance.core.tables import PAGE_LINK, TABLE_ATTRS, StreamingData
+from relance.core.tables import PAGE_LINK, TABLE_ATTRS, DateTimeColumn, StreamingData
 from relance.customers.filtersets import user_label
 
 SHOWN_CHARS = 200  # a long value (a template's text) is cut on the page, whole in exports
@@ -32,7 +32,7 @@ def actor_label(entry) -> str:
 
 
 class LogEntryTable(tables.Table):
-    timestamp = tables.DateTimeColumn("j N Y H:i", verbose_name=_("When"))
+    timestamp = DateTimeColumn("j N Y H:i", verbose_name=_("When"))
     actor = tables.Column(
         verbose_name=_("Who"), order_by=("actor__username", "-timestamp"), empty_values=()
     )

@@ -223,6 +223,10 @@ if REDIS_CACHE_URL:
 # Processes planning one `relance run` on PostgreSQL (0: one per core). SQLite has a
 # single writer: its runs stay in one process.
 ENGINE_PROCESSES = env.env_int("RELANCE_ENGINE_PROCESSES", 0)
+# The niceness of background work (the engine's planning processes, the Celery worker and
+# beat of `relance serve`): on a machine that also serves pages, they yield the processor
+# to people waiting on a page (0: same priority).
+BACKGROUND_NICE = env.env_int("RELANCE_BACKGROUND_NICE", 10, minimum=0)
 
 # Celery: without a broker every task runs eagerly in process, so the demo needs nothing else.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -262,7 +266,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "relance/table.html"
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.env_bool("SECURE_COOKIES", True)

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "relance.core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from relance.core.tables import speed_up_django_tables2
+
+        speed_up_django_tables2()

@@ -14,7 +14,11 @@ from relance.accounts.models import User
 from relance.core.models import Entity
 from relance.customers.choices import CustomFieldType
 from relance.customers.models import Customer, CustomField, Tag
-from relance.customers.selectors import overdue_invoices_exist, visible_entity_todays
+from relance.customers.selectors import (
+    customer_categories,
+    overdue_invoices_exist,
+    visible_entity_todays,
+)
 
 YES_NO = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
@@ -54,6 +58,12 @@ class YesNoFilter(django_filters.BooleanFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.Select(choices=YES_NO))
         super().__init__(*args, **kwargs)
+
+
+def category_choices(user) -> list[tuple[str, str]]:
+    """The category filter's choices: the categories of the customers `user` may see."""
+    entity_ids = Entity.objects.visible_to(user).values_list("pk", flat=True)
+    return [(category, category) for category in customer_categories(entity_ids)]
 
 
 def custom_field_filters(filterset, prefix: str = "") -> None:
@@ -131,13 +141,7 @@ class CustomerFilterSet(StyledFilterSet):
         self.filters["collector"].queryset = User.objects.filter(
             Exists(visible.filter(collector=OuterRef("pk")))
         ).order_by("first_name", "last_name", "username")
-        self.filters["category"].extra["choices"] = [
-            (category, category)
-            for category in visible.exclude(category="")
-            .order_by("category")
-            .values_list("category", flat=True)
-            .distinct()
-        ]
+        self.filters["category"].extra["choices"] = category_choices(user)
         self.todays = todays  # each entity's today, for "overdue"; computed when missing
         custom_field_filters(self)
 

@@ -137,8 +137,9 @@ class Customer(models.Model):
         ]
         indexes = [
             models.Index(fields=["entity", "name"], name="customer_entity_name"),
-            # The category filters list the distinct categories from the index alone.
-            models.Index(fields=["category"], name="customer_category"),
+            # The category filters list each entity's categories by probing this index
+            # (selectors.customer_categories).
+            models.Index(fields=["entity", "category"], name="customer_entity_category"),
         ]
 
     def __str__(self) -> str:

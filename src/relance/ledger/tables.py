@@ -13,6 +13,7 @@ from relance.core.tables import (
     NUMBER_ATTRS,
     PAGE_LINK,
     TABLE_ATTRS,
+    DateColumn,
     MoneyColumn,
     PageFiguresData,
     StreamingData,
@@ -39,10 +40,10 @@ class ItemTable(tables.Table):
     entity = tables.Column(
         accessor="entity__name", verbose_name=_("Entity"), order_by=("entity__name", "pk")
     )
-    issue_date = tables.DateColumn(
+    issue_date = DateColumn(
         DATE_FORMAT, verbose_name=_("Issue date"), order_by=("issue_date", "pk")
     )
-    due_date = tables.DateColumn(DATE_FORMAT, verbose_name=_("Due date"))
+    due_date = DateColumn(DATE_FORMAT, verbose_name=_("Due date"))
     days_overdue = tables.Column(
         accessor="due_date", verbose_name=_("Days overdue"), attrs=NUMBER_ATTRS
     )
@@ -57,9 +58,7 @@ class ItemTable(tables.Table):
         attrs={"td": {"class": "cell-wrap"}},
     )
     disputed = tables.BooleanColumn(verbose_name=_("Disputed"), visible=False)
-    promise_date = tables.DateColumn(
-        DATE_FORMAT, verbose_name=_("Promised payment date"), visible=False
-    )
+    promise_date = DateColumn(DATE_FORMAT, verbose_name=_("Promised payment date"), visible=False)
     blocked = tables.BooleanColumn(verbose_name=_("Blocked"), visible=False)
 
     class Meta:

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import IntegerField, ProtectedError, Value
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -95,35 +95,63 @@ def segment_delete(*, segment: Segment, acting_user=None) -> None:
         raise ValidationError(_("This segment is still in use.")) from exc
 
 
-def _insert_members(segment: Segment, customers, todays, fields) -> int:
-    """INSERT … SELECT of the customers matching `segment`: one statement, any size."""
+MATCHING_TABLE = "relance_segment_matching"  # a temporary table, one segment at a time
+
+
+def _sync_members(segment: Segment, customers, todays, fields) -> int:
+    """Bring the segment's memberships among `customers` to those matching it now, writing
+    only the differences: the criteria run once (INSERT … SELECT into a temporary table),
+    then one DELETE of those who left and one INSERT of those who joined. A day's run
+    then rewrites a few hundred rows where it rewrote every member (and its WAL and index
+    entries). Answers the number of members."""
     matching = criteria_queryset(segment.criteria, customers, todays, fields)
     if segment.entity_id:
         matching = matching.filter(entity_id=segment.entity_id)
-    rows = (
-        matching.order_by()
-        .annotate(_segment=Value(segment.pk, output_field=IntegerField()))
-        .values_list("pk", "_segment")
-    )
-    sql, params = rows.query.sql_with_params()
-    table = SegmentMembership._meta.db_table
+    select, params = matching.order_by().values_list("pk").query.sql_with_params()
+    members = SegmentMembership._meta.db_table
+    in_scope, scope_params = _scope_condition(customers, members)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (customer_id, segment_id) {sql}", params)
-        return max(cursor.rowcount, 0)
+        cursor.execute(f"CREATE TEMPORARY TABLE {MATCHING_TABLE} (customer_id bigint PRIMARY KEY)")
+        try:
+            cursor.execute(f"INSERT INTO {MATCHING_TABLE} (customer_id) {select}", params)
+            cursor.execute(
+                f"DELETE FROM {members} WHERE segment_id = %s{in_scope} AND NOT EXISTS "
+                f"(SELECT 1 FROM {MATCHING_TABLE} m WHERE m.customer_id = {members}.customer_id)",
+                [segment.pk, *scope_params],
+            )
+            cursor.execute(
+                f"INSERT INTO {members} (customer_id, segment_id) "
+                f"SELECT m.customer_id, %s FROM {MATCHING_TABLE} m WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {members} x WHERE x.segment_id = %s "
+                f"AND x.customer_id = m.customer_id)",
+                [segment.pk, segment.pk],
+            )
+            cursor.execute(f"SELECT COUNT(*) FROM {MATCHING_TABLE}")
+            return cursor.fetchone()[0]
+        finally:
+            cursor.execute(f"DROP TABLE {MATCHING_TABLE}")
+
+
+def _scope_condition(customers, members: str) -> tuple[str, list]:
+    """` AND customer_id IN (…)` limiting membership writes to `customers`, or nothing
+    when every customer is in scope."""
+    if not customers.query.where:
+        return "", []
+    select, params = customers.order_by().values("pk").query.sql_with_params()
+    return f" AND {members}.customer_id IN ({select})", list(params)
 
 
 @transaction.atomic
 def segments_recompute(
     *, entity: Entity | None = None, today: date | None = None
 ) -> dict[int, int]:
-    """Recompute the members of every segment, set-based: one DELETE of the memberships in
-    scope, then one INSERT … SELECT per active segment. With `entity`, only that entity's
-    customers are recomputed (and counted). `today` (the engine's run date) replaces each
-    entity's own today, so that replaying past days sees past figures.
-    Returns {segment id: members}.
+    """Recompute the members of every segment, set-based, writing only what changed (see
+    _sync_members). With `entity`, only that entity's customers are recomputed (and
+    counted). `today` (the engine's run date) replaces each entity's own today, so that
+    replaying past days sees past figures. Returns {segment id: members}.
 
     A segment whose stored criteria no longer validate (a custom field was deleted) holds
-    nobody until fixed; it is logged, and counted 0."""
+    nobody until fixed; it is logged, and counted 0. So does an inactive one."""
     customers = Customer.objects.all()
     entities = Entity.objects.all()
     memberships = SegmentMembership.objects.all()
@@ -131,10 +159,10 @@ def segments_recompute(
         customers = customers.filter(entity=entity)
         entities = entities.filter(pk=entity.pk)
         memberships = memberships.filter(customer__entity=entity)
-    memberships.delete()
     todays = entity_todays(entities) if today is None else today
     fields = criterion_fields()
     counts: dict[int, int] = {}
+    synced: list[int] = []
     segments = list(Segment.objects.filter(is_active=True))
     for segment in segments:
         try:
@@ -143,6 +171,8 @@ def segments_recompute(
             logger.warning("segment %s (%s) skipped: %s", segment.pk, segment, exc.messages)
             counts[segment.pk] = 0
             continue
-        counts[segment.pk] = _insert_members(segment, customers, todays, fields)
+        counts[segment.pk] = _sync_members(segment, customers, todays, fields)
+        synced.append(segment.pk)
+    memberships.exclude(segment_id__in=synced).delete()  # inactive or invalid: nobody
     Segment.objects.filter(pk__in=[s.pk for s in segments]).update(computed_at=timezone.now())
     return counts

@@ -3,12 +3,13 @@ refuses to serve the debug settings. Gunicorn's configuration reads the environm
 
 import importlib
 import os
+import subprocess
 import sys
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from relance.core.management.commands.serve import gunicorn_argv, supervise
+from relance.core.management.commands.serve import _child_setup, gunicorn_argv, supervise
 
 
 def test_a_process_that_exits_stops_the_others_and_gives_its_code(tmp_path):
@@ -52,3 +53,29 @@ def test_gunicorn_config_reads_the_environment(monkeypatch):
     assert config.bind == ["127.0.0.1:8100", "unix:/tmp/relance.sock"]
     assert (config.workers, config.threads, config.worker_class) == (5, 3, "gthread")
     assert config.logger_class == "relance.config.logging.GunicornLogger"
+
+
+@pytest.mark.parametrize(("background", "lower"), [(True, 7), (False, 0)])
+def test_background_work_runs_below_the_pages(settings, background, lower):
+    settings.BACKGROUND_NICE = 7
+    niceness = [sys.executable, "-c", "import os; print(os.nice(0))"]
+
+    child = subprocess.run(
+        niceness, preexec_fn=_child_setup(background=background), capture_output=True, text=True
+    )
+
+    assert int(child.stdout) == min(os.nice(0) + lower, 19)
+
+
+@pytest.mark.parametrize(("command", "lower"), [("run", 5), ("worker", 5), ("runserver", 0)])
+def test_background_commands_lower_their_own_priority(command, lower):
+    script = (
+        "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'relance.config.settings'); "
+        "from relance.__main__ import lower_background_priority; "
+        f"lower_background_priority(['relance', {command!r}]); print(os.nice(0))"
+    )
+    env = {**os.environ, "RELANCE_BACKGROUND_NICE": "5"}
+
+    child = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+
+    assert int(child.stdout) == min(os.nice(0) + lower, 19), child.stderr

@@ -215,3 +215,16 @@ def test_custom_fields_with_labels_in_order(acme):
         ("Opened", datetime.date(2013, 7, 5), "date"),
         ("legacy", "x", ""),
     ]
+
+
+def test_categories_are_each_entitys_distinct_ones_sorted(acme, globex, django_assert_num_queries):
+    for category in ("wholesale", "retail", "wholesale", "", "Zeta", "retail"):
+        CustomerFactory(entity=acme, category=category)
+    CustomerFactory(entity=globex, category="export")
+    CustomerFactory(entity=globex, category="retail")
+
+    assert selectors.customer_categories([acme.pk]) == ["Zeta", "retail", "wholesale"]
+    with django_assert_num_queries(2):  # one probe per entity, whatever the customer count
+        both = selectors.customer_categories([acme.pk, globex.pk])
+    assert both == ["Zeta", "export", "retail", "wholesale"]
+    assert selectors.customer_categories([]) == []

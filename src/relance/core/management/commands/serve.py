@@ -8,6 +8,7 @@ Docker) sees the stack fail as a whole and restarts it.
 
 import contextlib
 import ctypes
+import os
 import signal
 import subprocess
 import sys
@@ -62,7 +63,8 @@ def supervise(commands: dict[str, list[str]]) -> int:
     """Start every command; when one exits or a signal comes, stop the others. Answers the
     exit code of the first that ended (0 after a signal)."""
     children = {
-        name: subprocess.Popen(argv, preexec_fn=_die_with_parent) for name, argv in commands.items()
+        name: subprocess.Popen(argv, preexec_fn=_child_setup(background=name != "web"))
+        for name, argv in commands.items()
     }
     stopping = []
 
@@ -86,12 +88,20 @@ def supervise(commands: dict[str, list[str]]) -> int:
     return code
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec (Linux): SIGTERM when this process dies, even by SIGKILL,
-    so that no orphan keeps the port or the broker's tasks."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+def _child_setup(*, background: bool):
+    """What runs in each child before exec: background work (Celery) at a lower priority
+    than the pages (RELANCE_BACKGROUND_NICE), and, on Linux, SIGTERM when this process
+    dies, even by SIGKILL, so that no orphan keeps the port or the broker's tasks."""
+    nice = settings.BACKGROUND_NICE if background else 0
+
+    def setup() -> None:
+        if nice:
+            os.nice(nice)
+        if sys.platform.startswith("linux"):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+    return setup
 
 
 def _wait_first(children: dict[str, subprocess.Popen], stopping: list) -> int:
