@@ -53,8 +53,29 @@ class CallOutcome(models.TextChoices):
 
 
 class ResponseKind(models.TextChoices):
+    """What a customer said or did (by email, on their page), or a collector's comment."""
+
     REPLY = "reply", _("Reply")
     COMMENT = "comment", _("Comment")
+    PAYMENT_ANNOUNCED = "payment_announced", _("Payment announced")
+    PROMISE = "promise", _("Promise to pay")
+    DISPUTE = "dispute", _("Dispute")
+    CALLBACK = "callback", _("Call-back request")
+    CONTACT_CHANGE = "contact_change", _("New contact details")
+    PAYMENT = "payment", _("Online payment")
+
+
+class ResponseChannel(models.TextChoices):
+    """Where a response came from: a message's channel, or the customer's page."""
+
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    LETTER = "letter", _("Letter")
+    REGISTERED_LETTER = "registered_letter", _("Registered letter")
+    E_REGISTERED_LETTER = "e_registered_letter", _("Electronic registered letter")
+    CALL = "call", _("Call")
+    TASK = "task", _("Task")
+    PORTAL = "portal", _("Customer page")
 
 
 class AgendaTab(models.TextChoices):

@@ -8,6 +8,7 @@ from relance.agenda.choices import (
     ActionReason,
     ActionStatus,
     PlannedBy,
+    ResponseChannel,
     ResponseKind,
 )
 from relance.core.querysets import EntityScopedQuerySet
@@ -145,11 +146,30 @@ class CustomerResponse(models.Model):
         verbose_name=_("action"),
     )
     received_at = models.DateTimeField(_("received at"))
-    channel = models.CharField(_("channel"), max_length=20, choices=StepChannel.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=ResponseChannel.choices)
     author = models.CharField(_("author"), max_length=200, blank=True)
     body = models.TextField(_("message"))
     kind = models.CharField(
-        _("kind"), max_length=10, choices=ResponseKind.choices, default=ResponseKind.REPLY
+        _("kind"), max_length=20, choices=ResponseKind.choices, default=ResponseKind.REPLY
+    )
+    # What the customer's page adds: the items it is about, a file (kept out of static
+    # files, served to users only), and the structured answer (dates, amount, reference,
+    # reason, time slot, proposed contact details), by kind.
+    items = models.ManyToManyField(
+        "ledger.Item", blank=True, related_name="responses", verbose_name=_("items")
+    )
+    attachment = models.FileField(
+        _("attachment"), upload_to="responses/%Y/%m/", blank=True, max_length=255
+    )
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -4,6 +4,7 @@ from functools import cached_property
 
 import holidays
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +98,30 @@ class Entity(models.Model):
             "Administrators and credit managers who see this entity must log in with a code "
             "from an authenticator app; those without one are sent to set it up first."
         ),
+    )
+    # The customer's page (portal app): its look, and what customers may do there.
+    brand_color = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        default="#0d6efd",
+        validators=[validators.validate_hex_color],
+        help_text=_("The colour of buttons and headings on the customer's page, e.g. #0d6efd."),
+    )
+    legal_footer = models.TextField(
+        _("legal footer"),
+        blank=True,
+        help_text=_("Shown at the foot of the customer's page and of statements."),
+    )
+    portal_link_days = models.PositiveSmallIntegerField(
+        _("customer page links valid for (days)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+    )
+    promise_max_days = models.PositiveSmallIntegerField(
+        _("latest promised payment date (days ahead)"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("How far ahead a customer may promise to pay on their page."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,6 +1,7 @@
 """Validators for identifiers a credit manager types or imports: each raises a ValidationError
 whose message says what is wrong, in the user's language."""
 
+import re
 import zoneinfo
 
 from babel.numbers import list_currencies
@@ -105,3 +106,9 @@ def validate_legal_id(value: str, country: str) -> str:
     if compact[:2].isalpha() and compact[:2].lower() in vat.MEMBER_STATES | {"el", "xi", "gb"}:
         return validate_vat(compact)
     return value.strip()
+
+
+def validate_hex_color(value: str) -> None:
+    """#rrggbb, as HTML colour inputs give it."""
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", value or ""):
+        raise ValidationError(_("Enter a colour as #rrggbb, e.g. #0d6efd."), code="invalid")

@@ -107,7 +107,11 @@ def _span(ids: list[int]) -> Q:
 
 
 def _items(ids: list[int]) -> dict[int, list[ItemData]]:
-    rows = Item.objects.filter(_span(ids), open_amount__gt=0).values_list(*ITEM_FIELDS)
+    rows = (
+        Item.objects.filter(_span(ids), open_amount__gt=0)
+        .annotate(payment_pending=Q(payment_pending_since__isnull=False))
+        .values_list(*ITEM_FIELDS, "payment_pending")
+    )
     items = defaultdict(list)
     for pk, customer, *rest in rows.order_by():
         items[customer].append(ItemData(pk, *rest))

@@ -89,6 +89,7 @@ class ItemData:
     disputed: bool = False
     blocked: bool = False
     promise_date: date | None = None
+    payment_pending: bool = False  # paid online, awaiting reconciliation
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +196,7 @@ def dunnable_invoices(items: Iterable[ItemData], day: date, grace_days: int) -> 
         and item.due_date is not None
         and not item.disputed
         and not item.blocked
+        and not item.payment_pending
         and not promise_active(item, day, grace_days)
     ]
 

@@ -47,6 +47,14 @@ class Item(models.Model):
     dispute_reason = models.CharField(_("dispute reason"), max_length=200, blank=True)
     dispute_date = models.DateField(_("dispute date"), null=True, blank=True)
     promise_date = models.DateField(_("promised payment date"), null=True, blank=True)
+    # The customer said, on their page, that they paid on this date: the engine treats it
+    # as a promise (promise_date is set to it) until the next import settles the item.
+    payment_announced_on = models.DateField(_("payment announced for"), null=True, blank=True)
+    # Paid online through the customer's page, awaiting reconciliation: no reminder for
+    # it until an import or a bank reconciliation closes it.
+    payment_pending_since = models.DateTimeField(
+        _("paid online, awaiting reconciliation since"), null=True, blank=True
+    )
     blocked = models.BooleanField(
         _("blocked"), default=False, help_text=_("Excluded from reminders by hand.")
     )

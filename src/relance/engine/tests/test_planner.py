@@ -128,11 +128,12 @@ def test_a_promise_holds_the_invoice_until_the_grace_days_are_over():
     assert planner.dunnable_invoices([item], d(2, 14), grace_days=3) == [item]
 
 
-def test_disputed_blocked_and_settled_invoices_are_not_dunnable():
+def test_disputed_blocked_paid_online_and_settled_invoices_are_not_dunnable():
     items = [
         invoice(1, "X1", d(1, 31), disputed=True),
         invoice(2, "X2", d(1, 31), blocked=True),
         invoice(3, "X3", d(1, 31), open_amount=Decimal("0")),
+        invoice(5, "X5", d(1, 31), payment_pending=True),
         credit(4, "AV1", "10"),
     ]
     assert planner.dunnable_invoices(items, d(2, 1), grace_days=3) == []

@@ -332,3 +332,24 @@ def test_chunks_give_the_same_result_as_one_chunk(scenario_s, acme_daily):
     summary = run_day(entity=acme_daily, day=d(3, 1), chunk_size=2)
     assert (summary.customers, summary.skipped, summary.sent, summary.created) == (5, 5, 5, 10)
     assert Action.objects.filter(status="planned").count() == 5
+
+
+def test_an_invoice_paid_online_awaits_reconciliation_without_reminders(scenario_s, acme_daily):
+    """Paid through the customer's page: no reminder until an import closes it; were the
+    payment undone, the dunning takes up again as for any invoice that becomes dunnable."""
+    customer = make_customer(acme_daily)
+    invoice = make_invoice(customer, "A1", d(1, 31), issue=d(1, 1))
+    invoice.payment_pending_since = datetime(2026, 1, 15, 10, tzinfo=UTC)
+    invoice.save()
+
+    replay(acme_daily, START, d(2, 28))
+    assert history() == []
+
+    invoice.payment_pending_since = None
+    invoice.save()
+    replay(acme_daily, d(3, 1), d(3, 1))
+    assert [(step, status, reason) for step, _ref, status, *_dates, reason in history()] == [
+        ("courtesy", "skipped", "already due"),  # a preventive step past its date
+        ("first", "sent", ""),
+        ("second", "planned", ""),
+    ]
