@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "relance.alerts",
     "relance.demo",
     "relance.audit",
+    "relance.payments",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,16 @@ ANYMAIL.update(env.anymail_webhooks(EMAIL["EMAIL_BACKEND"], ANYMAIL))
 locals().update(EMAIL)
 del EMAIL
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "relance@localhost")
+
+# Online payment from the customer's page (docs/payments.md): offered only with a secret key;
+# the webhook refuses every event without its signing secret. STRIPE_API_BASE: tests' fake.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "").strip()
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "").strip()
+STRIPE_API_BASE = (
+    os.environ.get("STRIPE_API_BASE", "").strip().rstrip("/") or "https://api.stripe.com"
+)
+if not STRIPE_API_BASE.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("STRIPE_API_BASE: expected an https:// address")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS_CACHE_URL = os.environ.get("CACHE_URL", "")

@@ -30,6 +30,7 @@ urlpatterns = [
     path("analytics/", include("relance.analytics.urls")),
     path("alerts/", include("relance.alerts.urls")),
     path("audit/", include("relance.audit.urls")),
+    path("payments/", include("relance.payments.urls")),
     path("admin/", admin.site.urls),
     # DRF views skip LoginRequiredMiddleware: login_required sends visitors to the login page.
     # The split view serves its start-up script as a file, for the Content-Security-Policy.
