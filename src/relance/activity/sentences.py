@@ -160,7 +160,20 @@ def _import_sentence(data: dict) -> str:
     return _("Import “%(file)s”: %(changes)s") % words
 
 
+def _portal_answer_sentence(data: dict) -> str:
+    from relance.agenda.choices import ResponseKind
+
+    answer = data.get("answer", "")
+    words = {"answer": str(ResponseKind(answer).label) if answer in ResponseKind.values else answer}
+    if data.get("items"):
+        words["items"] = ", ".join(data["items"])
+        return _("On the customer page: %(answer)s (%(items)s)") % words
+    return _("On the customer page: %(answer)s") % words
+
+
 def describe(event) -> str:
+    if event.kind == EventKind.PORTAL_ANSWER:
+        return _portal_answer_sentence(event.data)
     if event.kind == EventKind.IMPORT_CHANGED:
         return _import_sentence(event.data)
     if event.kind == EventKind.CONTACT_CHANGED:

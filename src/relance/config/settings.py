@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "relance.alerts",
     "relance.demo",
     "relance.audit",
+    "relance.portal",
     "relance.payments",
 ]
 
@@ -212,6 +213,10 @@ ANYMAIL.update(env.anymail_webhooks(EMAIL["EMAIL_BACKEND"], ANYMAIL))
 locals().update(EMAIL)
 del EMAIL
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "relance@localhost")
+# The customer's page (docs/portal.md): the address its links start with, and the posts a
+# link or an address may make per window before the page answers 429.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+PORTAL_POST_RATE = os.environ.get("PORTAL_POST_RATE", "20/h")
 
 # Online payment from the customer's page (docs/payments.md): offered only with a secret key;
 # the webhook refuses every event without its signing secret. STRIPE_API_BASE: tests' fake.

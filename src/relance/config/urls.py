@@ -30,6 +30,7 @@ urlpatterns = [
     path("analytics/", include("relance.analytics.urls")),
     path("alerts/", include("relance.alerts.urls")),
     path("audit/", include("relance.audit.urls")),
+    path("p/", include("relance.portal.urls")),
     path("payments/", include("relance.payments.urls")),
     path("admin/", admin.site.urls),
     # DRF views skip LoginRequiredMiddleware: login_required sends visitors to the login page.

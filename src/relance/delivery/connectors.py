@@ -104,7 +104,10 @@ def _recipient(action, contacts) -> tuple[object, str]:
 def prepare(actions: list[Action], day: date, connectors) -> list[Prepared]:
     """Each action's message (key filled in later), or why there is none."""
     contexts = build_contexts(
-        [a.customer for a in actions], day, actions={a.customer_id: a for a in actions}
+        [a.customer for a in actions],
+        day,
+        actions={a.customer_id: a for a in actions},
+        issue_links=True,
     )
     contacts = _contacts([a.customer_id for a in actions])
     prepared = []

@@ -135,7 +135,10 @@ def prepare_emails(actions: list, day: date, keys: dict[int, str]) -> list[Prepa
     "step__template")."""
     customer_ids = [action.customer_id for action in actions]
     contexts = build_contexts(
-        [a.customer for a in actions], day, actions={a.customer_id: a for a in actions}
+        [a.customer for a in actions],
+        day,
+        actions={a.customer_id: a for a in actions},
+        issue_links=True,
     )
     contacts, files = _contacts(customer_ids), _invoice_files(customer_ids, day)
     prepared = []

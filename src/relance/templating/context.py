@@ -1,6 +1,7 @@
 """What a message is rendered from: one customer's account as plain data, loaded beforehand
 (see `selectors.build_contexts`) so that rendering reads nothing more from the database."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -12,6 +13,10 @@ from relance.templating.choices import Channel
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 DAYS_PER_YEAR = Decimal("365")
+# Issues the customer's page link of a message that leaves (`issue_links`): the portal app
+# sets it at start-up (templating sits below it). Previews never call it.
+LINK_ISSUER: Callable[["CustomerContext"], str] | None = None
+PREVIEW_LINK_PATH = "/p/preview/"
 
 
 @dataclass(slots=True)
@@ -64,6 +69,18 @@ class CustomerContext:
     user: object | None = None
     action: object | None = None
     logo_data_uri: str = ""
+    issue_links: bool = False
+
+    @cached_property
+    def interactive_url(self) -> str:
+        """The customer's page link: issued once per message that leaves, on the first
+        #interactive_* hashtag it uses; a preview shows a placeholder that opens nothing,
+        so that previewing never creates links."""
+        if self.issue_links and LINK_ISSUER is not None:
+            return LINK_ISSUER(self)
+        from django.conf import settings
+
+        return settings.SITE_URL.rstrip("/") + PREVIEW_LINK_PATH
 
     @cached_property
     def figures(self) -> list[CurrencyFigures]:

@@ -511,6 +511,74 @@ def payment_qr(ctx, fmt):
     return ""
 
 
+# --- customer's page ------------------------------------------------------------------------
+
+PAGE_WORDS = {
+    "fr": {"button": "Voir mon compte et répondre", "qr_alt": "QR code de votre espace client"},
+    "en": {"button": "See my account and reply", "qr_alt": "QR code of your customer page"},
+}
+
+
+def _page_words(fmt: Formatter) -> dict:
+    return PAGE_WORDS.get(fmt.language, PAGE_WORDS["en"])
+
+
+def _button_html(ctx, fmt):
+    url = escape_html(ctx.interactive_url)
+    label = escape_html(_page_words(fmt)["button"])
+    colour = ctx.entity.brand_color or "#0d6efd"
+    return (
+        f'<a class="interactive-button" href="{url}" style="display:inline-block;'
+        f"padding:12px 20px;border-radius:6px;background:{escape_html(colour)};color:#ffffff;"
+        f'font-weight:bold;text-decoration:none">{label}</a>'
+    )
+
+
+def interactive_qr_svg(ctx: CustomerContext) -> str:
+    """The page link as a QR code, a data URI of an SVG (WeasyPrint and mail readers)."""
+    import segno
+
+    return segno.make(ctx.interactive_url, error="m").svg_data_uri(scale=3, border=2)
+
+
+def _qr_page_html(ctx, fmt):
+    alt = escape_html(_page_words(fmt)["qr_alt"])
+    uri = interactive_qr_svg(ctx)
+    return f'<img class="interactive-qr" src="{uri}" alt="{alt}" width="120" height="120">'
+
+
+@hashtag(
+    "interactive_link",
+    A,
+    "Lien vers l'espace client (factures, PDF, réponses en ligne)",
+    "Link to the customer's page (invoices, PDFs, online answers)",
+)
+def interactive_link(ctx, fmt):
+    return ctx.interactive_url
+
+
+@hashtag(
+    "interactive_button",
+    A,
+    "Bouton vers l'espace client (le lien en texte brut)",
+    "Button to the customer's page (the link in plain text)",
+    html=_button_html,
+)
+def interactive_button(ctx, fmt):
+    return ctx.interactive_url
+
+
+@hashtag(
+    "interactive_qr",
+    A,
+    "QR code de l'espace client, pour les courriers (le lien en texte brut)",
+    "QR code of the customer's page, for letters (the link in plain text)",
+    html=_qr_page_html,
+)
+def interactive_qr(ctx, fmt):
+    return ctx.interactive_url
+
+
 # --- sender --------------------------------------------------------------------------------
 
 S = HashtagCategory.SENDER

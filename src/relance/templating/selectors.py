@@ -66,12 +66,14 @@ def build_contexts(
     *,
     user=None,
     actions: Mapping[int, object] | None = None,
+    issue_links: bool = False,
 ) -> dict[int, CustomerContext]:
     """The rendering context of each customer (keyed by id) in a fixed number of queries:
     open items, contacts and each entity's logo are read for all customers at once.
 
     `today` is one date, a mapping entity id -> date, or None for each entity's own today.
-    Customers should come with `select_related("entity", "collector")`.
+    Customers should come with `select_related("entity", "collector")`. `issue_links` is
+    for messages that leave: their #interactive_* hashtags then issue real page links.
     """
     customers = list(customers)
     ids = [customer.pk for customer in customers]
@@ -99,6 +101,7 @@ def build_contexts(
             user=user,
             action=actions.get(customer.pk),
             logo_data_uri=logos[customer.entity_id],
+            issue_links=issue_links,
         )
         for customer in customers
     }
