@@ -97,6 +97,15 @@ def item_pdf(customer, pk: int) -> Item | None:
     return open_items(customer).exclude(pdf="").filter(pk=pk).first()
 
 
+def live_link_count(customer) -> int:
+    """Links of `customer` that still open the page (not revoked, not expired)."""
+    from django.utils import timezone
+
+    return PortalLink.objects.filter(
+        customer=customer, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).count()
+
+
 def action_page_opens(action) -> dict | None:
     """How the page links carried by `action`'s message were used, for its page."""
     links = list(

@@ -5,6 +5,8 @@ from relance.portal import views
 app_name = "portal"
 
 urlpatterns = [
+    # Users' side (login required), before the token patterns.
+    path("customers/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("<str:token>/", views.page, name="page"),
     path("<str:token>/answer/<slug:kind>/", views.answer, name="answer"),
     path("<str:token>/statement.pdf", views.statement, name="statement"),

@@ -166,3 +166,22 @@ def checkout(request, token):
     if url is None:
         raise Http404
     return redirect(url)
+
+
+@require_POST
+def revoke(request, pk):
+    """A user's button on the customer page: every link of this customer stops working."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from relance.customers.models import Customer
+
+    customer = Customer.objects.get_for_user(request.user, pk=pk)
+    if not request.user.can_edit:
+        raise PermissionDenied(_("Read-only users cannot revoke links."))
+    count = services.portal_links_revoke(customer=customer, acting_user=request.user)
+    text = ngettext("%(count)s link revoked.", "%(count)s links revoked.", count)
+    messages.success(request, text % {"count": count})
+    return redirect("customers:detail", pk=customer.pk)

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from relance.agenda.models import Action
 from relance.engine.runner import run_day
@@ -28,7 +29,7 @@ def interactive_template(email_template):
 
 
 def test_the_hashtags_in_a_sent_email_open_the_page(
-    scenario_s, acme_daily, interactive_template, client, settings
+    scenario_s, acme_daily, interactive_template, client, settings, alice
 ):
     settings.SITE_URL = "https://relance.example"
     customer = make_customer(acme_daily)
@@ -47,6 +48,11 @@ def test_the_hashtags_in_a_sent_email_open_the_page(
     assert link.action == Action.objects.get(step_name="courtesy")
     page = client.get(url.removeprefix("https://relance.example"))
     assert page.status_code == 200 and "A1" in page.content.decode()
+    client.force_login(alice)
+    action_page = client.get(reverse("agenda:action-detail", args=[link.action_id]))
+    assert (
+        "portal-opens" in action_page.content.decode() and "Opened" in action_page.content.decode()
+    )
 
 
 def test_a_preview_issues_no_link_and_a_letter_gets_a_qr_code(acme, settings):

@@ -49,3 +49,13 @@ def test_opening_counts_and_writes_the_timeline(customer, token):
     link = portal_link_open(link=link)
     assert link.open_count == 2 and link.first_opened_at <= link.last_opened_at
     assert CustomerEvent.objects.filter(customer=customer, kind="portal_opened").count() == 2
+
+
+def test_a_user_revokes_the_links_from_the_customer_page(client, alice, customer, token):
+    client.force_login(alice)
+    page = client.get(f"/customers/{customer.pk}/")
+    assert "Revoke all links" in page.content.decode()
+    response = client.post(f"/p/customers/{customer.pk}/revoke/")
+    assert response.status_code == 302
+    assert portal_link_resolve(token).state == LinkState.REVOKED
+    assert CustomerEvent.objects.filter(kind="portal_links_revoked").exists()
