@@ -19,6 +19,7 @@ COURTESY = {
         "échéance le #reference_due_date. Voici le relevé de votre compte :</p>"
         "<p>#items_list</p>"
         "<p>Si le règlement est déjà parti, merci de ne pas tenir compte de ce message.</p>"
+        "<p>Vos factures, leurs PDF et vos réponses en ligne : #interactive_button</p>"
         "<p>Cordialement,<br>#user_name<br>#company_name</p>",
     ),
     "en": (
@@ -28,6 +29,7 @@ COURTESY = {
         "due on #reference_due_date. Here is the statement of your account:</p>"
         "<p>#items_list</p>"
         "<p>If you have already paid, please disregard this message.</p>"
+        "<p>Your invoices, their PDFs and your answers online: #interactive_button</p>"
         "<p>Kind regards,<br>#user_name<br>#company_name</p>",
     ),
 }
@@ -40,6 +42,8 @@ FIRST = {
         "<p>#overdue_items_list</p>"
         "<p>Merci de procéder au règlement dès que possible, par virement :<br>"
         "#bank_details</p>"
+        "<p>Déjà payé, une date de paiement à proposer, une facture contestée ? "
+        "Dites-le-nous en ligne : #interactive_button</p>"
         "<p>Cordialement,<br>#user_name<br>#company_name<br>#user_phone</p>",
     ),
     "en": (
@@ -50,6 +54,8 @@ FIRST = {
         "<p>#overdue_items_list</p>"
         "<p>Please arrange payment at your earliest convenience, by bank transfer:<br>"
         "#bank_details</p>"
+        "<p>Already paid, a payment date to suggest, an invoice in dispute? "
+        "Tell us online: #interactive_button</p>"
         "<p>Kind regards,<br>#user_name<br>#company_name<br>#user_phone</p>",
     ),
 }
@@ -65,6 +71,7 @@ SECOND = {
         "au taux de #late_penalty_rate et l'indemnité forfaitaire de recouvrement pourront "
         "être appliquées.</p>"
         "<p>#payment_qr</p>"
+        "<p>Votre compte et vos réponses en ligne : #interactive_button</p>"
         "<p>Cordialement,<br>#user_name<br>#company_name<br>#user_email</p>",
     ),
     "en": (
@@ -77,14 +84,15 @@ SECOND = {
         "<p>Please settle within 8 days. Otherwise, late-payment interest at #late_penalty_rate "
         "and the fixed recovery fee may be charged.</p>"
         "<p>#payment_qr</p>"
+        "<p>Your account and your answers online: #interactive_button</p>"
         "<p>Kind regards,<br>#user_name<br>#company_name<br>#user_email</p>",
     ),
 }
 SMS = {
     "fr": ("", "#company_name : votre compte présente #overdue_amount échus. "
-           "Merci de régler rapidement. Contact : #user_phone"),
+           "Détail et réponse : #interactive_link"),
     "en": ("", "#company_name: your account shows #overdue_amount overdue. "
-           "Please pay promptly. Contact: #user_phone"),
+           "Details and answers: #interactive_link"),
 }  # fmt: skip
 CALL = {
     "fr": (
@@ -123,6 +131,8 @@ NOTICE = {
         "à ce jour, et une indemnité forfaitaire pour frais de recouvrement de "
         "#recovery_fee.</p>"
         "<p>Règlement par virement : #bank_details</p>"
+        "<p>Votre compte, vos factures et vos réponses en ligne : #interactive_link<br>"
+        "#interactive_qr</p>"
         "<p>Veuillez agréer, Madame, Monsieur, nos salutations distinguées.</p>",
     ),
     "en": (
@@ -138,6 +148,8 @@ NOTICE = {
         "#late_interest_amount to date, and a fixed recovery fee of #recovery_fee are also "
         "due.</p>"
         "<p>Payment by bank transfer: #bank_details</p>"
+        "<p>Your account, your invoices and your answers online: #interactive_link<br>"
+        "#interactive_qr</p>"
         "<p>Yours faithfully,</p>",
     ),
 }
