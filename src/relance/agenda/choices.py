@@ -87,3 +87,11 @@ class AgendaTab(models.TextChoices):
 
 
 CLOSED_STATUSES = FINISHED_STATUSES | {ActionStatus.CANCELLED}
+
+
+# What a user decided about a response, kept in its `details` under OUTCOME_KEY.
+OUTCOME_KEY = "outcome"
+OUTCOME_ACCEPTED = "accepted"
+OUTCOME_REJECTED = "rejected"
+OUTCOME_UNDONE = "undone"
+OUTCOME_ANSWERED = "answered"

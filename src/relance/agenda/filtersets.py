@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import User
-from relance.agenda.choices import ActionStatus, ResponseKind
+from relance.agenda.choices import ActionStatus, ResponseChannel, ResponseKind
 from relance.agenda.models import Action, CustomerResponse
 from relance.core.models import Entity
 from relance.customers.filtersets import StyledFilterSet, category_choices, custom_field_filters
@@ -96,15 +96,25 @@ class ActionFilterSet(StyledFilterSet):
         return queryset.filter(Exists(members))
 
 
+RESPONSE_STATES = (("unhandled", _("To handle")), ("handled", _("Handled")))
+
+
 class ResponseFilterSet(StyledFilterSet):
     entity = django_filters.ModelChoiceFilter(
         queryset=Entity.objects.none(), label=_("Entity"), empty_label=_("All entities")
     )
     kind = django_filters.ChoiceFilter(
-        choices=ResponseKind.choices, label=_("Kind"), empty_label=_("Replies and comments")
+        choices=ResponseKind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
+    # No state chosen lists them all, the unhandled first (selectors.response_queryset).
+    state = django_filters.ChoiceFilter(
+        choices=RESPONSE_STATES,
+        method="filter_state",
+        label=_("Handled"),
+        empty_label=_("Handled or not"),
     )
     channel = django_filters.ChoiceFilter(
-        choices=StepChannel.choices, label=_("Channel"), empty_label=_("All channels")
+        choices=ResponseChannel.choices, label=_("Channel"), empty_label=_("All channels")
     )
     customer = django_filters.CharFilter(
         field_name="customer__name", lookup_expr="icontains", label=_("Customer")
@@ -117,9 +127,14 @@ class ResponseFilterSet(StyledFilterSet):
 
     class Meta:
         model = CustomerResponse
-        fields = ["entity", "kind", "channel", "customer", "received_at"]
+        fields = ["entity", "kind", "state", "channel", "customer", "received_at"]
 
     def __init__(self, data=None, queryset=None, *, user, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.user = user
         self.filters["entity"].queryset = Entity.objects.visible_to(user)
+
+    def filter_state(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(handled_at__isnull=value == "unhandled")

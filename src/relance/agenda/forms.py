@@ -94,3 +94,26 @@ def add_service_errors(form: forms.Form, exc) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+# Customers' responses ----------------------------------------------------------------------
+
+
+class AnswerForm(BootstrapForm):
+    """The email template that answers a response (`templates`: selectors.answer_templates)."""
+
+    template = forms.ModelChoiceField(
+        queryset=None, label=_("Email template"), empty_label=_("Choose a template")
+    )
+
+    def __init__(self, *args, templates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates
+
+
+class CommentForm(BootstrapForm):
+    body = forms.CharField(
+        label=_("Internal comment"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

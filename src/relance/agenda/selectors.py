@@ -5,9 +5,21 @@ from datetime import date
 from decimal import Decimal
 from operator import attrgetter
 
-from django.db.models import CharField, Count, DecimalField, F, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce
 
+from relance.accounts.choices import Role
 from relance.activity.models import CustomerEvent
 from relance.activity.selectors import customer_events
 from relance.agenda.choices import (
@@ -170,8 +182,53 @@ def users_seeing_entity(entity) -> QuerySet:
     )
 
 
+RESPONSE_RELATED = ("entity", "customer", "action", "handled_by")
+
+
 def response_queryset(user) -> QuerySet:
-    return CustomerResponse.objects.visible_to(user).select_related("entity", "customer", "action")
+    """The responses `user` may see, with what a row shows (items in one more query), the
+    unhandled first, then the latest first."""
+    unhandled_first = ExpressionWrapper(Q(handled_at__isnull=False), output_field=BooleanField())
+    return (
+        CustomerResponse.objects.visible_to(user)
+        .select_related(*RESPONSE_RELATED)
+        .prefetch_related(Prefetch("items", queryset=Item.objects.order_by("number")))
+        .order_by(unhandled_first.asc(), "-received_at", "-id")
+    )
+
+
+def response_for_user(user, pk: int) -> CustomerResponse:
+    """One response the user may see (the same 404 when missing or not theirs)."""
+    return response_queryset(user).get_for_user(user, pk=pk)
+
+
+def unhandled_responses(user) -> QuerySet:
+    """The responses not handled yet that `user` has to read: a collector those of their
+    own customers, anyone else all those they may see."""
+    responses = CustomerResponse.objects.visible_to(user).filter(handled_at__isnull=True)
+    if user.is_authenticated and user.role == Role.COLLECTOR and not user.is_superuser:
+        responses = responses.filter(customer__collector=user)
+    return responses
+
+
+def unhandled_response_count(user) -> int:
+    return unhandled_responses(user).order_by().count()
+
+
+def answer_templates(user, response: CustomerResponse) -> QuerySet:
+    """The email templates that can answer `response`: shared or of its entity, with a
+    text in the customer's or the entity's language."""
+    from relance.templating.choices import Channel
+    from relance.templating.models import MessageTemplate
+
+    languages = {response.customer.language, response.entity.language} - {""}
+    return (
+        MessageTemplate.objects.visible_to(user)
+        .for_entity(response.entity)
+        .filter(channel=Channel.EMAIL, variants__language__in=languages)
+        .distinct()
+        .order_by("name", "id")
+    )
 
 
 # The customer timeline ---------------------------------------------------------------

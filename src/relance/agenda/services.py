@@ -1,26 +1,46 @@
 """What users do with actions: confirm, do, skip, retry. The engine plans and sends; these
 services are the agenda's (used by the UI in M1.4). Each writes its event for the customer
-timeline, with the acting user, in its own transaction."""
+timeline, with the acting user, in its own transaction. Then what users do with customers'
+responses: handle, answer, accept or reject contact details, undo, comment."""
 
+import uuid
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relance.activity.choices import EventKind
-from relance.activity.services import action_event_record, action_events_record, user_name
+from relance.activity.models import CustomerEvent
+from relance.activity.services import (
+    action_event_record,
+    action_events_record,
+    contact_event_record,
+    user_name,
+)
 from relance.agenda.choices import (
     OPEN_STATUSES,
+    OUTCOME_ACCEPTED,
+    OUTCOME_ANSWERED,
+    OUTCOME_KEY,
+    OUTCOME_REJECTED,
+    OUTCOME_UNDONE,
     ActionReason,
     ActionStatus,
     CallOutcome,
     PlannedBy,
+    ResponseChannel,
+    ResponseKind,
 )
-from relance.agenda.models import Action
+from relance.agenda.models import Action, CustomerResponse
+from relance.customers.models import Contact
+from relance.customers.phones import e164
 from relance.ledger.models import Item
-from relance.scenarios.choices import StepMode
+from relance.scenarios.choices import StepChannel, StepMode
+from relance.templating.choices import Channel
 
 
 def _locked(action: Action) -> Action:
@@ -263,3 +283,226 @@ def action_call_outcome(
         action=action, kind=EventKind.CALL_OUTCOME, acting_user=acting_user, day=today, **details
     )
     return action
+
+
+# Customers' responses ----------------------------------------------------------------------
+# What the collector does with what a customer said or did on their page (M2.3). Each service
+# takes the response already scoped to the user (selectors.response_for_user) and marks it
+# handled by `acting_user` in the same transaction as its change.
+
+UNDOABLE_KINDS = frozenset(
+    {ResponseKind.DISPUTE, ResponseKind.PROMISE, ResponseKind.PAYMENT_ANNOUNCED}
+)
+
+
+def _locked_response(response: CustomerResponse) -> CustomerResponse:
+    return (
+        CustomerResponse.objects.select_for_update()
+        .select_related("entity", "customer__entity")
+        .get(pk=response.pk)
+    )
+
+
+def _handled(response: CustomerResponse, acting_user, outcome: str = "") -> CustomerResponse:
+    """Mark `response` handled now by `acting_user` (the first handling is kept)."""
+    fields = []
+    if response.handled_at is None:
+        response.handled_at = timezone.now()
+        response.handled_by = acting_user
+        fields += ["handled_at", "handled_by"]
+    if outcome:
+        response.details = {**(response.details or {}), OUTCOME_KEY: outcome}
+        fields.append("details")
+    if fields:
+        response.save(update_fields=fields)
+    return response
+
+
+@transaction.atomic
+def response_handle(*, response: CustomerResponse, acting_user=None) -> CustomerResponse:
+    """The response read and dealt with: it leaves the unread counter."""
+    return _handled(_locked_response(response), acting_user)
+
+
+@transaction.atomic
+def response_comment_create(*, customer, body: str, acting_user=None) -> CustomerResponse:
+    """A user's internal note about `customer`, listed with the responses. Channel TASK (an
+    internal task, never a message to the customer); handled at once by its author, since
+    nobody needs to be told of what they wrote themselves."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write a comment.")})
+    now = timezone.now()
+    return CustomerResponse.objects.create(
+        entity_id=customer.entity_id,
+        customer=customer,
+        received_at=now,
+        channel=ResponseChannel.TASK,
+        author=user_name(acting_user),
+        body=body,
+        kind=ResponseKind.COMMENT,
+        handled_at=now,
+        handled_by=acting_user,
+    )
+
+
+@transaction.atomic
+def response_undo(*, response: CustomerResponse, acting_user=None) -> CustomerResponse:
+    """A dispute, promise or announced payment of the customer's page taken back: its items
+    (the customer's own) are no longer disputed, or no longer promised; the dunning resumes
+    at the next run."""
+    response = _locked_response(response)
+    if response.kind not in UNDOABLE_KINDS:
+        raise ValidationError(_("Only a dispute, a promise or an announced payment is undone."))
+    items = Item.objects.select_for_update().filter(
+        pk__in=response.items.values("pk"), customer_id=response.customer_id
+    )
+    now = timezone.now()
+    if response.kind == ResponseKind.DISPUTE:
+        items.update(disputed=False, dispute_reason="", dispute_date=None, updated_at=now)
+    else:
+        items.update(promise_date=None, payment_announced_on=None, updated_at=now)
+    return _handled(response, acting_user, OUTCOME_UNDONE)
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    first, _sep, last = " ".join((name or "").split()).partition(" ")
+    return (first, last) if last else ("", first)
+
+
+def _proposed_contact(response: CustomerResponse) -> dict:
+    """The proposed name, email and phone, checked as the contact form checks them."""
+    proposed = (response.details or {}).get("contact") or {}
+    if not isinstance(proposed, dict):
+        proposed = {}
+    email = str(proposed.get("email") or "").strip()
+    phone = str(proposed.get("phone") or "").strip()
+    errors = []
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(_("%(value)s is not a valid email address.") % {"value": email})
+    number = e164(phone, response.customer.country) if phone else ""
+    if number is None:
+        errors.append(_("%(value)s is not a valid phone number.") % {"value": phone})
+    if errors:
+        raise ValidationError(errors)
+    first, last = _split_name(str(proposed.get("name") or ""))
+    values = {"first_name": first[:100], "last_name": last[:100], "email": email, "phone": number}
+    values = {name: value for name, value in values.items() if value}
+    if not values:
+        raise ValidationError(_("The customer proposed no contact details."))
+    return values
+
+
+@transaction.atomic
+def response_contact_accept(*, response: CustomerResponse, acting_user=None) -> CustomerResponse:
+    """New contact details accepted: written on the customer's main contact (its first
+    collection contact, else its first contact), or a new collection contact when it has
+    none; the change goes to the customer's timeline as a contact change."""
+    response = _locked_response(response)
+    if response.kind != ResponseKind.CONTACT_CHANGE:
+        raise ValidationError(_("This response proposes no contact details."))
+    values = _proposed_contact(response)
+    contacts = Contact.objects.select_for_update().filter(customer_id=response.customer_id)
+    contact = contacts.order_by("-is_collection", "id").first()
+    if contact is None:
+        contact = Contact.objects.create(customer=response.customer, is_collection=True, **values)
+        changed, created = [], True
+    else:
+        changed = [name for name, value in values.items() if getattr(contact, name) != value]
+        for name in changed:
+            setattr(contact, name, values[name])
+        if changed:
+            contact.save(update_fields=[*changed, "updated_at"])
+        created = False
+    contact.customer = response.customer
+    contact_event_record(contact=contact, created=created, fields=changed, acting_user=acting_user)
+    return _handled(response, acting_user, OUTCOME_ACCEPTED)
+
+
+@transaction.atomic
+def response_contact_reject(*, response: CustomerResponse, acting_user=None) -> CustomerResponse:
+    """New contact details refused: nothing changes but the response, handled."""
+    response = _locked_response(response)
+    if response.kind != ResponseKind.CONTACT_CHANGE:
+        raise ValidationError(_("This response proposes no contact details."))
+    return _handled(response, acting_user, OUTCOME_REJECTED)
+
+
+def response_answer(*, response: CustomerResponse, template, acting_user=None) -> CustomerResponse:
+    """Answer the customer by email with `template` (rendered for them, signed by the user)
+    through the mail connection every message takes, to their collection contacts with
+    the entity's reply-to. What left is kept in the customer's timeline (an event "message
+    sent by a user" with its subject and text: the outbox holds messages of actions only)
+    and the response is handled. Not atomic: a message that left is recorded even if the
+    page is reloaded; a failure raises ValidationError with the mail server's reason."""
+    # delivery sits above agenda: imported on use, as the engine does.
+    from django.core.mail import EmailMultiAlternatives, get_connection
+
+    from relance.delivery.email import message_id, smtp_error
+    from relance.templating.render import RenderError, render
+
+    response = CustomerResponse.objects.select_related("entity", "customer__entity").get(
+        pk=response.pk
+    )
+    customer = response.customer
+    if template is None or template.channel != Channel.EMAIL:
+        raise ValidationError({"template": _("Choose an email template.")})
+    to = list(
+        dict.fromkeys(
+            Contact.objects.filter(customer=customer, is_collection=True)
+            .exclude(email="")
+            .order_by("id")
+            .values_list("email", flat=True)
+        )
+    )
+    if not to:
+        raise ValidationError(_("The customer has no collection contact with an email address."))
+    try:
+        rendered = render(
+            template, customer, user=acting_user, today=response.entity.today(), pdf=False
+        )
+    except RenderError as exc:
+        raise ValidationError(str(exc)) from exc
+    entity = response.entity
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        reply_to=[entity.email] if entity.email else None,
+        headers={"Message-ID": message_id(f"response-{response.pk}-{uuid.uuid4().hex[:12]}")},
+    )
+    if rendered.html:
+        message.attach_alternative(rendered.html, "text/html")
+    try:
+        with get_connection() as connection:
+            connection.send_messages([message])
+    except Exception as exc:  # every SMTP or provider failure is told to the user
+        raise ValidationError(
+            _("The message was not sent: %(reason)s") % {"reason": smtp_error(exc)}
+        ) from exc
+    with transaction.atomic():
+        _answer_event_record(response, acting_user, message)
+        return _handled(_locked_response(response), acting_user, OUTCOME_ANSWERED)
+
+
+def _answer_event_record(response, acting_user, message) -> CustomerEvent:
+    return CustomerEvent.objects.create(
+        entity_id=response.entity_id,
+        customer_id=response.customer_id,
+        day=response.entity.today(),
+        kind=EventKind.MESSAGE_SENT_BY_USER,
+        user=acting_user,
+        action_id=response.action_id,
+        data={
+            "channel": StepChannel.EMAIL.value,
+            "subject": message.subject[:255],
+            "to": ", ".join(message.to),
+            "body": message.body,
+            "response": response.pk,
+            "by": user_name(acting_user),
+        },
+    )

@@ -1,16 +1,30 @@
 """The agenda tables: one action table whose columns and row colours follow the tab, and the
 responses table. Rows carry what they show through select_related (no query per row)."""
 
+import os
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from relance.agenda.choices import ActionStatus, AgendaTab
+from relance.agenda.choices import (
+    OUTCOME_ACCEPTED,
+    OUTCOME_ANSWERED,
+    OUTCOME_KEY,
+    OUTCOME_REJECTED,
+    OUTCOME_UNDONE,
+    ActionStatus,
+    AgendaTab,
+    ResponseKind,
+)
 from relance.agenda.models import Action, CustomerResponse
 from relance.core.tables import PAGE_LINK, TABLE_ATTRS, DateColumn, DateTimeColumn
+from relance.core.templatetags.money import money
 from relance.customers.tables import user_name
 from relance.delivery.errors import error_display
 
@@ -178,6 +192,72 @@ class ActionTable(tables.Table):
         )
 
 
+# Customers' responses ---------------------------------------------------------------------
+
+DATE_LABELS = {
+    ResponseKind.PROMISE: _("Promised for"),
+    ResponseKind.PAYMENT_ANNOUNCED: _("Paid on"),
+    ResponseKind.PAYMENT: _("Paid on"),
+    ResponseKind.CALLBACK: _("Call back on"),
+    ResponseKind.DISPUTE: _("Disputed on"),
+}
+OUTCOME_LABELS = {
+    OUTCOME_ACCEPTED: _("contact details accepted"),
+    OUTCOME_REJECTED: _("contact details rejected"),
+    OUTCOME_UNDONE: _("undone"),
+    OUTCOME_ANSWERED: _("answered by email"),
+}
+
+
+def _day(value) -> str:
+    try:
+        return date_format(date.fromisoformat(str(value)), "DATE_FORMAT")
+    except ValueError:
+        return str(value)
+
+
+def _amount(value, currency: str) -> str:
+    try:
+        return money(Decimal(str(value)), currency)
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+def response_details(response: CustomerResponse) -> list[tuple[str, str]]:
+    """The structured answer in words, as (label, value) pairs of plain text (escaped where
+    shown): dates in the active language, amounts with their currency, the proposed
+    contact, what a user decided."""
+    details = response.details if isinstance(response.details, dict) else {}
+    lines = []
+    if details.get("date"):
+        label = DATE_LABELS.get(response.kind, _("Date"))
+        lines.append((label, _day(details["date"])))
+    if details.get("amount") not in (None, ""):
+        currency = str(details.get("currency") or response.customer.currency)
+        lines.append((_("Amount"), _amount(details["amount"], currency)))
+    for key, label in (("reference", _("Reference")), ("reason", _("Reason"))):
+        if details.get(key):
+            lines.append((label, str(details[key])))
+    if details.get("slot"):
+        lines.append((_("Time slot"), str(details["slot"])))
+    contact = details.get("contact")
+    if isinstance(contact, dict):
+        for key, label in (("name", _("Name")), ("email", _("Email")), ("phone", _("Phone"))):
+            if contact.get(key):
+                lines.append((label, str(contact[key])))
+    if details.get(OUTCOME_KEY) in OUTCOME_LABELS:
+        lines.append((_("Decision"), str(OUTCOME_LABELS[details[OUTCOME_KEY]])))
+    return [(str(label), value) for label, value in lines]
+
+
+def details_html(response: CustomerResponse) -> str:
+    lines = response_details(response)
+    if not lines:
+        return ""
+    rows = format_html_join("", "<dt>{}</dt><dd>{}</dd>", lines)
+    return format_html('<dl class="response-details small mb-0">{}</dl>', rows)
+
+
 class ResponseTable(tables.Table):
     received_at = DateTimeColumn(verbose_name=_("Received"), format="Y-m-d H:i")
     customer = tables.Column(
@@ -187,10 +267,18 @@ class ResponseTable(tables.Table):
         attrs={"a": PAGE_LINK},
     )
     entity = tables.Column(accessor="entity__name", verbose_name=_("Entity"))
-    kind = tables.Column(verbose_name=_("Kind"))
+    kind = ChoiceColumn(verbose_name=_("Kind"))
     channel = ChoiceColumn(verbose_name=_("Channel"))
     author = tables.Column(verbose_name=_("Author"))
-    body = tables.Column(verbose_name=_("Message"), orderable=False)
+    items = tables.Column(accessor="pk", verbose_name=_("Items"), orderable=False, empty_values=())
+    details = tables.Column(
+        accessor="pk", verbose_name=_("Details"), orderable=False, empty_values=(), attrs=WRAP
+    )
+    body = tables.Column(verbose_name=_("Message"), orderable=False, attrs=TEXT)
+    attachment = tables.Column(verbose_name=_("File"), orderable=False)
+    handled = tables.Column(
+        accessor="handled_at", verbose_name=_("Handled"), empty_values=(), attrs=WRAP
+    )
     action = tables.Column(verbose_name=_("Action"), orderable=False)
 
     class Meta:
@@ -201,15 +289,34 @@ class ResponseTable(tables.Table):
             "customer",
             "entity",
             "kind",
+            "items",
+            "details",
+            "body",
+            "attachment",
             "channel",
             "author",
-            "body",
+            "handled",
             "action",
         )
         attrs = TABLE_ATTRS
-        order_by = ("-received_at",)
         per_page = 50
         empty_text = _("No response or comment yet.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row_attrs = {
+            "class": lambda record: "" if record.handled_at else "fw-semibold response-unhandled",
+            "data-href": lambda record: reverse("agenda:response-detail", args=[record.pk]),
+        }
+
+    def render_received_at(self, value, record):
+        url = reverse("agenda:response-detail", args=[record.pk])
+        return format_html(
+            '<a href="{}" hx-boost="false">{}</a>', url, date_format(localtime(value), "Y-m-d H:i")
+        )
+
+    def value_received_at(self, value):
+        return value.isoformat()
 
     def render_kind(self, record):
         return record.get_kind_display()
@@ -217,9 +324,45 @@ class ResponseTable(tables.Table):
     def render_channel(self, record):
         return record.get_channel_display()
 
+    def render_items(self, record):
+        return ", ".join(item.number for item in record.items.all()) or "—"
+
+    def value_items(self, record):
+        return " ".join(item.number for item in record.items.all())
+
+    def render_details(self, record):
+        return details_html(record) or "—"
+
+    def value_details(self, record):
+        return "; ".join(f"{label}: {value}" for label, value in response_details(record))
+
     def render_body(self, value):
         return format_html('<span class="text-pre-wrap">{}</span>', value)
+
+    def render_attachment(self, value, record):
+        url = reverse("agenda:response-attachment", args=[record.pk])
+        return format_html(
+            '<a href="{}" hx-boost="false" download>{}</a>', url, attachment_name(record)
+        )
+
+    def value_attachment(self, value, record):
+        return attachment_name(record)
+
+    def render_handled(self, value, record):
+        if value is None:
+            return format_html('<span class="badge text-bg-warning">{}</span>', _("To handle"))
+        return format_html(
+            '<span class="text-body-secondary">{}</span>',
+            _("by %(name)s") % {"name": user_name(record.handled_by) or "—"},
+        )
+
+    def value_handled(self, value, record):
+        return value.isoformat() if value else ""
 
     def render_action(self, value):
         url = reverse("agenda:action-detail", args=[value.pk])
         return format_html('<a href="{}" hx-boost="false">{}</a>', url, value.step_name)
+
+
+def attachment_name(response: CustomerResponse) -> str:
+    return os.path.basename(response.attachment.name) if response.attachment else ""

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from relance.agenda import views
+from relance.agenda import response_views, views
 from relance.agenda.choices import AgendaTab
 
 app_name = "agenda"
@@ -10,7 +10,27 @@ urlpatterns = [
     path("manual/", views.AgendaView.as_view(tab=AgendaTab.MANUAL), name="manual"),
     path("automatic/", views.AgendaView.as_view(tab=AgendaTab.AUTOMATIC), name="automatic"),
     path("history/", views.AgendaView.as_view(tab=AgendaTab.HISTORY), name="history"),
-    path("responses/", views.ResponseListView.as_view(), name="responses"),
+    path("responses/", response_views.ResponseListView.as_view(), name="responses"),
+    path("responses/<int:pk>/", response_views.response_detail, name="response-detail"),
+    path(
+        "responses/<int:pk>/file/",
+        response_views.response_attachment,
+        name="response-attachment",
+    ),
+    path("responses/<int:pk>/handle/", response_views.response_handle, name="response-handle"),
+    path("responses/<int:pk>/answer/", response_views.response_answer, name="response-answer"),
+    path(
+        "responses/<int:pk>/contact/accept/",
+        response_views.response_contact_accept,
+        name="response-contact-accept",
+    ),
+    path(
+        "responses/<int:pk>/contact/reject/",
+        response_views.response_contact_reject,
+        name="response-contact-reject",
+    ),
+    path("responses/<int:pk>/undo/", response_views.response_undo, name="response-undo"),
+    path("customers/<int:pk>/comment/", response_views.customer_comment, name="customer-comment"),
     path("errors/", views.engine_errors, name="errors"),
     path("reset/", views.agenda_reset, name="reset"),
     path("confirm/", views.action_confirm_many, name="confirm-many"),

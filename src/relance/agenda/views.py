@@ -1,5 +1,6 @@
 """The agenda ("Collections"): three action tabs sharing one set of filters kept in the
-session, the responses tab, and the action page where a collector works an action.
+session, and the action page where a collector works an action (the responses tab and its
+operations: response_views.py).
 
 List views declare (ObjectListView); operation views parse one form and call one service.
 Everything is scoped through `Action.objects.visible_to(user)`; read-only users see but get
@@ -20,8 +21,8 @@ from django.views.decorators.http import require_POST
 from relance.accounts.choices import Role
 from relance.agenda import forms, selectors, services
 from relance.agenda.choices import OPEN_STATUSES, ActionStatus, AgendaTab
-from relance.agenda.filtersets import ActionFilterSet, ResponseFilterSet
-from relance.agenda.tables import TAB_COLUMNS, ActionTable, ResponseTable
+from relance.agenda.filtersets import ActionFilterSet
+from relance.agenda.tables import TAB_COLUMNS, ActionTable
 from relance.core.tables import StreamingData
 from relance.core.views import COUNT_LIMIT, CountedPaginator, ObjectListView
 from relance.customers.models import Customer
@@ -159,22 +160,6 @@ class AgendaView(ObjectListView):
             "counters": self.counters(context["filterset"]),
             "can_act": self.request.user.can_edit,
         }
-
-
-class ResponseListView(ObjectListView):
-    filterset_class = ResponseFilterSet
-    template_name = "agenda/responses.html"
-    partial_template_name = "agenda/_response_results.html"
-    export_name = "responses"
-
-    def get_queryset(self):
-        return selectors.response_queryset(self.request.user)
-
-    def get_table(self, queryset, *, export: bool):
-        return ResponseTable(StreamingData(queryset) if export else queryset)
-
-    def get_context_data(self, **context):
-        return {**context, "tab": AgendaTab.RESPONSES, "tabs": AgendaTab}
 
 
 def engine_errors(request):
