@@ -13,7 +13,7 @@ from relance.portal.choices import LinkState
 from relance.portal.forms import FORMS
 from relance.portal.payments import pay_now, start_checkout
 from relance.portal.security import portal_view
-from relance.templating.hashtags import file_data_uri
+from relance.templating.hashtags import file_data_uri, text_colour_on
 
 ANSWERS = {
     "paid": lambda link, data, ids: services.portal_payment_announce(
@@ -67,6 +67,7 @@ def _page(request, token, link, language, *, forms=None, status=200, done=""):
         "done": done,
         "pay": pay_now(customer),
         "logo": file_data_uri(customer.entity.logo),
+        "brand_text": text_colour_on(customer.entity.brand_color or "#0d6efd"),
         **selectors.page_context(customer, language),
     }
     return render(request, "portal/page.html", context, status=status)

@@ -519,6 +519,23 @@ PAGE_WORDS = {
 }
 
 
+def text_colour_on(background: str) -> str:
+    """White or black text on `background` (#rrggbb) by the WCAG contrast ratio: a pale
+    brand colour gets dark text on its buttons."""
+    try:
+        red, green, blue = (int(background.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    except ValueError:
+        return "#ffffff"
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    on_white = 1.05 / (luminance + 0.05)
+    # White while it meets WCAG AA (4.5:1), as buttons usually are; else the better of two.
+    return "#ffffff" if on_white >= 4.5 or on_white > (luminance + 0.05) / 0.05 else "#000000"
+
+
 def _page_words(fmt: Formatter) -> dict:
     return PAGE_WORDS.get(fmt.language, PAGE_WORDS["en"])
 
@@ -529,7 +546,8 @@ def _button_html(ctx, fmt):
     colour = ctx.entity.brand_color or "#0d6efd"
     return (
         f'<a class="interactive-button" href="{url}" style="display:inline-block;'
-        f"padding:12px 20px;border-radius:6px;background:{escape_html(colour)};color:#ffffff;"
+        f"padding:12px 20px;border-radius:6px;background:{escape_html(colour)};"
+        f"color:{text_colour_on(colour)};"
         f'font-weight:bold;text-decoration:none">{label}</a>'
     )
 

@@ -66,3 +66,10 @@ def test_a_preview_issues_no_link_and_a_letter_gets_a_qr_code(acme, settings):
     assert 'class="interactive-qr" src="data:image/svg+xml' in rendered.html
     assert f"{settings.SITE_URL}/p/preview/" in rendered.text
     assert not PortalLink.objects.exists()
+
+
+def test_button_text_stays_readable_on_the_brand_colour():
+    from relance.templating.hashtags import text_colour_on
+
+    assert text_colour_on("#0d6efd") == "#ffffff"
+    assert text_colour_on("#ffe066") == "#000000"
