@@ -72,7 +72,11 @@ def _selection(items: Iterable[Item], *, entity_id: int | None = None) -> Select
         raise ValueError(f"The items are in several currencies ({names}): one currency at a time.")
     if entity_id is not None and any(item.entity_id != entity_id for item in items):
         raise ValueError("The items belong to another entity.")
-    open_items = [item for item in items if item.open_amount > 0]
+    # Items paid online and awaiting reconciliation are owed no more: asking for them again
+    # (a second card payment, a QR code for the same amount) would have them paid twice.
+    open_items = [
+        item for item in items if item.open_amount > 0 and item.payment_pending_since is None
+    ]
     # Invoices are owed by the customer; credit notes and unapplied payments reduce the sum.
     total = sum(
         (
@@ -291,24 +295,28 @@ def payment_complete(*, payment: Payment, session: dict[str, Any]) -> Payment:
     """The provider was paid: the items wait for reconciliation (the engine sends them no
     reminder) and the agenda shows the payment as a customer response. A replayed event
     finds the payment completed and changes nothing."""
+    if not _session_matches(payment, session):
+        logger.error(
+            "Stripe session %s: paid %s %s, expected %s %s; left for a person to check",
+            payment.provider_session_id,
+            session.get("amount_total"),
+            session.get("currency"),
+            payment.amount,
+            payment.currency,
+        )
+        return payment
+    now = timezone.now()
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        if payment.status == PaymentStatus.COMPLETED:
+        # The conditional update is the guard: of two deliveries of the event at once, or a
+        # replay, exactly one finds the payment not yet completed.
+        claimed = (
+            Payment.objects.filter(pk=payment.pk)
+            .exclude(status=PaymentStatus.COMPLETED)
+            .update(status=PaymentStatus.COMPLETED, completed_at=now)
+        )
+        payment.refresh_from_db()
+        if not claimed:
             return payment
-        if not _session_matches(payment, session):
-            logger.error(
-                "Stripe session %s: paid %s %s, expected %s %s; left for a person to check",
-                payment.provider_session_id,
-                session.get("amount_total"),
-                session.get("currency"),
-                payment.amount,
-                payment.currency,
-            )
-            return payment
-        now = timezone.now()
-        payment.status = PaymentStatus.COMPLETED
-        payment.completed_at = now
-        payment.save(update_fields=["status", "completed_at"])
         items = list(payment.items.all())
         Item.objects.filter(pk__in=[item.pk for item in items]).update(payment_pending_since=now)
         response = CustomerResponse.objects.create(

@@ -335,5 +335,47 @@ def test_an_expired_session_leaves_the_items_due(fake_stripe, client, dupont, in
     assert not Item.objects.filter(payment_pending_since__isnull=False).exists()
 
 
+def test_items_paid_online_cannot_be_paid_again(fake_stripe, client, dupont, invoices):
+    start(dupont, invoices)
+    payload = completed_event(Payment.objects.get().provider_session_id)
+    post_event(client, payload, sign(payload, WEBHOOK_SECRET))
+    invoices = list(Item.objects.filter(pk__in=[item.pk for item in invoices]))
+
+    with pytest.raises(ValueError, match="Nothing to pay"):
+        start(dupont, invoices)
+    assert len(fake_stripe.sessions) == 1
+
+
+def test_a_bank_debit_completes_when_its_payment_succeeds(fake_stripe, client, dupont, invoices):
+    start(dupont, invoices)
+    session_id = Payment.objects.get().provider_session_id
+    completed = json.loads(completed_event(session_id))
+    completed["data"]["object"]["payment_status"] = "unpaid"
+    succeeded = {**completed, "type": "checkout.session.async_payment_succeeded"}
+    succeeded["data"] = {"object": {**completed["data"]["object"], "payment_status": "paid"}}
+
+    payload = json.dumps(completed)
+    post_event(client, payload, sign(payload, WEBHOOK_SECRET))
+    assert Payment.objects.get().status == PaymentStatus.CREATED
+
+    payload = json.dumps(succeeded)
+    post_event(client, payload, sign(payload, WEBHOOK_SECRET))
+    assert Payment.objects.get().status == PaymentStatus.COMPLETED
+    assert CustomerResponse.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "minor"),
+    [("1234.50", "EUR", 123450), ("1500", "JPY", 1500), ("1.25", "KWD", 1250)],
+)
+def test_amounts_go_to_stripe_in_minor_units(amount, currency, minor):
+    assert services._minor_units(Decimal(amount), currency) == minor
+
+
+def test_a_fraction_of_a_unit_cannot_go_to_stripe():
+    with pytest.raises(ValueError, match="JPY"):
+        services._minor_units(Decimal("10.50"), "JPY")
+
+
 def test_the_webhook_answers_only_posts(client):
     assert client.get(reverse("payments:stripe-webhook")).status_code == 405

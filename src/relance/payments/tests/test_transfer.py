@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 import segno.helpers
+from django.utils import timezone
 from stdnum import iso11649
 
 from relance.customers.tests.factories import CustomerFactory
@@ -40,6 +41,13 @@ def test_amount_is_open_invoices_less_open_credits(acme_bank, dupont):
     assert instructions.currency == "EUR"
     assert instructions.beneficiary == "Acme France"
     assert (instructions.iban, instructions.bic) == (IBAN, BIC)
+
+
+def test_items_paid_online_are_not_asked_for_again(acme_bank, dupont):
+    paid_online = ItemFactory(customer=dupont, payment_pending_since=timezone.now())
+    due = ItemFactory(customer=dupont, amount=Decimal("80.00"))
+
+    assert services.transfer_instructions(acme_bank, [paid_online, due]).amount == Decimal("80.00")
 
 
 def test_amount_never_below_zero(acme_bank, dupont):
