@@ -182,6 +182,13 @@ class CustomerResponse(models.Model):
         indexes = [
             models.Index(fields=["entity", "received_at"], name="response_by_entity"),
             models.Index(fields=["customer", "received_at"], name="response_by_customer"),
+            # The unread counter of every page (agenda.context_processors): the unhandled
+            # responses only, few at any time, counted from this small index.
+            models.Index(
+                fields=["entity", "customer"],
+                condition=Q(handled_at__isnull=True),
+                name="response_unhandled",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -400,7 +400,8 @@ def _proposed_contact(response: CustomerResponse) -> dict:
 def response_contact_accept(*, response: CustomerResponse, acting_user=None) -> CustomerResponse:
     """New contact details accepted: written on the customer's main contact (its first
     collection contact, else its first contact), or a new collection contact when it has
-    none; the change goes to the customer's timeline as a contact change."""
+    none; the change goes to the customer's timeline as a contact change. A proposed postal
+    address is free text: shown with the response, copied by hand where it belongs."""
     response = _locked_response(response)
     if response.kind != ResponseKind.CONTACT_CHANGE:
         raise ValidationError(_("This response proposes no contact details."))

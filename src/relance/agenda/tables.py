@@ -223,26 +223,50 @@ def _amount(value, currency: str) -> str:
         return str(value)
 
 
+CONTACT_LABELS = (
+    ("name", _("Name")),
+    ("email", _("Email")),
+    ("phone", _("Phone")),
+    ("address", _("Postal address")),
+)
+DATE_KEYS = ("date", "paid_on", "promise_date", "day")  # by kind, as the customer's page writes
+
+
+def _choice_labels() -> dict[str, dict[str, str]]:
+    """The labels of the codes the customer's page stores (dispute reason, call-back slot)."""
+    # portal sits above agenda: imported on use, as the engine does with delivery.
+    try:
+        from relance.portal.choices import CallbackSlot, DisputeReason
+    except ImportError:
+        return {}
+    return {"reason": dict(DisputeReason.choices), "slot": dict(CallbackSlot.choices)}
+
+
 def response_details(response: CustomerResponse) -> list[tuple[str, str]]:
     """The structured answer in words, as (label, value) pairs of plain text (escaped where
-    shown): dates in the active language, amounts with their currency, the proposed
-    contact, what a user decided."""
+    shown): dates in the active language, amounts with their currency, codes by their
+    label, the proposed contact, what a user decided."""
     details = response.details if isinstance(response.details, dict) else {}
+    labels = _choice_labels()
     lines = []
-    if details.get("date"):
-        label = DATE_LABELS.get(response.kind, _("Date"))
-        lines.append((label, _day(details["date"])))
+    day = next((details[key] for key in DATE_KEYS if details.get(key)), None)
+    if day:
+        lines.append((DATE_LABELS.get(response.kind, _("Date")), _day(day)))
     if details.get("amount") not in (None, ""):
         currency = str(details.get("currency") or response.customer.currency)
         lines.append((_("Amount"), _amount(details["amount"], currency)))
-    for key, label in (("reference", _("Reference")), ("reason", _("Reason"))):
+    for key, label in (
+        ("reference", _("Reference")),
+        ("reason", _("Reason")),
+        ("slot", _("Time slot")),
+        ("phone", _("Phone")),
+    ):
         if details.get(key):
-            lines.append((label, str(details[key])))
-    if details.get("slot"):
-        lines.append((_("Time slot"), str(details["slot"])))
+            value = str(details[key])
+            lines.append((label, str(labels.get(key, {}).get(value, value))))
     contact = details.get("contact")
     if isinstance(contact, dict):
-        for key, label in (("name", _("Name")), ("email", _("Email")), ("phone", _("Phone"))):
+        for key, label in CONTACT_LABELS:
             if contact.get(key):
                 lines.append((label, str(contact[key])))
     if details.get(OUTCOME_KEY) in OUTCOME_LABELS:

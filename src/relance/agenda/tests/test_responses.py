@@ -3,7 +3,6 @@ words, escaped), the unread counter, the operations on a response, its attachmen
 internal comment of the customer page."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -386,9 +385,17 @@ def test_the_comment_is_refused_to_read_only_users_and_other_entities(
     assert not CustomerResponse.objects.exists()
 
 
-def test_amounts_follow_the_details_currency(dupont):
+def test_details_as_the_customers_page_writes_them(dupont):
     from relance.agenda.tables import response_details
 
-    response = respond(dupont, ResponseKind.PAYMENT, details={"amount": "5", "currency": "GBP"})
-    assert ("Amount", "£5.00") in response_details(response)
-    assert Decimal("5")  # the amount is read as a decimal, never a float
+    payment = respond(dupont, ResponseKind.PAYMENT, details={"amount": "5", "currency": "GBP"})
+    assert ("Amount", "£5.00") in response_details(payment)
+    paid = respond(dupont, ResponseKind.PAYMENT_ANNOUNCED, details={"paid_on": "2026-12-01"})
+    assert response_details(paid)[0][0] == "Paid on"
+    dispute = respond(dupont, ResponseKind.DISPUTE, details={"reason": "not_received"})
+    assert ("Reason", "Not received") in response_details(dispute)
+    callback = respond(
+        dupont, ResponseKind.CALLBACK, details={"day": "2026-12-08", "slot": "morning"}
+    )
+    assert ("Time slot", "Morning (9:00–12:00)") in response_details(callback)
+    assert response_details(callback)[0][0] == "Call back on"
