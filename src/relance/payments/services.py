@@ -122,7 +122,7 @@ def epc_payload(*, beneficiary: str, iban: str, bic: str, amount: Decimal, refer
             "1",  # UTF-8
             "SCT",
             bic,
-            beneficiary[:70],
+            " ".join(beneficiary.split())[:70],  # one line of at most 70 characters
             iban,
             f"EUR{amount:.2f}",
             "",  # purpose
@@ -137,8 +137,11 @@ def epc_qr(payload: str) -> segno.QRCode:
 
 
 def epc_svg(payload: str) -> str:
-    """The QR code as an <svg> element to put in the page as it is."""
-    return epc_qr(payload).svg_inline(scale=4, title=_("Pay by bank transfer"))
+    """The QR code as an <svg> element to put in the page as it is. It has a viewBox and
+    no size: it takes the width of its container, which the page sets."""
+    return epc_qr(payload).svg_inline(
+        omitsize=True, svgclass="epc-qr", title=_("Pay by bank transfer")
+    )
 
 
 def transfer_instructions(entity, items) -> TransferInstructions:

@@ -168,3 +168,19 @@ def test_items_of_another_entity_are_refused(acme_bank, globex):
 def test_no_items_is_refused(acme_bank):
     with pytest.raises(ValueError, match="No items"):
         services.transfer_instructions(acme_bank, [])
+
+
+def test_epc_beneficiary_is_one_line_of_at_most_70_characters():
+    payload = services.epc_payload(
+        beneficiary="Acme\nFrance " + "x" * 80,
+        iban=IBAN,
+        bic="",
+        amount=Decimal("10.00"),
+        reference="RF18539007547034",
+    )
+
+    lines = payload.split("\n")
+    assert len(lines) == 10
+    assert lines[5].startswith("Acme France xx")
+    assert len(lines[5]) == 70
+    assert lines[4] == ""  # the BIC is optional in version 002
