@@ -35,6 +35,8 @@ ZERO_DECIMAL_CURRENCIES = frozenset(
     | {"XAF", "XOF", "XPF"}
 )
 THREE_DECIMAL_CURRENCIES = frozenset({"BHD", "JOD", "KWD", "OMR", "TND"})
+# The amounts an EPC QR code can carry.
+EPC_MIN, EPC_MAX = Decimal("0.01"), Decimal("999999999.99")
 # Stripe's limit on a metadata value.
 METADATA_VALUE_MAX = 500
 
@@ -153,7 +155,7 @@ def transfer_instructions(entity, items) -> TransferInstructions:
     iban = entity.iban.replace(" ", "").upper()
     bic = entity.bic.replace(" ", "").upper()
     qr_svg = None
-    if selection.currency == "EUR" and iban and selection.amount >= Decimal("0.01"):
+    if selection.currency == "EUR" and iban and EPC_MIN <= selection.amount <= EPC_MAX:
         payload = epc_payload(
             beneficiary=entity.name,
             iban=iban,
