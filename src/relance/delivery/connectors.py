@@ -42,6 +42,7 @@ class Prepared:
     action: Action
     message: Message | None = None
     error: str = ""
+    context: object | None = None  # what it was rendered from (a user's edit gets its links)
 
 
 def active_connectors(entity_ids) -> dict[tuple[int, str], Connector]:
@@ -138,7 +139,7 @@ def prepare(actions: list[Action], day: date, connectors) -> list[Prepared]:
             sender=(connector.settings or {}).get("sender", ""),
             callback_url=callback_url(connector),
         )
-        prepared.append(Prepared(action, message))
+        prepared.append(Prepared(action, message, context=contexts[action.customer_id]))
     return prepared
 
 
@@ -243,7 +244,7 @@ def send_through_connectors(
             continue
         pk = p.action.pk
         if texts and pk in texts:
-            p.message.text = texts[pk]
+            p.message.text = p.context.with_real_links(texts[pk])
         attempt = last.get(pk, 0) + 1
         key = f"action-{pk}-{attempt}"
         connector = connector_for(p.action, connectors)

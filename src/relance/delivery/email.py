@@ -40,6 +40,7 @@ class Prepared:
     action: object
     message: EmailMultiAlternatives | None = None
     error: str = ""
+    context: object | None = None  # what it was rendered from (a user's edit gets its links)
 
     @property
     def recipients(self) -> str:
@@ -158,7 +159,7 @@ def prepare_emails(actions: list, day: date, keys: dict[int, str]) -> list[Prepa
             prepared.append(Prepared(action, error=str(exc)))
             continue
         _attach(message, step, ctx, files[action.customer_id], day, language)
-        prepared.append(Prepared(action, message))
+        prepared.append(Prepared(action, message, context=ctx))
     return prepared
 
 

@@ -169,7 +169,7 @@ def send_emails(
     prepared = prepare_emails(actions, day, keys)
     for p in prepared:
         if p.message and edits and p.action.pk in edits:
-            edits[p.action.pk].apply_to_email(p.message)
+            edits[p.action.pk].apply_to_email(p.message, p.context)
     failures = [(p.action, p.error) for p in prepared if p.error]
     if failures:
         _mark_errors(failures)
@@ -222,11 +222,14 @@ class Edited:
     text: str
     html: str = ""
 
-    def apply_to_email(self, message) -> None:
-        message.subject, message.body = self.subject, self.text
+    def apply_to_email(self, message, context=None) -> None:
+        """Onto the prepared `message`; the preview's placeholder page link becomes the
+        message's real one (`context`: what it was rendered from)."""
+        real = context.with_real_links if context is not None else str
+        message.subject, message.body = self.subject, real(self.text)
         message.alternatives = []
         if self.html:
-            message.attach_alternative(self.html, "text/html")
+            message.attach_alternative(real(self.html), "text/html")
 
 
 EDITABLE_CHANNELS = (StepChannel.EMAIL, StepChannel.SMS)

@@ -57,6 +57,12 @@ class CurrencyFigures:
     overdue_count: int = 0
 
 
+def preview_link() -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL.rstrip("/") + PREVIEW_LINK_PATH
+
+
 @dataclass
 class CustomerContext:
     """Everything a template may say about one customer, at `today` (the entity's date)."""
@@ -78,9 +84,13 @@ class CustomerContext:
         so that previewing never creates links."""
         if self.issue_links and LINK_ISSUER is not None:
             return LINK_ISSUER(self)
-        from django.conf import settings
+        return preview_link()
 
-        return settings.SITE_URL.rstrip("/") + PREVIEW_LINK_PATH
+    def with_real_links(self, text: str) -> str:
+        """`text` (a user's edit of a preview) with the preview's placeholder link replaced
+        by this message's real one."""
+        placeholder = preview_link()
+        return text.replace(placeholder, self.interactive_url) if placeholder in text else text
 
     @cached_property
     def figures(self) -> list[CurrencyFigures]:

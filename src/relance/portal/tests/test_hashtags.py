@@ -73,3 +73,41 @@ def test_button_text_stays_readable_on_the_brand_colour():
 
     assert text_colour_on("#0d6efd") == "#ffffff"
     assert text_colour_on("#ffe066") == "#000000"
+
+
+def test_an_edited_preview_leaves_with_a_real_link(acme_daily, email_template, settings):
+    """A user edits the action page's preview (placeholder link) and sends it: the
+    customer gets a real link, tied to the action."""
+    from relance.agenda.models import Action
+    from relance.delivery.services import action_send_edited
+    from relance.scenarios.tests.factories import ScenarioFactory
+    from relance.templating.context import preview_link
+
+    step = {"name": "personal", "channel": "email", "mode": "manual", "template": email_template}
+    scenario = ScenarioFactory(name="Manual email", steps=[step])
+    customer = make_customer(acme_daily)
+    today = acme_daily.today()
+    action = Action.objects.create(
+        entity=acme_daily,
+        customer=customer,
+        scenario=scenario,
+        step=scenario.steps.get(),
+        step_position=1,
+        step_name="personal",
+        channel="email",
+        mode="manual",
+        reference=make_invoice(customer, "A1", today),
+        status="planned",
+        created_on=today,
+        due_date=today,
+    )
+    placeholder = preview_link()
+    body = f'<p>Voir <a href="{placeholder}">votre compte</a> : {placeholder}</p>'
+    action_send_edited(action=action, subject="Votre compte", body=body)
+
+    [message] = mail.outbox
+    link = PortalLink.objects.get()
+    assert link.action == action
+    assert placeholder not in message.body and placeholder not in message.alternatives[0][0]
+    url = re.search(r"http\S+/p/[\w-]+/", message.body).group(0)
+    assert url != placeholder
