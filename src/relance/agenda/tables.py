@@ -348,6 +348,13 @@ class ResponseTable(tables.Table):
     def render_channel(self, record):
         return record.get_channel_display()
 
+    # The exports keep the codes of choices (ChoiceColumn) and the text as it came.
+    def value_kind(self, record):
+        return record.kind
+
+    def value_channel(self, record):
+        return record.channel
+
     def render_items(self, record):
         return ", ".join(item.number for item in record.items.all()) or "—"
 
@@ -362,6 +369,9 @@ class ResponseTable(tables.Table):
 
     def render_body(self, value):
         return format_html('<span class="text-pre-wrap">{}</span>', value)
+
+    def value_body(self, value):
+        return value
 
     def render_attachment(self, value, record):
         url = reverse("agenda:response-attachment", args=[record.pk])

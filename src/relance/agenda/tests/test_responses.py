@@ -120,6 +120,22 @@ def test_the_tab_reads_its_items_in_one_query(client, alice, dupont, django_asse
         client.get(LIST_URL)
 
 
+def test_the_export_keeps_codes_and_plain_text(client, alice, dupont):
+    respond(dupont, ResponseKind.DISPUTE, body=f"a\n{SCRIPT}", details={"reason": "price"})
+    client.force_login(alice)
+    export = client.get(LIST_URL, {"export": "csv"})
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert ",dispute," in text and f"a\n{SCRIPT}" in text and "<span" not in text
+
+
+def test_the_response_page_shows_the_text_escaped(client, bob, dupont):
+    response = respond(dupont, ResponseKind.DISPUTE, body=SCRIPT, details={"reason": SCRIPT})
+    client.force_login(bob)
+    html = client.get(url("detail", response)).content.decode()
+    assert SCRIPT not in html and "&lt;script&gt;" in html
+    assert url("undo", response) in html
+
+
 def test_another_entitys_responses_are_not_listed(client, bob, globex):
     respond(CustomerFactory(entity=globex), body="not for bob")
     client.force_login(bob)
