@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relance.agenda import forms, selectors, services
-from relance.agenda.choices import AgendaTab, ResponseKind
+from relance.agenda.choices import AgendaTab, ResponseChannel, ResponseKind
 from relance.agenda.filtersets import ResponseFilterSet
 from relance.agenda.tables import ResponseTable, attachment_name, response_details
 from relance.agenda.views import require_actor
@@ -50,6 +50,7 @@ def _detail(request, response, *, answer_form=None, status=200):
         "attachment_name": attachment_name(response),
         "can_act": can_act,
         "kinds": ResponseKind,
+        "channels": ResponseChannel,
         "can_undo": response.kind in services.UNDOABLE_KINDS,
         "answer_form": answer_form or forms.AnswerForm(templates=templates),
     }

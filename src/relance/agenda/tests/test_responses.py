@@ -384,6 +384,11 @@ def test_the_customer_page_comment_creates_a_comment(client, bob, dupont):
     assert comment.author == "Bob Leroy" and comment.handled_by == bob
     html = client.get(LIST_URL, {"kind": "comment"}).content.decode()
     assert "Called the CFO &lt;script&gt;" in html
+    page = client.get(reverse("agenda:response-detail", args=[comment.pk])).content.decode()
+    assert "response-answer" not in page  # nobody to answer
+    customers_comment = respond(dupont, ResponseKind.COMMENT, body="From the customer")
+    page = client.get(reverse("agenda:response-detail", args=[customers_comment.pk]))
+    assert "response-answer" in page.content.decode()
 
 
 def test_the_comment_is_refused_to_read_only_users_and_other_entities(
