@@ -37,7 +37,7 @@ def pay_now(customer) -> dict:
             instructions = payments.transfer_instructions(customer.entity, group)
         except ValueError:
             continue
-        if instructions.amount > 0:
+        if instructions.amount > 0 and instructions.iban:
             transfers.append(
                 {"currency": currency, "ids": [i.pk for i in group], "info": instructions}
             )

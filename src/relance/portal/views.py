@@ -44,6 +44,11 @@ ANSWERS = {
 }
 
 
+def _form(kind: str, customer, *args):
+    # Six forms on one page: ids prefixed by their kind, so that each label has its field.
+    return FORMS[kind](*args, customer=customer, auto_id=f"id_{kind}_%s")
+
+
 def _valid_link(request, token):
     """The link of `token` and the page's language; anything but a valid link is 404 here
     (the page itself explains expiry)."""
@@ -63,7 +68,7 @@ def _page(request, token, link, language, *, forms=None, status=200, done=""):
         "customer": customer,
         "language": language,
         "other_language": "en" if language == "fr" else "fr",
-        "forms": {name: form(customer=customer) for name, form in FORMS.items()} | (forms or {}),
+        "forms": {name: _form(name, customer) for name in FORMS} | (forms or {}),
         "done": done,
         "pay": pay_now(customer),
         "logo": file_data_uri(customer.entity.logo),
@@ -93,11 +98,10 @@ def page(request, token):
 @require_POST
 def answer(request, token, kind):
     link, language = _valid_link(request, token)
-    form_class = FORMS.get(kind)
-    if form_class is None:
+    if kind not in FORMS:
         raise Http404
     with translation.override(language):
-        form = form_class(request.POST, request.FILES, customer=link.customer)
+        form = _form(kind, link.customer, request.POST, request.FILES)
         if form.is_valid():
             data = dict(form.cleaned_data)
             ids = [item.pk for item in data.pop("items", None) or []]

@@ -237,3 +237,25 @@ def test_forms_need_the_csrf_token(customer, invoices, token):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(page_url(token, "answer/comment/"), {"body": "hello"})
     assert response.status_code == 403
+
+
+def test_a_same_origin_post_without_referrer_passes_the_csrf_check(customer, invoices, token):
+    """`Referrer-Policy: no-referrer` makes browsers post the page's forms with `Origin:
+    null`: accepted with the token when the browser says same-origin, refused otherwise."""
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.get(page_url(token))
+    csrf = strict.cookies["csrftoken"].value
+    url = page_url(token, "answer/comment/")
+    data = {"body": "hello", "csrfmiddlewaretoken": csrf}
+    forged = strict.post(url, data, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="cross-site")
+    assert forged.status_code == 403
+    _headers_ok(forged)
+    no_token = strict.post(
+        url, {"body": "x"}, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin"
+    )
+    assert no_token.status_code == 403
+    ok = strict.post(url, data, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin")
+    assert ok.status_code == 302
+    assert CustomerResponse.objects.get().body == "hello"
