@@ -259,3 +259,32 @@ def test_a_same_origin_post_without_referrer_passes_the_csrf_check(customer, inv
     ok = strict.post(url, data, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin")
     assert ok.status_code == 302
     assert CustomerResponse.objects.get().body == "hello"
+
+
+def test_the_limit_is_per_address_too(client, customer, invoices, token):
+    from relance.portal.services import portal_link_issue
+
+    other = portal_link_issue(customer=customer).rstrip("/").rsplit("/", 1)[1]
+    for n in range(20):
+        response = client.post(page_url((token, other)[n % 2], "answer/comment/"), {"body": "x"})
+        assert response.status_code == 302
+    assert client.post(page_url(other, "answer/comment/"), {"body": "x"}).status_code == 429
+    elsewhere = client.post(
+        page_url(other, "answer/comment/"), {"body": "x"}, REMOTE_ADDR="198.51.100.7"
+    )
+    assert elsewhere.status_code == 302  # another address, a link below its own limit
+
+
+def test_pay_now_shows_the_transfer_details(client, customer, invoices, token):
+    entity = customer.entity
+    entity.iban, entity.bic = "FR7630006000011234567890189", "AGRIFRPP"
+    entity.save()
+    html = client.get(page_url(token)).content.decode()
+    assert "FR7630006000011234567890189" in html and "AGRIFRPP" in html
+    assert "Pay by card" not in html  # no card provider configured
+
+
+def test_the_page_settings_are_in_the_entity_admin(admin_client, acme):
+    html = admin_client.get(f"/admin/core/entity/{acme.pk}/change/").content.decode()
+    for name in ("brand_color", "legal_footer", "portal_link_days", "promise_max_days"):
+        assert f'name="{name}"' in html
