@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from relance.activity.choices import EventKind
@@ -108,15 +108,22 @@ def _event(customer, kind: str, *, user=None, action_id=None, **data) -> Custome
     )
 
 
+# Page views closer together than this are one visit on the timeline (a reload, the page
+# shown again after an answer); the link's counters count every view.
+VISIT_GAP = timedelta(minutes=30)
+
+
 @transaction.atomic
 def portal_link_open(*, link: PortalLink) -> PortalLink:
-    """The page was opened through `link`: its counters, and an event on the customer's
-    timeline (tied to the action whose message carried it)."""
+    """The page was opened through `link`: its counters, and for a new visit an event on
+    the customer's timeline (tied to the action whose message carried it)."""
     now = timezone.now()
+    previous = link.last_opened_at
     PortalLink.objects.filter(pk=link.pk, first_opened_at__isnull=True).update(first_opened_at=now)
     PortalLink.objects.filter(pk=link.pk).update(last_opened_at=now, open_count=F("open_count") + 1)
     link.refresh_from_db(fields=["first_opened_at", "last_opened_at", "open_count"])
-    _event(link.customer, EventKind.PORTAL_OPENED, action_id=link.action_id, link=link.pk)
+    if previous is None or now - previous >= VISIT_GAP:
+        _event(link.customer, EventKind.PORTAL_OPENED, action_id=link.action_id, link=link.pk)
     return link
 
 
@@ -247,7 +254,8 @@ def portal_dispute_open(*, link, item_ids, reason: str, text: str, attachment=No
     if reason not in DisputeReason.values:
         raise ValidationError({"reason": _("Choose a reason.")})
     items = open_items_for(link.customer, item_ids)
-    label = str(DisputeReason(reason).label)
+    with translation.override(link.customer.entity.language):  # read by the entity's users
+        label = str(DisputeReason(reason).label)
     summary = f"{label}: {text.strip()}" if text.strip() else label
     today = link.customer.entity.today()
     for item in items:

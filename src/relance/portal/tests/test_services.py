@@ -48,6 +48,11 @@ def test_opening_counts_and_writes_the_timeline(customer, token):
     portal_link_open(link=link)
     link = portal_link_open(link=link)
     assert link.open_count == 2 and link.first_opened_at <= link.last_opened_at
+    # A reload is the same visit on the timeline; a view half an hour later is a new one.
+    assert CustomerEvent.objects.filter(customer=customer, kind="portal_opened").count() == 1
+    PortalLink.objects.update(last_opened_at=timezone.now() - timedelta(minutes=31))
+    link.refresh_from_db()
+    portal_link_open(link=link)
     assert CustomerEvent.objects.filter(customer=customer, kind="portal_opened").count() == 2
 
 

@@ -8,9 +8,10 @@ import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from relance.agenda.models import CustomerResponse
+from relance.portal.choices import DisputeReason
 from relance.portal.models import PortalLink
 from relance.portal.services import portal_links_revoke
 from relance.portal.tests.conftest import page_url
@@ -185,7 +186,8 @@ def test_i_dispute(client, customer, invoices, token):
     item = invoices[1]
     item.refresh_from_db()
     assert item.disputed and item.dispute_date == customer.entity.today()
-    assert item.dispute_reason == "Quality: Broken"
+    with translation.override(customer.entity.language):  # read by the entity's users
+        assert item.dispute_reason == f"{DisputeReason.QUALITY.label}: Broken"
 
 
 def test_a_comment_a_callback_and_new_contact_details(client, customer, invoices, token):
@@ -288,3 +290,11 @@ def test_the_page_settings_are_in_the_entity_admin(admin_client, acme):
     html = admin_client.get(f"/admin/core/entity/{acme.pk}/change/").content.decode()
     for name in ("brand_color", "legal_footer", "portal_link_days", "promise_max_days"):
         assert f'name="{name}"' in html
+
+
+def test_an_upload_over_10_mb_is_refused(client, customer, invoices, token):
+    big = SimpleUploadedFile("big.pdf", PDF + b"0" * (10 * 1024 * 1024), "application/pdf")
+    data = _fill(ANSWERS["paid"], customer) | {"items": [invoices[0].pk], "proof": big}
+    response = client.post(page_url(token, "answer/paid/"), data)
+    assert response.status_code == 400 and "larger than 10 MB" in response.content.decode()
+    assert not CustomerResponse.objects.exists()
