@@ -27,6 +27,7 @@ class PageItem:
     disputed: bool
     promise_date: str
     has_pdf: bool
+    payment_pending: bool = False  # paid online, awaiting the bank
 
 
 def page_language(requested: str, customer) -> str:
@@ -58,6 +59,7 @@ def _row(item: Item, today: date, fmt) -> PageItem:
         disputed=item.disputed,
         promise_date=fmt.date(item.promise_date),
         has_pdf=bool(item.pdf),
+        payment_pending=item.payment_pending_since is not None,
     )
 
 

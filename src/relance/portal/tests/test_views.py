@@ -298,3 +298,9 @@ def test_an_upload_over_10_mb_is_refused(client, customer, invoices, token):
     response = client.post(page_url(token, "answer/paid/"), data)
     assert response.status_code == 400 and "larger than 10 MB" in response.content.decode()
     assert not CustomerResponse.objects.exists()
+
+
+def test_an_item_paid_online_reads_as_payment_in_progress(client, invoices, token):
+    invoices[0].payment_pending_since = timezone.now()
+    invoices[0].save()
+    assert "payment in progress" in client.get(page_url(token) + "?lang=en").content.decode()
