@@ -62,7 +62,8 @@ def test_a_preview_issues_no_link_and_a_letter_gets_a_qr_code(acme, settings):
     letter = MessageTemplateFactory(
         channel="letter", variants={"fr": ("Relance", "<p>#interactive_qr #interactive_link</p>")}
     )
-    rendered = render(letter, customer, pdf=False)
+    rendered = render(letter, customer, pdf=True)
+    assert rendered.pdf.startswith(b"%PDF")
     assert 'class="interactive-qr" src="data:image/svg+xml' in rendered.html
     assert f"{settings.SITE_URL}/p/preview/" in rendered.text
     assert not PortalLink.objects.exists()
