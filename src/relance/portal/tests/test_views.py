@@ -304,3 +304,20 @@ def test_an_item_paid_online_reads_as_payment_in_progress(client, invoices, toke
     invoices[0].payment_pending_since = timezone.now()
     invoices[0].save()
     assert "payment in progress" in client.get(page_url(token) + "?lang=en").content.decode()
+
+
+def test_the_page_reads_no_query_per_item(client, customer, invoices, token):
+    """The query count does not grow with the items (a budget, as for the users' lists)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from relance.ledger.tests.factories import ItemFactory
+
+    client.get(page_url(token))  # the visit's first view also writes its timeline event
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(page_url(token)).status_code == 200
+    for n in range(20):
+        ItemFactory(customer=customer, number=f"M-{n:03d}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(page_url(token)).status_code == 200
+    assert len(many) == len(few) <= 25
