@@ -314,3 +314,30 @@ def test_the_demo_team_works_the_agenda_between_runs():
     # Work left for today: manual actions open, confirmed SMS sent through the console.
     assert Action.objects.filter(mode="manual", finished_on__isnull=True).exists()
     assert Action.objects.filter(channel="sms", status="sent").exists()
+
+
+@pytest.mark.django_db
+def test_demo_customers_answered_through_their_page():
+    from relance.agenda.models import CustomerResponse
+    from relance.portal.models import PortalLink
+
+    output = demo(engine_days=20)
+    responses = CustomerResponse.objects.filter(channel="portal")
+
+    assert "answered through their page" in output
+    for entity in Entity.objects.all():
+        kinds = set(responses.filter(entity=entity).values_list("kind", flat=True))
+        assert kinds == {
+            "dispute",
+            "promise",
+            "payment_announced",
+            "comment",
+            "callback",
+            "contact_change",
+        }
+    disputed = responses.get(entity__slug="acme-fr", kind="dispute").items.get()
+    assert disputed.disputed and disputed.dispute_date
+    promised = responses.get(entity__slug="acme-uk", kind="promise").items.all()
+    assert len(promised) == 2 and all(item.promise_date for item in promised)
+    assert PortalLink.objects.filter(open_count=1, action__status="sent").count() == 12
+    assert not responses.filter(handled_at__isnull=False).exists()  # unread for the team

@@ -9,6 +9,7 @@ from django.utils import timezone
 from relance.core.defaults import pending_migrations
 from relance.core.models import Entity
 from relance.demo import generator
+from relance.demo.answers import demo_answers
 from relance.demo.collections import demo_collect
 from relance.ledger.choices import ItemKind
 
@@ -92,6 +93,11 @@ class Command(BaseCommand):
                 f"{collected['sent']:,} automatic messages sent (emails kept in memory, SMS "
                 f"written to var/outbox/: none left), {collected['worked']:,} actions "
                 "confirmed or done by the team."
+            )
+            answered = demo_answers(entities=entities)
+            self.stdout.write(
+                f"{answered} customers answered through their page (dispute, promise, payment "
+                "announced, comment, call-back, new contact): see Collections → Responses."
             )
         self.print_summary(today, options["seed"], time.monotonic() - started)
         self.print_logins()
