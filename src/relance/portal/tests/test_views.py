@@ -70,7 +70,7 @@ def test_an_expired_link_offers_a_fresh_one_by_email(
     client, customer, invoices, token, django_capture_on_commit_callbacks
 ):
     PortalLink.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
-    response = client.get(page_url(token))
+    response = client.get(page_url(token) + "?lang=en")
     assert response.status_code == 410 and "new link" in response.content.decode().lower()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(page_url(token, "new-link/"), {"lang": "en"})
@@ -205,7 +205,7 @@ def test_a_comment_a_callback_and_new_contact_details(client, customer, invoices
 def test_a_renamed_executable_is_refused(client, customer, invoices, token):
     fake = SimpleUploadedFile("proof.pdf", EXE, content_type="application/pdf")
     data = _fill(ANSWERS["dispute"], customer) | {"items": [invoices[0].pk]}
-    response = client.post(page_url(token, "answer/dispute/"), {**data, "attachment": fake})
+    response = client.post(page_url(token, "answer/dispute/?lang=en"), {**data, "attachment": fake})
     assert response.status_code == 400
     assert "Only PDF, PNG and JPEG" in response.content.decode()
     assert not CustomerResponse.objects.exists()
@@ -295,7 +295,7 @@ def test_the_page_settings_are_in_the_entity_admin(admin_client, acme):
 def test_an_upload_over_10_mb_is_refused(client, customer, invoices, token):
     big = SimpleUploadedFile("big.pdf", PDF + b"0" * (10 * 1024 * 1024), "application/pdf")
     data = _fill(ANSWERS["paid"], customer) | {"items": [invoices[0].pk], "proof": big}
-    response = client.post(page_url(token, "answer/paid/"), data)
+    response = client.post(page_url(token, "answer/paid/?lang=en"), data)
     assert response.status_code == 400 and "larger than 10 MB" in response.content.decode()
     assert not CustomerResponse.objects.exists()
 
