@@ -36,6 +36,15 @@ def _fast_test_settings(settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters (the customer's page) live in the cache: every test starts with
+    none, whatever the tests before it posted (the hostile-input walkers post everywhere)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def acme(db):
     from relance.core.tests.factories import EntityFactory

@@ -14,16 +14,6 @@ from relance.ledger.tests.factories import ItemFactory
 from relance.portal.services import portal_link_issue
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache: each test starts with none."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def customer(acme):
     customer = CustomerFactory(entity=acme, name="Dupont SA", language="fr")
