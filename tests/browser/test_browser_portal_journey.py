@@ -297,10 +297,6 @@ def test_a_customer_answers_from_the_emailed_link_and_the_engine_stops(
     assert len(smtp.messages) == 1  # nothing more was sent
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="color-contrast: #6c757d on the portal's bg-light body (#f8f9fa) is 4.44:1 < 4.5:1",
-)
 def test_the_customer_page_passes_axe(live_server, page, settings, dupont):
     from relance.portal.services import portal_link_issue
 
