@@ -323,6 +323,7 @@ def actions_letters_pdf(request):
             user=signing_user(action.step.template, request.user),
             today=action.entity.today(),
             pdf=False,
+            issue_links=True,  # printed to be posted: a real link to the customer's page
         )
         for action in actions
     ]

@@ -1,8 +1,7 @@
 """The "Pay now" section, through the payments app's contract (payments/services.py:
-transfer_instructions, checkout_available, checkout_start).
-
-HOOK: the payments app is built alongside this one; until `relance.payments.services`
-can be imported, the page shows the entity's bank details only and offers no card payment.
+transfer_instructions, checkout_available, checkout_start). Disputed items are never in
+what the customer is asked to pay: the dispute comes first, then a corrected amount.
+Without the payments app installed, the page offers no payment.
 """
 
 import logging
@@ -27,7 +26,8 @@ def pay_now(customer) -> dict:
     payments = _payments()
     if payments is None:
         return {"available": False, "transfers": [], "card": False}
-    items = sorted(open_items(customer), key=lambda item: item.currency)
+    payable = open_items(customer).filter(disputed=False)
+    items = sorted(payable, key=lambda item: item.currency)
     transfers = []
     for currency, group in groupby(items, key=lambda item: item.currency):
         group = list(group)
@@ -49,7 +49,7 @@ def start_checkout(customer, ids: list[str], page_url: str, language: str) -> st
     payments = _payments()
     if payments is None or not ids or not payments.checkout_available():
         return None
-    items = list(open_items(customer).filter(pk__in=ids))
+    items = list(open_items(customer).filter(pk__in=ids, disputed=False))
     if len(items) != len(set(ids)):
         return None
     try:

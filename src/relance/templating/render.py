@@ -141,9 +141,12 @@ def render(
     language: str | None = None,
     today: date | None = None,
     pdf: bool = True,
+    issue_links: bool = False,
 ) -> Rendered:
-    """`template` rendered for one `customer` (a letter with its PDF unless `pdf=False`)."""
+    """`template` rendered for one `customer` (a letter with its PDF unless `pdf=False`).
+    `issue_links`: the message leaves (sent, printed), so its #interactive_* hashtags get
+    a real link to the customer's page rather than the preview's placeholder."""
     from relance.templating.selectors import customer_context
 
-    ctx = customer_context(customer, today, user=user, action=action)
+    ctx = customer_context(customer, today, user=user, action=action, issue_links=issue_links)
     return render_context(template, ctx, language=language, pdf=pdf)

@@ -107,8 +107,13 @@ def build_contexts(
     }
 
 
-def customer_context(customer: Customer, today: date | None = None, *, user=None, action=None):
-    return build_contexts([customer], today, user=user, actions={customer.pk: action})[customer.pk]
+def customer_context(
+    customer: Customer, today: date | None = None, *, user=None, action=None, issue_links=False
+):
+    contexts = build_contexts(
+        [customer], today, user=user, actions={customer.pk: action}, issue_links=issue_links
+    )
+    return contexts[customer.pk]
 
 
 def preview_customers(user, query: str, template: MessageTemplate | None = None) -> QuerySet:

@@ -68,3 +68,27 @@ def test_manual_tab_offers_the_print_form(client, alice, acme, letter_scenario):
     client.force_login(alice)
     html = client.get(reverse("agenda:manual")).content.decode()
     assert 'id="print-letters"' in html and 'name="actions"' in html
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
+def test_printed_letters_carry_a_real_link_to_the_customers_page(
+    client, alice, acme, tmp_path, settings
+):
+    from relance.portal.models import PortalLink
+
+    settings.SITE_URL = "https://pay.example"
+    template = MessageTemplateFactory(
+        name="Avec lien",
+        channel="letter",
+        variants={"fr": ("Relance", "<p>Votre page : #interactive_link</p>")},
+    )
+    step = {"name": "notice", "channel": "letter", "mode": "manual", "template": template}
+    scenario = ScenarioFactory(name="Linked letters", steps=[step])
+    action = make_action(acme, scenario, channel="letter", name="Dupont SA")
+    client.force_login(alice)
+
+    response = client.post(reverse("agenda:letters-pdf"), {"actions": [action.pk]})
+
+    text = pdf_text(response.content, tmp_path)
+    assert "https://pay.example/p/" in text and "/p/preview/" not in text
+    assert PortalLink.objects.get().action == action

@@ -22,7 +22,7 @@ from relance.portal.services import portal_link_issue
 def dupont(acme):
     acme.iban, acme.bic = "FR7630006000011234567890189", "AGRIFRPP"
     acme.save()
-    customer = CustomerFactory(entity=acme, name="Dupont SA")
+    customer = CustomerFactory(entity=acme, name="Dupont SA", language="en")  # page in English
     issue = acme.today() - datetime.timedelta(days=60)
     ItemFactory(customer=customer, number="F-001", issue_date=issue, amount=Decimal("1200.00"))
     ItemFactory(customer=customer, number="F-002", issue_date=issue, amount=Decimal("300.50"))
@@ -67,3 +67,15 @@ def test_pay_by_card_from_the_customer_page(fake_stripe, client, dupont):
     assert Payment.objects.get().status == PaymentStatus.COMPLETED
     assert not Item.objects.filter(customer=dupont, payment_pending_since__isnull=True).exists()
     assert "Pay by card" not in client.get(page).content.decode()
+
+
+def test_a_disputed_invoice_is_never_asked_for_by_transfer_or_card(fake_stripe, client, dupont):
+    Item.objects.filter(customer=dupont, number="F-001").update(disputed=True)
+    page = urlsplit(portal_link_issue(customer=dupont)).path
+
+    html = client.get(page).content.decode()
+    assert ">300.50 EUR<" in html and "1500.50 EUR" not in html  # the transfer block
+
+    disputed = Item.objects.get(number="F-001").pk
+    assert client.post(page.rstrip("/") + "/pay/", {"items": [disputed]}).status_code == 404
+    assert fake_stripe.sessions == {}
