@@ -321,3 +321,28 @@ def test_the_page_reads_no_query_per_item(client, customer, invoices, token):
     with CaptureQueriesContext(connection) as many:
         assert client.get(page_url(token)).status_code == 200
     assert len(many) == len(few) <= 25
+
+
+def test_an_answer_sent_back_keeps_the_ticked_items_and_writes_boxes_as_the_widget(
+    client, customer, invoices, token
+):
+    """The item boxes are written in one pass (item_checkboxes), with the widget's names,
+    ids and labels; a refused answer shows the customer's ticks again."""
+    from django.template import Context, Template
+
+    from relance.portal.forms import PaidForm
+
+    second = invoices[1]
+    response = client.post(page_url(token, "answer/paid/"), {"items": [second.pk]})
+
+    assert response.status_code == 400  # no payment date
+    html = response.content.decode()
+    assert f'value="{second.pk}" class="form-check-input" id="id_paid_items_1" checked>' in html
+    assert f'value="{invoices[0].pk}" class="form-check-input" id="id_paid_items_0">' in html
+    widget = PaidForm(customer=customer, auto_id="id_paid_%s")["items"]
+    rendered = Template("{% for box in f %}{{ box.tag }}{% endfor %}").render(
+        Context({"f": widget})
+    )
+    assert f'name="items" value="{second.pk}" class="form-check-input" id="id_paid_items_1"' in (
+        rendered
+    )
