@@ -1,5 +1,5 @@
 """The demo's customers who answered through their page: for each entity, a few customers
-reached by an email open the link it carried and answer in every way the page offers, so
+reached by a message open the link it carried and answer in every way the page offers, so
 that the agenda's Responses tab, its counter and the customers' timelines have something
 to show. Through the portal's own services: the items change as a real answer changes them."""
 
@@ -11,10 +11,13 @@ from relance.agenda.models import Action
 from relance.core.models import Entity
 from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
+from relance.payments.choices import PaymentProvider
+from relance.payments.models import Payment
+from relance.payments.services import payment_complete
 from relance.portal import services
 from relance.portal.choices import CallbackSlot, DisputeReason
 
-# (who answers, what) in the entity's language; each needs the open invoices it names.
+# What the customers write, in the entity's language.
 TEXTS = {
     "fr": {
         "dispute": "Les quantités livrées ne correspondent pas au bon de commande.",
@@ -29,12 +32,12 @@ TEXTS = {
         "contact": {"name": "Claire Martin", "email": "claire.martin@client.example"},
     },
 }
-ANSWERS = ("dispute", "promise", "paid", "comment", "callback", "contact")
+ANSWERS = ("dispute", "promise", "paid", "comment", "callback", "contact", "payment")
 
 
 def demo_answers(*, entities: list[Entity]) -> int:
-    """Each entity's first customers with a sent email and two open invoices answer, one
-    kind each, through a link issued for that email. Answers how many responses."""
+    """Each entity's first customers with a sent message and open invoices answer, one kind
+    each, through a link issued for that message. Answers how many responses."""
     made = 0
     for entity in entities:
         texts = TEXTS["fr" if entity.language == "fr" else "en"]
@@ -51,7 +54,7 @@ def demo_answers(*, entities: list[Entity]) -> int:
 def _answering_customers(entity: Entity, count: int) -> list[tuple[Action, list[Item]]]:
     found = []
     sent = (
-        Action.objects.filter(entity=entity, channel="email", status=ActionStatus.SENT)
+        Action.objects.filter(entity=entity, status=ActionStatus.SENT)
         .select_related("customer__entity")
         .order_by("customer_id", "-finished_on")
     )
@@ -68,7 +71,7 @@ def _answering_customers(entity: Entity, count: int) -> list[tuple[Action, list[
                 disputed=False,
             ).order_by("due_date", "number")[:2]
         )
-        if len(invoices) == 2:
+        if invoices:
             found.append((action, invoices))
         if len(found) == count:
             break
@@ -102,5 +105,25 @@ def _answer(kind: str, link, invoices: list[Item], entity: Entity, texts: dict) 
         services.portal_callback_request(
             link=link, day=today + timedelta(days=1), slot=CallbackSlot.MORNING, phone=phone
         )
-    else:
+    elif kind == "contact":
         services.portal_contact_propose(link=link, contact=dict(texts["contact"]))
+    else:
+        _paid_online(link.customer, invoices[0])
+
+
+def _paid_online(customer, invoice: Item) -> None:
+    """A card payment as Stripe's webhook completes it (no provider is called: the demo
+    records the session it would have created)."""
+    payment = Payment.objects.create(
+        entity_id=customer.entity_id,
+        customer=customer,
+        amount=invoice.open_amount,
+        currency=invoice.currency,
+        provider=PaymentProvider.STRIPE,
+        provider_session_id=f"cs_demo_{invoice.pk}",
+    )
+    payment.items.set([invoice])
+    cents = int(invoice.open_amount * 100)
+    payment_complete(
+        payment=payment, session={"amount_total": cents, "currency": invoice.currency.lower()}
+    )

@@ -97,7 +97,7 @@ class Command(BaseCommand):
             answered = demo_answers(entities=entities)
             self.stdout.write(
                 f"{answered} customers answered through their page (dispute, promise, payment "
-                "announced, comment, call-back, new contact): see Collections → Responses."
+                "announced, comment, call-back, new contact, card): see Collections → Responses."
             )
         self.print_summary(today, options["seed"], time.monotonic() - started)
         self.print_logins()
