@@ -4,8 +4,7 @@ on that page the customer disputes one invoice, promises a date for another, ann
 payment (with a PDF proof) for a third and pays a fourth by card through the (fake) Stripe;
 the collector finds the four answers under Collections → Responses with the counter at 4,
 and the next day's run sends those four invoices no reminder. axe-core finds no serious or
-critical violation on the page, but for a known contrast bug (KNOWN_CONTRAST_BUG; the strict
-xfail at the end asks for the whole check)."""
+critical violation on the page, on arrival and after the answers."""
 
 import copy
 import datetime
@@ -106,16 +105,9 @@ def _answer(page, kind, title, fill):
     expect(page.locator("#done")).to_be_visible()
 
 
-# Product bug (portal/templates/portal/base.html + page.html): Bootstrap's secondary grey
-# #6c757d (`.text-secondary`, `.btn-outline-secondary`) on the page's `bg-light` body
-# (#f8f9fa) is 4.44:1, under WCAG AA's 4.5:1. The journey tolerates only that rule;
-# test_the_customer_page_passes_axe (strict xfail) asks for it all.
-KNOWN_CONTRAST_BUG = "color-contrast"
-
-
-def _axe_violations(page, *, tolerate: tuple[str, ...] = ()) -> list[dict]:
+def _axe_violations(page) -> list[dict]:
     """axe-core's serious and critical violations on the page (loaded by add_init_script
-    before the page's own scripts), minus the rules in `tolerate`."""
+    before the page's own scripts: the page's CSP refuses an inline one)."""
     result = page.evaluate("async () => await axe.run()")
     return [
         {
@@ -125,7 +117,7 @@ def _axe_violations(page, *, tolerate: tuple[str, ...] = ()) -> list[dict]:
             "nodes": [[n["target"], n.get("failureSummary")] for n in v["nodes"]],
         }
         for v in result["violations"]
-        if v["impact"] in ("serious", "critical") and v["id"] not in tolerate
+        if v["impact"] in ("serious", "critical")
     ]
 
 
@@ -199,7 +191,7 @@ def test_a_customer_answers_from_the_emailed_link_and_the_engine_stops(
     for number in ("F-001", "F-002", "F-003", "US-004", "F-005"):
         expect(page.get_by_role("cell", name=number)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    violations = _axe_violations(page, tolerate=(KNOWN_CONTRAST_BUG,))
+    violations = _axe_violations(page)
     assert violations == [], json.dumps(violations, indent=2)
 
     # Dispute F-001, promise F-002, announce the payment of F-003 with its proof.
@@ -240,7 +232,7 @@ def test_a_customer_answers_from_the_emailed_link_and_the_engine_stops(
     expect(page.get_by_role("cell", name=re.compile(r"F-001.*disputed"))).to_be_visible()
     expect(page.get_by_role("cell", name=re.compile(r"F-002.*promised for"))).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    violations = _axe_violations(page, tolerate=(KNOWN_CONTRAST_BUG,))  # with its "done" note
+    violations = _axe_violations(page)  # with its "done" note
     assert violations == [], json.dumps(violations, indent=2)
 
     # Pay US-004 by card: the page opens a session at the fake Stripe and goes there
