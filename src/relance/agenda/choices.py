@@ -31,6 +31,7 @@ class ActionReason(models.TextChoices):
     SCENARIO_CHANGED = "scenario changed", _("scenario changed")
     ALREADY_DUE = "already due", _("already due")
     BY_USER = "by user", _("by a user")
+    BOUNCED = "bounced", _("email bounced")
 
 
 class PlannedBy(models.TextChoices):
@@ -41,6 +42,7 @@ class PlannedBy(models.TextChoices):
     PREVIOUS_STEP = "previous_step", _("the previous step's date")
     REPEAT = "repeat", _("the repetition of the last step")
     USER = "user", _("a user who rescheduled it")
+    FALLBACK = "fallback", _("the fallback of a bounced email")
 
 
 class CallOutcome(models.TextChoices):
@@ -63,6 +65,7 @@ class ResponseKind(models.TextChoices):
     CALLBACK = "callback", _("Call-back request")
     CONTACT_CHANGE = "contact_change", _("New contact details")
     PAYMENT = "payment", _("Online payment")
+    AUTO_REPLY = "auto_reply", _("Automatic reply")
 
 
 class ResponseChannel(models.TextChoices):

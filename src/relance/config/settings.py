@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "relance.audit",
     "relance.portal",
     "relance.payments",
+    "relance.assistant",
+    "relance.inbound",
 ]
 
 MIDDLEWARE = [

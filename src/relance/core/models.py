@@ -123,6 +123,28 @@ class Entity(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("How far ahead a customer may promise to pay on their page."),
     )
+    # Listening to email (inbound app): replies come back to the reply-to address, tagged
+    # per message by plus-addressing; a human reply pauses the automatic dunning.
+    reply_plus_addressing = models.BooleanField(
+        _("tag the reply-to address per message"),
+        default=True,
+        help_text=_(
+            "Replies go to relances+<tag>@domain, which traces each one back to its message. "
+            "The mailbox must accept plus-addressing (most do)."
+        ),
+    )
+    pause_on_reply = models.BooleanField(
+        _("pause automatic dunning on a reply"),
+        default=True,
+        help_text=_(
+            "A customer's email reply holds their automatic messages until a collector handles it."
+        ),
+    )
+    reply_pause_max_days = models.PositiveSmallIntegerField(
+        _("longest pause after a reply (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EntityQuerySet.as_manager()

@@ -190,6 +190,12 @@ class Contact(models.Model):
     is_billing = models.BooleanField(_("billing"), default=False)
     is_legal = models.BooleanField(_("legal"), default=False)
     is_other = models.BooleanField(_("other"), default=False)
+    # Set when an email to this address bounced (delivery/bounces.py); cleared when the
+    # address changes. Emails are no longer sent to an invalid address.
+    email_invalid_reason = models.CharField(
+        _("why the email address is invalid"), max_length=500, blank=True
+    )
+    email_invalid_at = models.DateTimeField(_("email address invalid since"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ContactQuerySet.as_manager()

@@ -14,6 +14,7 @@ class ConnectorChannel(models.TextChoices):
     SMS = "sms", _("SMS")
     LETTER = "letter", _("Letter (print and mail)")
     E_REGISTERED_LETTER = "e_registered_letter", _("Electronic registered letter")
+    MAILBOX = "mailbox", _("Incoming email (replies and bounces)")
 
 
 class ConnectorKind(models.TextChoices):
@@ -22,6 +23,8 @@ class ConnectorKind(models.TextChoices):
     HTTP_JSON = "http_json", _("Generic HTTP JSON SMS API")
     PRINT_MAIL = "print_mail", _("Print-and-mail HTTP API")
     EREG = "ereg", _("Electronic registered mail HTTP API")
+    IMAP = "imap", _("IMAP mailbox (polled)")
+    INBOUND_WEBHOOK = "inbound_webhook", _("Email provider's inbound webhook")
 
 
 # The provider's view of a message once handed over: SMS (delivered, failed), letters

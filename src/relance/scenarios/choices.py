@@ -29,6 +29,13 @@ LETTER_CHANNELS = frozenset(
 )
 
 
+class FallbackChannel(models.TextChoices):
+    """What an email step falls back to when its email bounces (M2.4)."""
+
+    SMS = "sms", _("SMS")
+    LETTER = "letter", _("Letter")
+
+
 class StepMode(models.TextChoices):
     MANUAL = "manual", _("Manual")
     AUTO_CONFIRM = "auto_confirm", _("Automatic after confirmation")

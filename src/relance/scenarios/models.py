@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from relance.core.querysets import SharedOrEntityQuerySet
-from relance.scenarios.choices import Anchor, Attachments, StepChannel, StepMode
+from relance.scenarios.choices import Anchor, Attachments, FallbackChannel, StepChannel, StepMode
 
 
 class ScenarioQuerySet(SharedOrEntityQuerySet):
@@ -132,6 +132,13 @@ class Step(models.Model):
         _("attachments"), max_length=20, choices=Attachments.choices, default=Attachments.NONE
     )
     instructions = models.TextField(_("script or instructions"), blank=True)
+    fallback_channel = models.CharField(
+        _("if the email bounces"),
+        max_length=20,
+        choices=FallbackChannel.choices,
+        blank=True,
+        help_text=_("The channel of the action created at once when this step's email bounces."),
+    )
 
     class Meta:
         ordering = ["scenario", "position", "id"]
