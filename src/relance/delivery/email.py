@@ -1,6 +1,7 @@
 """The email adapter: many actions' messages prepared in a fixed number of queries
 (contexts, contacts, invoice PDFs), each message addressed, rendered and given its
-attachments and a Message-ID derived from its outbox key."""
+attachments, a Message-ID derived from its outbox key and a Reply-To tagged with that key
+(delivery/replyto.py), by which replies are traced back (inbound app)."""
 
 import logging
 import smtplib
@@ -14,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils.translation import gettext_noop
 
 from relance.customers.models import Contact
+from relance.delivery.replyto import reply_address
 from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
 from relance.scenarios.choices import Attachments
@@ -112,14 +114,14 @@ def _attach(message, step, ctx, files, day: date, language: str) -> None:
 def build_message(action, ctx, to, cc, key: str) -> tuple[EmailMultiAlternatives, str]:
     """The rendered message and its language."""
     rendered = render_context(action.step.template, ctx, pdf=False)
-    entity = action.customer.entity
+    reply_to = reply_address(action.customer.entity, key)
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
         cc=cc,
-        reply_to=[entity.email] if entity.email else None,
+        reply_to=[reply_to] if reply_to else None,
         headers={"Message-ID": message_id(key)},
     )
     if rendered.html:

@@ -111,7 +111,11 @@ class Outbox(models.Model):
                 fields=["action", "attempt"], name="outbox_one_row_per_attempt"
             ),
         ]
-        indexes = [models.Index(fields=["status", "day"], name="outbox_by_status")]
+        indexes = [
+            models.Index(fields=["status", "day"], name="outbox_by_status"),
+            # A received reply names the message it answers (In-Reply-To): inbound/matching.py
+            models.Index(fields=["message_id"], name="outbox_by_message_id"),
+        ]
 
     def __str__(self) -> str:
         return self.key

@@ -10,6 +10,7 @@ from relance.agenda.models import Action
 from relance.agenda.services import action_retry
 from relance.customers.tests.factories import ContactFactory, CustomerFactory
 from relance.delivery.models import Outbox
+from relance.delivery.replyto import reply_address
 from relance.engine.runner import run_day
 from relance.engine.tests.conftest import make_customer, make_invoice
 from relance.engine.tests.simulation import d
@@ -46,7 +47,8 @@ def test_the_email_arrives_with_both_parts_recipients_and_attachments(scenario_s
     assert action.status == "sent" and action.finished_on == d(1, 26)
     assert message["To"] == "compta@client.example"
     assert message["Cc"] == "billing@client.example, copies@acme.example"
-    assert message["Reply-To"] == "recouvrement@acme.example"
+    assert message["Reply-To"] == reply_address(acme_daily, f"action-{action.pk}-1")
+    assert message["Reply-To"].startswith(f"recouvrement+a{action.pk}-1-")
     assert message["Message-ID"] == f"<relance.action-{action.pk}-1@acme.example>"
     assert message["Subject"] == f"Relance {customer.name}"
     assert message.get_body("plain").get_content().strip().startswith("Bonjour, vous devez")

@@ -11,6 +11,7 @@ from relance.accounts.tests.factories import UserFactory
 from relance.agenda.models import Action
 from relance.customers.tests.factories import ContactFactory, CustomerFactory
 from relance.delivery.models import Outbox
+from relance.delivery.replyto import reply_address
 from relance.delivery.tests.conftest import connector, one_step_scenario
 from relance.engine.runner import run_day
 from relance.engine.tests.conftest import make_customer, make_invoice
@@ -82,7 +83,8 @@ def test_an_edited_email_reaches_the_mail_server_and_the_action_is_sent(
     assert message["Subject"] == "A word about your account"
     assert message["To"] == "compta@client.example"
     assert message["Cc"] == "copies@acme.example"
-    assert message["Reply-To"] == "recouvrement@acme.example"
+    assert message["Reply-To"] == reply_address(acme_daily, f"action-{action.pk}-1")
+    assert message["Reply-To"].startswith(f"recouvrement+a{action.pk}-1-")
     assert message["Message-ID"] == f"<relance.action-{action.pk}-1@acme.example>"
     assert message.get_body("plain").get_content().strip() == "Edited reminder"
     html = message.get_body("html").get_content()
