@@ -79,7 +79,7 @@ def step_data(step: Step) -> dict:
     _optional(data, responsibles=responsibles, copy_to=copy_to)
     if step.attachments != "none":
         data["attachments"] = step.attachments
-    return _optional(data, instructions=step.instructions)
+    return _optional(data, fallback_channel=step.fallback_channel, instructions=step.instructions)
 
 
 def scenario_data(scenario: Scenario) -> dict:

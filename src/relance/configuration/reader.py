@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from relance.accounts.models import User
 from relance.core.choices import Language
 from relance.core.models import Entity
-from relance.scenarios.choices import Anchor, Attachments, StepChannel, StepMode
+from relance.scenarios.choices import Anchor, Attachments, FallbackChannel, StepChannel, StepMode
 from relance.scenarios.models import Scenario, Step
 from relance.scenarios.services import step_errors, steps_order_errors
 from relance.segments.criteria import LOOKUPS, criteria_clean, criterion_fields
@@ -213,6 +213,12 @@ def _read_step(path, item, scenario: Scenario, ctx: _Context) -> dict:
         "offset_days": _int(item, "offset_days", path, errors, 0, minimum=None),
         "attachments": _choice(item, "attachments", path, Attachments.values, errors, "none"),
         "instructions": _text(item, "instructions", path, errors),
+        # Absent or empty: no fallback (the bounced email's action stays in error).
+        "fallback_channel": _choice(
+            item, "fallback_channel", path, FallbackChannel.values, errors, ""
+        )
+        if item.get("fallback_channel")
+        else "",
         "template": None,
     }
     name = item.get("template")

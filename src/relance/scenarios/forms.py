@@ -12,6 +12,7 @@ from relance.core.forms import IdsMultipleChoiceField
 from relance.core.models import Entity
 from relance.customers.choices import ContactRole
 from relance.customers.filtersets import bootstrap_form, user_label
+from relance.scenarios.choices import FallbackChannel
 from relance.scenarios.models import Scenario, Step
 from relance.templating.models import MessageTemplate
 
@@ -84,6 +85,7 @@ class StepForm(forms.ModelForm):
             "cc_users",
             "cc_email",
             "attachments",
+            "fallback_channel",
             "instructions",
         ]
         widgets = {"instructions": forms.Textarea(attrs={"rows": 3})}
@@ -116,6 +118,14 @@ class StepForm(forms.ModelForm):
         for name in ("responsible_users", "cc_users"):
             self.fields[name].label_from_instance = user_label
             self.fields[name].widget.attrs["size"] = 4
+        self.fields["fallback_channel"].choices = [
+            ("", _("None: the action stays in error")),
+            *FallbackChannel.choices,
+        ]
+        self.fields["fallback_channel"].help_text = _(
+            "Email steps only: when the email bounces, an action on this channel is "
+            "created at once, with the step's mode."
+        )
         self.fields["responsible_groups"].queryset = Group.objects.order_by("name")
         self.fields["responsible_groups"].widget.attrs["size"] = 3
         if self.instance.pk:

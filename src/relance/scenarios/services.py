@@ -25,6 +25,7 @@ from relance.scenarios.choices import (
     MANUAL_ONLY_CHANNELS,
     Anchor,
     Attachments,
+    FallbackChannel,
     StepChannel,
     StepMode,
 )
@@ -52,6 +53,7 @@ STEP_FIELDS = {
     "cc_email",
     "attachments",
     "instructions",
+    "fallback_channel",
 }
 STEP_RELATIONS = {"responsible_users", "responsible_groups", "cc_users"}
 MAX_OFFSET_DAYS = 999
@@ -180,6 +182,26 @@ def _recipient_errors(step: Step, roles: list[str], cc_users) -> dict[str, list[
     return errors
 
 
+def _fallback_errors(step: Step) -> list[str]:
+    """A fallback is what happens when an email bounces: email steps only. An automatic
+    step falling back to a letter posts it at once, which needs a letter connector (the
+    same rule as an automatic letter step)."""
+    if not step.fallback_channel:
+        return []
+    if step.channel != StepChannel.EMAIL:
+        return [
+            _(
+                "Only email steps fall back to another channel when their email bounces: "
+                "choose “none” for this step."
+            )
+        ]
+    if step.fallback_channel == FallbackChannel.LETTER and step.mode != StepMode.MANUAL:
+        entity = step.scenario.entity
+        if not letter_connector_configured(StepChannel.LETTER, entity):
+            return [_connector_missing(StepChannel.LETTER, entity)]
+    return []
+
+
 def _responsible_errors(scenario: Scenario, users) -> list[str]:
     """Why these users cannot be responsible for a step of `scenario`: inactive, read-only,
     or blind to its entity. The actions of a scenario shared by every entity may fall in any
@@ -218,6 +240,7 @@ def step_errors(step: Step, *, cc_users=None, responsible_users=None) -> dict[st
         ("template", _template_errors(step, step.scenario)),
         ("mode", _mode_errors(step)),
         ("responsible_users", _responsible_errors(step.scenario, responsible_users)),
+        ("fallback_channel", _fallback_errors(step)),
     ):
         if messages:
             errors.setdefault(key, []).extend(messages)
