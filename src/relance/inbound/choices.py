@@ -24,6 +24,7 @@ class MatchedBy(models.TextChoices):
     TOKEN = "token", _("the tag of the reply-to address")
     SENDER = "sender", _("the sender's address")
     INVOICE = "invoice", _("an invoice number")
+    RECIPIENT = "recipient", _("the bounced address")  # a bounce naming no message of ours
     USER = "user", _("a user")
 
 
