@@ -17,3 +17,7 @@ class EventKind(models.TextChoices):
     PORTAL_ANSWER = "portal_answer", _("Answer on the customer page")
     PORTAL_LINKS_REVOKED = "portal_links_revoked", _("Customer page links revoked")
     PORTAL_LINK_RESENT = "portal_link_resent", _("Customer page link sent again")
+    EMAIL_BOUNCED = "email_bounced", _("Email bounced")
+    FALLBACK_CREATED = "fallback_created", _("Fallback of a bounced email")
+    REPLY_PAUSED = "reply_paused", _("Automatic messages paused by a reply")
+    REPLY_RESUMED = "reply_resumed", _("Automatic messages resumed")

@@ -61,6 +61,12 @@ def _action_sentence(kind: str, data: dict) -> str:
             words["reason"] = data["dispute_reason"]
             return _("Call “%(step)s”: %(outcome)s (%(reason)s)") % words
         return _("Call “%(step)s”: %(outcome)s") % words
+    if kind == EventKind.EMAIL_BOUNCED:
+        words.update(address=data.get("address", ""), reason=data.get("reason", ""))
+        return _("The email “%(step)s” to %(address)s bounced: %(reason)s") % words
+    if kind == EventKind.FALLBACK_CREATED:
+        words["address"] = data.get("address", "")
+        return _("“%(step)s” by %(channel)s instead: the email to %(address)s bounced") % words
     if kind == EventKind.MESSAGE_SENT_BY_USER:
         if data.get("subject"):
             words["subject"] = data["subject"]
@@ -171,7 +177,22 @@ def _portal_answer_sentence(data: dict) -> str:
     return _("On the customer page: %(answer)s") % words
 
 
+def _pause_sentence(kind: str, data: dict) -> str:
+    if kind == EventKind.REPLY_PAUSED:
+        words = {"author": data.get("author", ""), "day": _day(data.get("until", ""))}
+        return (
+            _(
+                "Reply received from %(author)s: automatic messages paused until a collector "
+                "handles it, at the latest on %(day)s"
+            )
+            % words
+        )
+    return _("Automatic messages resumed")
+
+
 def describe(event) -> str:
+    if event.kind in (EventKind.REPLY_PAUSED, EventKind.REPLY_RESUMED):
+        return _pause_sentence(event.kind, event.data)
     if event.kind == EventKind.PORTAL_ANSWER:
         return _portal_answer_sentence(event.data)
     if event.kind == EventKind.IMPORT_CHANGED:

@@ -1,7 +1,8 @@
 """Reads of actions."""
 
+import zoneinfo
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from operator import attrgetter
 
@@ -26,6 +27,8 @@ from relance.agenda.choices import (
     ActionReason,
     ActionStatus,
     AgendaTab,
+    ResponseChannel,
+    ResponseKind,
 )
 from relance.agenda.models import Action, CustomerResponse
 from relance.customers.selectors import today_expression
@@ -357,3 +360,45 @@ def customer_timeline(customer, limit: int = 100) -> list[TimelineEntry]:
     ]
     # A stable sort: on one day the events (which have a time) stay above the rest.
     return sorted([*events, *entries], key=attrgetter("day"), reverse=True)[:limit]
+
+
+# The pause on a reply (docs/engine.md, "A reply pauses the automatic messages") ----------
+
+
+def _local_midnight(entity, day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zoneinfo.ZoneInfo(entity.time_zone))
+
+
+def reply_pause_until(entity, received_at: datetime) -> date:
+    """The first day of the entity's calendar on which a reply received at `received_at`
+    no longer holds the automatic messages, handled or not: the day it was received (in
+    the entity's time zone) + `reply_pause_max_days`."""
+    local = received_at.astimezone(zoneinfo.ZoneInfo(entity.time_zone)).date()
+    return local + timedelta(entity.reply_pause_max_days)
+
+
+def pausing_responses(entity, day: date) -> QuerySet:
+    """The responses that hold a customer's automatic messages on run day `day`: human email
+    replies nobody handled yet, received on `day` or within the `reply_pause_max_days - 1`
+    days before it; none when the entity does not pause on a reply."""
+    if not entity.pause_on_reply:
+        return CustomerResponse.objects.none()
+    first = day - timedelta(entity.reply_pause_max_days - 1)
+    return CustomerResponse.objects.filter(
+        entity=entity,
+        handled_at__isnull=True,
+        channel=ResponseChannel.EMAIL,
+        kind=ResponseKind.REPLY,
+        received_at__gte=_local_midnight(entity, first),
+        received_at__lt=_local_midnight(entity, day + timedelta(1)),
+    )
+
+
+def customers_paused_by_reply(*, entity, day: date, ids: list[int]) -> set[int]:
+    """Which customers of `ids` (sorted, as the engine loads them) a reply pauses on `day`:
+    one query over the range of ids (the unhandled responses' index)."""
+    if not ids or not entity.pause_on_reply:
+        return set()
+    rows = pausing_responses(entity, day).filter(customer_id__gte=ids[0], customer_id__lte=ids[-1])
+    wanted = set(ids)
+    return {pk for pk in rows.order_by().values_list("customer_id", flat=True) if pk in wanted}

@@ -36,6 +36,7 @@ from relance.agenda.choices import (
     ResponseKind,
 )
 from relance.agenda.models import Action, CustomerResponse
+from relance.agenda.selectors import pausing_responses, reply_pause_until
 from relance.customers.models import Contact
 from relance.customers.phones import e164
 from relance.ledger.models import Item
@@ -304,17 +305,98 @@ def _locked_response(response: CustomerResponse) -> CustomerResponse:
 
 
 def _handled(response: CustomerResponse, acting_user, outcome: str = "") -> CustomerResponse:
-    """Mark `response` handled now by `acting_user` (the first handling is kept)."""
+    """Mark `response` handled now by `acting_user` (the first handling is kept). Every way
+    a response gets handled comes here: a reply that held the automatic messages releases
+    them (and says so on the timeline, once no other reply holds them)."""
     fields = []
     if response.handled_at is None:
+        pausing = _pausing(response)
         response.handled_at = timezone.now()
         response.handled_by = acting_user
         fields += ["handled_at", "handled_by"]
+        if pausing:
+            _resumed_event_record(response, acting_user)
     if outcome:
         response.details = {**(response.details or {}), OUTCOME_KEY: outcome}
         fields.append("details")
     if fields:
         response.save(update_fields=fields)
+    return response
+
+
+def _pausing(response: CustomerResponse) -> bool:
+    """Whether `response` holds its customer's automatic messages today."""
+    entity = response.entity
+    return (
+        response.handled_at is None
+        and response.channel == ResponseChannel.EMAIL
+        and response.kind == ResponseKind.REPLY
+        and entity.pause_on_reply
+        and entity.today() < reply_pause_until(entity, response.received_at)
+    )
+
+
+def _resumed_event_record(response: CustomerResponse, acting_user) -> None:
+    entity = response.entity
+    others = pausing_responses(entity, entity.today()).filter(customer_id=response.customer_id)
+    if others.exclude(pk=response.pk).exists():
+        return
+    CustomerEvent.objects.create(
+        entity_id=entity.pk,
+        customer_id=response.customer_id,
+        day=entity.today(),
+        kind=EventKind.REPLY_RESUMED,
+        user=acting_user,
+        action_id=response.action_id,
+        data={"response": response.pk, **({"by": user_name(acting_user)} if acting_user else {})},
+    )
+
+
+@transaction.atomic
+def response_email_record(
+    *,
+    entity,
+    customer,
+    action=None,
+    author: str,
+    body: str,
+    received_at,
+    auto_reply: str = "",
+) -> CustomerResponse:
+    """A customer's email answer to `action`'s message (or to none), as the inbound app
+    captured it. A human reply (`auto_reply` empty) waits for a collector and, when the
+    entity pauses on a reply, holds the customer's automatic messages until a collector
+    handles it, at the latest `reply_pause_max_days` after it came (docs/engine.md); the
+    timeline says so. An automatic reply (`auto_reply`: why it is one, e.g.
+    "Auto-Submitted: auto-replied") is kept handled at once, by nobody, and holds nothing."""
+    if customer.entity_id != entity.pk:
+        raise ValidationError({"customer": _("This customer belongs to another entity.")})
+    if action is not None and action.customer_id != customer.pk:
+        raise ValidationError({"action": _("This action is another customer's.")})
+    auto_reply = (auto_reply or "").strip()
+    response = CustomerResponse.objects.create(
+        entity=entity,
+        customer=customer,
+        action=action,
+        received_at=received_at,
+        channel=ResponseChannel.EMAIL,
+        author=(author or "")[:200],
+        body=body or "",
+        kind=ResponseKind.AUTO_REPLY if auto_reply else ResponseKind.REPLY,
+        details={"auto_reply": auto_reply[:200]} if auto_reply else {},
+        handled_at=timezone.now() if auto_reply else None,
+    )
+    response.entity = entity
+    if _pausing(response):
+        until = reply_pause_until(entity, received_at)
+        CustomerEvent.objects.create(
+            entity_id=entity.pk,
+            customer_id=customer.pk,
+            day=entity.today(),
+            kind=EventKind.REPLY_PAUSED,
+            action_id=action.pk if action is not None else None,
+            data={"response": response.pk, "author": response.author, "until": until.isoformat()},
+        )
     return response
 
 
@@ -415,8 +497,13 @@ def response_contact_accept(*, response: CustomerResponse, acting_user=None) -> 
         changed = [name for name, value in values.items() if getattr(contact, name) != value]
         for name in changed:
             setattr(contact, name, values[name])
+        marks = []
+        if "email" in changed and contact.email_invalid_at is not None:
+            # A new address: nothing bounced from it yet (delivery/bounces.py).
+            contact.email_invalid_reason, contact.email_invalid_at = "", None
+            marks = ["email_invalid_reason", "email_invalid_at"]
         if changed:
-            contact.save(update_fields=[*changed, "updated_at"])
+            contact.save(update_fields=[*changed, *marks, "updated_at"])
         created = False
     contact.customer = response.customer
     contact_event_record(contact=contact, created=created, fields=changed, acting_user=acting_user)

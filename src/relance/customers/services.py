@@ -15,9 +15,33 @@ def contact_save(*, form, customer, acting_user=None) -> Contact:
     if form.instance.pk is not None:
         before = Contact.objects.filter(pk=form.instance.pk).values(*fields).first()
     form.instance.customer = customer
+    if before and before["email"].strip().lower() != form.instance.email.strip().lower():
+        _email_mark_clear(form.instance)  # a new address: nothing bounced from it yet
     contact = form.save()
     changed = [name for name in fields if before and before[name] != getattr(contact, name)]
     contact_event_record(
         contact=contact, created=before is None, fields=changed, acting_user=acting_user
+    )
+    return contact
+
+
+def _email_mark_clear(contact: Contact) -> None:
+    contact.email_invalid_reason, contact.email_invalid_at = "", None
+
+
+@transaction.atomic
+def contact_email_revalidate(*, contact: Contact, acting_user=None) -> Contact:
+    """A user vouches for an address marked invalid after a bounce (the mailbox was full,
+    the customer fixed it on their side): emails go to it again from the next run. The
+    change goes to the customer's timeline as a contact change."""
+    contact = (
+        Contact.objects.select_for_update().select_related("customer__entity").get(pk=contact.pk)
+    )
+    if contact.email_invalid_at is None and not contact.email_invalid_reason:
+        return contact
+    _email_mark_clear(contact)
+    contact.save(update_fields=["email_invalid_reason", "email_invalid_at", "updated_at"])
+    contact_event_record(
+        contact=contact, created=False, fields=["email_invalid_at"], acting_user=acting_user
     )
     return contact

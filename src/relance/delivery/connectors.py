@@ -127,6 +127,12 @@ def prepare(actions: list[Action], day: date, connectors) -> list[Prepared]:
         except RenderError as exc:
             prepared.append(Prepared(action, error=str(exc)))
             continue
+        if not is_sms and rendered.pdf is None:
+            # The letter that replaces a bounced email (delivery/bounces.py): the email's
+            # text laid out as a letter.
+            from relance.templating.letters import letters_pdf
+
+            rendered.pdf = letters_pdf([rendered])
         connector = connector_for(action, connectors)
         message = Message(
             key="",

@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 NO_COLLECTION_CONTACT = gettext_noop("no collection contact")
 NO_EMAIL = gettext_noop("the contact has no email address")
+INVALID_EMAIL = gettext_noop("the contact's email address is invalid: {reason}")
 NO_TEMPLATE = gettext_noop("the step has no email template")
 REFUSED = gettext_noop("the mail server refused it: {reason}")
 UNREACHABLE = gettext_noop("the mail server could not be reached: {reason}")
@@ -78,15 +79,23 @@ def _invoice_files(customer_ids: list[int], day: date) -> dict[int, list[tuple]]
 
 
 def addresses(step, contacts: list[Contact]) -> tuple[list[str], list[str], str]:
-    """(to, cc, error): the collection contacts' emails, the copies the step asks for."""
+    """(to, cc, error): the collection contacts' emails, the copies the step asks for;
+    an address marked invalid (it bounced: delivery/bounces.py) is left out."""
     collection = [c for c in contacts if c.is_collection]
     if not collection:
         return [], [], NO_COLLECTION_CONTACT
-    to = list(dict.fromkeys(c.email for c in collection if c.email))
-    if not to:
+    with_email = [c for c in collection if c.email]
+    if not with_email:
         return [], [], NO_EMAIL
+    to = list(dict.fromkeys(c.email for c in with_email if c.email_invalid_at is None))
+    if not to:
+        return [], [], INVALID_EMAIL.format(reason=with_email[0].email_invalid_reason)
     roles = [r.strip() for r in step.cc_contact_roles.split(",") if r.strip() in CONTACT_ROLES]
-    cc = [c.email for c in contacts if c.email and any(getattr(c, f"is_{r}") for r in roles)]
+    cc = [
+        c.email
+        for c in contacts
+        if c.email and c.email_invalid_at is None and any(getattr(c, f"is_{r}") for r in roles)
+    ]
     cc += [user.email for user in step.cc_users.all() if user.email]
     cc += [step.cc_email] if step.cc_email else []
     return to, [a for a in dict.fromkeys(cc) if a not in to], ""

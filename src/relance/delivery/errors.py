@@ -14,12 +14,14 @@ REASON = "{reason}"
 
 @cache
 def _known() -> tuple[str, ...]:
-    from relance.delivery import connectors, email, services
+    from relance.delivery import bounces, connectors, email, services
     from relance.delivery.adapters import base
 
     return (
         email.NO_COLLECTION_CONTACT,
         email.NO_EMAIL,
+        email.INVALID_EMAIL,
+        bounces.EMAIL_BOUNCED,
         email.NO_TEMPLATE,
         email.REFUSED,
         email.UNREACHABLE,

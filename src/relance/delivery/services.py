@@ -26,9 +26,17 @@ from django.utils.translation import gettext_noop
 from relance.activity.services import message_sent_event_record
 from relance.agenda.choices import OPEN_STATUSES, ActionStatus
 from relance.agenda.models import Action
+from relance.delivery.bounces import actions_fall_back
 from relance.delivery.choices import OutboxStatus
 from relance.delivery.connectors import CONNECTOR_CHANNEL, send_through_connectors
-from relance.delivery.email import NO_TEMPLATE, Prepared, email_content, prepare_emails, smtp_error
+from relance.delivery.email import (
+    INVALID_EMAIL,
+    NO_TEMPLATE,
+    Prepared,
+    email_content,
+    prepare_emails,
+    smtp_error,
+)
 from relance.delivery.models import Outbox
 from relance.scenarios.choices import StepChannel, StepMode
 from relance.templating.render import NO_BREAK_SPACES
@@ -48,6 +56,7 @@ NO_CONNECTOR = {
     ),
 }
 NOT_AUTOMATIC = gettext_noop("not an automatic channel")
+INVALID_EMAIL_PREFIX = INVALID_EMAIL.removesuffix("{reason}")
 
 
 def handed_over(outbox: Outbox) -> None:
@@ -133,6 +142,8 @@ def _send_one(
         day=day,
         message_id=prepared.message.extra_headers["Message-ID"],
         recipients=prepared.recipients,
+        # The To addresses apart from the copies: a bounce of them all bounces the message.
+        proof={"to": list(prepared.message.to)},
         **email_content(prepared.message),
     )  # committed before the mail server hears of it
     if outbox is None:
@@ -173,6 +184,11 @@ def send_emails(
     failures = [(p.action, p.error) for p in prepared if p.error]
     if failures:
         _mark_errors(failures)
+        # Every address marked invalid: the step's fallback, as after a bounce. The runner
+        # still reads `error`; the fallback action is executed by the next run.
+        invalid = [(a, e) for a, e in failures if e.startswith(INVALID_EMAIL_PREFIX)]
+        if invalid and not edits:  # a user sending from the page is told, not replaced
+            actions_fall_back(invalid, day)
     outcomes = {action.pk: ActionStatus.ERROR for action, _e in failures}
     ready = [p for p in prepared if not p.error]
     if ready:

@@ -10,11 +10,10 @@ events, found by that key (else by the provider's message id):
   or a click proves delivery), bounced (bounced, rejected and failed events: final);
 - `provider_status` is the message's: `bounced` when every To address bounced, else the
   furthest status of the To addresses; a copy's bounce is recorded, never the action's;
-- when every To address bounced, the action (if this is its latest attempt and it is still
-  `sent`) gets "the email to <address> bounced: <reason>" and goes back to `error`, like an
-  SMS that failed: the collector fixes the address and retries; it stays `sent` (the error
-  shown in the history) when the customer already has another open action; when only some
-  To addresses bounced, the action stays sent with a note;
+- a bounce goes through `bounces.outbox_bounce_record`, as a delivery status notification
+  read in the mailbox does: the bounced address and its reason kept, the contact's address
+  marked invalid, and when every To address bounced the action in error (or replaced by its
+  step's fallback action); a bounce of some To addresses only adds a note on the action;
 - opens, clicks, spam complaints and unsubscriptions keep their first time in `proof`; a
   complaint or an unsubscription also adds a note on the action.
 
@@ -28,16 +27,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from relance.agenda.choices import ActionStatus
 from relance.agenda.models import Action
+from relance.delivery.bounces import outbox_bounce_record, to_addresses
 from relance.delivery.email import OUTBOX_KEY
 from relance.delivery.models import Outbox
 from relance.scenarios.choices import StepChannel
 
 logger = logging.getLogger(__name__)
 
-BOUNCED = "the email to {address} bounced: {reason}"
-SOME_BOUNCED = "{address} bounced: {reason}"
 NOTES = {
     "complained": "the recipient reported this email as spam ({address})",
     "unsubscribed": "the recipient unsubscribed from these emails ({address})",
@@ -137,14 +134,6 @@ def _reason(event) -> str:
     return reason[:500]
 
 
-def _bounce_error(bounces: dict[str, str], to: list[str]) -> str:
-    main = {address: reason for address, reason in bounces.items() if _main(address, to)}
-    return BOUNCED.format(
-        address=", ".join(a for a in main if a) or "?",
-        reason="; ".join(dict.fromkeys(main.values())),
-    )
-
-
 def _addressed_to(outbox: Outbox, recipient: str) -> bool:
     known = {a.strip().lower() for a in outbox.recipients.split(",") if a.strip()}
     known |= {a.lower() for a in (outbox.proof or {}).get("recipients", {})}
@@ -186,53 +175,36 @@ def outbox_email_event(*, event, esp_name: str = "") -> Outbox | None:
             match = next((a for a in recipients if a.lower() == target.lower()), target)
             if status:
                 recipients[match] = _further(recipients.get(match, ""), status)
-        reason = _reason(event)
-        if status == FINAL:
-            bounces = {**proof.get("bounces", {})}
-            for target in targets:
-                bounces.setdefault(target, reason)
-            proof["bounces"] = bounces
         proof["recipients"] = recipients
         outbox.proof = proof
         outbox.provider_status = message_status(recipients, to)[:30]
-        bounced = outbox.provider_status == FINAL
-        if bounced:
-            outbox.error = _bounce_error(proof["bounces"], to)
-        elif status == FINAL and recipient and _main(recipient, to):
-            notes.append(SOME_BOUNCED.format(address=recipient, reason=reason))
         if (outbox.provider_status, outbox.error, outbox.proof) != before:
             outbox.save(update_fields=["provider_status", "error", "proof", "updated_at"])
-        _tell_the_action(outbox, bounced=bounced, notes=notes)
+        if status == FINAL:  # the contact, the action and the fallback: as for a DSN
+            reason = _reason(event)
+            bounced = {target: reason for target in targets if target}
+            if not bounced:
+                bounced = dict.fromkeys(to_addresses(outbox), reason)
+            outbox_bounce_record(outbox=outbox, bounced=bounced, source=esp_name or "esp")
+            outbox.refresh_from_db()
+        _tell_the_action(outbox, notes=notes)
     return outbox
 
 
-def _tell_the_action(outbox: Outbox, *, bounced: bool, notes: list[str]) -> None:
+def _tell_the_action(outbox: Outbox, *, notes: list[str]) -> None:
     """Only the action's latest attempt speaks for it: news about an attempt a retry already
     replaced changes that attempt's row only."""
-    if not (bounced or notes):
+    if not notes:
         return
     if Outbox.objects.filter(action_id=outbox.action_id, attempt__gt=outbox.attempt).exists():
         return
     action = Action.objects.select_for_update().get(pk=outbox.action_id)
-    fields = []
-    if bounced and action.status == ActionStatus.SENT:
-        if action.error_message != outbox.error:
-            action.error_message = outbox.error
-            fields.append("error_message")
-        # One open action per customer: when the cycle already moved on to the next one,
-        # the bounced action stays sent, its error shown in the history.
-        moved_on = Action.objects.filter(customer_id=action.customer_id, finished_on__isnull=True)
-        if not moved_on.exclude(pk=action.pk).exists():
-            action.status, action.finished_on = ActionStatus.ERROR, None
-            fields += ["status", "finished_on"]
+    note = action.note
     for line in notes:
-        note = _with_note(action.note, line)
-        if note != action.note:
-            action.note = note
-            fields.append("note")
-    if fields:
-        action.updated_at = timezone.now()
-        action.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
+        note = _with_note(note, line)
+    if note != action.note:
+        action.note, action.updated_at = note, timezone.now()
+        action.save(update_fields=["note", "updated_at"])
 
 
 # --- anymail's signals (connected in apps.py) ----------------------------------------------

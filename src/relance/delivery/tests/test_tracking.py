@@ -9,11 +9,15 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.forms.models import model_to_dict
 from django.urls import NoReverseMatch, clear_url_caches, reverse
 
 from relance.agenda.models import Action
 from relance.agenda.services import action_retry
+from relance.customers.forms import ContactForm
+from relance.customers.services import contact_save
 from relance.delivery import tracking
+from relance.delivery.bounces import EMAIL_BOUNCED
 from relance.delivery.models import Outbox
 from relance.engine.runner import run_day
 from relance.engine.tests.conftest import make_customer, make_invoice
@@ -236,7 +240,12 @@ def test_a_hard_bounce_puts_the_action_back_in_error_once(sent, client):
     assert (outbox.provider_status, outbox.error) == ("bounced", error)
     assert outbox.proof["bounces"] == {TO: f"{BOUNCE_TEXT} ({MTA_550})"}
     action = Action.objects.get(pk=sent.pk)
-    assert (action.status, action.error_message) == ("error", error)
+    assert (action.status, action.error_message) == ("error", EMAIL_BOUNCED)
+    assert action.note == error
+    contact = action.customer.contacts.get()
+    today = action.entity.today().isoformat()  # the day the bounce was recorded
+    assert contact.email_invalid_reason == f"{today}: {BOUNCE_TEXT} ({MTA_550})"
+    assert contact.email_invalid_at is not None
     stamps = (outbox.updated_at, action.updated_at)
     webhook(client, bounce(sent))
     webhook(client, delivery(sent))  # late or out of order: a bounce is final
@@ -251,14 +260,21 @@ def test_a_bounce_after_the_cycle_moved_on_leaves_the_action_sent(sent, client):
     assert Action.objects.get(step_name="first").status == "planned"
     webhook(client, bounce(sent))
     action = Action.objects.get(pk=sent.pk)
-    assert action.status == "sent"
-    assert action.error_message.startswith(f"the email to {TO} bounced: ")
+    assert (action.status, action.error_message) == ("sent", EMAIL_BOUNCED)
+    assert action.note.startswith(f"the email to {TO} bounced: ")
+    assert Action.objects.get(step_name="first").status == "planned"
 
 
 def test_a_retry_is_not_undone_by_late_news_about_the_first_attempt(sent, client):
     webhook(client, bounce(sent))
     action = Action.objects.get(pk=sent.pk)
-    action.customer.contacts.update(email="paiements@client.example")
+    contact = action.customer.contacts.get()
+    data = model_to_dict(contact, fields=ContactForm.Meta.fields)
+    data["email"] = "paiements@client.example"  # corrected on the customer's page
+    form = ContactForm(data=data, instance=contact, customer=contact.customer)
+    assert form.is_valid(), form.errors
+    contact = contact_save(form=form, customer=contact.customer)
+    assert (contact.email_invalid_reason, contact.email_invalid_at) == ("", None)
     action_retry(action=action)
     run_day(entity=action.entity, day=d(1, 27))
     action.refresh_from_db()

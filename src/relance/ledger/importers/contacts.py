@@ -153,7 +153,7 @@ class ContactImport(TableImport):
 
     def apply(self, records: list[dict]) -> None:
         by_external_id, by_email = self._existing(records)
-        inserts, updates = [], []
+        inserts, updates, new_addresses = [], [], []
         for record in records:
             old = self._match(record, by_external_id, by_email)
             if old is False:
@@ -169,9 +169,16 @@ class ContactImport(TableImport):
                 self.updated += 1
                 self.tallies.setdefault(new["customer_id"], [0, 0])[1] += 1
                 updates.append((old["id"], *(new[name] for name in VALUE_FIELDS), self.now))
+                if new["email"].lower() != old["email"].lower():
+                    new_addresses.append(old["id"])
         if not self.dry_run and not self.errors:
             self.writer.insert(inserts)
             self.writer.update(updates)
+            # A changed address is a new one: nothing bounced from it yet (delivery/bounces.py).
+            for start in range(0, len(new_addresses), 1000):
+                Contact.objects.filter(
+                    pk__in=new_addresses[start : start + 1000], email_invalid_at__isnull=False
+                ).update(email_invalid_reason="", email_invalid_at=None)
 
     def finish(self) -> None:
         self.write_events(
