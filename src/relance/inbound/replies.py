@@ -9,7 +9,7 @@ import re
 ATTRIBUTION = re.compile(
     r"""^\s*(?:
         (?:on|le|am|el|em|il)\s.{4,300}?
-          (?:wrote|a\s+écrit|schrieb|escribió|escreveu|ha\s+scritto)\s*(?:\S+\s*)?:
+          (?:wrote|a\s+écrit|schrieb|escribió|escreveu|ha\s+scritto)(?:\s.{0,200})?\s*:
       | .{0,200}(?:<[^>\s]+@[^>\s]+>|\S+@\S+)\s+(?:wrote|a\s+écrit|schrieb|escribió)\s*:
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,
