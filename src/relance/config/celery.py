@@ -2,7 +2,8 @@
 
 The beat runs `engine_tick` every 15 minutes: it starts each entity's day once its local
 time is past 06:00 (engine/tasks.py, docs/workers.md). It also polls the providers for the
-status of messages handed over, and evaluates the users' alerts each morning."""
+status of messages handed over, reads the entities' mailboxes every 5 minutes (replies
+and bounces, inbound/tasks.py), and evaluates the users' alerts each morning."""
 
 import os
 
@@ -22,6 +23,10 @@ app.conf.beat_schedule = {
     "delivery-poll-statuses": {
         "task": "relance.delivery.tasks.delivery_poll_statuses",
         "schedule": crontab(minute="*/15"),
+    },
+    "inbound-fetch-mailboxes": {
+        "task": "relance.inbound.tasks.inbound_fetch_mailboxes",
+        "schedule": crontab(minute="*/5"),
     },
     "alerts-daily": {
         "task": "relance.alerts.tasks.alerts_evaluate_daily",

@@ -1,12 +1,14 @@
-"""The email provider's tracking webhook (anymail), mounted for that provider only.
+"""The email provider's webhooks (anymail), mounted for that provider only: tracking
+(delivery/tracking.py) and inbound email (the replies, read by the inbound app through
+anymail's `inbound` signal: inbound/webhooks.py).
 
 anymail's own `anymail.urls` mounts every provider's webhooks: a forged event could then come
 through the least protected one. Here only the provider named by EMAIL_BACKEND (EMAIL_URL's
 anymail+<esp>://) gets its `/anymail/<esp>/tracking/`, under anymail's URL names. Its
 security is anymail's: the basic-auth WEBHOOK_SECRET for every provider, plus the signature
 where the provider signs its events (Mailgun's HMAC with MAILGUN_WEBHOOK_SIGNING_KEY,
-SendGrid's ECDSA with SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY). Inbound email is not
-mounted: Relance does not read replies.
+SendGrid's ECDSA with SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY). Inbound email comes to
+`/anymail/<esp>/inbound/`, under the same protection.
 
 A body that cannot be read (empty, not JSON, missing fields) answers 400 instead of the
 traceback and 500 of some of anymail's parsers; errors of Relance's own handler
@@ -14,13 +16,13 @@ traceback and 500 of some of anymail's parsers; errors of Relance's own handler
 """
 
 from anymail.exceptions import AnymailWebhookValidationFailure
-from anymail.webhooks.amazon_ses import AmazonSESTrackingWebhookView
-from anymail.webhooks.brevo import BrevoTrackingWebhookView
-from anymail.webhooks.mailgun import MailgunTrackingWebhookView
-from anymail.webhooks.mailjet import MailjetTrackingWebhookView
-from anymail.webhooks.postmark import PostmarkTrackingWebhookView
-from anymail.webhooks.sendgrid import SendGridTrackingWebhookView
-from anymail.webhooks.sparkpost import SparkPostTrackingWebhookView
+from anymail.webhooks.amazon_ses import AmazonSESInboundWebhookView, AmazonSESTrackingWebhookView
+from anymail.webhooks.brevo import BrevoInboundWebhookView, BrevoTrackingWebhookView
+from anymail.webhooks.mailgun import MailgunInboundWebhookView, MailgunTrackingWebhookView
+from anymail.webhooks.mailjet import MailjetInboundWebhookView, MailjetTrackingWebhookView
+from anymail.webhooks.postmark import PostmarkInboundWebhookView, PostmarkTrackingWebhookView
+from anymail.webhooks.sendgrid import SendGridInboundWebhookView, SendGridTrackingWebhookView
+from anymail.webhooks.sparkpost import SparkPostInboundWebhookView, SparkPostTrackingWebhookView
 from django.conf import settings
 from django.urls import path
 
@@ -32,6 +34,15 @@ TRACKING_VIEWS = {
     "postmark": PostmarkTrackingWebhookView,
     "sendgrid": SendGridTrackingWebhookView,
     "sparkpost": SparkPostTrackingWebhookView,
+}
+INBOUND_VIEWS = {
+    "amazon_ses": AmazonSESInboundWebhookView,
+    "brevo": BrevoInboundWebhookView,
+    "mailgun": MailgunInboundWebhookView,
+    "mailjet": MailjetInboundWebhookView,
+    "postmark": PostmarkInboundWebhookView,
+    "sendgrid": SendGridInboundWebhookView,
+    "sparkpost": SparkPostInboundWebhookView,
 }
 
 
@@ -62,14 +73,19 @@ def configured_esp() -> str:
     return backend.removeprefix("anymail.backends.").partition(".")[0]
 
 
+def _guarded(view):
+    return type(f"Relance{view.__name__}", (ReadableOr400, view), {}).as_view()
+
+
 def webhook_urls() -> tuple[list, str]:
-    """For `include()`: the configured provider's tracking webhook, in the `anymail`
-    namespace; nothing without a WEBHOOK_SECRET or for a provider Relance does not know."""
+    """For `include()`: the configured provider's tracking and inbound webhooks, in the
+    `anymail` namespace; nothing without a WEBHOOK_SECRET or for a provider Relance does not
+    know."""
     esp = configured_esp()
     view = TRACKING_VIEWS.get(esp)
     if view is None or not settings.ANYMAIL.get("WEBHOOK_SECRET"):
         return [], "anymail"
-    guarded = type(f"Relance{view.__name__}", (ReadableOr400, view), {})
     return [
-        path(f"{esp}/tracking/", guarded.as_view(), name=f"{esp}_tracking_webhook"),
+        path(f"{esp}/tracking/", _guarded(view), name=f"{esp}_tracking_webhook"),
+        path(f"{esp}/inbound/", _guarded(INBOUND_VIEWS[esp]), name=f"{esp}_inbound_webhook"),
     ], "anymail"
