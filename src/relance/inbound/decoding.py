@@ -15,11 +15,9 @@ CHARSET_ALIASES = {
     "x-sjis": "shift_jis",
     "windows-874": "cp874",
     "unicode-1-1-utf-7": "utf-7",
-    "ascii": "cp1252",  # "ascii" with 8-bit bytes is almost always Windows text
-    "us-ascii": "cp1252",
 }
 # Codecs that are text encodings to Python but would interpret the bytes, not decode them.
-UNSAFE_CODECS = {"unicode_escape", "raw_unicode_escape", "punycode", "idna", "undefined"}
+UNSAFE_CODECS = {"unicode-escape", "raw-unicode-escape", "punycode", "idna", "undefined"}
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
@@ -43,31 +41,32 @@ def decode_header(value: str) -> str:
 def decode_bytes(payload: bytes, charset: str | None) -> str:
     """Text of `payload`: the declared charset, else UTF-8, else Windows-1252, else UTF-8
     with replacement characters; never raises."""
-    candidates = []
-    if charset:
-        name = charset.strip().strip("\"'").lower()
-        name = CHARSET_ALIASES.get(name, name)
-        try:
-            if codecs.lookup(name).name not in UNSAFE_CODECS:
-                candidates.append(name)
-        except LookupError:
-            pass
-    for name in (*candidates, "utf-8", "cp1252"):
-        try:
-            return payload.decode(name)
-        except (UnicodeDecodeError, LookupError):
-            continue
+    declared = codec_name(charset) if charset else None
+    for name in (declared, "utf-8", "cp1252"):
+        if name:
+            try:
+                return payload.decode(name)
+            except (UnicodeDecodeError, LookupError):
+                continue
     return payload.decode("utf-8", "replace")
 
 
-def charset_known(charset: str | None) -> bool:
-    if not charset:
-        return True
+def codec_name(charset: str) -> str | None:
+    """Python's codec for a declared charset; None when unknown, unsafe, or plain ASCII
+    (which mail clients declare for 8-bit text too: UTF-8 then Windows-1252 are tried)."""
+    name = charset.strip().strip("\"'").lower()[:40]
+    name = CHARSET_ALIASES.get(name, name)
     try:
-        codecs.lookup(CHARSET_ALIASES.get(charset.lower(), charset.lower()))
-    except LookupError:
-        return False
-    return True
+        codec = codecs.lookup(name).name
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
+        return None
+    return None if codec in UNSAFE_CODECS or codec == "ascii" else codec
+
+
+def charset_known(charset: str | None) -> bool:
+    if not charset or charset.strip().strip("\"'").lower() in ("us-ascii", "ascii"):
+        return True
+    return codec_name(charset) is not None
 
 
 class _HtmlText(HTMLParser):

@@ -284,6 +284,22 @@ def test_undecodable_bytes_become_replacement_characters():
     assert parse(raw).text == "Sum: 10\ufffd\ufffd\ufffd EUR"
 
 
+@pytest.mark.parametrize(
+    ("charset", "body", "text"),
+    [
+        ("us-ascii", "Réglé le 2 mars".encode(), "Réglé le 2 mars"),  # UTF-8 declared ASCII
+        ("us-ascii", "Réglé".encode("cp1252"), "Réglé"),  # Windows text declared ASCII
+        ("unicode_escape", b"\\u0041", "\\u0041"),  # a codec that would interpret, not decode
+        ("utf-7", b"+AOk-t+AOk-", "été"),
+        ("a\x00b", "Payé".encode(), "Payé"),
+        ('"ISO-8859-15"', b"100 \xa4", "100 €"),
+    ],
+)
+def test_declared_charsets_right_wrong_or_dangerous(charset, body, text):
+    raw = HEAD + f"Content-Type: text/plain; charset={charset}\r\n\r\n".encode() + body
+    assert parse(raw).text == text
+
+
 def test_scripts_and_styles_never_reach_the_text():
     email = read("script_html.eml")
 
