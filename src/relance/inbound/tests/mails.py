@@ -21,12 +21,13 @@ def reply(
     headers=None,
     attachments=(),
     quoted="",
+    date=None,
 ) -> bytes:
     message = EmailMessage()
     message["From"] = f"Jeanne Compta <{sender}>" if sender else "undisclosed"
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = format_datetime(timezone.now())
+    message["Date"] = format_datetime(date or timezone.now())
     message["Message-ID"] = message_id or make_msgid(domain=DOMAIN)
     if in_reply_to:
         message["In-Reply-To"] = in_reply_to
@@ -54,7 +55,14 @@ def auto_reply(**fields) -> bytes:
     return reply(headers=headers, **fields)
 
 
-def dsn(*, recipient: str, original_message_id: str, status="5.1.1", to="relance@acme.example"):
+def dsn(
+    *,
+    recipient: str,
+    original_message_id: str,
+    status="5.1.1",
+    to="relance@acme.example",
+    date=None,
+):
     """A bounce as Postfix writes it: multipart/report with the delivery status and the
     returned message's headers."""
     boundary = "BOUNDARY-relance-dsn"
@@ -64,7 +72,7 @@ def dsn(*, recipient: str, original_message_id: str, status="5.1.1", to="relance
 From: MAILER-DAEMON@mx.client.example (Mail Delivery System)
 To: {to}
 Subject: Undelivered Mail Returned to Sender
-Date: {format_datetime(timezone.now())}
+Date: {format_datetime(date or timezone.now())}
 Message-ID: {message_id}
 Auto-Submitted: auto-replied
 MIME-Version: 1.0
