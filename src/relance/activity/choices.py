@@ -21,3 +21,4 @@ class EventKind(models.TextChoices):
     FALLBACK_CREATED = "fallback_created", _("Fallback of a bounced email")
     REPLY_PAUSED = "reply_paused", _("Automatic messages paused by a reply")
     REPLY_RESUMED = "reply_resumed", _("Automatic messages resumed")
+    ASSISTANT_DECIDED = "assistant_decided", _("Assistant's reading decided")

@@ -190,7 +190,26 @@ def _pause_sentence(kind: str, data: dict) -> str:
     return _("Automatic messages resumed")
 
 
+def _assistant_sentence(data: dict) -> str:
+    from relance.assistant.choices import Intent, ProposalStatus
+
+    intent = data.get("intent", "")
+    words = {
+        "intent": str(Intent(intent).label) if intent in Intent.values else intent,
+        "items": ", ".join(data.get("items") or []) or "—",
+        "day": _day(data.get("date") or ""),
+    }
+    status = data.get("status", "")
+    if status == ProposalStatus.DISMISSED:
+        return _("Assistant's reading dismissed (%(intent)s)") % words
+    if words["day"]:
+        return _("Answer recorded with the assistant: %(intent)s (%(items)s), %(day)s") % words
+    return _("Answer recorded with the assistant: %(intent)s (%(items)s)") % words
+
+
 def describe(event) -> str:
+    if event.kind == EventKind.ASSISTANT_DECIDED:
+        return _assistant_sentence(event.data)
     if event.kind in (EventKind.REPLY_PAUSED, EventKind.REPLY_RESUMED):
         return _pause_sentence(event.kind, event.data)
     if event.kind == EventKind.PORTAL_ANSWER:

@@ -196,6 +196,10 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# The assistant's fitted model (relance.assistant.model): trained on first use when missing.
+ASSISTANT_MODEL_PATH = Path(
+    os.environ.get("RELANCE_ASSISTANT_MODEL", VAR_DIR / "assistant" / "model.joblib")
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # STATIC_MANIFEST=true (production, docs/deploy.md): hashed names, cached for ever by

@@ -26,6 +26,7 @@ urlpatterns = [
     path("scenarios/", include("relance.scenarios.urls")),
     path("segments/", include("relance.segments.urls")),
     path("agenda/", include("relance.agenda.urls")),
+    path("assistant/", include("relance.assistant.urls")),
     path("delivery/", include("relance.delivery.urls")),
     path("analytics/", include("relance.analytics.urls")),
     path("alerts/", include("relance.alerts.urls")),

@@ -1,0 +1,1297 @@
+# ruff: noqa: E501 (phrase banks: one sentence a line reads best)
+"""Phrase banks of the labelled corpus: families of answers a customer writes to a reminder,
+each in French, English, German and Spanish. A family is one way of saying one thing (its
+phrasings are near-copies of each other); the held-out split takes whole families, so the
+evaluation never sees a paraphrase of a training message.
+
+Slots: {inv} and {inv2} invoice numbers, {invs} both, {date} a date expression (the gold
+date), {amount} an amount, {email}, {name}, {phone}, {q1} < {q2} quantities.
+Each family: (group, intent, dispute_reason, document, date_kind, phrasings by language),
+where group is the unit of the split (families of a group share intent and category) and
+date_kind says whether {date} is a future date, a past one, or absent.
+"""
+
+FUTURE, PAST, NONE = "future", "past", ""
+
+FAMILIES = [
+    # --- promise ----------------------------------------------------------------------
+    (
+        "promise",
+        "promise",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Nous réglerons la facture {inv} {date}.",
+                "Le paiement de {invs} partira {date}, promis.",
+                "Je vous confirme un virement {date} pour la facture {inv}.",
+            ],
+            "en": [
+                "We will pay invoice {inv} {date}.",
+                "Payment for {invs} will be made {date}.",
+                "I can confirm a transfer {date} for invoice {inv}.",
+            ],
+            "de": [
+                "Wir werden die Rechnung {inv} {date} bezahlen.",
+                "Die Zahlung für {invs} erfolgt {date}.",
+                "Ich bestätige Ihnen eine Überweisung {date} für die Rechnung {inv}.",
+            ],
+            "es": [
+                "Pagaremos la factura {inv} {date}.",
+                "El pago de {invs} se realizará {date}.",
+                "Le confirmo una transferencia {date} para la factura {inv}.",
+            ],
+        },
+    ),
+    (
+        "promise",
+        "promise",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Désolé pour le retard, notre trésorerie est tendue ce mois-ci. On peut vous payer {date}, ça vous va ?",
+                "Petit souci de trésorerie de notre côté, le règlement de {inv} se fera {date}.",
+            ],
+            "en": [
+                "Sorry for the delay, cash is tight this month. We can pay you {date}, is that ok?",
+                "Bit of a cash flow issue on our side, {inv} will be settled {date}.",
+            ],
+            "de": [
+                "Entschuldigung für die Verzögerung, unsere Liquidität ist diesen Monat knapp. Wir können {date} zahlen, passt das?",
+                "Kleiner Liquiditätsengpass bei uns, {inv} wird {date} beglichen.",
+            ],
+            "es": [
+                "Perdón por el retraso, este mes vamos justos de tesorería. Podemos pagarles {date}, ¿les parece bien?",
+                "Tenemos un pequeño problema de liquidez, la factura {inv} se pagará {date}.",
+            ],
+        },
+    ),
+    (
+        "promise",
+        "promise",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "La facture {inv} est en attente de validation interne par notre direction financière. Dès qu'elle est approuvée nous payons, au plus tard {date}.",
+                "Nous paierons une fois la validation interne obtenue, normalement {date}.",
+            ],
+            "en": [
+                "Invoice {inv} is waiting for internal approval by our finance director. Once it is approved we will pay, {date} at the latest.",
+                "We will pay once we get internal sign-off, normally {date}.",
+            ],
+            "de": [
+                "Die Rechnung {inv} wartet noch auf die interne Freigabe durch unsere Finanzleitung. Sobald sie freigegeben ist, zahlen wir, spätestens {date}.",
+                "Wir zahlen, sobald die interne Genehmigung vorliegt, voraussichtlich {date}.",
+            ],
+            "es": [
+                "La factura {inv} está pendiente de aprobación interna por dirección financiera. En cuanto se apruebe pagaremos, como tarde {date}.",
+                "Pagaremos una vez tengamos la aprobación interna, normalmente {date}.",
+            ],
+        },
+    ),
+    (
+        "promise",
+        "promise",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Les factures {invs} sont dans notre prochain lot de paiements, prévu {date}.",
+                "Votre facture {inv} sera incluse dans notre campagne de règlement {date}.",
+            ],
+            "en": [
+                "Invoices {invs} are in our next payment run, scheduled {date}.",
+                "Your invoice {inv} will be included in the payment run {date}.",
+            ],
+            "de": [
+                "Die Rechnungen {invs} sind in unserem nächsten Zahlungslauf, geplant {date}.",
+                "Ihre Rechnung {inv} ist im Zahlungslauf {date} enthalten.",
+            ],
+            "es": [
+                "Las facturas {invs} están en nuestra próxima remesa de pagos, prevista {date}.",
+                "Su factura {inv} irá en la remesa de pagos {date}.",
+            ],
+        },
+    ),
+    (
+        "promise",
+        "promise",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Nous proposons de régler {inv} en deux fois : une première moitié {date}, le solde le mois suivant.",
+                "Pouvons-nous payer {amount} {date} et le reste ensuite ?",
+            ],
+            "en": [
+                "We suggest paying {inv} in two instalments: half {date}, the balance the month after.",
+                "Could we pay {amount} {date} and the rest afterwards?",
+            ],
+            "de": [
+                "Wir schlagen vor, {inv} in zwei Raten zu zahlen: die Hälfte {date}, den Rest im Folgemonat.",
+                "Können wir {amount} {date} zahlen und den Rest danach?",
+            ],
+            "es": [
+                "Proponemos pagar {inv} en dos plazos: la mitad {date} y el resto el mes siguiente.",
+                "¿Podemos pagar {amount} {date} y el resto después?",
+            ],
+        },
+    ),
+    (
+        "promise",
+        "promise",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "ok pour nous, virement de {amount} {date}",
+                "C'est noté, le chèque pour {inv} part {date}.",
+            ],
+            "en": [
+                "ok, transfer of {amount} {date}",
+                "Noted, the cheque for {inv} goes out {date}.",
+            ],
+            "de": [
+                "ok, Überweisung von {amount} {date}",
+                "Notiert, der Scheck für {inv} geht {date} raus.",
+            ],
+            "es": [
+                "ok, transferencia de {amount} {date}",
+                "Anotado, el cheque de la factura {inv} sale {date}.",
+            ],
+        },
+    ),
+    # --- dispute: price ----------------------------------------------------------------
+    (
+        "dispute-price",
+        "dispute",
+        "price",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Le prix unitaire facturé sur {inv} ne correspond pas à notre devis, nous avions négocié une remise de 10 %.",
+                "Il y a une erreur de tarif sur la facture {inv} : le prix convenu était plus bas.",
+            ],
+            "en": [
+                "The unit price on {inv} does not match our quote, we negotiated a 10% discount.",
+                "There is a pricing error on invoice {inv}: the agreed price was lower.",
+            ],
+            "de": [
+                "Der berechnete Stückpreis auf {inv} entspricht nicht unserem Angebot, wir hatten 10 % Rabatt vereinbart.",
+                "Auf der Rechnung {inv} ist ein Preisfehler: der vereinbarte Preis war niedriger.",
+            ],
+            "es": [
+                "El precio unitario de la factura {inv} no coincide con el presupuesto, negociamos un descuento del 10 %.",
+                "Hay un error de precio en la factura {inv}: el precio acordado era más bajo.",
+            ],
+        },
+    ),
+    (
+        "dispute-price",
+        "dispute",
+        "price",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Nous paierons dès réception d'une facture corrigée au prix du contrat pour {inv}.",
+                "Merci de nous envoyer une facture rectificative pour {inv}, le montant de {amount} est trop élevé ; nous réglerons à réception.",
+            ],
+            "en": [
+                "We will pay once we receive a corrected invoice at the contract price for {inv}.",
+                "Please send a corrected invoice for {inv}, {amount} is too much; we will pay on receipt.",
+            ],
+            "de": [
+                "Wir zahlen, sobald wir eine korrigierte Rechnung zum Vertragspreis für {inv} erhalten.",
+                "Bitte senden Sie eine berichtigte Rechnung für {inv}, {amount} ist zu hoch; wir zahlen nach Erhalt.",
+            ],
+            "es": [
+                "Pagaremos cuando recibamos una factura rectificada al precio del contrato para {inv}.",
+                "Por favor envíennos una factura rectificativa de {inv}, {amount} es demasiado; pagaremos al recibirla.",
+            ],
+        },
+    ),
+    (
+        "dispute-price",
+        "dispute",
+        "price",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Vous avez appliqué l'ancien tarif sur {inv} alors que la nouvelle grille est en vigueur depuis janvier. Nous contestons ce montant.",
+                "Le tarif appliqué sur {invs} est celui de l'an dernier, nous contestons.",
+            ],
+            "en": [
+                "You charged the old rate on {inv} although the new price list applies since January. We dispute this amount.",
+                "The rate charged on {invs} is last year's, we dispute it.",
+            ],
+            "de": [
+                "Sie haben auf {inv} den alten Tarif berechnet, obwohl seit Januar die neue Preisliste gilt. Wir widersprechen diesem Betrag.",
+                "Der auf {invs} berechnete Tarif ist der vom Vorjahr, wir widersprechen.",
+            ],
+            "es": [
+                "Han aplicado la tarifa antigua en {inv} aunque la nueva lista de precios rige desde enero. Impugnamos este importe.",
+                "La tarifa aplicada en {invs} es la del año pasado, no estamos de acuerdo.",
+            ],
+        },
+    ),
+    # --- dispute: quantity -------------------------------------------------------------
+    (
+        "dispute-quantity",
+        "dispute",
+        "quantity",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Vous nous facturez {q2} palettes sur {inv} mais nous n'en avons reçu que {q1}.",
+                "Quantité erronée sur {inv} : {q2} unités facturées, {q1} livrées.",
+            ],
+            "en": [
+                "You billed us {q2} pallets on {inv} but we only received {q1}.",
+                "Wrong quantity on {inv}: {q2} units invoiced, {q1} delivered.",
+            ],
+            "de": [
+                "Sie berechnen uns {q2} Paletten auf {inv}, geliefert wurden aber nur {q1}.",
+                "Falsche Menge auf {inv}: {q2} Stück berechnet, {q1} geliefert.",
+            ],
+            "es": [
+                "Nos facturan {q2} palets en {inv} pero solo recibimos {q1}.",
+                "Cantidad errónea en {inv}: {q2} unidades facturadas, {q1} entregadas.",
+            ],
+        },
+    ),
+    (
+        "dispute-quantity",
+        "dispute",
+        "quantity",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Le bon de livraison signé indique {q1} colis, la facture {inv} en compte {q2}. Nous ne paierons que ce qui a été livré.",
+                "Il manque des articles : la livraison était incomplète par rapport à la facture {inv}.",
+            ],
+            "en": [
+                "The signed delivery note shows {q1} parcels, invoice {inv} counts {q2}. We will only pay for what was delivered.",
+                "Items are missing: the delivery was short compared with invoice {inv}.",
+            ],
+            "de": [
+                "Der unterschriebene Lieferschein zeigt {q1} Pakete, die Rechnung {inv} zählt {q2}. Wir zahlen nur, was geliefert wurde.",
+                "Es fehlen Artikel: die Lieferung war unvollständig im Vergleich zur Rechnung {inv}.",
+            ],
+            "es": [
+                "El albarán firmado indica {q1} bultos y la factura {inv} cuenta {q2}. Solo pagaremos lo entregado.",
+                "Faltan artículos: la entrega fue incompleta respecto a la factura {inv}.",
+            ],
+        },
+    ),
+    (
+        "dispute-quantity",
+        "dispute",
+        "quantity",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Les heures facturées sur {inv} ({q2} h) ne correspondent pas aux feuilles de temps validées ({q1} h).",
+                "{inv} : {q2} jours facturés alors que l'intervention a duré {q1} jours.",
+            ],
+            "en": [
+                "The hours billed on {inv} ({q2} h) do not match the approved timesheets ({q1} h).",
+                "{inv}: {q2} days charged while the job took {q1} days.",
+            ],
+            "de": [
+                "Die auf {inv} berechneten Stunden ({q2} h) stimmen nicht mit den freigegebenen Stundenzetteln ({q1} h) überein.",
+                "{inv}: {q2} Tage berechnet, der Einsatz dauerte aber {q1} Tage.",
+            ],
+            "es": [
+                "Las horas facturadas en {inv} ({q2} h) no coinciden con los partes de horas aprobados ({q1} h).",
+                "{inv}: se facturan {q2} días cuando el trabajo duró {q1} días.",
+            ],
+        },
+    ),
+    # --- dispute: quality --------------------------------------------------------------
+    (
+        "dispute-quality",
+        "dispute",
+        "quality",
+        "",
+        NONE,
+        {
+            "fr": [
+                "La marchandise de la facture {inv} est arrivée abîmée, plusieurs cartons étaient écrasés. Nous refusons de payer en l'état.",
+                "Les produits livrés avec {inv} sont défectueux, nous avons ouvert une réclamation.",
+            ],
+            "en": [
+                "The goods on invoice {inv} arrived damaged, several boxes were crushed. We won't pay as it stands.",
+                "The products delivered with {inv} are defective, we have opened a claim.",
+            ],
+            "de": [
+                "Die Ware der Rechnung {inv} kam beschädigt an, mehrere Kartons waren zerdrückt. So zahlen wir nicht.",
+                "Die mit {inv} gelieferten Produkte sind mangelhaft, wir haben eine Reklamation eröffnet.",
+            ],
+            "es": [
+                "La mercancía de la factura {inv} llegó dañada, varias cajas estaban aplastadas. No pagaremos así.",
+                "Los productos entregados con {inv} son defectuosos, hemos abierto una reclamación.",
+            ],
+        },
+    ),
+    (
+        "dispute-quality",
+        "dispute",
+        "quality",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Nous réglerons {inv} quand les pièces défectueuses auront été remplacées.",
+                "Paiement de {inv} bloqué tant que le problème de qualité n'est pas résolu.",
+            ],
+            "en": [
+                "We will pay {inv} once the faulty parts have been replaced.",
+                "Payment of {inv} is on hold until the quality issue is fixed.",
+            ],
+            "de": [
+                "Wir bezahlen {inv}, sobald die fehlerhaften Teile ersetzt wurden.",
+                "Die Zahlung von {inv} ist gesperrt, bis das Qualitätsproblem gelöst ist.",
+            ],
+            "es": [
+                "Pagaremos {inv} cuando se hayan sustituido las piezas defectuosas.",
+                "El pago de {inv} queda bloqueado hasta que se resuelva el problema de calidad.",
+            ],
+        },
+    ),
+    (
+        "dispute-quality",
+        "dispute",
+        "quality",
+        "",
+        NONE,
+        {
+            "fr": [
+                "La prestation facturée sur {inv} n'a pas été réalisée correctement : le logiciel plante toujours. Nous contestons.",
+                "Travail bâclé sur le chantier, nous ne validerons pas {inv} avant reprise des malfaçons.",
+            ],
+            "en": [
+                "The service billed on {inv} was not done properly: the software still crashes. We dispute it.",
+                "Sloppy work on site, we will not approve {inv} until the defects are fixed.",
+            ],
+            "de": [
+                "Die auf {inv} berechnete Leistung wurde nicht ordnungsgemäß erbracht: die Software stürzt immer noch ab. Wir widersprechen.",
+                "Schlampige Arbeit auf der Baustelle, {inv} geben wir erst nach Beseitigung der Mängel frei.",
+            ],
+            "es": [
+                "El servicio facturado en {inv} no se hizo bien: el programa sigue fallando. Lo impugnamos.",
+                "Trabajo mal hecho en la obra, no aprobaremos {inv} hasta que se reparen los defectos.",
+            ],
+        },
+    ),
+    # --- dispute: not received (goods or services) -------------------------------------
+    (
+        "dispute-not-received",
+        "dispute",
+        "not_received",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Nous n'avons jamais reçu la marchandise correspondant à la facture {inv}. Pas de livraison, pas de paiement.",
+                "La commande de {inv} ne nous a pas été livrée à ce jour.",
+            ],
+            "en": [
+                "We never received the goods for invoice {inv}. No delivery, no payment.",
+                "The order behind {inv} has not been delivered to date.",
+            ],
+            "de": [
+                "Wir haben die Ware zur Rechnung {inv} nie erhalten. Keine Lieferung, keine Zahlung.",
+                "Die Bestellung zu {inv} wurde bis heute nicht geliefert.",
+            ],
+            "es": [
+                "Nunca recibimos la mercancía de la factura {inv}. Sin entrega no hay pago.",
+                "El pedido de la factura {inv} no nos ha sido entregado hasta la fecha.",
+            ],
+        },
+    ),
+    (
+        "dispute-not-received",
+        "dispute",
+        "not_received",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Le technicien n'est jamais venu, la prestation facturée sur {inv} n'a pas eu lieu.",
+                "La formation facturée ({inv}) a été annulée de votre côté et n'a jamais eu lieu.",
+            ],
+            "en": [
+                "The technician never came, the service billed on {inv} did not take place.",
+                "The training invoiced ({inv}) was cancelled by you and never happened.",
+            ],
+            "de": [
+                "Der Techniker ist nie gekommen, die auf {inv} berechnete Leistung hat nicht stattgefunden.",
+                "Die berechnete Schulung ({inv}) wurde von Ihnen abgesagt und hat nie stattgefunden.",
+            ],
+            "es": [
+                "El técnico nunca vino, el servicio facturado en {inv} no se prestó.",
+                "La formación facturada ({inv}) la cancelaron ustedes y nunca se realizó.",
+            ],
+        },
+    ),
+    (
+        "dispute-not-received",
+        "dispute",
+        "not_received",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Le transporteur dit avoir livré mais nous n'avons rien reçu pour {inv}, merci de fournir la preuve de livraison.",
+                "Aucun colis reçu pour {invs}, le suivi indique une erreur d'adresse.",
+            ],
+            "en": [
+                "The carrier says it delivered but we got nothing for {inv}, please provide proof of delivery.",
+                "No parcel received for {invs}, tracking shows an address error.",
+            ],
+            "de": [
+                "Der Spediteur behauptet geliefert zu haben, aber wir haben für {inv} nichts bekommen, bitte senden Sie einen Liefernachweis.",
+                "Kein Paket für {invs} erhalten, die Sendungsverfolgung zeigt einen Adressfehler.",
+            ],
+            "es": [
+                "El transportista dice que entregó pero no recibimos nada de {inv}, envíennos la prueba de entrega.",
+                "Ningún paquete recibido de {invs}, el seguimiento indica un error de dirección.",
+            ],
+        },
+    ),
+    # --- dispute: already paid (our records wrong) -------------------------------------
+    (
+        "dispute-already-paid",
+        "dispute",
+        "already_paid",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Cette facture {inv} a déjà été réglée, il doit y avoir une erreur dans votre comptabilité. Merci de vérifier vos relevés.",
+                "Vos relances sont erronées : {inv} est payée depuis longtemps, vérifiez votre lettrage.",
+            ],
+            "en": [
+                "Invoice {inv} has already been paid, there must be a mistake in your books. Please check your statements.",
+                "Your reminders are wrong: {inv} was paid long ago, check your reconciliation.",
+            ],
+            "de": [
+                "Die Rechnung {inv} wurde bereits bezahlt, in Ihrer Buchhaltung muss ein Fehler sein. Bitte prüfen Sie Ihre Kontoauszüge.",
+                "Ihre Mahnungen sind falsch: {inv} ist längst bezahlt, prüfen Sie Ihren Ausgleich.",
+            ],
+            "es": [
+                "La factura {inv} ya está pagada, debe de haber un error en su contabilidad. Revisen sus extractos por favor.",
+                "Sus recordatorios son erróneos: {inv} está pagada hace tiempo, revisen su conciliación.",
+            ],
+        },
+    ),
+    (
+        "dispute-already-paid",
+        "dispute",
+        "already_paid",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Nous contestons cette relance : le paiement de {inv} a été encaissé par vous, il a dû être affecté à une autre facture par erreur.",
+                "Votre service a mal imputé notre virement, {inv} n'est pas due. Corrigez votre compte client.",
+            ],
+            "en": [
+                "We dispute this reminder: the payment for {inv} was cashed by you, it must have been allocated to another invoice by mistake.",
+                "Your team misallocated our transfer, {inv} is not owed. Please correct our account.",
+            ],
+            "de": [
+                "Wir widersprechen dieser Mahnung: die Zahlung für {inv} wurde von Ihnen vereinnahmt, sie wurde wohl versehentlich einer anderen Rechnung zugeordnet.",
+                "Ihre Abteilung hat unsere Überweisung falsch verbucht, {inv} ist nicht offen. Bitte korrigieren Sie unser Konto.",
+            ],
+            "es": [
+                "Impugnamos este recordatorio: ustedes cobraron el pago de {inv}, seguramente se imputó por error a otra factura.",
+                "Su departamento imputó mal nuestra transferencia, {inv} no se debe. Corrijan nuestra cuenta.",
+            ],
+        },
+    ),
+    (
+        "dispute-already-paid",
+        "dispute",
+        "already_paid",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Encore une relance pour {inv} ?? Elle est payée, c'est la troisième fois que je vous le dis, mettez à jour votre système.",
+                "Arrêtez de nous relancer pour {invs}, c'est réglé et vos chiffres sont faux.",
+            ],
+            "en": [
+                "Another reminder for {inv}?? It is paid, third time I'm telling you, update your system.",
+                "Stop chasing us for {invs}, it's settled and your figures are wrong.",
+            ],
+            "de": [
+                "Schon wieder eine Mahnung für {inv}?? Sie ist bezahlt, ich sage es zum dritten Mal, aktualisieren Sie Ihr System.",
+                "Hören Sie auf, uns wegen {invs} zu mahnen, das ist erledigt und Ihre Zahlen sind falsch.",
+            ],
+            "es": [
+                "¿¿Otro recordatorio de {inv}?? Está pagada, es la tercera vez que se lo digo, actualicen su sistema.",
+                "Dejen de reclamarnos {invs}, está pagado y sus cifras están mal.",
+            ],
+        },
+    ),
+    # --- dispute: other ----------------------------------------------------------------
+    (
+        "dispute-other",
+        "dispute",
+        "other",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Nous n'avons jamais passé cette commande, la facture {inv} ne nous concerne pas.",
+                "Cette facture {inv} est adressée à la mauvaise société, nous ne sommes pas votre client pour ce contrat.",
+            ],
+            "en": [
+                "We never placed this order, invoice {inv} is not ours.",
+                "Invoice {inv} is addressed to the wrong company, we are not your customer for this contract.",
+            ],
+            "de": [
+                "Wir haben diese Bestellung nie aufgegeben, die Rechnung {inv} betrifft uns nicht.",
+                "Die Rechnung {inv} ist an die falsche Firma adressiert, für diesen Vertrag sind wir nicht Ihr Kunde.",
+            ],
+            "es": [
+                "Nunca hicimos este pedido, la factura {inv} no es nuestra.",
+                "La factura {inv} está dirigida a la empresa equivocada, no somos su cliente en este contrato.",
+            ],
+        },
+    ),
+    (
+        "dispute-other",
+        "dispute",
+        "other",
+        "",
+        NONE,
+        {
+            "fr": [
+                "La facture {inv} fait doublon avec {inv2}, nous ne paierons pas deux fois la même prestation.",
+                "{inv} est facturée en double, merci d'annuler l'une des deux.",
+            ],
+            "en": [
+                "Invoice {inv} duplicates {inv2}, we will not pay twice for the same service.",
+                "{inv} was billed twice, please cancel one of them.",
+            ],
+            "de": [
+                "Die Rechnung {inv} ist eine Doppelung von {inv2}, wir zahlen nicht zweimal für dieselbe Leistung.",
+                "{inv} wurde doppelt berechnet, bitte stornieren Sie eine davon.",
+            ],
+            "es": [
+                "La factura {inv} duplica la {inv2}, no pagaremos dos veces el mismo servicio.",
+                "{inv} está facturada dos veces, anulen una de ellas por favor.",
+            ],
+        },
+    ),
+    (
+        "dispute-other",
+        "dispute",
+        "other",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Le contrat a été résilié en juin, la facture {inv} porte sur une période où nous n'étions plus engagés. Nous la contestons.",
+                "Abonnement résilié, {inv} n'a pas lieu d'être.",
+            ],
+            "en": [
+                "The contract was terminated in June, invoice {inv} covers a period after that. We dispute it.",
+                "Subscription cancelled, {inv} should not exist.",
+            ],
+            "de": [
+                "Der Vertrag wurde im Juni gekündigt, die Rechnung {inv} betrifft einen Zeitraum danach. Wir widersprechen.",
+                "Abo gekündigt, {inv} ist hinfällig.",
+            ],
+            "es": [
+                "El contrato se rescindió en junio, la factura {inv} cubre un periodo posterior. La impugnamos.",
+                "Suscripción cancelada, {inv} no procede.",
+            ],
+        },
+    ),
+    # --- payment made ------------------------------------------------------------------
+    (
+        "payment",
+        "payment_made",
+        "",
+        "",
+        PAST,
+        {
+            "fr": [
+                "Le virement pour la facture {inv} a été effectué {date}.",
+                "Nous avons réglé {invs} {date} par virement, vous devriez le voir sous peu.",
+            ],
+            "en": [
+                "The transfer for invoice {inv} was made {date}.",
+                "We paid {invs} {date} by bank transfer, you should see it shortly.",
+            ],
+            "de": [
+                "Die Überweisung für die Rechnung {inv} wurde {date} ausgeführt.",
+                "Wir haben {invs} {date} per Überweisung bezahlt, Sie sollten es in Kürze sehen.",
+            ],
+            "es": [
+                "La transferencia de la factura {inv} se hizo {date}.",
+                "Pagamos {invs} {date} por transferencia, lo verán en breve.",
+            ],
+        },
+    ),
+    (
+        "payment",
+        "payment_made",
+        "",
+        "",
+        PAST,
+        {
+            "fr": [
+                "Veuillez trouver ci-joint notre avis de paiement : {amount} réglés {date} pour {invs}.",
+                "Ci-joint l'avis de virement de {amount} pour la facture {inv}.",
+            ],
+            "en": [
+                "Please find attached our remittance advice: {amount} paid {date} for {invs}.",
+                "Attached is the remittance advice for {amount} covering invoice {inv}.",
+            ],
+            "de": [
+                "Anbei unser Zahlungsavis: {amount} bezahlt {date} für {invs}.",
+                "Anbei das Zahlungsavis über {amount} für die Rechnung {inv}.",
+            ],
+            "es": [
+                "Adjuntamos nuestro aviso de pago: {amount} pagados {date} por {invs}.",
+                "Adjunto el aviso de transferencia de {amount} de la factura {inv}.",
+            ],
+        },
+    ),
+    (
+        "payment",
+        "payment_made",
+        "",
+        "",
+        PAST,
+        {
+            "fr": ["paiement fait {date} 👍", "c'est payé depuis {date}, bonne journée"],
+            "en": ["paid {date} 👍", "all paid {date}, have a good day"],
+            "de": ["{date} bezahlt 👍", "ist {date} bezahlt worden, schönen Tag noch"],
+            "es": ["pagado {date} 👍", "ya está pagado desde {date}, buen día"],
+        },
+    ),
+    (
+        "payment",
+        "payment_made",
+        "",
+        "",
+        PAST,
+        {
+            "fr": [
+                "Un chèque de {amount} a été envoyé {date} pour solder {inv}.",
+                "Nous avons posté le chèque {date}, il couvre {invs}.",
+            ],
+            "en": [
+                "A cheque for {amount} was sent {date} to settle {inv}.",
+                "We posted the cheque {date}, it covers {invs}.",
+            ],
+            "de": [
+                "Ein Scheck über {amount} wurde {date} verschickt, um {inv} auszugleichen.",
+                "Wir haben den Scheck {date} abgeschickt, er deckt {invs}.",
+            ],
+            "es": [
+                "Se envió {date} un cheque de {amount} para saldar {inv}.",
+                "Enviamos el cheque {date}, cubre {invs}.",
+            ],
+        },
+    ),
+    (
+        "payment",
+        "payment_made",
+        "",
+        "",
+        PAST,
+        {
+            "fr": [
+                "Je pense que nos messages se sont croisés : {inv} a été payée {date}. Merci de ne pas tenir compte de votre relance.",
+                "Le règlement est parti {date}, nos courriers se sont sans doute croisés.",
+            ],
+            "en": [
+                "I think our emails crossed: {inv} was paid {date}. Please disregard your reminder.",
+                "Payment went out {date}, our messages probably crossed.",
+            ],
+            "de": [
+                "Ich glaube, unsere Nachrichten haben sich überschnitten: {inv} wurde {date} bezahlt. Bitte betrachten Sie Ihre Mahnung als gegenstandslos.",
+                "Die Zahlung ging {date} raus, unsere Schreiben haben sich wohl überschnitten.",
+            ],
+            "es": [
+                "Creo que nuestros correos se cruzaron: {inv} se pagó {date}. Ignoren su recordatorio.",
+                "El pago salió {date}, seguramente nuestros mensajes se cruzaron.",
+            ],
+        },
+    ),
+    # --- copy requests -----------------------------------------------------------------
+    (
+        "copy-invoice",
+        "copy_request",
+        "",
+        "invoice",
+        NONE,
+        {
+            "fr": [
+                "Nous n'avons jamais reçu la facture {inv}, pouvez-vous nous en envoyer une copie ?",
+                "Facture {inv} introuvable chez nous, merci de nous la renvoyer en PDF.",
+            ],
+            "en": [
+                "We never received invoice {inv}, could you send us a copy?",
+                "Can't find invoice {inv} on our side, please resend it as a PDF.",
+            ],
+            "de": [
+                "Wir haben die Rechnung {inv} nie erhalten, können Sie uns eine Kopie schicken?",
+                "Rechnung {inv} ist bei uns nicht auffindbar, bitte senden Sie sie erneut als PDF.",
+            ],
+            "es": [
+                "Nunca recibimos la factura {inv}, ¿pueden enviarnos una copia?",
+                "No encontramos la factura {inv}, por favor reenvíenla en PDF.",
+            ],
+        },
+    ),
+    (
+        "copy-invoice",
+        "copy_request",
+        "",
+        "invoice",
+        NONE,
+        {
+            "fr": [
+                "Nous paierons dès que vous nous aurez transmis un duplicata de {inv}, notre comptabilité en a besoin.",
+                "Pour pouvoir payer {invs} il nous faut les factures originales, merci de les renvoyer.",
+            ],
+            "en": [
+                "We will pay as soon as you send us a duplicate of {inv}, our accounts team needs it.",
+                "To pay {invs} we need the original invoices, please send them again.",
+            ],
+            "de": [
+                "Wir zahlen, sobald Sie uns ein Duplikat von {inv} schicken, unsere Buchhaltung braucht es.",
+                "Um {invs} zu bezahlen, brauchen wir die Originalrechnungen, bitte senden Sie sie erneut.",
+            ],
+            "es": [
+                "Pagaremos en cuanto nos envíen un duplicado de {inv}, contabilidad lo necesita.",
+                "Para pagar {invs} necesitamos las facturas originales, reenvíenlas por favor.",
+            ],
+        },
+    ),
+    (
+        "copy-invoice",
+        "copy_request",
+        "",
+        "invoice",
+        NONE,
+        {
+            "fr": [
+                "Vos factures partent sans doute dans nos spams, pourriez-vous renvoyer {inv} à {email} ?",
+                "Merci de déposer la facture {inv} sur notre portail fournisseurs, sinon nous ne pouvons pas la traiter.",
+            ],
+            "en": [
+                "Your invoices probably end up in our spam, could you resend {inv} to {email}?",
+                "Please upload invoice {inv} to our supplier portal, otherwise we can't process it.",
+            ],
+            "de": [
+                "Ihre Rechnungen landen wohl im Spam, könnten Sie {inv} an {email} nochmal senden?",
+                "Bitte laden Sie die Rechnung {inv} in unser Lieferantenportal hoch, sonst können wir sie nicht bearbeiten.",
+            ],
+            "es": [
+                "Sus facturas acaban seguramente en spam, ¿podrían reenviar {inv} a {email}?",
+                "Suban la factura {inv} a nuestro portal de proveedores, si no no podemos tramitarla.",
+            ],
+        },
+    ),
+    (
+        "copy-statement",
+        "copy_request",
+        "",
+        "statement",
+        NONE,
+        {
+            "fr": [
+                "Pouvez-vous nous adresser un relevé de compte à jour ? Nous voulons rapprocher nos écritures.",
+                "Merci de nous envoyer l'état de nos factures ouvertes chez vous.",
+            ],
+            "en": [
+                "Could you send us an up-to-date statement of account? We want to reconcile our books.",
+                "Please send us a list of our open invoices with you.",
+            ],
+            "de": [
+                "Können Sie uns einen aktuellen Kontoauszug schicken? Wir möchten unsere Buchungen abstimmen.",
+                "Bitte senden Sie uns eine Aufstellung unserer offenen Posten bei Ihnen.",
+            ],
+            "es": [
+                "¿Pueden enviarnos un extracto de cuenta actualizado? Queremos conciliar nuestra contabilidad.",
+                "Envíennos el listado de nuestras facturas pendientes con ustedes, por favor.",
+            ],
+        },
+    ),
+    (
+        "copy-statement",
+        "copy_request",
+        "",
+        "statement",
+        NONE,
+        {
+            "fr": [
+                "Avant de payer quoi que ce soit, j'ai besoin d'un récapitulatif de tout ce que nous vous devons.",
+                "Envoyez-moi le détail du solde, je ne retrouve pas le même total.",
+            ],
+            "en": [
+                "Before paying anything I need a summary of everything we owe you.",
+                "Send me the breakdown of the balance, I don't get the same total.",
+            ],
+            "de": [
+                "Bevor wir irgendetwas zahlen, brauche ich eine Übersicht über alles, was wir Ihnen schulden.",
+                "Schicken Sie mir die Aufschlüsselung des Saldos, ich komme nicht auf dieselbe Summe.",
+            ],
+            "es": [
+                "Antes de pagar nada necesito un resumen de todo lo que les debemos.",
+                "Mándenme el desglose del saldo, no me sale el mismo total.",
+            ],
+        },
+    ),
+    (
+        "copy-po",
+        "copy_request",
+        "",
+        "purchase_order",
+        NONE,
+        {
+            "fr": [
+                "Votre facture {inv} ne mentionne pas notre numéro de bon de commande, merci de nous le rappeler ou de joindre le bon de commande.",
+                "Sans référence de commande nous ne pouvons pas traiter {inv} : quel est le numéro de BC ?",
+            ],
+            "en": [
+                "Your invoice {inv} does not show our purchase order number, please tell us or attach the PO.",
+                "Without a PO reference we can't process {inv}: what is the purchase order number?",
+            ],
+            "de": [
+                "Ihre Rechnung {inv} nennt unsere Bestellnummer nicht, bitte teilen Sie sie mit oder fügen Sie die Bestellung bei.",
+                "Ohne Bestellreferenz können wir {inv} nicht bearbeiten: wie lautet die Bestellnummer?",
+            ],
+            "es": [
+                "Su factura {inv} no indica nuestro número de pedido, indíquenlo o adjunten la orden de compra.",
+                "Sin referencia de pedido no podemos tramitar {inv}: ¿cuál es el número de orden de compra?",
+            ],
+        },
+    ),
+    (
+        "copy-po",
+        "copy_request",
+        "",
+        "purchase_order",
+        NONE,
+        {
+            "fr": [
+                "Pouvez-vous nous renvoyer une copie du bon de commande signé pour {inv} ? Notre service achats la demande.",
+                "Il nous faut le bon de commande correspondant à {inv} pour le circuit de validation.",
+            ],
+            "en": [
+                "Could you send us a copy of the signed purchase order for {inv}? Our purchasing team asks for it.",
+                "We need the purchase order matching {inv} for our approval workflow.",
+            ],
+            "de": [
+                "Können Sie uns eine Kopie der unterschriebenen Bestellung zu {inv} schicken? Unser Einkauf verlangt sie.",
+                "Wir benötigen die Bestellung zu {inv} für unseren Freigabeprozess.",
+            ],
+            "es": [
+                "¿Pueden enviarnos una copia de la orden de compra firmada de {inv}? Compras la solicita.",
+                "Necesitamos la orden de compra correspondiente a {inv} para el circuito de aprobación.",
+            ],
+        },
+    ),
+    (
+        "copy-bank",
+        "copy_request",
+        "",
+        "bank_details",
+        NONE,
+        {
+            "fr": [
+                "Pouvez-vous nous envoyer votre RIB ? Nous devons créer votre compte fournisseur avant de payer.",
+                "Merci de nous confirmer vos coordonnées bancaires (IBAN et BIC) sur papier à en-tête.",
+            ],
+            "en": [
+                "Could you send us your bank details? We need to set you up as a supplier before paying.",
+                "Please confirm your bank details (IBAN and BIC) on letterhead.",
+            ],
+            "de": [
+                "Können Sie uns Ihre Bankverbindung schicken? Wir müssen Sie als Lieferanten anlegen, bevor wir zahlen.",
+                "Bitte bestätigen Sie Ihre Bankdaten (IBAN und BIC) auf Briefpapier.",
+            ],
+            "es": [
+                "¿Pueden enviarnos sus datos bancarios? Tenemos que darles de alta como proveedor antes de pagar.",
+                "Confirmen sus datos bancarios (IBAN y BIC) en papel con membrete, por favor.",
+            ],
+        },
+    ),
+    (
+        "copy-bank",
+        "copy_request",
+        "",
+        "bank_details",
+        NONE,
+        {
+            "fr": [
+                "Nous avons reçu un courrier annonçant un changement d'IBAN chez vous. Par sécurité, pouvez-vous nous redonner vos coordonnées bancaires ?",
+                "Quel IBAN devons-nous utiliser ? L'ancien compte est-il toujours valable ?",
+            ],
+            "en": [
+                "We received a letter saying your IBAN changed. For safety, could you give us your bank details again?",
+                "Which IBAN should we use? Is the old account still valid?",
+            ],
+            "de": [
+                "Wir haben ein Schreiben über eine Änderung Ihrer IBAN erhalten. Können Sie uns zur Sicherheit Ihre Bankverbindung nochmals geben?",
+                "Welche IBAN sollen wir verwenden? Ist das alte Konto noch gültig?",
+            ],
+            "es": [
+                "Recibimos una carta anunciando un cambio de IBAN. Por seguridad, ¿pueden darnos de nuevo sus datos bancarios?",
+                "¿Qué IBAN debemos usar? ¿Sigue siendo válida la cuenta antigua?",
+            ],
+        },
+    ),
+    # --- contact change ----------------------------------------------------------------
+    (
+        "contact",
+        "contact_change",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Je quitte la société à la fin du mois, merci d'adresser désormais vos relances à {email}.",
+                "Merci de mettre à jour vos fichiers : notre nouvelle adresse pour la comptabilité est {email}.",
+            ],
+            "en": [
+                "I am leaving the company at the end of the month, please send your reminders to {email} from now on.",
+                "Please update your records: our new accounts payable address is {email}.",
+            ],
+            "de": [
+                "Ich verlasse das Unternehmen zum Monatsende, bitte senden Sie Ihre Mahnungen künftig an {email}.",
+                "Bitte aktualisieren Sie Ihre Daten: unsere neue Adresse für die Kreditorenbuchhaltung ist {email}.",
+            ],
+            "es": [
+                "Dejo la empresa a final de mes, a partir de ahora envíen sus recordatorios a {email}.",
+                "Actualicen sus datos: nuestra nueva dirección de cuentas a pagar es {email}.",
+            ],
+        },
+    ),
+    (
+        "contact",
+        "contact_change",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Je ne m'occupe plus des paiements fournisseurs. Votre nouvel interlocuteur est {name}, joignable au {phone}.",
+                "Ce n'est plus moi qui gère ce compte, voyez avec {name} ({email}).",
+            ],
+            "en": [
+                "I no longer handle supplier payments. Your new contact is {name}, on {phone}.",
+                "I'm not in charge of this account anymore, please contact {name} ({email}).",
+            ],
+            "de": [
+                "Ich bin nicht mehr für Lieferantenzahlungen zuständig. Ihr neuer Ansprechpartner ist {name}, erreichbar unter {phone}.",
+                "Ich betreue dieses Konto nicht mehr, wenden Sie sich an {name} ({email}).",
+            ],
+            "es": [
+                "Ya no me ocupo de los pagos a proveedores. Su nuevo contacto es {name}, en el {phone}.",
+                "Ya no llevo esta cuenta, contacten con {name} ({email}).",
+            ],
+        },
+    ),
+    (
+        "contact",
+        "contact_change",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Notre siège a déménagé, merci d'envoyer les courriers et factures à notre nouvelle adresse : 12 avenue des Tilleuls, 69003 Lyon.",
+                "Changement de raison sociale et d'adresse de facturation, nouvelle adresse ci-dessous.",
+            ],
+            "en": [
+                "Our head office has moved, please send letters and invoices to our new address: 4 Mill Lane, Leeds LS1 4AB.",
+                "Change of company name and billing address, new address below.",
+            ],
+            "de": [
+                "Unser Firmensitz ist umgezogen, bitte senden Sie Post und Rechnungen an unsere neue Adresse: Lindenstraße 12, 80331 München.",
+                "Änderung von Firmenname und Rechnungsadresse, neue Adresse unten.",
+            ],
+            "es": [
+                "Nuestra sede se ha trasladado, envíen cartas y facturas a la nueva dirección: calle Mayor 12, 28013 Madrid.",
+                "Cambio de razón social y de dirección de facturación, nueva dirección abajo.",
+            ],
+        },
+    ),
+    # --- out of office -----------------------------------------------------------------
+    (
+        "ooo",
+        "out_of_office",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Je suis absent du bureau et serai de retour {date}. Pour toute urgence, contactez l'accueil.",
+                "Bonjour, je suis en congés avec un accès limité à mes mails jusqu'à mon retour {date}.",
+            ],
+            "en": [
+                "I am out of the office and will be back {date}. For anything urgent please contact reception.",
+                "Hello, I am on leave with limited access to email until I return {date}.",
+            ],
+            "de": [
+                "Ich bin nicht im Büro und {date} wieder da. In dringenden Fällen wenden Sie sich an den Empfang.",
+                "Hallo, ich bin im Urlaub und habe bis zu meiner Rückkehr {date} nur eingeschränkt Zugriff auf E-Mails.",
+            ],
+            "es": [
+                "Estoy fuera de la oficina y volveré {date}. Para cualquier urgencia contacte con recepción.",
+                "Hola, estoy de vacaciones con acceso limitado al correo hasta mi regreso {date}.",
+            ],
+        },
+    ),
+    (
+        "ooo",
+        "out_of_office",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Réponse automatique : je suis en déplacement. Votre message sera traité à mon retour {date}.",
+                "Message automatique - absente, je reviens {date}. Merci de votre compréhension.",
+            ],
+            "en": [
+                "Automatic reply: I am travelling. Your message will be dealt with when I am back {date}.",
+                "Auto-reply - away, back {date}. Thanks for your patience.",
+            ],
+            "de": [
+                "Automatische Antwort: ich bin auf Dienstreise. Ihre Nachricht wird nach meiner Rückkehr {date} bearbeitet.",
+                "Automatische Nachricht - abwesend, zurück {date}. Danke für Ihr Verständnis.",
+            ],
+            "es": [
+                "Respuesta automática: estoy de viaje. Su mensaje se tratará a mi vuelta {date}.",
+                "Mensaje automático - ausente, vuelvo {date}. Gracias por su comprensión.",
+            ],
+        },
+    ),
+    (
+        "ooo",
+        "out_of_office",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Je suis en arrêt maladie, retour prévu {date}. Vos messages ne sont pas transférés.",
+                "Actuellement en congé maternité. Mon collègue du service comptable prend le relais, retour {date}.",
+            ],
+            "en": [
+                "I am on sick leave, expected back {date}. Your messages are not forwarded.",
+                "Currently on parental leave. A colleague from accounting covers for me; I am back {date}.",
+            ],
+            "de": [
+                "Ich bin krankgeschrieben, voraussichtlich zurück {date}. Ihre Nachrichten werden nicht weitergeleitet.",
+                "Derzeit in Elternzeit. Ein Kollege aus der Buchhaltung vertritt mich, ich bin {date} zurück.",
+            ],
+            "es": [
+                "Estoy de baja médica, vuelvo previsiblemente {date}. Sus mensajes no se reenvían.",
+                "Actualmente de baja por maternidad. Un compañero de contabilidad me sustituye, vuelvo {date}.",
+            ],
+        },
+    ),
+    # --- call-back request -------------------------------------------------------------
+    (
+        "callback",
+        "callback",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Pouvez-vous me rappeler au {phone} ? Je préfère en parler de vive voix.",
+                "Merci de m'appeler, c'est plus simple par téléphone : {phone}.",
+            ],
+            "en": [
+                "Could you call me back on {phone}? I'd rather discuss it on the phone.",
+                "Please give me a call, it's easier by phone: {phone}.",
+            ],
+            "de": [
+                "Können Sie mich unter {phone} zurückrufen? Ich bespreche das lieber telefonisch.",
+                "Bitte rufen Sie mich an, telefonisch ist es einfacher: {phone}.",
+            ],
+            "es": [
+                "¿Pueden llamarme al {phone}? Prefiero hablarlo por teléfono.",
+                "Llámenme por favor, es más fácil por teléfono: {phone}.",
+            ],
+        },
+    ),
+    (
+        "callback",
+        "callback",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Je souhaiterais échanger avec votre responsable recouvrement au sujet de notre encours. Quand êtes-vous joignable ?",
+                "Est-ce que quelqu'un de chez vous peut m'appeler dans la matinée ?",
+            ],
+            "en": [
+                "I would like to speak with your credit manager about our balance. When can we talk?",
+                "Can someone from your team ring me this morning?",
+            ],
+            "de": [
+                "Ich würde gern mit Ihrer Forderungsabteilung über unseren Saldo sprechen. Wann sind Sie erreichbar?",
+                "Kann mich jemand von Ihnen heute Vormittag anrufen?",
+            ],
+            "es": [
+                "Me gustaría hablar con su responsable de cobros sobre nuestro saldo. ¿Cuándo podemos hablar?",
+                "¿Puede llamarme alguien de su equipo esta mañana?",
+            ],
+        },
+    ),
+    (
+        "callback",
+        "callback",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Rappelez-moi svp, j'ai essayé de vous joindre mais personne ne décroche.",
+                "J'ai laissé un message sur votre répondeur, merci de me recontacter par téléphone.",
+            ],
+            "en": [
+                "Call me back please, I tried to reach you but nobody picks up.",
+                "I left a voicemail, please get back to me by phone.",
+            ],
+            "de": [
+                "Rufen Sie mich bitte zurück, ich habe versucht Sie zu erreichen, aber niemand nimmt ab.",
+                "Ich habe auf Ihren Anrufbeantworter gesprochen, bitte melden Sie sich telefonisch.",
+            ],
+            "es": [
+                "Devuélvanme la llamada, he intentado localizarles pero nadie contesta.",
+                "Les dejé un mensaje en el contestador, llámenme por favor.",
+            ],
+        },
+    ),
+    # --- other -------------------------------------------------------------------------
+    (
+        "other",
+        "other",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Bien reçu, je transmets à notre service comptable.",
+                "Merci pour votre message, je fais suivre en interne.",
+            ],
+            "en": [
+                "Received, I'm passing this on to our accounts department.",
+                "Thanks for your message, forwarding internally.",
+            ],
+            "de": [
+                "Erhalten, ich leite das an unsere Buchhaltung weiter.",
+                "Danke für Ihre Nachricht, ich leite sie intern weiter.",
+            ],
+            "es": [
+                "Recibido, lo paso a nuestro departamento de contabilidad.",
+                "Gracias por su mensaje, lo reenvío internamente.",
+            ],
+        },
+    ),
+    (
+        "other",
+        "other",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Merci de me retirer de votre liste de diffusion.",
+                "Je ne suis pas la bonne personne, je ne connais pas cette société.",
+            ],
+            "en": [
+                "Please remove me from your mailing list.",
+                "I'm not the right person, I don't know this company.",
+            ],
+            "de": [
+                "Bitte nehmen Sie mich aus Ihrem Verteiler.",
+                "Ich bin nicht die richtige Person, ich kenne diese Firma nicht.",
+            ],
+            "es": [
+                "Por favor, elimínenme de su lista de distribución.",
+                "No soy la persona adecuada, no conozco esta empresa.",
+            ],
+        },
+    ),
+    (
+        "other",
+        "other",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Où en est notre commande en cours ? Nous attendons toujours le devis pour le deuxième site.",
+                "Pouvez-vous nous indiquer le délai de livraison de la prochaine commande ?",
+            ],
+            "en": [
+                "What is the status of our current order? We're still waiting for the quote for the second site.",
+                "Could you tell us the lead time for the next order?",
+            ],
+            "de": [
+                "Wie ist der Stand unserer laufenden Bestellung? Wir warten noch auf das Angebot für den zweiten Standort.",
+                "Können Sie uns die Lieferzeit für die nächste Bestellung nennen?",
+            ],
+            "es": [
+                "¿Cómo va nuestro pedido actual? Seguimos esperando el presupuesto para la segunda sede.",
+                "¿Pueden indicarnos el plazo de entrega del próximo pedido?",
+            ],
+        },
+    ),
+    (
+        "other",
+        "other",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Nous changeons de logiciel comptable, il y aura peut-être quelques retards de traitement ces prochaines semaines.",
+                "Est-il possible de recevoir vos factures par EDI à l'avenir ?",
+            ],
+            "en": [
+                "We are switching accounting software, there may be some processing delays in the coming weeks.",
+                "Would it be possible to receive your invoices through EDI in future?",
+            ],
+            "de": [
+                "Wir stellen unsere Buchhaltungssoftware um, in den nächsten Wochen kann es zu Verzögerungen kommen.",
+                "Ist es möglich, Ihre Rechnungen künftig per EDI zu erhalten?",
+            ],
+            "es": [
+                "Estamos cambiando de programa de contabilidad, puede haber algún retraso en las próximas semanas.",
+                "¿Sería posible recibir sus facturas por EDI en el futuro?",
+            ],
+        },
+    ),
+]

@@ -1,0 +1,172 @@
+"""The estimator: three small scikit-learn pipelines (intent; dispute category; document
+asked for), each TF-IDF word 1–2-grams and character 2–5-grams within word boundaries into a
+logistic regression. Inspectable: `top_terms()` lists each intent's heaviest features.
+
+They read the customer's own words, folded (lower case, no accents), digits masked (an
+invoice number or an amount says nothing about the intent). Trained on the committed corpus
+plus the collectors' corrections; saved with joblib at settings.ASSISTANT_MODEL_PATH, trained
+on first use when the file is missing. No network, ever: the corpus is a local file.
+"""
+
+import hashlib
+import json
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import joblib
+import sklearn
+from django.conf import settings
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from relance.assistant.text import fold, own_words
+
+CORPUS = Path(__file__).with_name("corpus") / "messages.jsonl"
+FORMAT = 1  # bump when the saved object's shape changes
+
+
+def corpus_rows(split: str | None = None) -> list[dict]:
+    """The committed corpus, or its `split` ("train" / "test")."""
+    with CORPUS.open(encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    return [row for row in rows if split is None or row["split"] == split]
+
+
+def features_text(text: str) -> str:
+    return re.sub(r"\d", "0", fold(own_words(text)))
+
+
+def _pipeline() -> Pipeline:
+    return Pipeline(
+        [
+            (
+                "features",
+                FeatureUnion(
+                    [
+                        ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)),
+                        (
+                            "chars",
+                            TfidfVectorizer(
+                                analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True
+                            ),
+                        ),
+                    ]
+                ),
+            ),
+            ("classifier", LogisticRegression(C=20, max_iter=2000, class_weight="balanced")),
+        ]
+    )
+
+
+@dataclass
+class Assistant:
+    """The fitted pipelines and what they were trained on."""
+
+    intent: Pipeline
+    dispute_reason: Pipeline
+    document: Pipeline
+    version: str
+    counts: dict
+
+    def predict(self, text: str) -> tuple[str, float, str, str]:
+        """(intent, confidence, dispute_reason, document) for one message."""
+        features = [features_text(text)]
+        probabilities = self.intent.predict_proba(features)[0]
+        best = probabilities.argmax()
+        intent = str(self.intent.classes_[best])
+        reason = document = ""
+        if intent == "dispute":
+            reason = str(self.dispute_reason.predict(features)[0])
+        elif intent == "copy_request":
+            document = str(self.document.predict(features)[0])
+        return intent, float(probabilities[best]), reason, document
+
+    def top_terms(self, per_intent: int = 10) -> dict[str, list[str]]:
+        union = self.intent.named_steps["features"]
+        names = [
+            *union.transformer_list[0][1].get_feature_names_out(),
+            *(f"«{n}»" for n in union.transformer_list[1][1].get_feature_names_out()),
+        ]
+        weights = self.intent.named_steps["classifier"].coef_
+        return {
+            str(label): [names[i] for i in weights[k].argsort()[::-1][:per_intent]]
+            for k, label in enumerate(self.intent.classes_)
+        }
+
+
+def train(rows: list[dict], corrections: list[dict] = ()) -> Assistant:
+    """Fit on `rows` (corpus rows) and `corrections` ({text, intent, dispute_reason,
+    document} from the collectors), which weigh like any corpus message."""
+    examples = [*rows, *corrections]
+    texts = [features_text(row["text"]) for row in examples]
+    intent = _pipeline().fit(texts, [row["intent"] for row in examples])
+
+    def sub(field: str, wanted: str) -> Pipeline:
+        chosen = [
+            (t, row[field])
+            for t, row in zip(texts, examples, strict=True)
+            if row["intent"] == wanted and row.get(field)
+        ]
+        return _pipeline().fit([t for t, _ in chosen], [label for _, label in chosen])
+
+    digest = hashlib.sha256(
+        "\n".join(f"{row['intent']}|{row['text']}" for row in examples).encode()
+    ).hexdigest()[:10]
+    return Assistant(
+        intent=intent,
+        dispute_reason=sub("dispute_reason", "dispute"),
+        document=sub("document", "copy_request"),
+        version=f"{FORMAT}-{digest}",
+        counts={"corpus": len(rows), "corrections": len(corrections)},
+    )
+
+
+_lock = threading.Lock()
+_loaded: dict[str, Assistant] = {}
+
+
+def model_path() -> Path:
+    return Path(settings.ASSISTANT_MODEL_PATH)
+
+
+def save(assistant: Assistant, path: Path | None = None) -> Path:
+    path = path or model_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    joblib.dump(
+        {"format": FORMAT, "sklearn": sklearn.__version__, "assistant": assistant}, temporary
+    )
+    temporary.replace(path)  # readers never see half a file
+    _loaded.pop(str(path), None)
+    return path
+
+
+def load() -> Assistant:
+    """The saved assistant, trained first (whole corpus and corrections) if missing or saved
+    by another version of scikit-learn. `relance assistant evaluate` trains its own on the
+    training split only, to measure on messages it never saw."""
+    path = model_path()
+    key = str(path)
+    with _lock:
+        if key in _loaded:
+            return _loaded[key]
+        assistant = None
+        if path.exists():
+            stored = joblib.load(path)
+            if stored.get("format") == FORMAT and stored.get("sklearn") == sklearn.__version__:
+                assistant = stored["assistant"]
+        if assistant is None:
+            from relance.assistant.services import training_corrections
+
+            assistant = train(corpus_rows(), training_corrections())
+            save(assistant, path)
+        _loaded[key] = assistant
+        return assistant
+
+
+def forget() -> None:
+    """Drop the cached assistant (after a retraining, in tests)."""
+    _loaded.clear()
