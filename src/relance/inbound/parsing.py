@@ -112,26 +112,35 @@ def parse(raw: bytes) -> ParsedEmail:
     if len(raw) > MAX_MESSAGE_BYTES:
         raise Refused(f"message too large: {len(raw):,} bytes (limit {MAX_MESSAGE_BYTES:,})")
     problems: list[str] = []
-    message = _message_from_bytes(raw, problems)
-    headers = _headers(message)
+    try:
+        message = _message_from_bytes(raw, problems)
+        headers = _headers(message)
+    except (Refused, MemoryError):
+        raise
+    except Exception as exc:  # Python's parser is lenient: this guards against its bugs
+        raise Refused(f"unreadable message: {type(exc).__name__}: {exc}"[:300]) from exc
     if not EMAIL_HEADERS & headers.keys():
         raise Refused("not an email: no From, To, Subject, Date or Message-ID header")
     try:
         return _read(raw, message, headers, problems)
-    except (RecursionError, MemoryError):
+    except MemoryError:
         raise
-    except Exception:  # the default policy trips on some broken headers: read it the old way
-        problems.append("headers unreadable with the current email policy: read as compat32")
-        message = email.message_from_bytes(raw, policy=email.policy.compat32)
-        try:
-            return _read(raw, message, _headers(message), problems)
-        except Exception as exc:
-            raise Refused(f"unreadable message: {type(exc).__name__}: {exc}"[:300]) from exc
-
-
-def _message_from_bytes(raw: bytes, problems: list[str]) -> Message:
+    except Exception as exc:  # the default policy trips on some broken headers: read it the old way
+        problems.append(
+            f"not readable with the default email policy ({type(exc).__name__}): read with compat32"
+        )
     try:
-        return email.message_from_bytes(raw, policy=email.policy.default)
+        message = _message_from_bytes(raw, [], email.policy.compat32)
+        return _read(raw, message, _headers(message), problems)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise Refused(f"unreadable message: {type(exc).__name__}: {exc}"[:300]) from exc
+
+
+def _message_from_bytes(raw: bytes, problems: list[str], policy=email.policy.default) -> Message:
+    try:
+        return email.message_from_bytes(raw, policy=policy)
     except RecursionError:
         pass
     # Python's parser recurses once per nesting level: neutralise the deepest containers.
@@ -145,7 +154,7 @@ def _message_from_bytes(raw: bytes, problems: list[str]) -> Message:
 
     container = re.compile(rb"(?im)(^content-type:\s*)(?:multipart|message)(?=/)")
     try:
-        return email.message_from_bytes(container.sub(flatten, raw), policy=email.policy.default)
+        return email.message_from_bytes(container.sub(flatten, raw), policy=policy)
     except RecursionError as exc:
         raise Refused("MIME structure nested too deeply to read") from exc
 

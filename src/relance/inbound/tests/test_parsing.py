@@ -3,6 +3,7 @@ write them (tests/messages/*.eml), and hostile ones. No database."""
 
 import base64
 import contextlib
+import email.policy
 import io
 import zipfile
 from datetime import UTC, datetime, timedelta, timezone
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from relance.inbound import parsing
 from relance.inbound.parsing import (
     INLINE_IMAGE_MIN_BYTES,
     MAX_ATTACHMENT_BYTES,
@@ -412,6 +414,26 @@ def test_a_date_with_an_offset_stays_aware_and_a_broken_one_is_none():
     email = parse(HEAD + b"Date: Tue, 3 Mar 2026 18:40:55 +0530\r\n\r\nx")
     assert email.date.utcoffset() == timezone(timedelta(hours=5, minutes=30)).utcoffset(None)
     assert parse(HEAD + b"Date: yesterday-ish\r\n\r\nx").date is None
+
+
+def test_a_message_the_default_policy_trips_on_is_read_again_with_compat32(monkeypatch):
+    # No header found so far makes Python 3.11's default policy raise while reading (the
+    # hypothesis tests below look for one); the way back is tested by making it raise.
+    real = parsing._is_body
+
+    def strict(part):
+        if part.message.policy is email.policy.default:
+            raise IndexError("list index out of range")  # as _header_value_parser does
+        return real(part)
+
+    monkeypatch.setattr(parsing, "_is_body", strict)
+    email_read = read("gmail_reply_fr.eml")
+
+    assert email_read.reply.startswith("Bonjour,\n\nLa facture F2026-0142 a été réglée hier")
+    assert email_read.subject == "Re: Relance : factures impayées"
+    assert email_read.problems == [
+        "not readable with the default email policy (IndexError): read with compat32"
+    ]
 
 
 def test_the_same_bytes_give_the_same_hash_and_other_bytes_another():
