@@ -31,6 +31,7 @@ MAX_DEPTH = 30  # multipart and message/rfc822 nesting read; deeper parts are dr
 MAX_RECIPIENTS = 100  # addresses kept in `to` (our own come first: Delivered-To, X-Original-To)
 MAX_REFERENCES = 100
 MAX_TEXT_CHARS = 1_000_000
+MAX_FORWARDED = 10  # messages attached to a message whose text is read
 TOO_DEEP = "x-nested-too-deep"  # the type given to containers past MAX_DEPTH
 # An inline image under this size is a signature logo or a tracking pixel, not a document.
 INLINE_IMAGE_MIN_BYTES = 20 * 1024
@@ -304,6 +305,24 @@ def _is_body(part: Part) -> bool:
 
 
 def _body_text(parts: list[Part], problems: list[str]) -> str:
+    """The message's own text, then the text of each message it forwards as an attachment
+    (so that the invoice numbers of a forwarded remittance advice are read too); not the
+    message a bounce returns, which is ours."""
+    texts = [_inline_text(parts, problems)]
+    report = parts[0].content_type == "multipart/report"
+    for part in [] if report else parts:
+        if part.content_type == "message/rfc822" and not part.in_rfc822:
+            texts.append(_forwarded_text(part, problems))
+            if len(texts) > MAX_FORWARDED:
+                break
+    text = "\n\n".join(text for text in texts if text)
+    if len(text) > MAX_TEXT_CHARS:
+        problems.append(f"text cut at {MAX_TEXT_CHARS:,} characters (was {len(text):,})")
+        text = text[:MAX_TEXT_CHARS]
+    return text
+
+
+def _inline_text(parts: list[Part], problems: list[str]) -> str:
     """The inline text parts in order; of each multipart/alternative, the plain text unless
     it is empty, then the HTML."""
     chosen: list[str | int] = []  # a text, or the id of a multipart/alternative
@@ -325,17 +344,22 @@ def _body_text(parts: list[Part], problems: list[str]) -> str:
         else alternatives[entry].get("text/plain") or alternatives[entry].get("text/html", "")
         for entry in chosen
     ]
-    text = "\n\n".join(text for text in texts if text)
-    if not text:  # nothing at the top: the text of a forwarded message, if any
-        for part in parts:
-            if part.content_type in ("text/plain", "text/html") and not _filename(part):
-                text = _part_text(part.message, problems).strip()
-                if text:
-                    break
-    if len(text) > MAX_TEXT_CHARS:
-        problems.append(f"text cut at {MAX_TEXT_CHARS:,} characters (was {len(text):,})")
-        text = text[:MAX_TEXT_CHARS]
-    return text
+    return "\n\n".join(text for text in texts if text)
+
+
+def _forwarded_text(part: Part, problems: list[str]) -> str:
+    payload = part.message.get_payload()
+    if not isinstance(payload, list) or not payload:
+        return ""
+    inner = payload[0]
+    headers = _headers(inner)
+    lines = [
+        f"{label}: {_oneline(headers[name][0])}"
+        for label, name in (("From", "from"), ("Date", "date"), ("Subject", "subject"))
+        if headers.get(name)
+    ]
+    body = _inline_text(_walk(inner, []), problems)  # nesting problems told by the outer walk
+    return "\n".join(["---------- Forwarded message ---------", *lines, "", body]).strip()
 
 
 # Attachments

@@ -127,6 +127,24 @@ def test_reply_with_a_pdf_keeps_documents_and_drops_the_signature_logo():
     assert files["relevé.csv"].content == b"facture;montant\nF2026-0201;1520,00\n"
 
 
+def test_a_message_forwarded_as_an_attachment_gives_its_text_and_files():
+    email = read("forwarded_as_attachment.eml")
+
+    assert email.reply == "Hello,\n\nPlease see the payment advice from our bank attached."
+    # the forwarded advice is read too: its invoice numbers can be matched
+    assert email.text.endswith(
+        "---------- Forwarded message ---------\n"
+        "From: Payments <payments@lloyds-example.co.uk>\n"
+        "Date: Fri, 6 Mar 2026 06:00:00 +0000\n"
+        "Subject: Payment advice 2026-03-06\n\n"
+        "Payment of £3,120.00 sent to ACME UK LTD.\n\n"
+        "INV-2026-0042 £1,870.00\n\nINV-2026-0043 £1,250.00"
+    )
+    [pdf] = email.attachments
+    assert pdf.filename == "remittance.pdf" and pdf.content.startswith(b"%PDF-1.4\n% remittance")
+    assert email.message_id == "<DB9PR08MB6588F00D@DB9PR08MB6588.eurprd08.prod.outlook.com>"
+
+
 # Automatic replies
 
 
@@ -195,6 +213,7 @@ def test_gmail_dsn_reads_the_returned_message_and_keeps_no_file():
     assert "does not exist" in recipient.diagnostic
     assert email.attachments == []  # neither Google's icon nor our own returned statement.pdf
     assert email.reply.startswith("** Address not found **")
+    assert "Dear customer" not in email.text  # the returned message is ours, not read as text
 
 
 def test_delayed_dsn_is_not_permanent():
