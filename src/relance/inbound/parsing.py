@@ -234,7 +234,7 @@ def _addresses(value: str) -> list[tuple[str, str]]:
 
 def _recipients(headers: dict[str, list[str]], problems: list[str]) -> list[str]:
     found: list[str] = []
-    for name in ("delivered-to", "x-original-to", "to", "cc"):
+    for name in ("delivered-to", "x-original-to", "envelope-to", "to", "cc"):
         for value in headers.get(name, []):
             found += [address for _name, address in _addresses(value)]
     unique = list(dict.fromkeys(found))

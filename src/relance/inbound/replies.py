@@ -35,12 +35,17 @@ HEADER_FIELD = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 SIGNATURE_DELIMITER = re.compile(r"^(?:-- ?|__)$")
+DEVICE = (
+    r"(?:iphone|ipad|android|samsung|galaxy|blackberry|huawei|xiaomi|smartphone|mobile|móvil|"
+    r"handy|téléphone|telefon|teléfono)"
+)
 MOBILE_SIGNATURE = re.compile(
-    r"""^\s*(?:sent\s+from\s+my\s+\w+|envoyé\s+de\s+mon\s+\w+|von\s+meinem\s+\w+(?:\s+\w+)?\s+gesendet|
-        enviado\s+desde\s+mi\s+\w+|sent\s+from\s+(?:outlook|mail\s+for\s+windows|yahoo\s+mail)|
+    rf"""^\s*(?:sent\s+from\s+my\s+{DEVICE}|envoyé\s+de\s+mon\s+{DEVICE}|
+        von\s+meinem\s+{DEVICE}(?:\s+\w+)?\s+gesendet|enviado\s+desde\s+mi\s+{DEVICE}|
+        sent\s+from\s+(?:outlook|mail\s+for\s+windows|yahoo\s+mail)|
         get\s+outlook\s+for\s+\w+|obtenir\s+outlook\s+pour\s+\w+|télécharger\s+outlook|
         envoyé\s+à\s+partir\s+de\s+outlook|holen\s+sie\s+sich\s+outlook|
-        obtener\s+outlook\s+para\s+\w+)\b.{0,60}$""",
+        obtener\s+outlook\s+para\s+\w+)\b(?:\s*\S+){{0,4}}\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 VALEDICTION = re.compile(
@@ -134,6 +139,7 @@ def auto_reply_reason(headers: dict[str, str], subject: str, reply: str) -> str:
     if submitted and not submitted.startswith("no"):
         return f"Auto-Submitted: {submitted[:60]}"
     for name in ("x-autoreply", "x-autorespond", "x-auto-reply", "x-autoresponder"):
+        # X-Auto-Response-Suppress is a request to us, not a sign of a machine
         if name in headers and headers[name].strip().lower() not in ("no", "false", "0"):
             return f"{name.title()}: {headers[name].strip()[:60]}".strip()
     precedence = headers.get("precedence", "").strip().lower()

@@ -100,6 +100,12 @@ def test_a_valediction_followed_by_a_long_text_is_not_a_signature():
     assert strip_reply(text) == text
 
 
+def test_a_sentence_that_starts_like_a_mobile_signature_is_kept():
+    text = "Hello,\nSent from my bank account yesterday: 1,250 EUR.\nJohn"
+    assert strip_reply(text) == text
+    assert strip_reply("Paid.\n\nSent from my Galaxy S24 Ultra") == "Paid."
+
+
 def test_a_one_line_thanks_is_kept():
     assert strip_reply("Thanks, we will pay on Friday.") == "Thanks, we will pay on Friday."
 
