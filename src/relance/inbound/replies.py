@@ -30,8 +30,8 @@ UNDERSCORES = re.compile(r"^\s*_{10,}\s*$")
 # Outlook's header block: "From:/De :/Von:/De:" followed by two of Sent/Date/To/Subject.
 HEADER_FROM = re.compile(r"^\s*\**(?:from|de|von|da|van)\s*\**\s*:\s*\**\s*\S", re.IGNORECASE)
 HEADER_FIELD = re.compile(
-    r"""^\s*\**(?:sent|date|to|cc|subject|envoyé|à|a|objet|gesendet|datum|an|betreff|
-        enviado|fecha|para|asunto|inviato|oggetto)\s*\**\s*:""",
+    r"""^\s*\**(?:sent|date|to|cc|subject|envoyé|à|a|objet|sujet|gesendet|datum|an|betreff|
+        enviado(?:\s+el)?|fecha|para|asunto|inviato|oggetto)\s*\**\s*:""",
     re.IGNORECASE | re.VERBOSE,
 )
 SIGNATURE_DELIMITER = re.compile(r"^(?:-- ?|__)$")
@@ -105,7 +105,7 @@ def _history_start(lines: list[str]) -> int:
         following = lines[index + 1] if index + 1 < len(lines) else ""
         if following and len(line) < 200 and ATTRIBUTION.match(f"{line} {following}"):
             return index
-        if HEADER_FROM.match(line) and _header_block(lines, index):
+        if _header_block(lines, index):
             previous = index - 1
             while previous >= 0 and not lines[previous].strip():
                 previous -= 1
@@ -114,8 +114,16 @@ def _history_start(lines: list[str]) -> int:
 
 
 def _header_block(lines: list[str], start: int) -> bool:
-    fields = [line for line in lines[start + 1 : start + 6] if HEADER_FIELD.match(line)]
-    return len(fields) >= 2
+    """A quoted message's header block starts here: Outlook's "From:" then two of Sent,
+    To, Subject…; or GMX's and web.de's "Gesendet:" first, a From among the next lines."""
+    window = lines[start : start + 6]
+    if HEADER_FROM.match(window[0]):
+        return sum(1 for line in window[1:] if HEADER_FIELD.match(line)) >= 2
+    if not HEADER_FIELD.match(window[0]):
+        return False
+    has_from = any(HEADER_FROM.match(line) for line in window[1:4])
+    fields = sum(1 for line in window if HEADER_FIELD.match(line) or HEADER_FROM.match(line))
+    return has_from and fields >= 3
 
 
 def _signature_start(lines: list[str]) -> int:

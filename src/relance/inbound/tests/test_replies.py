@@ -50,6 +50,19 @@ from relance.inbound.replies import auto_reply_reason, strip_reply
             "Gesendet: Montag, 2. März 2026 10:12\nAn: einkauf@kunde.de\nBetreff: Mahnung",
             "Die Rechnung ist fehlerhaft (Menge 10 statt 8).",
         ),
+        # GMX and web.de, German: "Gesendet:" first
+        (
+            "Wir haben am 27.02. überwiesen.\n\nGesendet: Montag, 02. März 2026 um 10:12 Uhr\n"
+            'Von: "Acme GmbH" <mahnwesen@acme.de>\nAn: einkauf@kunde.de\nBetreff: Mahnung',
+            "Wir haben am 27.02. überwiesen.",
+        ),
+        # Outlook, Spanish header block
+        (
+            "Les enviamos el justificante.\n\nDe: Acme Iberia <cobros@acme.es>\n"
+            "Enviado el: lunes, 2 de marzo de 2026 10:12\nPara: pagos@cliente.es\n"
+            "Asunto: Recordatorio",
+            "Les enviamos el justificante.",
+        ),
         # Outlook, Spanish, "-----Mensaje original-----"
         (
             "Adjunto el justificante.\n-----Mensaje original-----\nDe: Acme Iberia\nEnviado: lunes",
@@ -104,6 +117,11 @@ def test_a_sentence_that_starts_like_a_mobile_signature_is_kept():
     text = "Hello,\nSent from my bank account yesterday: 1,250 EUR.\nJohn"
     assert strip_reply(text) == text
     assert strip_reply("Paid.\n\nSent from my Galaxy S24 Ultra") == "Paid."
+
+
+def test_a_date_and_a_recipient_in_the_answer_are_not_a_header_block():
+    text = "Date: 15 March\nTo: our bank, for 1,250.00 EUR\nSubject to approval."
+    assert strip_reply(text) == text
 
 
 def test_a_one_line_thanks_is_kept():
