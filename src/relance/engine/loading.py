@@ -9,6 +9,7 @@ from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 
 from relance.agenda.choices import FINISHED_STATUSES, OPEN_STATUSES, ActionStatus, PlannedBy
 from relance.agenda.models import Action
+from relance.agenda.selectors import customers_paused_by_reply
 from relance.customers.models import Customer
 from relance.engine.planner import (
     ActionData,
@@ -28,6 +29,8 @@ ITEM_FIELDS += ("currency", "disputed", "blocked", "promise_date")
 ACTION_FIELDS = ("id", "customer_id", "scenario_id", "reference_id", "step_position", "status")
 ACTION_FIELDS += ("created_on", "due_date", "channel", "mode", "finished_on", "reason")
 ACTION_FIELDS += ("planned_by",)
+# Due dates the engine never moves: a user's, and a fallback's (due the day of the bounce).
+KEPT_DATES = frozenset({PlannedBy.USER, PlannedBy.FALLBACK})
 
 
 @dataclass
@@ -127,7 +130,7 @@ def _actions(ids: list[int]) -> dict[int, list[ActionData]]:
     rows = Action.objects.filter(_span(ids), current).values_list(*ACTION_FIELDS)
     actions = defaultdict(list)
     for pk, customer, *rest, planned_by in rows.order_by("id"):
-        actions[customer].append(ActionData(pk, *rest, rescheduled=planned_by == PlannedBy.USER))
+        actions[customer].append(ActionData(pk, *rest, rescheduled=planned_by in KEPT_DATES))
     return actions
 
 
@@ -160,7 +163,8 @@ def _segment_scenarios(entity, ids: list[int]) -> dict[int, list[int]]:
 
 
 def load_chunk(entity, ids: list[int], day: date, catalogue: Catalogue) -> Chunk:
-    """The customers `ids` (sorted) as the planner sees them, in 5 queries."""
+    """The customers `ids` (sorted) as the planner sees them, in 6 queries (5 when the
+    entity does not pause on a reply)."""
     if not ids:
         return Chunk({}, {})
     wanted = set(ids)
@@ -170,6 +174,7 @@ def load_chunk(entity, ids: list[int], day: date, catalogue: Catalogue) -> Chunk
     )
     items, actions = _items(ids), _actions(ids)
     last_contacts, segments = _last_contacts(ids), _segment_scenarios(entity, ids)
+    paused = customers_paused_by_reply(entity=entity, day=day, ids=ids)
     states, collectors = {}, {}
     for pk, on_hold, hold_until, scenario_id, collector_id in customers:
         if pk not in wanted:
@@ -182,6 +187,7 @@ def load_chunk(entity, ids: list[int], day: date, catalogue: Catalogue) -> Chunk
             actions=tuple(actions.get(pk, ())),
             on_hold=on_hold and (hold_until is None or day <= hold_until),
             last_contact_on=last_contacts.get(pk),
+            paused=pk in paused,
         )
         collectors[pk] = collector_id
     return Chunk(states, collectors)

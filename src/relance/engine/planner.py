@@ -107,7 +107,9 @@ class ActionData:
     mode: str
     finished_on: date | None = None
     reason: str = ""
-    rescheduled: bool = False  # a user chose its due date: the engine keeps it
+    # A user chose its due date, or it replaces a bounced email (due the day of the
+    # bounce): the engine keeps it.
+    rescheduled: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -122,7 +124,9 @@ class ActionData:
 class CustomerState:
     """One customer at D: `items` are its open items, `actions` its open actions and the
     finished actions of its open invoices' cycles; `last_contact_on` the finish date of its
-    last contact known beyond `actions` (older cycles), if any."""
+    last contact known beyond `actions` (older cycles), if any; `paused` when an email
+    reply of theirs waits for a collector (docs/engine.md, "A reply pauses the automatic
+    messages"): their automatic actions are not executed."""
 
     id: int
     scenario: ScenarioData | None
@@ -130,6 +134,7 @@ class CustomerState:
     actions: tuple[ActionData, ...] = ()
     on_hold: bool = False
     last_contact_on: date | None = None
+    paused: bool = False
 
 
 # --- decisions ------------------------------------------------------------------------
@@ -386,7 +391,8 @@ def _keep_open(
     state: CustomerState, action: ActionData, ref: ItemData, day: date, wd: WorkingDay
 ) -> list[Decision]:
     """The open action of the current cycle: its due date recomputed while `planned` (unless
-    a user rescheduled it), and its execution once due."""
+    a user rescheduled it), and its execution once due, unless a reply pauses the customer
+    (the action then stays open, due, for the first run after the pause)."""
     decisions: list[Decision] = []
     index = _step_index(state.scenario, action.step_position)
     if action.status == PLANNED and index is not None and not action.rescheduled:
@@ -396,7 +402,7 @@ def _keep_open(
         if due != action.due_date:
             decisions.append(UpdateDueDate(action.id, due, rule))
             action = replace(action, due_date=due)
-    if is_executable(action, day):
+    if is_executable(action, day) and not state.paused:
         decisions.append(Execute(action.id))
     return decisions
 

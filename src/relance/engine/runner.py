@@ -56,6 +56,7 @@ class RunSummary:
     recovered: int = 0
     unsent: int = 0  # due automatic actions left for a later run (send=False)
     failed: int = 0  # customers the run could not plan, write or send (EngineError)
+    paused: int = 0  # customers whose automatic messages a reply holds
     send: bool = True
     processes: int = 1
     seconds: float = 0.0
@@ -80,6 +81,7 @@ class RunSummary:
                 else []
             ),
             *([f"  unconfirmed sends recovered: {self.recovered}"] if self.recovered else []),
+            *([f"  customers paused by a reply: {self.paused}"] if self.paused else []),
             *([f"  processes: {self.processes}"] if self.processes > 1 else []),
             f"  seconds: {self.seconds:.2f}",
         ]
@@ -193,6 +195,7 @@ def run_chunk(
     go on (isolation.py)."""
     is_working_day = is_working_day or functools.cache(entity.is_working_day)
     states, pending, failures = chunk.states, set(chunk.states), Failures()
+    counts.paused += sum(state.paused for state in states.values())
     for _ in range(max_rounds(catalogue)):
         pending = _round(
             entity, day, chunk, catalogue, counts, execute, is_working_day, pending, failures
@@ -407,5 +410,6 @@ def _fill(summary: RunSummary, counts: Counts, started: float) -> None:
     summary.cancelled = dict(counts.cancelled)
     summary.sent, summary.errors = counts.sent, counts.errors
     summary.unsent, summary.failed = counts.unsent, counts.failed
+    summary.paused = counts.paused
     summary.processes = counts.processes
     summary.seconds = round(time.monotonic() - started, 3)

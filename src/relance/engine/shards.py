@@ -14,7 +14,7 @@ from relance.engine.writing import Counts
 
 SHARD_SIZE = 1000
 SUMMED = ("customers", "created", "skipped", "updated", "sent", "errors", "recovered", "unsent")
-SUMMED += ("failed",)
+SUMMED += ("failed", "paused")
 
 
 def customer_ids(entity, first_id: int | None = None, last_id: int | None = None) -> list[int]:
@@ -59,6 +59,7 @@ def _as_dict(counts: Counts) -> dict:
         "cancelled": dict(counts.cancelled),
         "unsent": counts.unsent,
         "failed": counts.failed,
+        "paused": counts.paused,
     }
 
 

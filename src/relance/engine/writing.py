@@ -26,11 +26,13 @@ class Counts:
     errors: int = 0
     unsent: int = 0
     failed: int = 0  # customers whose planning, writing or sending failed (EngineError)
+    paused: int = 0  # customers whose automatic messages a reply holds (docs/engine.md)
     processes: int = 1  # how many processes planned the run (runner.processes_for_run)
 
     def add(self, other: "Counts") -> None:
         """Another part's counts (a process of a parallel run) added to these."""
-        for name in ("created", "skipped", "updated", "sent", "errors", "unsent", "failed"):
+        names = ("created", "skipped", "updated", "sent", "errors", "unsent", "failed", "paused")
+        for name in names:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.cancelled.update(other.cancelled)
 

@@ -72,6 +72,7 @@ class World:
     items: dict[int, ItemData] = field(default_factory=dict)
     actions: dict[int, ActionData] = field(default_factory=dict)
     on_hold: bool = False
+    paused: bool = False  # an email reply waits for a collector
     is_working_day: Callable[[date], bool] = every_day
     fail: Callable[[ActionData], bool] = lambda action: False
     next_id: int = 1
@@ -86,7 +87,12 @@ class World:
     def state(self) -> CustomerState:
         open_items = tuple(item for item in self.items.values() if item.open_amount > 0)
         return CustomerState(
-            1, self.scenario, open_items, tuple(self.actions.values()), self.on_hold
+            1,
+            self.scenario,
+            open_items,
+            tuple(self.actions.values()),
+            self.on_hold,
+            paused=self.paused,
         )
 
     def run(self, day: date) -> list:

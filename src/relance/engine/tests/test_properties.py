@@ -23,6 +23,7 @@ CHANNELS = ("email", "sms", "letter", "registered_letter", "e_registered_letter"
 MODES = ("manual", "auto_confirm", "auto")
 ANCHORS = ("due_date", "issue_date")
 EVENTS = ("pay", "dispute", "undispute", "promise", "hold", "release", "done", "skip", "retry")
+EVENTS += ("reply", "handled")  # an email reply pauses the automatic messages until handled
 
 
 def ordered(raw: list[tuple]) -> list[tuple]:
@@ -154,6 +155,8 @@ def _happen(world: World, event: str, pk: int, day: date) -> None:
         world.change(pk, **changes[event])
     elif event in ("hold", "release"):
         world.on_hold = event == "hold"
+    elif event in ("reply", "handled"):
+        world.paused = event == "reply"
     else:
         _user(world, event, day)
 
@@ -206,6 +209,7 @@ def run_checked(world: World, day: date) -> None:
     ids = [pk for _day, pk in world.sent]
     assert len(ids) == len(set(ids)), "an action sent twice"
     assert all(sent_day == day for sent_day, _pk in world.sent[sent_before:])
+    assert not (world.paused and len(world.sent) > sent_before), "sent during a pause"
 
 
 def replay_checked(case: Case) -> World:
