@@ -35,8 +35,22 @@ def corpus_rows(split: str | None = None) -> list[dict]:
     return [row for row in rows if split is None or row["split"] == split]
 
 
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?<![\w-])\+?\d[\d .]{7,}\d(?![\w-])")
+AMOUNT = re.compile(r"(?:€|eur\b|euros?\b|£|\$)\s?\d[\d.,  ]*|\d[\d.,  ]*\s?(?:€|eur\b|euros?\b|£)")
+REFERENCE = re.compile(r"(?<![\w-])(?=[\w-]*\d)[a-z]{0,4}[-/]?\d[\w/-]{3,}\d(?![\w-])")
+
+
 def features_text(text: str) -> str:
-    return re.sub(r"\d", "0", fold(own_words(text)))
+    """The customer's words as the pipelines see them: folded, an email address, a phone
+    number, an amount, an invoice number each replaced by one marker word (what kind of
+    thing is cited tells the intent; which one does not), other digits masked."""
+    words = fold(own_words(text))
+    words = EMAIL.sub(" zzemail ", words)
+    words = AMOUNT.sub(" zzamount ", words)
+    words = PHONE.sub(" zzphone ", words)
+    words = REFERENCE.sub(" zzinvoice ", words)
+    return re.sub(r"\d", "0", words)
 
 
 def _pipeline() -> Pipeline:

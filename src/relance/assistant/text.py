@@ -10,7 +10,7 @@ import unicodedata
 # Mail in fr/en/de/es); everything from there on is history, not the customer's answer.
 QUOTE_START = re.compile(
     r"^\s*(?:"
-    r"(?:le|on|am|el)\s.{4,200}(?:a\s+[ée]crit|wrote|schrieb|escribi[óo])\s*:?\s*"
+    r"(?:le|on|am|el)\s.{4,200}(?:a\s+[ée]crit|wrote|schrieb|escribi[óo])(?:\s.{0,120})?:?\s*"
     r"|-{2,}\s*(?:original message|message d'origine|urspr[üu]ngliche nachricht|mensaje original)\s*-*"
     r"|_{10,}"
     r")$",

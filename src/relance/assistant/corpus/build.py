@@ -319,12 +319,12 @@ def typo(word: str, rng: random.Random) -> str:
 def roughen(text: str, rng: random.Random, keep: str = "") -> str:
     """Typos (never in the date, whose gold would then be a guess), lost accents, all lower
     case: how replies typed on a phone look."""
-    kept = set(keep.split())
+    kept = set(keep.lower().split())
     if rng.random() < 0.3:
         words = text.split(" ")
         for _ in range(rng.randint(1, 3)):
             k = rng.randrange(len(words))
-            if words[k] not in kept:
+            if words[k].lower().strip(".,!?") not in kept:
                 words[k] = typo(words[k], rng)
         text = " ".join(words)
     if rng.random() < 0.15:
@@ -353,7 +353,9 @@ def fill(phrasing: str, lang: str, ref: date, date_kind: str, rng: random.Random
     q1 = rng.randint(2, 40)
     gold_date = None
     date_text = ""
-    if date_kind == FUTURE:
+    if "{date}" not in phrasing:
+        pass  # a phrasing of a dated family may state no date: no gold then
+    elif date_kind == FUTURE:
         date_text, gold_date = future_date(lang, ref, rng)
     elif date_kind == PAST:
         date_text, gold_date = past_date(lang, ref, rng)

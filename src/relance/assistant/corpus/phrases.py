@@ -1295,3 +1295,646 @@ FAMILIES = [
         },
     ),
 ]
+
+# More ways of saying the same things: families added after the first evaluation showed
+# each group needed more than two or three ways in (same split rule, appended per group).
+FAMILIES += [
+    (
+        "promise",
+        "promise",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Je m'engage à solder le compte {date}.",
+                "Vous aurez votre argent {date}, je m'y engage.",
+            ],
+            "en": [
+                "I commit to clearing the account {date}.",
+                "You'll have your money {date}, you have my word.",
+            ],
+            "de": [
+                "Ich verpflichte mich, das Konto {date} auszugleichen.",
+                "Sie haben Ihr Geld {date}, versprochen.",
+            ],
+            "es": [
+                "Me comprometo a saldar la cuenta {date}.",
+                "Tendrán su dinero {date}, se lo prometo.",
+            ],
+        },
+    ),
+    (
+        "promise",
+        "promise",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Notre client final nous règle en fin de semaine, nous pourrons donc vous virer {amount} {date}.",
+                "Dès que notre propre client nous aura payés, soit {date}, nous vous réglerons.",
+            ],
+            "en": [
+                "Our own customer pays us at the end of the week, so we can transfer {amount} {date}.",
+                "As soon as our customer pays us, {date}, we will settle.",
+            ],
+            "de": [
+                "Unser Endkunde zahlt uns Ende der Woche, wir können Ihnen also {amount} {date} überweisen.",
+                "Sobald unser Kunde uns bezahlt hat, also {date}, begleichen wir.",
+            ],
+            "es": [
+                "Nuestro cliente nos paga a final de semana, así que podremos transferirles {amount} {date}.",
+                "En cuanto nos pague nuestro cliente, {date}, les pagaremos.",
+            ],
+        },
+    ),
+    (
+        "promise",
+        "promise",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "La mise en paiement de {invs} est programmée {date}.",
+                "{inv} : échéance de règlement fixée {date} dans notre ERP.",
+            ],
+            "en": [
+                "Payment of {invs} is scheduled {date}.",
+                "{inv}: payment date set {date} in our ERP.",
+            ],
+            "de": [
+                "Die Zahlung von {invs} ist {date} eingeplant.",
+                "{inv}: Zahlungstermin {date} in unserem ERP hinterlegt.",
+            ],
+            "es": [
+                "El pago de {invs} está programado {date}.",
+                "{inv}: fecha de pago fijada {date} en nuestro ERP.",
+            ],
+        },
+    ),
+    (
+        "promise",
+        "promise",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Accordez-nous un petit délai svp, on vous paie {date} sans faute.",
+                "Pouvez-vous patienter jusqu'au règlement {date} ? Merci de votre indulgence.",
+            ],
+            "en": [
+                "Please give us a little more time, we'll pay {date} without fail.",
+                "Could you bear with us until payment {date}? Thanks for your patience.",
+            ],
+            "de": [
+                "Bitte geben Sie uns etwas Aufschub, wir zahlen {date} ganz sicher.",
+                "Können Sie bis zur Zahlung {date} warten? Danke für Ihre Geduld.",
+            ],
+            "es": [
+                "Dennos un poco más de plazo, pagamos {date} sin falta.",
+                "¿Pueden esperar hasta el pago {date}? Gracias por su paciencia.",
+            ],
+        },
+    ),
+    (
+        "payment",
+        "payment_made",
+        "",
+        "",
+        PAST,
+        {
+            "fr": [
+                "Règlement effectué par carte bancaire {date}, référence de transaction en pièce jointe.",
+                "J'ai payé en ligne {date}, vous avez dû recevoir la confirmation.",
+            ],
+            "en": [
+                "Paid by card {date}, transaction reference attached.",
+                "I paid online {date}, you should have received the confirmation.",
+            ],
+            "de": [
+                "{date} per Kreditkarte bezahlt, Transaktionsnummer im Anhang.",
+                "Ich habe {date} online bezahlt, Sie müssten die Bestätigung erhalten haben.",
+            ],
+            "es": [
+                "Pagado con tarjeta {date}, adjunto la referencia de la operación.",
+                "Pagué en línea {date}, deberían haber recibido la confirmación.",
+            ],
+        },
+    ),
+    (
+        "payment",
+        "payment_made",
+        "",
+        "",
+        PAST,
+        {
+            "fr": [
+                "Notre banque a exécuté l'ordre de virement {date}, les fonds sont en route.",
+                "Virement SEPA émis {date} depuis notre compte, montant {amount}.",
+            ],
+            "en": [
+                "Our bank executed the payment order {date}, the funds are on their way.",
+                "SEPA transfer issued {date} from our account, amount {amount}.",
+            ],
+            "de": [
+                "Unsere Bank hat den Zahlungsauftrag {date} ausgeführt, das Geld ist unterwegs.",
+                "SEPA-Überweisung {date} von unserem Konto, Betrag {amount}.",
+            ],
+            "es": [
+                "Nuestro banco ejecutó la orden de transferencia {date}, los fondos van de camino.",
+                "Transferencia SEPA emitida {date} desde nuestra cuenta, importe {amount}.",
+            ],
+        },
+    ),
+    (
+        "payment",
+        "payment_made",
+        "",
+        "",
+        PAST,
+        {
+            "fr": [
+                "C'est réglé depuis {date} : {inv} et {inv2} ont été payées ensemble.",
+                "Le solde a été réglé {date}, nous ne vous devons plus rien à notre connaissance.",
+            ],
+            "en": [
+                "Settled {date}: {inv} and {inv2} were paid together.",
+                "The balance was paid {date}, as far as we know we owe nothing more.",
+            ],
+            "de": [
+                "Erledigt seit {date}: {inv} und {inv2} wurden zusammen bezahlt.",
+                "Der Saldo wurde {date} beglichen, nach unserem Wissen schulden wir nichts mehr.",
+            ],
+            "es": [
+                "Pagado {date}: {inv} y {inv2} se abonaron juntas.",
+                "El saldo se pagó {date}, que sepamos ya no les debemos nada.",
+            ],
+        },
+    ),
+    (
+        "copy-invoice",
+        "copy_request",
+        "",
+        "invoice",
+        NONE,
+        {
+            "fr": [
+                "Pourriez-vous me faire suivre la facture {inv} ? Je ne la trouve nulle part.",
+                "Merci de me transmettre {inv} au format PDF, notre outil ne lit pas votre lien.",
+            ],
+            "en": [
+                "Could you forward me invoice {inv}? I can't find it anywhere.",
+                "Please send me {inv} as a PDF, our tool can't open your link.",
+            ],
+            "de": [
+                "Könnten Sie mir die Rechnung {inv} weiterleiten? Ich finde sie nirgends.",
+                "Bitte senden Sie mir {inv} als PDF, unser System öffnet Ihren Link nicht.",
+            ],
+            "es": [
+                "¿Podrían reenviarme la factura {inv}? No la encuentro por ningún lado.",
+                "Envíenme {inv} en PDF, nuestra herramienta no abre su enlace.",
+            ],
+        },
+    ),
+    (
+        "copy-statement",
+        "copy_request",
+        "",
+        "statement",
+        NONE,
+        {
+            "fr": [
+                "Pour le rapprochement de fin d'année, envoyez-nous le grand livre de notre compte chez vous.",
+                "Notre auditeur demande une confirmation de solde, pouvez-vous nous adresser l'extrait de compte ?",
+            ],
+            "en": [
+                "For our year-end reconciliation, please send us the ledger of our account with you.",
+                "Our auditor asks for a balance confirmation, can you send us the account extract?",
+            ],
+            "de": [
+                "Für die Jahresabstimmung senden Sie uns bitte die Kontoübersicht unseres Kontos bei Ihnen.",
+                "Unser Prüfer verlangt eine Saldenbestätigung, können Sie uns den Kontoauszug schicken?",
+            ],
+            "es": [
+                "Para la conciliación de cierre, envíennos el mayor de nuestra cuenta con ustedes.",
+                "Nuestro auditor pide una confirmación de saldo, ¿pueden mandarnos el extracto de cuenta?",
+            ],
+        },
+    ),
+    (
+        "copy-po",
+        "copy_request",
+        "",
+        "purchase_order",
+        NONE,
+        {
+            "fr": [
+                "Quelle commande correspond à {inv} ? Merci d'indiquer la référence de notre bon de commande.",
+                "Le numéro de commande manque sur {inv}, renvoyez-nous le BC svp.",
+            ],
+            "en": [
+                "Which order does {inv} relate to? Please quote our purchase order reference.",
+                "The PO number is missing on {inv}, please send us the PO.",
+            ],
+            "de": [
+                "Zu welcher Bestellung gehört {inv}? Bitte geben Sie unsere Bestellreferenz an.",
+                "Die Bestellnummer fehlt auf {inv}, bitte senden Sie uns die Bestellung.",
+            ],
+            "es": [
+                "¿A qué pedido corresponde {inv}? Indiquen la referencia de nuestra orden de compra.",
+                "Falta el número de pedido en {inv}, envíennos la orden de compra.",
+            ],
+        },
+    ),
+    (
+        "copy-bank",
+        "copy_request",
+        "",
+        "bank_details",
+        NONE,
+        {
+            "fr": [
+                "Sur quel compte faut-il virer ? Votre facture n'indique pas d'IBAN.",
+                "Envoyez-nous un RIB signé, notre banque l'exige pour un nouveau bénéficiaire.",
+            ],
+            "en": [
+                "Which account should we pay into? Your invoice shows no IBAN.",
+                "Send us signed bank details, our bank requires it for a new payee.",
+            ],
+            "de": [
+                "Auf welches Konto sollen wir überweisen? Ihre Rechnung nennt keine IBAN.",
+                "Senden Sie uns eine unterschriebene Bankbestätigung, unsere Bank verlangt sie für neue Empfänger.",
+            ],
+            "es": [
+                "¿A qué cuenta debemos transferir? Su factura no indica IBAN.",
+                "Envíennos un certificado de titularidad bancaria, nuestro banco lo exige para un nuevo beneficiario.",
+            ],
+        },
+    ),
+    (
+        "contact",
+        "contact_change",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "À partir du 1er du mois, notre comptabilité est externalisée : écrivez à {email}.",
+                "Nouveau service comptable : merci de remplacer mon adresse par {email} dans vos contacts.",
+            ],
+            "en": [
+                "From the first of the month our accounting is outsourced: write to {email}.",
+                "New accounts team: please replace my address with {email} in your contacts.",
+            ],
+            "de": [
+                "Ab dem Ersten ist unsere Buchhaltung ausgelagert: schreiben Sie an {email}.",
+                "Neue Buchhaltung: bitte ersetzen Sie meine Adresse in Ihren Kontakten durch {email}.",
+            ],
+            "es": [
+                "A partir del día uno la contabilidad está externalizada: escriban a {email}.",
+                "Nuevo equipo contable: sustituyan mi dirección por {email} en sus contactos.",
+            ],
+        },
+    ),
+    (
+        "contact",
+        "contact_change",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "{name} a remplacé notre ancien trésorier, voici ses coordonnées : {phone}, {email}.",
+                "Je suis le nouveau responsable des règlements fournisseurs, notez mes coordonnées : {phone}.",
+            ],
+            "en": [
+                "{name} replaced our former treasurer, here are the details: {phone}, {email}.",
+                "I'm the new person in charge of supplier payments, please note my number: {phone}.",
+            ],
+            "de": [
+                "{name} hat unseren früheren Kassenwart ersetzt, hier die Kontaktdaten: {phone}, {email}.",
+                "Ich bin neu für Lieferantenzahlungen zuständig, bitte notieren Sie meine Nummer: {phone}.",
+            ],
+            "es": [
+                "{name} sustituye a nuestro antiguo tesorero, estos son sus datos: {phone}, {email}.",
+                "Soy el nuevo responsable de pagos a proveedores, anoten mi número: {phone}.",
+            ],
+        },
+    ),
+    (
+        "contact",
+        "contact_change",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Cette adresse mail ne sera plus relevée. Utilisez désormais {email}.",
+                "Adresse obsolète : merci de ne plus écrire ici mais à {email}.",
+            ],
+            "en": [
+                "This mailbox will no longer be monitored. Please use {email} from now on.",
+                "Outdated address: please stop writing here and use {email}.",
+            ],
+            "de": [
+                "Dieses Postfach wird nicht mehr gelesen. Bitte verwenden Sie künftig {email}.",
+                "Veraltete Adresse: bitte schreiben Sie nicht mehr hierher, sondern an {email}.",
+            ],
+            "es": [
+                "Este buzón ya no se revisará. A partir de ahora usen {email}.",
+                "Dirección obsoleta: no escriban más aquí sino a {email}.",
+            ],
+        },
+    ),
+    (
+        "ooo",
+        "out_of_office",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Bonjour, je suis actuellement absent et n'aurai pas accès à ma messagerie avant {date}.",
+                "Absent(e) du bureau. Je traiterai votre message dès mon retour {date}.",
+            ],
+            "en": [
+                "Hello, I am currently away and won't have access to my mailbox before {date}.",
+                "Away from the office. I will deal with your message when I'm back {date}.",
+            ],
+            "de": [
+                "Guten Tag, ich bin derzeit abwesend und habe erst {date} wieder Zugriff auf mein Postfach.",
+                "Außer Haus. Ich bearbeite Ihre Nachricht nach meiner Rückkehr {date}.",
+            ],
+            "es": [
+                "Hola, actualmente estoy ausente y no tendré acceso al correo hasta {date}.",
+                "Fuera de la oficina. Atenderé su mensaje a mi vuelta {date}.",
+            ],
+        },
+    ),
+    (
+        "ooo",
+        "out_of_office",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Nos bureaux sont fermés pour les fêtes, réouverture {date}.",
+                "Fermeture annuelle de l'entreprise, nous reprenons {date}.",
+            ],
+            "en": [
+                "Our offices are closed for the holidays, reopening {date}.",
+                "Annual company shutdown, we're back {date}.",
+            ],
+            "de": [
+                "Unsere Büros sind über die Feiertage geschlossen, wieder geöffnet {date}.",
+                "Betriebsferien, wir sind {date} wieder da.",
+            ],
+            "es": [
+                "Nuestras oficinas están cerradas por vacaciones, reabrimos {date}.",
+                "Cierre anual de la empresa, volvemos {date}.",
+            ],
+        },
+    ),
+    (
+        "callback",
+        "callback",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Appelez-moi sur mon portable plutôt que par mail : {phone}.",
+                "Je préfère un coup de fil, joignable au {phone} toute la journée.",
+            ],
+            "en": [
+                "Ring me on my mobile rather than by email: {phone}.",
+                "I'd prefer a phone call, you can reach me on {phone} all day.",
+            ],
+            "de": [
+                "Rufen Sie mich lieber auf dem Handy an statt zu mailen: {phone}.",
+                "Ich hätte lieber einen Anruf, ich bin den ganzen Tag unter {phone} erreichbar.",
+            ],
+            "es": [
+                "Llámenme al móvil en lugar de escribir: {phone}.",
+                "Prefiero una llamada, estoy localizable en el {phone} todo el día.",
+            ],
+        },
+    ),
+    (
+        "callback",
+        "callback",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Pourrions-nous convenir d'un appel pour faire le point sur le dossier ?",
+                "Un échange téléphonique serait plus simple, quand puis-je vous appeler ?",
+            ],
+            "en": [
+                "Could we arrange a call to go through the account?",
+                "A phone conversation would be easier, when can I call you?",
+            ],
+            "de": [
+                "Könnten wir einen Telefontermin vereinbaren, um den Vorgang durchzugehen?",
+                "Ein Telefonat wäre einfacher, wann kann ich Sie anrufen?",
+            ],
+            "es": [
+                "¿Podríamos concertar una llamada para repasar el expediente?",
+                "Una conversación telefónica sería más fácil, ¿cuándo puedo llamarles?",
+            ],
+        },
+    ),
+    (
+        "other",
+        "other",
+        "",
+        "",
+        NONE,
+        {
+            "fr": ["Ok merci.", "Bien noté, merci."],
+            "en": ["Ok thanks.", "Noted, thank you."],
+            "de": ["Ok danke.", "Zur Kenntnis genommen, danke."],
+            "es": ["Ok gracias.", "Tomamos nota, gracias."],
+        },
+    ),
+    (
+        "other",
+        "other",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Avez-vous reçu notre candidature pour le poste de commercial ?",
+                "Pouvez-vous m'envoyer votre catalogue 2027 ?",
+            ],
+            "en": [
+                "Did you receive our application for the sales job?",
+                "Could you send me your 2027 catalogue?",
+            ],
+            "de": [
+                "Haben Sie unsere Bewerbung für die Vertriebsstelle erhalten?",
+                "Können Sie mir Ihren Katalog 2027 schicken?",
+            ],
+            "es": [
+                "¿Recibieron nuestra candidatura para el puesto comercial?",
+                "¿Pueden enviarme su catálogo 2027?",
+            ],
+        },
+    ),
+    (
+        "dispute-price",
+        "dispute",
+        "price",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Vous avez oublié d'appliquer la remise annuelle sur {inv}, le montant est donc faux.",
+                "Les frais de port facturés sur {inv} n'étaient pas prévus au contrat, nous les contestons.",
+            ],
+            "en": [
+                "You forgot to apply the annual rebate on {inv}, so the amount is wrong.",
+                "The shipping costs charged on {inv} were not in the contract, we dispute them.",
+            ],
+            "de": [
+                "Sie haben auf {inv} den Jahresrabatt vergessen, der Betrag ist also falsch.",
+                "Die auf {inv} berechneten Versandkosten waren nicht vereinbart, wir widersprechen.",
+            ],
+            "es": [
+                "Olvidaron aplicar el rappel anual en {inv}, así que el importe es erróneo.",
+                "Los portes facturados en {inv} no estaban en el contrato, los impugnamos.",
+            ],
+        },
+    ),
+    (
+        "dispute-quantity",
+        "dispute",
+        "quantity",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Nous avons retourné {q1} articles sur {q2}, mais {inv} n'en tient pas compte.",
+                "La facture {inv} compte des articles jamais commandés en plus de la quantité prévue.",
+            ],
+            "en": [
+                "We returned {q1} of the {q2} items but {inv} ignores it.",
+                "Invoice {inv} counts more items than we ordered.",
+            ],
+            "de": [
+                "Wir haben {q1} von {q2} Artikeln zurückgeschickt, aber {inv} berücksichtigt das nicht.",
+                "Die Rechnung {inv} zählt mehr Artikel, als wir bestellt haben.",
+            ],
+            "es": [
+                "Devolvimos {q1} de los {q2} artículos pero {inv} no lo tiene en cuenta.",
+                "La factura {inv} cuenta más artículos de los que pedimos.",
+            ],
+        },
+    ),
+    (
+        "dispute-quality",
+        "dispute",
+        "quality",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Produits non conformes au cahier des charges, {inv} est bloquée en attente d'un avoir.",
+                "Les denrées livrées ({inv}) étaient périmées, nous avons tout jeté.",
+            ],
+            "en": [
+                "Products do not meet the specification, {inv} is blocked pending a credit note.",
+                "The food delivered ({inv}) was past its date, we threw everything away.",
+            ],
+            "de": [
+                "Die Produkte entsprechen nicht dem Lastenheft, {inv} ist bis zu einer Gutschrift gesperrt.",
+                "Die gelieferten Lebensmittel ({inv}) waren abgelaufen, wir haben alles entsorgt.",
+            ],
+            "es": [
+                "Los productos no cumplen el pliego de condiciones, {inv} queda bloqueada hasta recibir un abono.",
+                "Los alimentos entregados ({inv}) estaban caducados, lo tiramos todo.",
+            ],
+        },
+    ),
+    (
+        "dispute-not-received",
+        "dispute",
+        "not_received",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Vous facturez ({inv}) une prestation de maintenance qui n'a jamais été effectuée cette année.",
+                "Toujours rien reçu de la commande facturée {inv}, nous ne paierons pas une marchandise absente.",
+            ],
+            "en": [
+                "You are billing ({inv}) for maintenance that was never carried out this year.",
+                "Still nothing received of the order invoiced on {inv}, we won't pay for goods we don't have.",
+            ],
+            "de": [
+                "Sie berechnen ({inv}) eine Wartung, die dieses Jahr nie durchgeführt wurde.",
+                "Von der mit {inv} berechneten Bestellung ist immer noch nichts angekommen, für fehlende Ware zahlen wir nicht.",
+            ],
+            "es": [
+                "Nos facturan ({inv}) un mantenimiento que nunca se hizo este año.",
+                "Seguimos sin recibir nada del pedido facturado en {inv}, no pagaremos mercancía que no tenemos.",
+            ],
+        },
+    ),
+    (
+        "dispute-already-paid",
+        "dispute",
+        "already_paid",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Votre relance est injustifiée : nous avons la preuve du paiement de {inv}, c'est à vous de retrouver les fonds.",
+                "Erreur de votre part, {inv} est soldée, le relevé bancaire le prouve.",
+            ],
+            "en": [
+                "Your reminder is unjustified: we have proof of payment for {inv}, it's up to you to find the funds.",
+                "Your mistake, {inv} is settled, the bank statement proves it.",
+            ],
+            "de": [
+                "Ihre Mahnung ist unberechtigt: wir haben einen Zahlungsnachweis für {inv}, suchen Sie das Geld bei sich.",
+                "Ihr Fehler, {inv} ist ausgeglichen, der Kontoauszug beweist es.",
+            ],
+            "es": [
+                "Su recordatorio no procede: tenemos el justificante de pago de {inv}, búsquenlo ustedes.",
+                "Error suyo, {inv} está saldada, el extracto bancario lo demuestra.",
+            ],
+        },
+    ),
+    (
+        "dispute-other",
+        "dispute",
+        "other",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Le taux de TVA appliqué sur {inv} est faux, nous sommes exonérés (autoliquidation).",
+                "La facture {inv} n'est pas conforme : il manque notre numéro de TVA intracommunautaire.",
+            ],
+            "en": [
+                "The VAT rate on {inv} is wrong, we are exempt (reverse charge).",
+                "Invoice {inv} is not compliant: our VAT number is missing.",
+            ],
+            "de": [
+                "Der Mehrwertsteuersatz auf {inv} ist falsch, wir sind befreit (Reverse Charge).",
+                "Die Rechnung {inv} ist nicht ordnungsgemäß: unsere USt-IdNr. fehlt.",
+            ],
+            "es": [
+                "El tipo de IVA de {inv} es erróneo, estamos exentos (inversión del sujeto pasivo).",
+                "La factura {inv} no es conforme: falta nuestro NIF intracomunitario.",
+            ],
+        },
+    ),
+]
