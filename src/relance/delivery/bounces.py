@@ -105,37 +105,10 @@ def outbox_bounce_record(
     outbox = Outbox.objects.select_for_update().select_related("action__entity").get(pk=outbox.pk)
     if outbox.channel != StepChannel.EMAIL or not bounced:
         return
+    bounced = _as_sent(outbox, bounced)
     action = outbox.action
     today = day or action.entity.today()
-    proof = {**(outbox.proof or {})}
-    bounces = {**proof.get("bounces", {})}
-    recipients = {**proof.get("recipients", {})}
-    known = {a.lower(): a for a in bounces}
-    new = {a: r for a, r in bounced.items() if a.lower() not in known}
-    for address, reason in new.items():
-        bounces[address] = reason or FINAL
-    for address in bounced:
-        match = next((a for a in recipients if a.lower() == address.lower()), address)
-        recipients[match] = FINAL
-    proof.update(bounces=bounces, recipients=recipients)
-    proof.setdefault("bounce_source", source)
-    to = to_addresses(outbox)
-    main = _lower(to) or _lower(bounces)
-    every_to_bounced = main <= _lower(bounces)
-    main_bounces = {a: r for a, r in bounces.items() if a.lower() in main}
-    fields = []
-    if proof != outbox.proof:
-        outbox.proof = proof
-        fields.append("proof")
-    if every_to_bounced:
-        error = BOUNCED.format(
-            address=", ".join(main_bounces), reason="; ".join(dict.fromkeys(main_bounces.values()))
-        )
-        if (outbox.provider_status, outbox.error) != (FINAL, error):
-            outbox.provider_status, outbox.error = FINAL, error
-            fields += ["provider_status", "error"]
-    if fields:
-        outbox.save(update_fields=[*fields, "updated_at"])
+    new, main_bounces, every_to_bounced = _outbox_bounced(outbox, bounced, source)
     contacts_invalidate(customer_id=action.customer_id, bounced=bounced, day=today)
     if new:
         action_event_record(
@@ -152,8 +125,52 @@ def outbox_bounce_record(
         _action_bounced(action, outbox.error, main_bounces, today)
     else:
         for address, reason in new.items():
-            if address.lower() in main:
+            if address in main_bounces:
                 _note(action, SOME_BOUNCED.format(address=address, reason=reason))
+
+
+def _outbox_bounced(outbox: Outbox, bounced: dict[str, str], source: str):
+    """Write the bounce on the (locked) outbox row; answers the addresses new to it, the
+    To addresses' bounces, and whether every To address bounced."""
+    proof = {**(outbox.proof or {})}
+    bounces = {**proof.get("bounces", {})}
+    recipients = {**proof.get("recipients", {})}
+    known = _lower(bounces)
+    new = {a: r or FINAL for a, r in bounced.items() if a.lower() not in known}
+    bounces.update(new)
+    for address in bounced:
+        match = next((a for a in recipients if a.lower() == address.lower()), address)
+        recipients[match] = FINAL
+    proof.update(bounces=bounces, recipients=recipients)
+    proof.setdefault("bounce_source", source)
+    main = _lower(to_addresses(outbox)) or _lower(bounces)
+    every_to_bounced = main <= _lower(bounces)
+    main_bounces = {a: r for a, r in bounces.items() if a.lower() in main}
+    fields = []
+    if proof != outbox.proof:
+        outbox.proof = proof
+        fields.append("proof")
+    if every_to_bounced:
+        reasons = "; ".join(dict.fromkeys(main_bounces.values()))
+        error = BOUNCED.format(address=", ".join(main_bounces), reason=reasons)
+        if (outbox.provider_status, outbox.error) != (FINAL, error):
+            outbox.provider_status, outbox.error = FINAL, error
+            fields += ["provider_status", "error"]
+    if fields:
+        outbox.save(update_fields=[*fields, "updated_at"])
+    return new, main_bounces, every_to_bounced
+
+
+def _as_sent(outbox: Outbox, bounced: dict[str, str]) -> dict[str, str]:
+    """The bounced addresses in the words of the message: a notification that names only
+    addresses it was never sent to (a forward of its one To address failed further on) is
+    about its To address, the final address kept in the reason."""
+    sent = _lower([*to_addresses(outbox), *outbox.recipients.split(",")])
+    to = to_addresses(outbox)
+    if len(to) != 1 or any(address.lower() in sent for address in bounced):
+        return bounced
+    reason = "; ".join(f"{address}: {reason}" for address, reason in bounced.items())
+    return {to[0]: reason[:REASON_LENGTH]}
 
 
 def _note(action: Action, line: str) -> None:

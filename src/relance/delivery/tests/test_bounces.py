@@ -276,3 +276,15 @@ def test_the_fallback_through_relance_run(scenario_s, acme_daily, smtp, clock, t
     assert letter.day == d(2, 4) and letter.status == "sent"
     assert len(smtp.messages) == 2
     assert (tmp_path / f"{letter.key}.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_forward_that_bounces_further_on_is_the_messages_bounce(
+    scenario_s, acme_daily, smtp, clock
+):
+    action = send_first(acme_daily, clock)
+    bounce(action, clock, bounced={"claire@new-owner.example": "5.1.1 user unknown"})
+    outbox = Outbox.objects.get(action=action)
+    assert outbox.proof["bounces"] == {TO: "claire@new-owner.example: 5.1.1 user unknown"}
+    action.refresh_from_db()
+    assert (action.status, action.error_message) == ("error", EMAIL_BOUNCED)
+    assert action.customer.contacts.get().email_invalid_at is not None
