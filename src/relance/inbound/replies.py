@@ -70,15 +70,35 @@ AUTO_SUBJECT = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 AUTO_BODY = re.compile(
-    r"""\b(?:out\s+of\s+(?:the\s+)?office|i\s+am\s+(?:currently\s+)?away|
-        (?:i\s+am|i'm)\s+(?:currently\s+)?(?:on\s+(?:annual\s+)?leave|on\s+holiday|on\s+vacation)|
-        limited\s+access\s+to\s+(?:my\s+)?e-?mail|
-        je\s+suis\s+(?:actuellement\s+)?(?:absente?|en\s+congés?|en\s+vacances)|
-        je\s+serai\s+absente?|absente?\s+du\s+bureau|
+    r"""\b(?:
+        # English
+        out\s+of\s+(?:the\s+)?office|away\s+from\s+(?:the|my)\s+(?:office|desk)|
+        (?:i\s+am|i'm)\s+(?:currently\s+)?(?:away|travell?ing|on\s+(?:annual\s+)?leave|
+            on\s+holiday|on\s+vacation|on\s+a\s+business\s+trip)|
+        (?:on|currently\s+on)\s+(?:sick|parental|maternity|paternity)\s+leave|
+        limited\s+access\s+to\s+(?:my\s+)?e-?mails?|annual\s+(?:company\s+)?shutdown|
+        auto-?reply|automatic\s+reply|(?:our\s+)?offices?\s+(?:is|are)\s+(?:now\s+)?closed|
+        # French
+        je\s+suis\s+(?:actuellement\s+)?(?:absente?|en\s+cong[ée]s?|en\s+vacances|
+            en\s+d[ée]placement|en\s+arr[êe]t\s+maladie)|
+        je\s+serai\s+absente?|absente?\s+du\s+bureau|message\s+automatique|
+        r[ée]ponse\s+automatique|fermeture\s+annuelle|nos\s+bureaux\s+sont\s+ferm[ée]s|
+        en\s+cong[ée]\s+(?:maternit[ée]|parental|maladie)|acc[èe]s\s+limit[ée]\s+[àa]\s+(?:ma|mes)|
+        # German
         ich\s+bin\s+(?:derzeit\s+|zurzeit\s+|bis\s+\S+\s+)?(?:nicht\s+im\s+büro|abwesend|
-            im\s+urlaub|außer\s+haus)|
-        estoy\s+(?:actualmente\s+)?(?:fuera\s+de\s+la\s+oficina|ausente|de\s+vacaciones)|
-        estaré\s+(?:fuera|ausente)|fuera\s+de\s+la\s+oficina)\b""",
+            im\s+urlaub|außer\s+haus|krankgeschrieben|auf\s+dienstreise|in\s+elternzeit)|
+        automatische\s+(?:antwort|nachricht)|abwesenheitsnotiz|außer\s+haus\b|
+        nicht\s+im\s+b(?:ü|ue|u)ro|
+        (?:unsere\s+)?büros?\s+(?:sind|ist)\s+.{0,40}?geschlossen|betriebsferien|
+        # Spanish
+        estoy\s+(?:actualmente\s+)?(?:fuera\s+de\s+la\s+oficina|ausente|de\s+vacaciones|
+            de\s+viaje|de\s+baja)|
+        estaré\s+(?:fuera|ausente)|fuera\s+de\s+la\s+oficina|
+        (?:respuesta|mensaje)\s+autom[áa]tic[ao]|
+        de\s+baja\s+(?:m[ée]dica|por\s+(?:maternidad|paternidad|enfermedad))|
+        (?:nuestras\s+)?oficinas?\s+(?:están|está)\s+cerradas?|cierre\s+anual|
+        acceso\s+limitado\s+al\s+correo
+    )""",
     re.IGNORECASE | re.VERBOSE,
 )
 AUTO_BODY_MAX_CHARS = 1200  # a long text that mentions an absence was written by a person
@@ -86,14 +106,28 @@ AUTO_BODY_MAX_CHARS = 1200  # a long text that mentions an absence was written b
 
 def strip_reply(text: str) -> str:
     """The new text of `text`: everything before the quoted history or the forwarded
-    thread, "> " lines and the closing signature removed. The whole text when that would
-    leave nothing."""
+    thread, "> " lines and the closing signature removed. A message that is only a
+    forward (or a bottom-posted reply) gives the text after the history's header. The
+    whole text when that would leave nothing."""
     lines = text.replace("\r\n", "\n").split("\n")
-    cut = _history_start(lines)
+    for _ in range(3):  # a forward of a forward of a forward
+        cut = _history_start(lines)
+        if cut == len(lines) or any(line.strip() for line in lines[:cut]):
+            break
+        lines = _after_header(lines[cut + 1 :])
     kept = [line for line in lines[:cut] if not line.lstrip().startswith(">")]
-    kept = kept[: _signature_start(kept)]
+    kept = kept[: _delimiter_start(kept)]
+    kept = kept[: _closing_start(kept)]
     reply = "\n".join(kept).strip()
     return reply or text.strip()
+
+
+def _after_header(lines: list[str]) -> list[str]:
+    """`lines` without the From/Date/Subject block that opens a forwarded message."""
+    for index, line in enumerate(lines):
+        if line.strip() and not (HEADER_FROM.match(line) or HEADER_FIELD.match(line)):
+            return lines[index:]
+    return []
 
 
 def _history_start(lines: list[str]) -> int:
@@ -126,12 +160,17 @@ def _header_block(lines: list[str], start: int) -> bool:
     return has_from and fields >= 3
 
 
-def _signature_start(lines: list[str]) -> int:
+def _delimiter_start(lines: list[str]) -> int:
     for index, line in enumerate(lines):
-        if SIGNATURE_DELIMITER.match(line.rstrip("\n")) or MOBILE_SIGNATURE.match(line):
+        if SIGNATURE_DELIMITER.match(line) or MOBILE_SIGNATURE.match(line):
             return index
+    return len(lines)
+
+
+def _closing_start(lines: list[str]) -> int:
+    """A valediction near the end followed only by a short name block (or nothing, once
+    the "-- " signature is gone)."""
     content = [index for index, line in enumerate(lines) if line.strip()]
-    # The closing: a valediction near the end followed only by a short name block.
     for index in content[-MAX_SIGNATURE_LINES - 1 :]:
         if VALEDICTION.match(lines[index]) and index != content[0]:
             tail = [line for line in lines[index + 1 :] if line.strip()]

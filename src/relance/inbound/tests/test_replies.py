@@ -94,6 +94,20 @@ from relance.inbound.replies import auto_reply_reason, strip_reply
         ),
         ("Wir zahlen Ende März.\n\nMit freundlichen Grüßen\nHans Müller", "Wir zahlen Ende März."),
         ("Pagaremos el día 15.\n\nUn saludo,\nLucía", "Pagaremos el día 15."),
+        # A forward with no note of its own: the forwarded text
+        (
+            "---------- Forwarded message ---------\nFrom: Sophie Bernard <ap@dupont.example>\n"
+            "Subject: Fwd: Payment reminder\n\nHello,\n\nWe will pay FA27-00244 at the end of "
+            "the month.\n\nCheers,",
+            "Hello,\n\nWe will pay FA27-00244 at the end of the month.",
+        ),
+        # Bottom posting under an attribution
+        (
+            "On Mon, 2 Mar 2026, Acme UK <cc@acme.co.uk> wrote:\n> Please pay.\n\nPaid today.",
+            "Paid today.",
+        ),
+        # A closing left alone once the "-- " signature is gone
+        ("Nous réglerons demain.\n\nCordialement,\n\n-- \nClaire Martin", "Nous réglerons demain."),
         # Bottom posting and inline answers: the quoted lines go, the answers stay
         (
             "> Could you confirm the payment date?\nThe 15th.\n> And the amount?\n1,250.00 EUR",
@@ -160,6 +174,12 @@ def test_auto_reply_reason_from_headers_and_subject(headers, subject, reason):
         "Je serai absent du 9 au 13 mars.",
         "Ich bin derzeit nicht im Büro und ab dem 16.03. wieder erreichbar.",
         "Estaré fuera hasta el lunes.",
+        "Mensaje automático - ausente, vuelvo el jueves. Gracias por su comprensión.",
+        "Unsere Büros sind über die Feiertage geschlossen, wieder geöffnet am 15.6.",
+        "Fermeture annuelle de l'entreprise, nous reprenons le 22.",
+        "Annual company shutdown, we're back on the 9th.",
+        "I am on sick leave, expected back by the end of the month.",
+        "Estoy de baja médica, vuelvo previsiblemente el 20/06/2027.",
     ],
 )
 def test_out_of_office_phrasings(text):
@@ -172,6 +192,8 @@ def test_out_of_office_phrasings(text):
         "We will pay on the 15th.",
         "Nous contestons la facture F2026-0142 : prix erroné.",
         "Bitte senden Sie uns eine Kopie der Rechnung.",
+        "Our office was closed last week; we will pay invoice INV-0042 on Friday.",
+        "Nous étions en congés : la facture F2026-0142 sera réglée le 15.",
     ],
 )
 def test_human_answers_are_not_out_of_office(text):
