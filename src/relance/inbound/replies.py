@@ -115,6 +115,8 @@ def strip_reply(text: str) -> str:
         if cut == len(lines) or any(line.strip() for line in lines[:cut]):
             break
         lines = _after_header(lines[cut + 1 :])
+    else:
+        cut = _history_start(lines)
     kept = [line for line in lines[:cut] if not line.lstrip().startswith(">")]
     kept = kept[: _delimiter_start(kept)]
     kept = kept[: _closing_start(kept)]

@@ -138,6 +138,13 @@ def test_a_date_and_a_recipient_in_the_answer_are_not_a_header_block():
     assert strip_reply(text) == text
 
 
+def test_forwards_of_forwards_without_notes():
+    forward = "-------- Message transféré --------\nDe : X <x@client.fr>\nObjet : TR: Relance\n\n"
+    assert strip_reply(forward * 3 + "Réglée hier.") == "Réglée hier."
+    deeper = forward * 4 + "Réglée hier."
+    assert strip_reply(deeper) == deeper.strip()  # past three levels: kept whole
+
+
 def test_a_one_line_thanks_is_kept():
     assert strip_reply("Thanks, we will pay on Friday.") == "Thanks, we will pay on Friday."
 
