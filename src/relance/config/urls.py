@@ -27,6 +27,7 @@ urlpatterns = [
     path("segments/", include("relance.segments.urls")),
     path("agenda/", include("relance.agenda.urls")),
     path("assistant/", include("relance.assistant.urls")),
+    path("inbox/", include("relance.inbound.urls")),
     path("delivery/", include("relance.delivery.urls")),
     path("analytics/", include("relance.analytics.urls")),
     path("alerts/", include("relance.alerts.urls")),

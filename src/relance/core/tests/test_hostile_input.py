@@ -130,7 +130,9 @@ class Walker:
         """GET the page, then GET and POST it with hostile values in every field it names,
         and the list parameters one by one."""
         first = self.request("GET", path)
-        html = first.content.decode(errors="replace") if first.status_code == 200 else ""
+        # A download (FileResponse) streams: it names no fields to fill.
+        readable = first.status_code == 200 and not first.streaming
+        html = first.content.decode(errors="replace") if readable else ""
         names = [name for name in field_names(html) if name not in ONE_BY_ONE]
         for value in HOSTILE:
             self.request("GET", path, dict.fromkeys(names, value))

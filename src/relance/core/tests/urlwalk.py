@@ -21,6 +21,7 @@ from relance.agenda.models import Action
 from relance.alerts.models import AlertRule
 from relance.customers.models import Contact, Customer
 from relance.delivery.models import Connector
+from relance.inbound.models import InboundAttachment, InboundEmail
 from relance.ledger.models import ImportBatch
 from relance.scenarios.models import Scenario, Step
 from relance.segments.models import Segment
@@ -61,6 +62,9 @@ SAMPLES = {
     "segments": Segment,
     "alerts": AlertRule,
     "delivery": Connector,
+    "inbound": InboundEmail,
+    "inbound:attachment": InboundAttachment,
+    "inbound:contact-revalidate": Contact,
 }
 # Other converters by name: the values that reach each branch of the view.
 CHOICES = {
