@@ -252,6 +252,55 @@ def test_qmail_bounce():
     assert "Below this line" not in email.reply
 
 
+def test_older_gmail_plain_text_bounce_and_its_delay():
+    failed = (
+        b"From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\r\n"
+        b"To: relances@acme.fr\r\nSubject: Delivery Status Notification (Failure)\r\n\r\n"
+        b"Delivery to the following recipient failed permanently:\r\n\r\n"
+        b"     Compta@Client.example\r\n\r\n"
+        b"Technical details of permanent failure:\r\nGoogle tried to deliver your message, but"
+        b" it was rejected by the server for the recipient domain client.example.\r\n\r\n"
+        b"----- Original message -----\r\n\r\nMessage-ID: <sent-1@relance.acme.fr>\r\n"
+    )
+    bounce = parse(failed).bounce
+    assert [r.address for r in bounce.recipients] == ["compta@client.example"]
+    assert bounce.permanent and bounce.recipients[0].status == "5.0.0"
+    assert bounce.original_message_id == "<sent-1@relance.acme.fr>"
+
+    delayed = failed.replace(b"failed permanently", b"has been delayed")
+    delayed = delayed.replace(b"(Failure)", b"(Delay)").replace(b"permanent failure", b"delay")
+    bounce = parse(delayed).bounce
+    assert not bounce.permanent and bounce.recipients[0].status == "4.0.0"
+
+
+def test_a_report_mixing_a_failure_and_a_delay_tells_each_recipient():
+    raw = (MESSAGES / "dsn_postfix.eml").read_bytes()
+    headers_part = b"\n--4Zk1qT3bQWz9sWn.1772524812/mx.acme.fr\nContent-Description: Undelivered"
+    second = b"\nFinal-Recipient: rfc822; slow@client.example\nAction: delayed\nStatus: 4.4.7\n"
+    raw = raw.replace(headers_part, second + headers_part)
+    bounce = parse(raw).bounce
+
+    assert [(r.address, r.status, r.permanent) for r in bounce.recipients] == [
+        ("compta@ancien-client.fr", "5.1.1", True),
+        ("slow@client.example", "4.4.7", False),
+    ]
+    assert bounce.permanent
+
+
+def test_x_failed_recipients_when_the_text_names_no_one():
+    raw = (
+        b"From: MAILER-DAEMON@mx.client.example\r\nTo: relances@acme.fr\r\n"
+        b"X-Failed-Recipients: gone@client.example\r\nSubject: Returned mail\r\n\r\n"
+        b"Your message could not be delivered.\r\n"
+    )
+    [recipient] = parse(raw).bounce.recipients
+    assert (recipient.address, recipient.status, recipient.permanent) == (
+        "gone@client.example",
+        "5.0.0",
+        True,
+    )
+
+
 def test_a_successful_delivery_report_is_not_a_bounce():
     raw = (
         (MESSAGES / "dsn_postfix.eml").read_bytes().replace(b"Action: failed", b"Action: delivered")
