@@ -18,7 +18,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, TruncDate
 
 from relance.accounts.choices import Role
 from relance.activity.models import CustomerEvent
@@ -242,11 +242,13 @@ class TimelineEntry:
     """One line of the customer timeline: an action (`pk` is its id); a message that left
     (`pk` is its action's id, `title` its subject, `note` its text as sent); an invoice's
     dispute or promise (`pk` is the item's id, `title` its number, `note` the dispute
-    reason); a payment (`pk` the item's id, `title` its number, with its amount); an event
+    reason); a payment (`pk` the item's id, `title` its number, with its amount); an email
+    received (`pk` the response's id, `title` its author, `reason` its kind, `note` its
+    text); an event
     of the audit trail (`event`: who did what, and when)."""
 
     day: date
-    kind: str  # "action", "message", "dispute", "promise" or "payment"
+    kind: str  # "action", "message", "dispute", "promise", "payment" or "email"
     pk: int
     title: str
     status: str = ""
@@ -266,6 +268,10 @@ class TimelineEntry:
 
     def get_channel_display(self) -> str:
         return StepChannel(self.channel).label if self.channel else ""
+
+    def get_response_kind_display(self) -> str:
+        """An email's kind of response (reply, automatic reply)."""
+        return ResponseKind(self.reason).label if self.reason in ResponseKind.values else ""
 
 
 _TIMELINE_FIELDS = tuple(
@@ -351,7 +357,17 @@ def customer_timeline(customer, limit: int = 100) -> list[TimelineEntry]:
         currency=F("currency"),
         amount=F("amount"),
     )
-    union = actions.union(messages, disputes, promises, payments, all=True)
+    # The emails the customer sent back (a reply, an automatic reply), on the day they
+    # came in the entity's time zone; their page is the response's.
+    emails = _timeline_rows(
+        CustomerResponse.objects.filter(customer=customer, channel=ResponseChannel.EMAIL),
+        "email",
+        day=TruncDate("received_at", tzinfo=zoneinfo.ZoneInfo(customer.entity.time_zone)),
+        title=F("author"),
+        reason=F("kind"),
+        note=F("body"),
+    )
+    union = actions.union(messages, disputes, promises, payments, emails, all=True)
     union = union.order_by("-tl_day", "-tl_kind", "-tl_pk")
     entries = _with_messages([TimelineEntry(*row) for row in union[:limit]])
     events = [

@@ -487,3 +487,34 @@ def test_admin_lists_received_emails_read_only_and_explains_mailbox_settings(cli
     entity_page = client.get(reverse("admin:core_entity_change", args=[acme.pk])).content.decode()
     for field in ("reply_plus_addressing", "pause_on_reply", "reply_pause_max_days"):
         assert f'name="{field}"' in entity_page
+
+
+# The customer's timeline -----------------------------------------------------------------
+
+
+def test_the_timeline_lists_the_emails_the_customer_sent(client, bob, acme, dupont):
+    CustomerResponse.objects.create(
+        entity=acme,
+        customer=dupont,
+        kind=ResponseKind.AUTO_REPLY,
+        channel=ResponseChannel.EMAIL,
+        author="Claire Martin <c@dupont.fr>",
+        body=f"Absente jusqu'au 12. {SCRIPT}",
+        received_at=timezone.now(),
+        handled_at=timezone.now(),
+    )
+    CustomerResponse.objects.create(
+        entity=acme,
+        customer=dupont,
+        kind=ResponseKind.REPLY,
+        channel=ResponseChannel.PORTAL,
+        body="Par le portail",
+        received_at=timezone.now(),
+    )
+    client.force_login(bob)
+    url = reverse("agenda:customer-timeline", args=[dupont.pk])
+    page = client.get(url).content.decode()
+    assert page.count("Email received") == 1
+    assert "Automatic reply</a> · Claire Martin &lt;c@dupont.fr&gt;" in page
+    assert "Absente jusqu&#x27;au 12." in page and SCRIPT not in page
+    assert "Par le portail" not in page
