@@ -22,7 +22,8 @@ from relance.delivery.choices import ConnectorChannel, OutboxStatus
 from relance.delivery.email import NO_COLLECTION_CONTACT, NO_EMAIL, NO_TEMPLATE, _contacts
 from relance.delivery.models import Connector, Outbox
 from relance.scenarios.choices import StepChannel
-from relance.templating.render import RenderError, render_context
+from relance.templating.choices import Channel
+from relance.templating.render import NO_BREAK_SPACES, RenderError, render_context
 from relance.templating.selectors import build_contexts
 
 CONNECTOR_CHANNEL = {
@@ -102,6 +103,25 @@ def _recipient(action, contacts) -> tuple[object, str]:
     return postal_address(contacts, customer)
 
 
+SMS_FROM_EMAIL = 306  # characters: two GSM-7 segments
+
+
+def _fallback_content(rendered, is_sms: bool) -> str:
+    """What replaces a bounced email (delivery/bounces.py), from the email step's template:
+    as a letter, the email laid out as one (its PDF set on `rendered`); as an SMS, its
+    subject and first paragraph, two segments at most, not a whole email by SMS."""
+    if not is_sms:
+        from relance.templating.letters import letters_pdf
+
+        rendered.pdf = letters_pdf([rendered])
+        return rendered.text
+    paragraphs = [p.strip() for p in rendered.text.split("\n\n") if p.strip()]
+    subject, body = rendered.subject.strip(), " ".join(paragraphs[:2])
+    text = f"{subject}: {body}" if subject and body else subject or body
+    text = " ".join(text.split()).translate(NO_BREAK_SPACES)
+    return text if len(text) <= SMS_FROM_EMAIL else text[: SMS_FROM_EMAIL - 3].rstrip() + "..."
+
+
 def prepare(actions: list[Action], day: date, connectors) -> list[Prepared]:
     """Each action's message (key filled in later), or why there is none."""
     contexts = build_contexts(
@@ -127,18 +147,15 @@ def prepare(actions: list[Action], day: date, connectors) -> list[Prepared]:
         except RenderError as exc:
             prepared.append(Prepared(action, error=str(exc)))
             continue
-        if not is_sms and rendered.pdf is None:
-            # The letter that replaces a bounced email (delivery/bounces.py): the email's
-            # text laid out as a letter.
-            from relance.templating.letters import letters_pdf
-
-            rendered.pdf = letters_pdf([rendered])
+        text = rendered.text
+        if step.template.channel == Channel.EMAIL:  # the fallback of a bounced email
+            text = _fallback_content(rendered, is_sms)
         connector = connector_for(action, connectors)
         message = Message(
             key="",
             channel=action.channel,
             to=to,
-            text=rendered.text,
+            text=text,
             subject=rendered.subject,
             pdf=None if is_sms else rendered.pdf,
             registered=action.channel == StepChannel.REGISTERED_LETTER,

@@ -288,3 +288,39 @@ def test_a_forward_that_bounces_further_on_is_the_messages_bounce(
     action.refresh_from_db()
     assert (action.status, action.error_message) == ("error", EMAIL_BOUNCED)
     assert action.customer.contacts.get().email_invalid_at is not None
+
+
+def test_an_sms_fallback_sends_the_emails_subject_and_first_lines(
+    scenario_s, acme_daily, smtp, clock, provider
+):
+    scenario_s.steps.filter(name="first").update(fallback_channel="sms")
+    connector(
+        acme_daily,
+        "sms",
+        "twilio",
+        url=provider.url,
+        account_sid="AC1",
+        auth_token="t",
+        sender="+33700000000",
+    )
+    action = send_first(acme_daily, clock)
+    action.customer.contacts.update(mobile="06 12 34 56 78")
+    bounce(action, clock)
+    run(acme_daily, clock, d(2, 5))
+    fallback = Action.objects.get(planned_by="fallback")
+    assert (fallback.channel, fallback.status, fallback.finished_on) == ("sms", "sent", d(2, 5))
+    [(_method, _path, _headers, data)] = provider.requests
+    assert data["To"] == "+33612345678"
+    customer = action.customer.name
+    assert data["Body"] == f"Relance {customer}: Bonjour, vous devez 1 000,00 €."
+
+
+def test_a_long_email_becomes_two_sms_segments_at_most():
+    from types import SimpleNamespace
+
+    from relance.delivery.connectors import SMS_FROM_EMAIL, _fallback_content
+
+    email = SimpleNamespace(subject="Invoice A1", text="Hello,\n\n" + "word " * 200 + "\n\nBye")
+    text = _fallback_content(email, is_sms=True)
+    assert len(text) <= SMS_FROM_EMAIL
+    assert text.startswith("Invoice A1: Hello, word word") and text.endswith("...")
