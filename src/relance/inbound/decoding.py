@@ -69,6 +69,35 @@ def charset_known(charset: str | None) -> bool:
     return codec_name(charset) is not None
 
 
+def unflow(text: str, *, delsp: bool = False) -> str:
+    """RFC 3676 format=flowed text as paragraphs: a line ending with a space goes on with
+    the next one of the same quote depth (Thunderbird wraps at 72 characters this way)."""
+    out: list[str] = []
+    current, current_depth = None, 0
+    for line in text.split("\n"):
+        depth = len(line) - len(line.lstrip(">"))
+        content = line[depth:]
+        content = content[1:] if content.startswith(" ") else content  # space-stuffing
+        flowed = content.endswith(" ") and content != "-- "
+        piece = content[:-1] if flowed and delsp else content
+        if current is not None and depth == current_depth:
+            current += piece
+        else:
+            if current is not None:
+                out.append(_quoted(current, current_depth))
+            current, current_depth = piece, depth
+        if not flowed:
+            out.append(_quoted(current, current_depth))
+            current = None
+    if current is not None:
+        out.append(_quoted(current, current_depth))
+    return "\n".join(out)
+
+
+def _quoted(line: str, depth: int) -> str:
+    return f"{'>' * depth} {line}" if depth else line
+
+
 class _HtmlText(HTMLParser):
     """Readable text of an HTML body: blocks on their own lines, scripts, styles and hidden
     elements left out entirely."""

@@ -22,6 +22,7 @@ from relance.inbound.decoding import (
     decode_bytes,
     decode_header,
     html_to_text,
+    unflow,
 )
 
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024  # larger messages are refused, never read
@@ -295,7 +296,10 @@ def _part_text(part: Message, problems: list[str]) -> str:
     text = decode_bytes(_payload(part), charset)
     if part.get_content_type() == "text/html":
         text = html_to_text(text)
-    return CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if str(part.get_param("format", "")).lower() == "flowed":
+        text = unflow(text, delsp=str(part.get_param("delsp", "")).lower() == "yes")
+    return text
 
 
 def _is_body(part: Part) -> bool:

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from relance.inbound import parsing
+from relance.inbound.decoding import unflow
 from relance.inbound.parsing import (
     INLINE_IMAGE_MIN_BYTES,
     MAX_ATTACHMENT_BYTES,
@@ -91,7 +92,12 @@ def test_german_reply_in_latin_1_quoted_printable():
     assert email.sender_name == "Hans Müller"
     assert email.subject == "AW: Zahlungserinnerung überfällige Rechnungen"
     assert email.to == ["mahnwesen+zt81mq@acme.de"]
-    assert email.reply.endswith("die Rechnung RE-2026-0091 begleichen wir bis Ende März.")
+    # format=flowed: Thunderbird's soft line breaks (a trailing space) joined again
+    assert email.reply == (
+        "Sehr geehrte Damen und Herren,\n\ndie Rechnung RE-2026-0088 wurde am 27.02. "
+        "überwiesen. Den Zahlungsbeleg finden Sie in unserer Buchhaltung; die Rechnung "
+        "RE-2026-0091 begleichen wir bis Ende März."
+    )
     assert "Mit freundlichen Grüßen" not in email.reply and "schrieb" not in email.reply
     assert "Hans Müller\nBuchhaltung" in email.text
 
@@ -368,6 +374,12 @@ def test_undecodable_bytes_become_replacement_characters():
 def test_declared_charsets_right_wrong_or_dangerous(charset, body, text):
     raw = HEAD + f"Content-Type: text/plain; charset={charset}\r\n\r\n".encode() + body
     assert parse(raw).text == text
+
+
+def test_flowed_text_keeps_quote_depths_signatures_and_delsp_apart():
+    text = "Payé le 2 \nmars.\n> Merci de \n> régler\n>> ancien \n-- \nJean"
+    assert unflow(text) == "Payé le 2 mars.\n> Merci de régler\n>> ancien \n-- \nJean"
+    assert unflow("fac \nture", delsp=True) == "facture"
 
 
 def test_scripts_and_styles_never_reach_the_text():
