@@ -19,7 +19,13 @@ from relance.agenda.models import Action
 from relance.customers.phones import e164
 from relance.delivery.adapters import Message, ProviderError, adapter_for
 from relance.delivery.choices import ConnectorChannel, OutboxStatus
-from relance.delivery.email import NO_COLLECTION_CONTACT, NO_EMAIL, NO_TEMPLATE, _contacts
+from relance.delivery.email import (
+    INVALID_EMAIL,
+    NO_COLLECTION_CONTACT,
+    NO_EMAIL,
+    NO_TEMPLATE,
+    _contacts,
+)
 from relance.delivery.models import Connector, Outbox
 from relance.scenarios.choices import StepChannel
 from relance.templating.choices import Channel
@@ -98,8 +104,13 @@ def _recipient(action, contacts) -> tuple[object, str]:
         collection = [c for c in contacts if c.is_collection]
         if not collection:
             return "", NO_COLLECTION_CONTACT
-        emails = [c.email for c in collection if c.email]
-        return (emails[0], "") if emails else ("", NO_EMAIL)
+        with_email = [c for c in collection if c.email]
+        if not with_email:
+            return "", NO_EMAIL
+        valid = [c.email for c in with_email if c.email_invalid_at is None]  # none bounced
+        if not valid:
+            return "", INVALID_EMAIL.format(reason=with_email[0].email_invalid_reason)
+        return valid[0], ""
     return postal_address(contacts, customer)
 
 

@@ -324,3 +324,30 @@ def test_a_long_email_becomes_two_sms_segments_at_most():
     text = _fallback_content(email, is_sms=True)
     assert len(text) <= SMS_FROM_EMAIL
     assert text.startswith("Invoice A1: Hello, word word") and text.endswith("...")
+
+
+def test_an_electronic_registered_letter_skips_a_bounced_address(acme_daily, provider, clock):
+    from django.utils import timezone
+
+    from relance.customers.tests.factories import CustomerFactory
+    from relance.delivery.tests.conftest import one_step_scenario
+
+    one_step_scenario(acme_daily, "e_registered_letter")
+    connector(acme_daily, "e_registered_letter", "ereg", url=provider.url, sender="Acme")
+    customer = CustomerFactory(entity=acme_daily)
+    ContactFactory(customer=customer, email="old@client.example", email_invalid_at=timezone.now())
+    ContactFactory(customer=customer, email="legal@client.example")
+    make_invoice(customer, "A1", d(1, 31))
+    run(acme_daily, clock, d(2, 3))
+    [record] = provider.messages
+    assert record["data"]["to"] == "legal@client.example"
+    customer.contacts.update(email_invalid_at=timezone.now(), email_invalid_reason="r")
+    action = Action.objects.get()
+    Action.objects.filter(pk=action.pk).update(status="error", finished_on=None)
+    from relance.agenda.services import action_retry
+
+    action_retry(action=action)
+    run(acme_daily, clock, d(2, 4))
+    action.refresh_from_db()
+    assert (action.status, action.error_message) == ("error", INVALID_EMAIL.format(reason="r"))
+    assert len(provider.messages) == 1
