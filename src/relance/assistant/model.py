@@ -53,6 +53,10 @@ def features_text(text: str) -> str:
     return re.sub(r"\d", "0", words)
 
 
+def corpus_digest() -> str:
+    return hashlib.sha256(CORPUS.read_bytes()).hexdigest()[:16]
+
+
 def _pipeline() -> Pipeline:
     return Pipeline(
         [
@@ -150,18 +154,22 @@ def save(assistant: Assistant, path: Path | None = None) -> Path:
     path = path or model_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    joblib.dump(
-        {"format": FORMAT, "sklearn": sklearn.__version__, "assistant": assistant}, temporary
-    )
+    stored = {
+        "format": FORMAT,
+        "sklearn": sklearn.__version__,
+        "corpus": corpus_digest(),
+        "assistant": assistant,
+    }
+    joblib.dump(stored, temporary)
     temporary.replace(path)  # readers never see half a file
     _loaded.pop(str(path), None)
     return path
 
 
 def load() -> Assistant:
-    """The saved assistant, trained first (whole corpus and corrections) if missing or saved
-    by another version of scikit-learn. `relance assistant evaluate` trains its own on the
-    training split only, to measure on messages it never saw."""
+    """The saved assistant, trained first (whole corpus and corrections) if missing, saved
+    by another version of scikit-learn or from another corpus. `relance assistant evaluate`
+    trains its own on the training split only, to measure on messages it never saw."""
     path = model_path()
     key = str(path)
     with _lock:
@@ -170,7 +178,11 @@ def load() -> Assistant:
         assistant = None
         if path.exists():
             stored = joblib.load(path)
-            if stored.get("format") == FORMAT and stored.get("sklearn") == sklearn.__version__:
+            if (
+                stored.get("format") == FORMAT
+                and stored.get("sklearn") == sklearn.__version__
+                and stored.get("corpus") == corpus_digest()
+            ):
                 assistant = stored["assistant"]
         if assistant is None:
             from relance.assistant.services import training_corrections

@@ -1938,3 +1938,405 @@ FAMILIES += [
         },
     ),
 ]
+
+# A third round: short and blunt answers, and answers that carry their point in one word.
+FAMILIES += [
+    (
+        "promise",
+        "promise",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": ["On paie {date}.", "Réglement prévu {date}, merci de patienter."],
+            "en": ["Paying {date}.", "Payment planned {date}, thanks for waiting."],
+            "de": ["Zahlen {date}.", "Zahlung geplant {date}, danke fürs Warten."],
+            "es": ["Pagamos {date}.", "Pago previsto {date}, gracias por esperar."],
+        },
+    ),
+    (
+        "promise",
+        "promise",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Le service comptable me confirme que {inv} partira au prochain virement, {date}.",
+                "Notre comptable a validé {inv} ; le virement sera fait {date}.",
+            ],
+            "en": [
+                "Accounts confirm that {inv} will go in the next transfer, {date}.",
+                "Our accountant approved {inv}; the transfer will be made {date}.",
+            ],
+            "de": [
+                "Die Buchhaltung bestätigt, dass {inv} mit der nächsten Überweisung {date} rausgeht.",
+                "Unser Buchhalter hat {inv} freigegeben; die Überweisung erfolgt {date}.",
+            ],
+            "es": [
+                "Contabilidad confirma que {inv} irá en la próxima transferencia, {date}.",
+                "Nuestro contable aprobó {inv}; la transferencia se hará {date}.",
+            ],
+        },
+    ),
+    (
+        "payment",
+        "payment_made",
+        "",
+        "",
+        PAST,
+        {
+            "fr": ["Déjà payé {date}.", "Virement fait {date}, merci de vérifier."],
+            "en": ["Already paid {date}.", "Transfer done {date}, please check."],
+            "de": ["Schon {date} bezahlt.", "Überweisung {date} erledigt, bitte prüfen."],
+            "es": ["Ya pagado {date}.", "Transferencia hecha {date}, compruébenlo."],
+        },
+    ),
+    (
+        "payment",
+        "payment_made",
+        "",
+        "",
+        PAST,
+        {
+            "fr": [
+                "Le montant de {amount} a été débité de notre compte {date}.",
+                "Notre relevé montre le débit de {amount} {date} en votre faveur.",
+            ],
+            "en": [
+                "The amount of {amount} left our account {date}.",
+                "Our statement shows {amount} debited {date} in your favour.",
+            ],
+            "de": [
+                "Der Betrag von {amount} wurde {date} von unserem Konto abgebucht.",
+                "Unser Auszug zeigt {amount}, {date} zu Ihren Gunsten abgebucht.",
+            ],
+            "es": [
+                "El importe de {amount} salió de nuestra cuenta {date}.",
+                "Nuestro extracto muestra el cargo de {amount} {date} a su favor.",
+            ],
+        },
+    ),
+    (
+        "copy-invoice",
+        "copy_request",
+        "",
+        "invoice",
+        NONE,
+        {
+            "fr": [
+                "Merci de m'envoyer une copie de la facture.",
+                "Je n'ai pas la facture, vous pouvez me la renvoyer ?",
+            ],
+            "en": [
+                "Please send me a copy of the invoice.",
+                "I don't have the invoice, can you resend it?",
+            ],
+            "de": [
+                "Bitte schicken Sie mir eine Kopie der Rechnung.",
+                "Ich habe die Rechnung nicht, können Sie sie nochmal schicken?",
+            ],
+            "es": [
+                "Por favor envíenme una copia de la factura.",
+                "No tengo la factura, ¿me la reenvían?",
+            ],
+        },
+    ),
+    (
+        "copy-statement",
+        "copy_request",
+        "",
+        "statement",
+        NONE,
+        {
+            "fr": ["Pouvez-vous m'envoyer un relevé ?", "Un relevé de compte svp."],
+            "en": ["Can you send me a statement?", "A statement of account please."],
+            "de": ["Können Sie mir einen Kontoauszug schicken?", "Einen Kontoauszug bitte."],
+            "es": ["¿Pueden enviarme un extracto?", "Un extracto de cuenta, por favor."],
+        },
+    ),
+    (
+        "copy-po",
+        "copy_request",
+        "",
+        "purchase_order",
+        NONE,
+        {
+            "fr": [
+                "Votre facture doit porter notre numéro de commande pour être payée, pouvez-vous nous le préciser ?",
+                "Merci de joindre le bon de commande, notre service achats ne valide rien sans.",
+            ],
+            "en": [
+                "Your invoice must show our order number to be paid, can you confirm it?",
+                "Please attach the purchase order, purchasing won't approve anything without it.",
+            ],
+            "de": [
+                "Ihre Rechnung muss unsere Bestellnummer tragen, um bezahlt zu werden, können Sie sie bestätigen?",
+                "Bitte fügen Sie die Bestellung bei, der Einkauf gibt ohne nichts frei.",
+            ],
+            "es": [
+                "Su factura debe llevar nuestro número de pedido para pagarse, ¿pueden confirmarlo?",
+                "Adjunten la orden de compra, compras no aprueba nada sin ella.",
+            ],
+        },
+    ),
+    (
+        "copy-bank",
+        "copy_request",
+        "",
+        "bank_details",
+        NONE,
+        {
+            "fr": ["Vos coordonnées bancaires svp.", "Il me faut votre IBAN pour le virement."],
+            "en": ["Your bank details please.", "I need your IBAN for the transfer."],
+            "de": ["Ihre Bankverbindung bitte.", "Ich brauche Ihre IBAN für die Überweisung."],
+            "es": ["Sus datos bancarios, por favor.", "Necesito su IBAN para la transferencia."],
+        },
+    ),
+    (
+        "contact",
+        "contact_change",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Merci d'écrire dorénavant à {name} qui gère nos factures : {email}.",
+                "Veuillez modifier le contact facturation : {name}, {email}.",
+            ],
+            "en": [
+                "Please write to {name} who handles our invoices from now on: {email}.",
+                "Please change the billing contact: {name}, {email}.",
+            ],
+            "de": [
+                "Bitte schreiben Sie künftig an {name}, die unsere Rechnungen bearbeitet: {email}.",
+                "Bitte ändern Sie den Rechnungskontakt: {name}, {email}.",
+            ],
+            "es": [
+                "A partir de ahora escriban a {name}, que gestiona nuestras facturas: {email}.",
+                "Cambien el contacto de facturación: {name}, {email}.",
+            ],
+        },
+    ),
+    (
+        "ooo",
+        "out_of_office",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": ["Absent, de retour {date}.", "En congés jusqu'à mon retour {date}."],
+            "en": ["Away, back {date}.", "On holiday, returning {date}."],
+            "de": ["Abwesend, zurück {date}.", "Im Urlaub, wieder da {date}."],
+            "es": ["Ausente, vuelvo {date}.", "De vacaciones, regreso {date}."],
+        },
+    ),
+    (
+        "callback",
+        "callback",
+        "",
+        "",
+        NONE,
+        {
+            "fr": ["Appelez-moi.", "Merci de me téléphoner."],
+            "en": ["Call me.", "Please phone me."],
+            "de": ["Rufen Sie mich an.", "Bitte telefonieren Sie mit mir."],
+            "es": ["Llámeme.", "Por favor, telefonéeme."],
+        },
+    ),
+    (
+        "callback",
+        "callback",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Votre collègue devait me rappeler la semaine dernière, je n'ai eu aucun appel.",
+                "J'attends toujours le coup de téléphone promis par votre service.",
+            ],
+            "en": [
+                "Your colleague was supposed to call me back last week, I got no call.",
+                "I'm still waiting for the phone call your team promised.",
+            ],
+            "de": [
+                "Ihr Kollege wollte mich letzte Woche zurückrufen, es kam kein Anruf.",
+                "Ich warte immer noch auf den versprochenen Anruf Ihrer Abteilung.",
+            ],
+            "es": [
+                "Su compañero tenía que llamarme la semana pasada y no recibí ninguna llamada.",
+                "Sigo esperando la llamada que prometió su departamento.",
+            ],
+        },
+    ),
+    (
+        "other",
+        "other",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Je ne suis pas concerné, je transfère.",
+                "Merci, c'est transmis à la bonne personne.",
+            ],
+            "en": ["Not for me, forwarding.", "Thanks, passed on to the right person."],
+            "de": [
+                "Nicht für mich, ich leite weiter.",
+                "Danke, an die richtige Person weitergegeben.",
+            ],
+            "es": ["No es para mí, lo reenvío.", "Gracias, transmitido a la persona adecuada."],
+        },
+    ),
+    (
+        "other",
+        "other",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Joyeuses fêtes à toute l'équipe !",
+                "Bonne année et merci pour votre collaboration.",
+            ],
+            "en": [
+                "Happy holidays to the whole team!",
+                "Happy new year and thanks for working with us.",
+            ],
+            "de": [
+                "Frohe Feiertage an das ganze Team!",
+                "Frohes neues Jahr und danke für die Zusammenarbeit.",
+            ],
+            "es": [
+                "¡Felices fiestas a todo el equipo!",
+                "Feliz año y gracias por su colaboración.",
+            ],
+        },
+    ),
+    (
+        "dispute-price",
+        "dispute",
+        "price",
+        "",
+        NONE,
+        {
+            "fr": ["Trop cher : {inv} dépasse le prix convenu.", "Prix faux sur {inv}."],
+            "en": ["Overcharged: {inv} exceeds the agreed price.", "Wrong price on {inv}."],
+            "de": [
+                "Zu teuer: {inv} übersteigt den vereinbarten Preis.",
+                "Falscher Preis auf {inv}.",
+            ],
+            "es": ["Demasiado caro: {inv} supera el precio acordado.", "Precio erróneo en {inv}."],
+        },
+    ),
+    (
+        "dispute-quantity",
+        "dispute",
+        "quantity",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Il manque {q1} pièces sur la livraison de {inv}.",
+                "Quantité facturée supérieure à la quantité livrée.",
+            ],
+            "en": [
+                "{q1} pieces are missing from the delivery on {inv}.",
+                "More invoiced than delivered.",
+            ],
+            "de": [
+                "Bei der Lieferung zu {inv} fehlen {q1} Stück.",
+                "Mehr berechnet als geliefert.",
+            ],
+            "es": ["Faltan {q1} piezas en la entrega de {inv}.", "Se facturó más de lo entregado."],
+        },
+    ),
+    (
+        "dispute-quality",
+        "dispute",
+        "quality",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Matériel en panne dès la livraison ({inv}), on attend un échange.",
+                "Casse à la livraison, photos jointes.",
+            ],
+            "en": [
+                "Equipment broken on arrival ({inv}), we're waiting for a swap.",
+                "Breakage on delivery, photos attached.",
+            ],
+            "de": [
+                "Gerät bei Lieferung defekt ({inv}), wir warten auf einen Austausch.",
+                "Bruch bei der Lieferung, Fotos anbei.",
+            ],
+            "es": [
+                "Equipo averiado al llegar ({inv}), esperamos un cambio.",
+                "Rotura en la entrega, adjunto fotos.",
+            ],
+        },
+    ),
+    (
+        "dispute-not-received",
+        "dispute",
+        "not_received",
+        "",
+        NONE,
+        {
+            "fr": ["Rien reçu.", "Jamais livré, pas de paiement."],
+            "en": ["Nothing received.", "Never delivered, no payment."],
+            "de": ["Nichts erhalten.", "Nie geliefert, keine Zahlung."],
+            "es": ["No recibimos nada.", "Nunca entregado, no hay pago."],
+        },
+    ),
+    (
+        "dispute-already-paid",
+        "dispute",
+        "already_paid",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Déjà payé, vérifiez vos comptes avant de relancer.",
+                "Votre compta se trompe, tout est réglé.",
+            ],
+            "en": [
+                "Already paid, check your accounts before chasing.",
+                "Your accounts are wrong, everything is paid.",
+            ],
+            "de": [
+                "Schon bezahlt, prüfen Sie Ihre Konten, bevor Sie mahnen.",
+                "Ihre Buchhaltung irrt sich, alles ist bezahlt.",
+            ],
+            "es": [
+                "Ya pagado, revisen sus cuentas antes de reclamar.",
+                "Su contabilidad se equivoca, todo está pagado.",
+            ],
+        },
+    ),
+    (
+        "dispute-other",
+        "dispute",
+        "other",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Nous contestons {inv}.",
+                "Facture {inv} contestée, motif à voir avec notre acheteur.",
+            ],
+            "en": [
+                "We dispute {inv}.",
+                "Invoice {inv} disputed, reason to be discussed with our buyer.",
+            ],
+            "de": [
+                "Wir bestreiten {inv}.",
+                "Rechnung {inv} beanstandet, Grund mit unserem Einkäufer zu klären.",
+            ],
+            "es": [
+                "Impugnamos {inv}.",
+                "Factura {inv} impugnada, motivo a tratar con nuestro comprador.",
+            ],
+        },
+    ),
+]
