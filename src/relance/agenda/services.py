@@ -538,16 +538,19 @@ def response_answer(*, response: CustomerResponse, template, acting_user=None) -
     customer = response.customer
     if template is None or template.channel != Channel.EMAIL:
         raise ValidationError({"template": _("Choose an email template.")})
-    to = list(
-        dict.fromkeys(
-            Contact.objects.filter(customer=customer, is_collection=True)
-            .exclude(email="")
-            .order_by("id")
-            .values_list("email", flat=True)
-        )
-    )
-    if not to:
+    contacts = Contact.objects.filter(customer=customer, is_collection=True).exclude(email="")
+    if not contacts.exists():
         raise ValidationError(_("The customer has no collection contact with an email address."))
+    # Not to an address that bounced (delivery/bounces.py).
+    valid = contacts.filter(email_invalid_at__isnull=True).order_by("id")
+    to = list(dict.fromkeys(valid.values_list("email", flat=True)))
+    if not to:
+        raise ValidationError(
+            _(
+                "Every email address of the customer's collection contacts bounced: correct "
+                "one, or mark it valid again, on the customer's page."
+            )
+        )
     try:
         rendered = render(
             template, customer, user=acting_user, today=response.entity.today(), pdf=False

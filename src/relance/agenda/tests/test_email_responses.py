@@ -117,3 +117,25 @@ def test_a_reply_is_refused_for_another_entitys_customer(acme):
             received_at=at(TODAY),
         )
     assert "customer" in caught.value.message_dict
+
+
+def test_an_answer_goes_to_the_addresses_that_did_not_bounce(acme, today):
+    from django.core import mail
+    from django.utils import timezone
+
+    from relance.customers.tests.factories import ContactFactory
+    from relance.templating.tests.factories import MessageTemplateFactory
+
+    customer = CustomerFactory(entity=acme)
+    bounced = ContactFactory(
+        customer=customer, email="old@client.example", email_invalid_at=timezone.now()
+    )
+    ContactFactory(customer=customer, email="new@client.example")
+    template = MessageTemplateFactory(entity=acme, variants={"fr": ("Merci", "<p>ok</p>")})
+    response = reply(customer, at(TODAY))
+    services.response_answer(response=response, template=template)
+    assert [m.to for m in mail.outbox] == [["new@client.example"]]
+    customer.contacts.exclude(pk=bounced.pk).update(email_invalid_at=timezone.now())
+    with pytest.raises(ValidationError, match="bounced"):
+        services.response_answer(response=response, template=template)
+    assert len(mail.outbox) == 1
