@@ -3,8 +3,9 @@
 Each fetch asks only for the UIDs above the cursor (inbound.MailboxCursor; a new
 UIDVALIDITY starts again from the first message, which dedupe makes harmless), takes the
 raw bytes of each message in batches (`BODY.PEEK[]`: nothing is marked read before it is
-stored), stores each one (services.inbound_email_store), then marks the batch \\Seen (and
-moves it to `processed_folder` when set) and advances the cursor. A message larger than
+stored), stores each one (services.inbound_email_store; one database transaction per
+batch, a savepoint per message), then marks the batch \\Seen (and moves it to
+`processed_folder` when set) and advances the cursor. A message larger than
 parsing.MAX_MESSAGE_BYTES is never downloaded: its headers are stored, refused with the
 reason. A message whose storing fails (the database, not the message) holds the cursor
 back: it is read again next time; those after it are stored all the same.
@@ -23,6 +24,7 @@ import re
 import ssl
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils import timezone
 from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.errors import ImapToolsError
@@ -181,14 +183,15 @@ def _groups(uids: list[int], sizes: dict[int, int]) -> list[list[int]]:
 def _store(connector, uid: int, raw: bytes, size: int, summary: FetchSummary) -> bool:
     """Store one message; False when it must be read again (the failure was ours)."""
     try:
-        if size > parsing.MAX_MESSAGE_BYTES:
-            email = inbound_email_too_large(
-                entity=connector.entity, head=raw, size=size, source=InboundSource.IMAP
-            )
-        else:
-            email = inbound_email_store(
-                entity=connector.entity, raw=raw, source=InboundSource.IMAP, connector=connector
-            )
+        with transaction.atomic():
+            if size > parsing.MAX_MESSAGE_BYTES:
+                email = inbound_email_too_large(
+                    entity=connector.entity, head=raw, size=size, source=InboundSource.IMAP
+                )
+            else:
+                email = inbound_email_store(
+                    entity=connector.entity, raw=raw, source=InboundSource.IMAP, connector=connector
+                )
     except Exception:
         logger.exception("mailbox %s: message UID %s not stored", connector.pk, uid)
         summary.failed += 1
@@ -207,11 +210,12 @@ def _batch(mailbox, connector, values, uids: list[int], summary: FetchSummary) -
     for group in _groups([u for u in uids if u not in large], sizes):
         raw.update(_bodies(client, group, "BODY.PEEK[]"))
     done, failed = [], []
-    for uid in uids:
-        if uid not in raw:
-            continue
-        (done if _store(connector, uid, raw.pop(uid), sizes[uid], summary) else failed).append(uid)
-    if done:
+    with transaction.atomic():  # one commit per batch, a savepoint per message
+        for uid in uids:
+            if uid in raw:
+                stored = _store(connector, uid, raw.pop(uid), sizes[uid], summary)
+                (done if stored else failed).append(uid)
+    if done:  # marked read once stored for good
         mailbox.flag([str(u) for u in done], "\\Seen", True)
         if values["processed_folder"]:
             mailbox.move([str(u) for u in done], values["processed_folder"])

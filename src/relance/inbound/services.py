@@ -268,7 +268,8 @@ def _response_record(email: InboundEmail) -> None:
     pauses nothing), linked to the email; the assistant reads a human reply."""
     from relance.agenda.services import response_email_record
 
-    customer = Customer.objects.select_related("entity").get(pk=email.customer_id)
+    customer = Customer.objects.get(pk=email.customer_id)
+    customer.entity = email.entity
     action = Action.objects.filter(pk=email.action_id).first() if email.action_id else None
     response = response_email_record(
         entity=customer.entity,
@@ -288,16 +289,13 @@ def _response_record(email: InboundEmail) -> None:
 
 
 def _propose(response) -> None:
-    """The assistant's proposal for a reply; its failure is logged, never the email's."""
-    try:
-        from relance.assistant.services import proposal_create
-    except ImportError:  # TODO(M2.4): remove once the assistant's services land
-        return
-    try:
-        with transaction.atomic():
-            proposal_create(response=response)
-    except Exception:
-        logger.exception("assistant: no proposal for response %s", response.pk)
+    """The assistant reads a human reply once it is committed, in a task (a worker's, or
+    inline without a broker): the mailbox is not slowed by it, and its failure is the
+    assistant's (logged by the task), never the email's."""
+    from relance.inbound.tasks import inbound_propose
+
+    response_id = response.pk
+    transaction.on_commit(lambda: inbound_propose.delay(response_id), robust=True)
 
 
 # --- bounces ---------------------------------------------------------------------------

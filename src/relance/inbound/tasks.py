@@ -1,4 +1,5 @@
-"""Polling the mailboxes from the beat (every 5 minutes, config/celery.py)."""
+"""Polling the mailboxes from the beat (every 5 minutes, config/celery.py), and the
+assistant's reading of each reply captured."""
 
 import logging
 
@@ -19,3 +20,20 @@ def inbound_fetch_mailboxes() -> int:
         if summary.error:
             logger.warning("mailbox of %s not read: %s", summary.entity, summary.error)
     return stored
+
+
+@shared_task(ignore_result=True)
+def inbound_propose(response_id: int) -> None:
+    """The assistant's proposal for a reply just captured (inbound/services.py). A failure
+    is logged: the email and its response are stored already, and the response's page
+    asks the assistant again when it is opened."""
+    from relance.agenda.models import CustomerResponse
+    from relance.assistant.services import proposal_create
+
+    response = CustomerResponse.objects.filter(pk=response_id).first()
+    if response is None:
+        return
+    try:
+        proposal_create(response=response)
+    except Exception:
+        logger.exception("assistant: no proposal for response %s", response_id)

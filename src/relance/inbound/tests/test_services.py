@@ -202,15 +202,32 @@ def test_a_message_too_large_keeps_its_headers_only(acme_daily, monkeypatch):
     assert other is None  # the mailbox's header-only copy: stored already by Message-ID
 
 
-def test_a_failing_assistant_never_loses_the_email(acme_daily, sent, monkeypatch):
-    assistant = pytest.importorskip("relance.assistant.services")
+def test_the_assistant_reads_a_reply_once_it_is_committed(
+    acme_daily, sent, django_capture_on_commit_callbacks
+):
+    from relance.assistant.models import Proposal
+
+    with django_capture_on_commit_callbacks(execute=True):
+        email = store(acme_daily, mails.reply(in_reply_to=sent.message_id))
+        assert not Proposal.objects.exists()  # not while the email is being stored
+    proposal = Proposal.objects.get(response=email.response)
+    assert proposal.intent == "payment_made"  # "nous avons payé hier"
+
+
+def test_a_failing_assistant_never_loses_the_email(
+    acme_daily, sent, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    from relance.assistant import services as assistant
 
     def broken(**kwargs):
         raise RuntimeError("model file missing")
 
     monkeypatch.setattr(assistant, "proposal_create", broken)
-    email = store(acme_daily, mails.reply(in_reply_to=sent.message_id))
+    with django_capture_on_commit_callbacks(execute=True):
+        email = store(acme_daily, mails.reply(in_reply_to=sent.message_id))
+    email.refresh_from_db()
     assert email.status == InboundStatus.ASSIGNED and email.response is not None
+    assert "no proposal for response" in caplog.text
 
 
 def test_a_failing_response_leaves_the_email_unassigned_with_the_problem(
