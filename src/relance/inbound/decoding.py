@@ -124,18 +124,39 @@ class _HtmlText(HTMLParser):
             self.out.append(" ")
         elif tag in self.BLOCKS:
             self.out.append("\n- " if tag == "li" else "\n")
+        if tag == "blockquote":
+            self.out.append(QUOTE_START)
 
     def handle_endtag(self, tag):
         if self.skipping:
             if tag == self.skipping[-1]:
                 self.skipping.pop()
             return
+        if tag == "blockquote":
+            self.out.append(QUOTE_END)
         if tag in self.BLOCKS:
             self.out.append("\n")
 
     def handle_data(self, data):
         if not self.skipping:
+            data = data.replace(QUOTE_START, "").replace(QUOTE_END, "")
             self.out.append(re.sub(r"[ \t\r\n\xa0]+", " ", data))
+
+
+QUOTE_START, QUOTE_END = "\x01", "\x02"
+
+
+def _quote_lines(text: str) -> str:
+    """Lines inside <blockquote> prefixed with "> ", once per level, as a plain-text client
+    quotes them (so that the reply is told from the history without an attribution)."""
+    depth, lines = 0, []
+    for line in text.split("\n"):
+        start_depth = depth
+        depth = max(depth + line.count(QUOTE_START) - line.count(QUOTE_END), 0)
+        content = line.replace(QUOTE_START, "").replace(QUOTE_END, "").strip()
+        level = max(start_depth, depth) if content else 0
+        lines.append(f"{'> ' * level}{content}".rstrip() if level else content)
+    return "\n".join(lines)
 
 
 def html_to_text(html: str) -> str:
@@ -146,5 +167,5 @@ def html_to_text(html: str) -> str:
         parser.close()
     except Exception:  # HTMLParser is lenient; this only guards against the unexpected
         pass
-    text = re.sub(r"[ \t]*\n[ \t]*", "\n", "".join(parser.out))
+    text = _quote_lines(re.sub(r"[ \t]*\n[ \t]*", "\n", "".join(parser.out)))
     return re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -120,7 +120,7 @@ def strip_reply(text: str) -> str:
     kept = [line for line in lines[:cut] if not line.lstrip().startswith(">")]
     kept = kept[: _delimiter_start(kept)]
     kept = kept[: _closing_start(kept)]
-    reply = "\n".join(kept).strip()
+    reply = re.sub(r"\n\s*\n(?:\s*\n)+", "\n\n", "\n".join(kept)).strip()
     return reply or text.strip()
 
 

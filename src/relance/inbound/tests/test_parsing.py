@@ -376,6 +376,22 @@ def test_declared_charsets_right_wrong_or_dangerous(charset, body, text):
     assert parse(raw).text == text
 
 
+def test_html_blockquotes_are_quoted_so_the_history_goes_without_an_attribution():
+    html = (
+        "<div>Pagato ieri.</div><blockquote type='cite'><div>Gentile cliente,</div>"
+        "<div>la fattura è scaduta.<blockquote>prima<br>due</blockquote>dopo</div></blockquote>"
+        "<p>Marco</p>"
+    )
+    raw = HEAD + b"Content-Type: text/html; charset=utf-8\r\n\r\n" + html.encode()
+    email = parse(raw)
+
+    assert email.text == (
+        "Pagato ieri.\n\n> Gentile cliente,\n\n> la fattura è scaduta.\n> > prima\n> > due\n"
+        "> dopo\n\nMarco"
+    )
+    assert email.reply == "Pagato ieri.\n\nMarco"
+
+
 def test_flowed_text_keeps_quote_depths_signatures_and_delsp_apart():
     text = "Payé le 2 \nmars.\n> Merci de \n> régler\n>> ancien \n-- \nJean"
     assert unflow(text) == "Payé le 2 mars.\n> Merci de régler\n>> ancien \n-- \nJean"
