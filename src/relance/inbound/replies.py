@@ -96,8 +96,24 @@ AUTO_BODY = re.compile(
         estaré\s+(?:fuera|ausente)|fuera\s+de\s+la\s+oficina|
         (?:respuesta|mensaje)\s+autom[áa]tic[ao]|
         de\s+baja\s+(?:m[ée]dica|por\s+(?:maternidad|paternidad|enfermedad))|
-        (?:nuestras\s+)?oficinas?\s+(?:están|está)\s+cerradas?|cierre\s+anual|
-        acceso\s+limitado\s+al\s+correo
+        (?:nuestras\s+)?oficinas?\s+(?:est[áa]n|est[áa])\s+cerradas?|cierre\s+anual|
+        acceso\s+limitado\s+al\s+correo|no\s+tendré\s+acceso\s+al\s+correo|
+        # Terse notices, at the start of a line: "Absent, de retour le 13/09."
+        (?m:^)\s*(?:absente?(?:\(e\))?|away|on\s+holiday|abwesend|im\s+urlaub|de\s+vacaciones|
+            ausente)
+            \s*(?:,|\.|\s-\s|\s+du\s+bureau)|
+        # Training, trade fairs: "won't read my emails before…"
+        (?:en|on\s+a)\s+(?:formation|training\s+course)\s+(?:toute\s+la\s+semaine|all\s+week)|
+        de\s+formación\s+toda\s+la\s+semana|en\s+cong[ée]s\s+jusqu|
+        n'aurai\s+pas\s+accès\s+à\s+ma\s+messagerie|
+        auf\s+schulung|die\s+ganze\s+woche\s+auf|
+        (?:je\s+participe\s+à\s+un\s+salon|i'm\s+at\s+a\s+trade\s+fair|
+            ich\s+bin\s+auf\s+einer\s+messe|estoy\s+en\s+una\s+feria)|
+        won't\s+read\s+(?:my\s+)?e-?mails|ne\s+lirai\s+pas\s+mes\s+(?:e-?)?mails|
+        lese\s+meine\s+(?:e-?)?mails\s+erst|no\s+leeré\s+el\s+correo|
+        # Parental leave
+        (?:derzeit\s+)?in\s+elternzeit|en\s+cong[ée]\s+(?:de\s+)?maternit[ée]|
+        (?:on|currently\s+on)\s+parental\s+leave
     )""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -187,6 +187,11 @@ def test_auto_reply_reason_from_headers_and_subject(headers, subject, reason):
         "Annual company shutdown, we're back on the 9th.",
         "I am on sick leave, expected back by the end of the month.",
         "Estoy de baja médica, vuelvo previsiblemente el 20/06/2027.",
+        "Bonjour,\n\nAbsent, de retour le 13/09.",
+        "Im Urlaub, wieder da am 13.10.2027.",
+        "Je participe à un salon et ne lirai pas mes mails avant le 25 mai.",
+        "Derzeit in Elternzeit. Ein Kollege aus der Buchhaltung vertritt mich.",
+        "On a training course all week, I'll answer this Thursday.",
     ],
 )
 def test_out_of_office_phrasings(text):
@@ -201,6 +206,8 @@ def test_out_of_office_phrasings(text):
         "Bitte senden Sie uns eine Kopie der Rechnung.",
         "Our office was closed last week; we will pay invoice INV-0042 on Friday.",
         "Nous étions en congés : la facture F2026-0142 sera réglée le 15.",
+        "Away from our records we cannot confirm, please send a statement.",
+        "The invoice was absent from the parcel, please send a copy.",
     ],
 )
 def test_human_answers_are_not_out_of_office(text):
