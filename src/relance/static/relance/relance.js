@@ -43,10 +43,11 @@
     }
   });
 
-  // A click anywhere on a row opens it, except on its own links and buttons.
+  // A click anywhere on a row opens it, except on its own links, buttons and forms (the
+  // Unassigned emails' "Attach…" folds out a form in the row).
   document.addEventListener("click", (event) => {
     const row = event.target.closest(".list-table tbody tr[data-href]");
-    if (!row || event.target.closest("a, button, input, select")) return;
+    if (!row || event.target.closest("a, button, input, select, label, summary, form")) return;
     window.location.href = row.dataset.href;
   });
 
