@@ -169,15 +169,20 @@ def _safe(year: int, month: int, day: int) -> date | None:
 
 
 def _year_for(month: int, day: int, today: date, direction: str) -> date | None:
-    """The date of `day`/`month` nearest `today` on the side `direction` says."""
-    candidate = _safe(today.year, month, day)
-    if candidate is None:
+    """The date of `day`/`month` on the side of `today` that `direction` says, unless that
+    is most of a year away while the other side is near: nobody promises to pay eleven
+    months ahead, so "paid on 11 October" read as a promise still means last October."""
+    this_year = _safe(today.year, month, day)
+    if this_year is None:
         return None
-    if direction == PAST and candidate > today:
-        return _safe(today.year - 1, month, day)
-    if direction == FUTURE and candidate < today:
-        return _safe(today.year + 1, month, day)
-    return candidate
+    past = this_year if this_year <= today else _safe(today.year - 1, month, day)
+    future = this_year if this_year >= today else _safe(today.year + 1, month, day)
+    if past is None or future is None:
+        return past or future
+    preferred, other = (past, future) if direction == PAST else (future, past)
+    if abs((preferred - today).days) > 180 and abs((other - today).days) < 60:
+        return other
+    return preferred
 
 
 def _day_of_month(d: int, today: date, direction: str) -> date | None:
@@ -255,8 +260,7 @@ def _resolve(name: str, match: re.Match, original: str, language: str, today: da
     return None
 
 
-def find_date(text: str, *, language: str, today: date, direction: str = FUTURE) -> date | None:
-    """The first date `text` states, or None."""
+def _first_date(text: str, language: str, today: date, direction: str):
     folded = fold(text)
     found = []
     for name, pattern in COMPILED:
@@ -265,8 +269,40 @@ def find_date(text: str, *, language: str, today: date, direction: str = FUTURE)
     for _start, _length, name, match in sorted(found, key=lambda f: (f[0], f[1])):
         day = _resolve(name, match, text, language, today, direction)
         if day is not None:
-            return day
-    return None
+            return name, day
+    return None, None
+
+
+def find_date(text: str, *, language: str, today: date, direction: str = FUTURE) -> date | None:
+    """The first date `text` states, or None."""
+    return _first_date(text, language, today, direction)[1]
+
+
+# Expressions whose side of today is in their words, whatever the intent.
+PAST_WORDS = frozenset({"yesterday", "day_before_yesterday", "weekday_last"})
+FUTURE_WORDS = frozenset(
+    {"tomorrow", "day_after_tomorrow", "in_days", "month_end", "month_end_named"}
+)
+DATED = frozenset({"iso", "dmy"})
+
+
+def date_marker(text: str, *, language: str, today: date) -> str:
+    """One word for the classifier saying what kind of date `text` states: one behind
+    today ("zzpastdate": yesterday, last Monday, a full date already gone), one ahead
+    ("zzfuturedate": tomorrow, in ten days, the end of the month), today ("zztoday"), a
+    date whose side only the intent tells ("zzdate": the 15th, Friday), or none ("")."""
+    name, day = _first_date(text, language, today, FUTURE)
+    if name is None:
+        return ""
+    if name in PAST_WORDS:
+        return "zzpastdate"
+    if name in FUTURE_WORDS:
+        return "zzfuturedate"
+    if name == "today":
+        return "zztoday"
+    if name in DATED or (name in ("day_month", "month_day") and re.search(r"\d{4}", text)):
+        return "zzpastdate" if day < today else "zzfuturedate" if day > today else "zztoday"
+    return "zzdate"
 
 
 # --- amounts -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import joblib
@@ -22,10 +23,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from relance.assistant.extract import date_marker
 from relance.assistant.text import fold, own_words
 
 CORPUS = Path(__file__).with_name("corpus") / "messages.jsonl"
-FORMAT = 1  # bump when the saved object's shape changes
+FORMAT = 2  # bump when the saved object's shape changes
 
 
 def corpus_rows(split: str | None = None) -> list[dict]:
@@ -41,16 +43,19 @@ AMOUNT = re.compile(r"(?:€|eur\b|euros?\b|£|\$)\s?\d[\d.,  ]*|\d[\d.,  ]*\s?(
 REFERENCE = re.compile(r"(?<![\w-])(?=[\w-]*\d)[a-z]{0,4}[-/]?\d[\w/-]{3,}\d(?![\w-])")
 
 
-def features_text(text: str) -> str:
+def features_text(text: str, *, today: date | None = None, language: str = "fr") -> str:
     """The customer's words as the pipelines see them: folded, an email address, a phone
     number, an amount, an invoice number each replaced by one marker word (what kind of
-    thing is cited tells the intent; which one does not), other digits masked."""
-    words = fold(own_words(text))
+    thing is cited tells the intent; which one does not), other digits masked, and a word
+    for the side of `today` the date it states is on (extract.date_marker)."""
+    own = own_words(text)
+    marker = date_marker(own, language=language, today=today) if today else ""
+    words = fold(own)
     words = EMAIL.sub(" zzemail ", words)
     words = AMOUNT.sub(" zzamount ", words)
     words = PHONE.sub(" zzphone ", words)
     words = REFERENCE.sub(" zzinvoice ", words)
-    return re.sub(r"\d", "0", words)
+    return re.sub(r"\d", "0", words) + (f" {marker}" if marker else "")
 
 
 def corpus_digest() -> str:
@@ -89,9 +94,12 @@ class Assistant:
     version: str
     counts: dict
 
-    def predict(self, text: str) -> tuple[str, float, str, str]:
-        """(intent, confidence, dispute_reason, document) for one message."""
-        features = [features_text(text)]
+    def predict(
+        self, text: str, *, today: date | None = None, language: str = "fr"
+    ) -> tuple[str, float, str, str]:
+        """(intent, confidence, dispute_reason, document) for one message received on
+        `today`."""
+        features = [features_text(text, today=today, language=language)]
         probabilities = self.intent.predict_proba(features)[0]
         best = probabilities.argmax()
         intent = str(self.intent.classes_[best])
@@ -119,7 +127,14 @@ def train(rows: list[dict], corrections: list[dict] = ()) -> Assistant:
     """Fit on `rows` (corpus rows) and `corrections` ({text, intent, dispute_reason,
     document} from the collectors), which weigh like any corpus message."""
     examples = [*rows, *corrections]
-    texts = [features_text(row["text"]) for row in examples]
+    texts = [
+        features_text(
+            row["text"],
+            today=date.fromisoformat(row["reference_date"]) if row.get("reference_date") else None,
+            language=row.get("language") or "fr",
+        )
+        for row in examples
+    ]
     intent = _pipeline().fit(texts, [row["intent"] for row in examples])
 
     def sub(field: str, wanted: str) -> Pipeline:

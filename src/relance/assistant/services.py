@@ -26,16 +26,18 @@ ITEM_INTENTS = frozenset({Intent.PROMISE, Intent.DISPUTE, Intent.PAYMENT_MADE})
 def training_corrections() -> list[dict]:
     """The collectors' corrections as training examples (one query)."""
     rows = Proposal.objects.filter(status=ProposalStatus.CORRECTED).values_list(
-        "response__body", "final_intent", "final"
+        "response__body", "final_intent", "final", "response__received_at", "language"
     )
     return [
         {
             "text": body,
+            "reference_date": timezone.localtime(received).date().isoformat(),
+            "language": language or "fr",
             "intent": intent,
             "dispute_reason": (final or {}).get("dispute_reason", ""),
             "document": (final or {}).get("document", ""),
         }
-        for body, intent, final in rows
+        for body, intent, final, received, language in rows
     ]
 
 

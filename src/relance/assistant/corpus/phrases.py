@@ -2340,3 +2340,482 @@ FAMILIES += [
         },
     ),
 ]
+
+# A fourth round: formal letters, answers written for a colleague, answers in passing.
+FAMILIES += [
+    (
+        "promise",
+        "promise",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Nous accusons réception de votre relance et vous informons que le règlement interviendra {date}.",
+                "Suite à votre courrier, nous vous informons que {inv} sera honorée {date}.",
+            ],
+            "en": [
+                "We acknowledge your reminder and inform you that payment will be made {date}.",
+                "Further to your letter, {inv} will be honoured {date}.",
+            ],
+            "de": [
+                "Wir bestätigen den Eingang Ihrer Mahnung und teilen Ihnen mit, dass die Zahlung {date} erfolgt.",
+                "Bezugnehmend auf Ihr Schreiben wird {inv} {date} beglichen.",
+            ],
+            "es": [
+                "Acusamos recibo de su recordatorio y les informamos de que el pago se efectuará {date}.",
+                "En relación con su carta, {inv} se abonará {date}.",
+            ],
+        },
+    ),
+    (
+        "promise",
+        "promise",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Je viens de lancer la demande de paiement, l'argent devrait arriver {date}.",
+                "Demande de règlement saisie, vous serez payés {date}.",
+            ],
+            "en": [
+                "I've just raised the payment request, the money should arrive {date}.",
+                "Payment request entered, you'll be paid {date}.",
+            ],
+            "de": [
+                "Ich habe gerade die Zahlungsanforderung gestellt, das Geld sollte {date} ankommen.",
+                "Zahlungsantrag erfasst, Sie werden {date} bezahlt.",
+            ],
+            "es": [
+                "Acabo de tramitar la solicitud de pago, el dinero debería llegar {date}.",
+                "Solicitud de pago registrada, cobrarán {date}.",
+            ],
+        },
+    ),
+    (
+        "payment",
+        "payment_made",
+        "",
+        "",
+        PAST,
+        {
+            "fr": [
+                "Nous vous informons que la somme de {amount} vous a été versée {date}.",
+                "Par la présente, nous confirmons le règlement de {inv} intervenu {date}.",
+            ],
+            "en": [
+                "We hereby inform you that the sum of {amount} was paid to you {date}.",
+                "We confirm settlement of {inv}, made {date}.",
+            ],
+            "de": [
+                "Hiermit teilen wir Ihnen mit, dass Ihnen {date} der Betrag von {amount} überwiesen wurde.",
+                "Wir bestätigen die Begleichung von {inv}, erfolgt {date}.",
+            ],
+            "es": [
+                "Por la presente les informamos de que {date} se les abonó la suma de {amount}.",
+                "Confirmamos el pago de {inv}, realizado {date}.",
+            ],
+        },
+    ),
+    (
+        "payment",
+        "payment_made",
+        "",
+        "",
+        PAST,
+        {
+            "fr": [
+                "Julie, tu peux confirmer au fournisseur ? Oui : payé {date} avec le lot de la semaine.",
+                "Réponse de notre trésorerie : fonds envoyés {date}.",
+            ],
+            "en": [
+                "Julie, can you confirm to the supplier? Yes: paid {date} with the weekly run.",
+                "Answer from our treasury: funds sent {date}.",
+            ],
+            "de": [
+                "Julia, kannst du dem Lieferanten bestätigen? Ja: {date} mit dem Wochenlauf bezahlt.",
+                "Antwort unserer Treasury: Geld {date} versendet.",
+            ],
+            "es": [
+                "Julia, ¿puedes confirmarle al proveedor? Sí: pagado {date} con la remesa semanal.",
+                "Respuesta de tesorería: fondos enviados {date}.",
+            ],
+        },
+    ),
+    (
+        "copy-invoice",
+        "copy_request",
+        "",
+        "invoice",
+        NONE,
+        {
+            "fr": [
+                "La facture {inv} que vous relancez n'est jamais arrivée dans notre boîte de réception des factures, merci de l'adresser à {email}.",
+                "Nous ne pouvons pas payer une facture que nous n'avons pas : envoyez {inv} svp.",
+            ],
+            "en": [
+                "The invoice {inv} you are chasing never reached our invoice inbox, please send it to {email}.",
+                "We can't pay an invoice we don't have: please send {inv}.",
+            ],
+            "de": [
+                "Die angemahnte Rechnung {inv} ist nie in unserem Rechnungseingang angekommen, bitte senden Sie sie an {email}.",
+                "Wir können keine Rechnung bezahlen, die wir nicht haben: bitte senden Sie {inv}.",
+            ],
+            "es": [
+                "La factura {inv} que reclaman nunca llegó a nuestro buzón de facturas, envíenla a {email}.",
+                "No podemos pagar una factura que no tenemos: envíen {inv}, por favor.",
+            ],
+        },
+    ),
+    (
+        "copy-statement",
+        "copy_request",
+        "",
+        "statement",
+        NONE,
+        {
+            "fr": [
+                "Je ne comprends pas le montant réclamé. Détaillez-moi les factures concernées.",
+                "Quelles factures composent ce solde ? Merci de nous en donner la liste.",
+            ],
+            "en": [
+                "I don't understand the amount claimed. Please list the invoices it covers.",
+                "Which invoices make up this balance? Please send us the list.",
+            ],
+            "de": [
+                "Ich verstehe den geforderten Betrag nicht. Bitte listen Sie die betroffenen Rechnungen auf.",
+                "Aus welchen Rechnungen setzt sich der Saldo zusammen? Bitte senden Sie uns die Liste.",
+            ],
+            "es": [
+                "No entiendo el importe reclamado. Detállenme las facturas que incluye.",
+                "¿Qué facturas componen este saldo? Envíennos la lista.",
+            ],
+        },
+    ),
+    (
+        "copy-po",
+        "copy_request",
+        "",
+        "purchase_order",
+        NONE,
+        {
+            "fr": [
+                "Qui chez nous a passé cette commande ? Envoyez-nous le bon de commande signé.",
+                "Je ne retrouve pas la commande d'origine de {inv}, pouvez-vous me la transmettre ?",
+            ],
+            "en": [
+                "Who on our side placed this order? Send us the signed purchase order.",
+                "I can't find the original order behind {inv}, can you send it over?",
+            ],
+            "de": [
+                "Wer bei uns hat diese Bestellung aufgegeben? Senden Sie uns die unterschriebene Bestellung.",
+                "Ich finde die ursprüngliche Bestellung zu {inv} nicht, können Sie sie mir schicken?",
+            ],
+            "es": [
+                "¿Quién de nuestra empresa hizo este pedido? Envíennos la orden de compra firmada.",
+                "No encuentro el pedido original de {inv}, ¿pueden enviármelo?",
+            ],
+        },
+    ),
+    (
+        "copy-bank",
+        "copy_request",
+        "",
+        "bank_details",
+        NONE,
+        {
+            "fr": [
+                "Le virement nous est revenu rejeté : compte clôturé ? Merci de nous communiquer votre nouvel IBAN.",
+                "Notre banque refuse vos coordonnées, pouvez-vous nous renvoyer un RIB valide ?",
+            ],
+            "en": [
+                "Our transfer bounced back: is the account closed? Please give us your new IBAN.",
+                "Our bank rejects your details, can you send valid bank details?",
+            ],
+            "de": [
+                "Unsere Überweisung kam zurück: ist das Konto geschlossen? Bitte nennen Sie uns Ihre neue IBAN.",
+                "Unsere Bank lehnt Ihre Daten ab, können Sie uns eine gültige Bankverbindung schicken?",
+            ],
+            "es": [
+                "Nuestra transferencia fue devuelta: ¿la cuenta está cerrada? Indíquennos su nuevo IBAN.",
+                "Nuestro banco rechaza sus datos, ¿pueden enviarnos unos datos bancarios válidos?",
+            ],
+        },
+    ),
+    (
+        "contact",
+        "contact_change",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Pour info, notre société a été rachetée : les factures doivent désormais être adressées à notre maison mère, {email}.",
+                "Nous avons fusionné avec une autre entité, merci de mettre à jour notre fiche client.",
+            ],
+            "en": [
+                "For your information, we were acquired: invoices must now go to our parent company, {email}.",
+                "We merged with another entity, please update our customer record.",
+            ],
+            "de": [
+                "Zur Info: wir wurden übernommen, Rechnungen gehen jetzt an unsere Muttergesellschaft, {email}.",
+                "Wir haben mit einer anderen Gesellschaft fusioniert, bitte aktualisieren Sie unsere Kundendaten.",
+            ],
+            "es": [
+                "Para su información, nos han adquirido: las facturas deben ir ahora a la matriz, {email}.",
+                "Nos hemos fusionado con otra entidad, actualicen nuestra ficha de cliente.",
+            ],
+        },
+    ),
+    (
+        "ooo",
+        "out_of_office",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Je participe à un salon et ne lirai pas mes mails avant {date}. En cas d'urgence : {phone}.",
+                "En formation toute la semaine, je vous réponds {date}.",
+            ],
+            "en": [
+                "I'm at a trade fair and won't read emails before {date}. If urgent: {phone}.",
+                "On a training course all week, I'll answer {date}.",
+            ],
+            "de": [
+                "Ich bin auf einer Messe und lese meine Mails erst {date}. Im Notfall: {phone}.",
+                "Die ganze Woche auf Schulung, ich antworte {date}.",
+            ],
+            "es": [
+                "Estoy en una feria y no leeré el correo hasta {date}. Urgencias: {phone}.",
+                "De formación toda la semana, les respondo {date}.",
+            ],
+        },
+    ),
+    (
+        "callback",
+        "callback",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Plutôt que des mails, un appel à notre standard au {phone} serait bienvenu, demandez le service comptable.",
+                "Pouvez-vous faire appeler notre directeur financier ? Il souhaite discuter d'un échéancier.",
+            ],
+            "en": [
+                "Rather than emails, a call to our switchboard on {phone} would be welcome, ask for accounts.",
+                "Could someone call our finance director? He wants to discuss a payment plan.",
+            ],
+            "de": [
+                "Statt Mails wäre ein Anruf in unserer Zentrale unter {phone} willkommen, fragen Sie nach der Buchhaltung.",
+                "Könnte jemand unseren Finanzleiter anrufen? Er möchte einen Ratenplan besprechen.",
+            ],
+            "es": [
+                "En lugar de correos, agradeceríamos una llamada a la centralita, {phone}, pregunten por contabilidad.",
+                "¿Puede alguien llamar a nuestro director financiero? Quiere hablar de un calendario de pagos.",
+            ],
+        },
+    ),
+    (
+        "other",
+        "other",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Votre site internet ne fonctionne pas, je n'arrive pas à me connecter à mon espace.",
+                "Le lien de votre mail est cassé.",
+            ],
+            "en": [
+                "Your website isn't working, I can't log in to my account.",
+                "The link in your email is broken.",
+            ],
+            "de": [
+                "Ihre Website funktioniert nicht, ich kann mich nicht in meinem Konto anmelden.",
+                "Der Link in Ihrer Mail ist kaputt.",
+            ],
+            "es": [
+                "Su página web no funciona, no consigo entrar en mi cuenta.",
+                "El enlace de su correo no funciona.",
+            ],
+        },
+    ),
+    (
+        "other",
+        "other",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Pouvez-vous nous faire une offre pour 500 unités supplémentaires ?",
+                "Nous souhaitons recommander le même article, est-il disponible ?",
+            ],
+            "en": [
+                "Can you quote us for 500 more units?",
+                "We'd like to reorder the same item, is it in stock?",
+            ],
+            "de": [
+                "Können Sie uns ein Angebot für 500 weitere Stück machen?",
+                "Wir möchten denselben Artikel nachbestellen, ist er vorrätig?",
+            ],
+            "es": [
+                "¿Pueden hacernos una oferta para 500 unidades más?",
+                "Queremos volver a pedir el mismo artículo, ¿hay existencias?",
+            ],
+        },
+    ),
+    (
+        "dispute-price",
+        "dispute",
+        "price",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Une hausse de 15 % sans préavis sur {inv} ? Ce n'est pas ce qui était convenu, nous refusons ce tarif.",
+                "{inv} : le prix au kilo n'est pas celui de la commande.",
+            ],
+            "en": [
+                "A 15% increase without notice on {inv}? That's not what we agreed, we refuse this price.",
+                "{inv}: the price per kilo is not the one on the order.",
+            ],
+            "de": [
+                "Eine Erhöhung um 15 % ohne Ankündigung auf {inv}? Das war nicht vereinbart, wir lehnen diesen Preis ab.",
+                "{inv}: der Kilopreis entspricht nicht der Bestellung.",
+            ],
+            "es": [
+                "¿Una subida del 15 % sin aviso en {inv}? No es lo acordado, rechazamos este precio.",
+                "{inv}: el precio por kilo no es el del pedido.",
+            ],
+        },
+    ),
+    (
+        "dispute-quantity",
+        "dispute",
+        "quantity",
+        "",
+        NONE,
+        {
+            "fr": [
+                "{inv} facture une caisse en trop, le bordereau de réception en atteste.",
+                "Erreur de comptage sur {inv}, nous avons compté {q1} cartons.",
+            ],
+            "en": [
+                "{inv} charges one crate too many, our goods-in note shows it.",
+                "Counting error on {inv}, we counted {q1} boxes.",
+            ],
+            "de": [
+                "{inv} berechnet eine Kiste zu viel, unser Wareneingangsbeleg zeigt es.",
+                "Zählfehler auf {inv}, wir haben {q1} Kartons gezählt.",
+            ],
+            "es": [
+                "{inv} cobra una caja de más, nuestro albarán de recepción lo demuestra.",
+                "Error de recuento en {inv}, contamos {q1} cajas.",
+            ],
+        },
+    ),
+    (
+        "dispute-quality",
+        "dispute",
+        "quality",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Le client final nous a retourné les produits de {inv} pour vice caché, nous ne pouvons pas payer.",
+                "Peinture qui s'écaille au bout d'une semaine : la prestation {inv} est à reprendre.",
+            ],
+            "en": [
+                "Our end customer returned the products on {inv} for hidden defects, we can't pay.",
+                "Paint peeling after a week: the job on {inv} must be redone.",
+            ],
+            "de": [
+                "Unser Endkunde hat die Produkte aus {inv} wegen versteckter Mängel zurückgeschickt, wir können nicht zahlen.",
+                "Farbe blättert nach einer Woche ab: die Leistung aus {inv} muss nachgebessert werden.",
+            ],
+            "es": [
+                "Nuestro cliente final devolvió los productos de {inv} por vicios ocultos, no podemos pagar.",
+                "La pintura se descascarilla en una semana: hay que rehacer el trabajo de {inv}.",
+            ],
+        },
+    ),
+    (
+        "dispute-not-received",
+        "dispute",
+        "not_received",
+        "",
+        NONE,
+        {
+            "fr": [
+                "La licence facturée sur {inv} ne nous a jamais été activée, nous n'avons pas eu le service.",
+                "Les clés d'activation de {inv} ne sont jamais arrivées.",
+            ],
+            "en": [
+                "The licence billed on {inv} was never activated for us, we never had the service.",
+                "The activation keys for {inv} never arrived.",
+            ],
+            "de": [
+                "Die auf {inv} berechnete Lizenz wurde für uns nie aktiviert, wir hatten den Dienst nie.",
+                "Die Aktivierungsschlüssel zu {inv} sind nie angekommen.",
+            ],
+            "es": [
+                "La licencia facturada en {inv} nunca se nos activó, nunca tuvimos el servicio.",
+                "Las claves de activación de {inv} nunca llegaron.",
+            ],
+        },
+    ),
+    (
+        "dispute-already-paid",
+        "dispute",
+        "already_paid",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Vous avez encaissé notre chèque pour {inv} le mois dernier ; votre relance est donc une erreur de saisie chez vous.",
+                "Nous refusons de payer deux fois : {inv} figure comme réglée dans vos propres avis.",
+            ],
+            "en": [
+                "You cashed our cheque for {inv} last month, so your reminder is a posting error on your side.",
+                "We refuse to pay twice: {inv} shows as paid in your own notices.",
+            ],
+            "de": [
+                "Sie haben unseren Scheck für {inv} letzten Monat eingelöst, Ihre Mahnung ist also ein Buchungsfehler bei Ihnen.",
+                "Wir zahlen nicht zweimal: {inv} steht in Ihren eigenen Mitteilungen als bezahlt.",
+            ],
+            "es": [
+                "Cobraron nuestro cheque de {inv} el mes pasado, así que su recordatorio es un error de registro suyo.",
+                "No pagaremos dos veces: {inv} figura como pagada en sus propios avisos.",
+            ],
+        },
+    ),
+    (
+        "dispute-other",
+        "dispute",
+        "other",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Cette facture {inv} aurait dû être adressée à notre filiale belge, pas à nous.",
+                "Mauvaise entité facturée : {inv} concerne notre établissement de Lille, SIRET différent.",
+            ],
+            "en": [
+                "Invoice {inv} should have gone to our Belgian subsidiary, not to us.",
+                "Wrong entity billed: {inv} concerns our Lille branch, different registration.",
+            ],
+            "de": [
+                "Die Rechnung {inv} hätte an unsere belgische Tochter gehen müssen, nicht an uns.",
+                "Falsche Gesellschaft berechnet: {inv} betrifft unsere Niederlassung in Köln.",
+            ],
+            "es": [
+                "La factura {inv} debió ir a nuestra filial belga, no a nosotros.",
+                "Entidad equivocada: {inv} corresponde a nuestra sede de Valencia, con otro CIF.",
+            ],
+        },
+    ),
+]

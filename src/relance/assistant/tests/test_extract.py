@@ -121,3 +121,14 @@ def test_language_and_summary():
     assert summary_line("Bonjour,\n\nNous paierons le 15. Merci.\n-- \nClaire") == (
         "Nous paierons le 15."
     )
+
+
+def test_a_day_and_month_far_on_the_expected_side_reads_on_the_near_one():
+    today = datetime.date(2027, 10, 29)
+    # "paid on 11 October" read as a promise: last October, not next year's.
+    assert find_date("le 11 octobre", language="fr", today=today) == datetime.date(2027, 10, 11)
+    # A promise for January stays ahead, a payment of January stays behind.
+    assert find_date("le 15 janvier", language="fr", today=today) == datetime.date(2028, 1, 15)
+    assert find_date("le 15 janvier", language="fr", today=today, direction=PAST) == (
+        datetime.date(2027, 1, 15)
+    )

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from relance.activity.choices import EventKind
 from relance.activity.models import CustomerEvent
@@ -133,14 +134,15 @@ def test_a_correction_is_stored_applied_and_learnt_from(dupont, invoices, bob):
     assert proposal.final["items"] == ["F-2026-0142"]
     invoices[0].refresh_from_db()
     assert invoices[0].disputed
-    assert services.training_corrections() == [
-        {
-            "text": response.body,
-            "intent": "dispute",
-            "dispute_reason": "not_received",
-            "document": "",
-        }
-    ]
+    (correction,) = services.training_corrections()
+    assert correction == {
+        "text": response.body,
+        "reference_date": timezone.localtime(response.received_at).date().isoformat(),
+        "language": "fr",
+        "intent": "dispute",
+        "dispute_reason": "not_received",
+        "document": "",
+    }
 
 
 def test_bad_corrections_name_their_field(dupont, invoices, bob):
