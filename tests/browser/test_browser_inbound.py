@@ -56,9 +56,11 @@ def test_collector_attaches_an_unassigned_email(live_server, page, bob, unassign
     expect(row).to_contain_text("Virement fait hier")
     row.get_by_text("Attach…").click()
     row.get_by_label("Customer").fill("dup")
+    row.get_by_label("Customer").press("Enter")  # searches, never posts an empty choice
     choice = row.get_by_label(re.compile("Dupont SA"))
     expect(choice).to_be_checked()  # the only match
     expect(row.get_by_label(re.compile("Durand"))).to_have_count(0)
+    expect(page.get_by_role("alert")).to_have_count(0)
     row.get_by_label("Add the sender as a contact").check()
     row.get_by_role("button", name="Attach", exact=True).click()
 
@@ -71,6 +73,9 @@ def test_collector_attaches_an_unassigned_email(live_server, page, bob, unassign
     assert Contact.objects.filter(customer__name="Dupont SA", email="paul@dupont.fr").exists()
 
     page.goto(f"{live_server.url}/inbox/emails/{unassigned.pk}/")
+    expect(page.get_by_role("link", name="Collections", exact=True)).to_have_class(
+        re.compile("active")
+    )
     expect(page.locator(".email-match")).to_contain_text("Found by a user.")
     with page.expect_download() as download:
         page.get_by_role("link", name="avis.pdf").click()

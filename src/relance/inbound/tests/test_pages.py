@@ -235,7 +235,7 @@ def test_a_refused_email_and_a_bounce_say_why(client, alice, acme):
     page = client.get(detail_url(bounce)).content.decode()
     assert "Bounced recipients" in page
     row = (
-        '<td class="text-break">old@dupont.fr</td><td class="font-monospace">5.1.1</td>'
+        '<td class="text-break ps-3">old@dupont.fr</td><td class="font-monospace">5.1.1</td>'
         '<td class="text-break">User unknown</td>'
     )
     assert row in page

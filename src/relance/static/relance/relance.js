@@ -26,6 +26,11 @@
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (typing(event.target)) {
       if (event.key === "Escape") event.target.blur();
+      // Enter in a customer chooser's search (Unassigned emails) searches; it does not
+      // submit the form before a customer is chosen.
+      if (event.key === "Enter" && event.target.matches(".assign-form input[type=search]")) {
+        event.preventDefault();
+      }
       return;
     }
     const search = document.querySelector(".list-filters input[type=search]");
