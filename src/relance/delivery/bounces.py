@@ -102,7 +102,8 @@ def outbox_bounce_record(
     "dsn" or the provider's name; `day` the entity's calendar day it is recorded (today;
     the demo replays past days). See the module docstring for what follows."""
     bounced = {a.strip(): (r or "").strip()[:REASON_LENGTH] for a, r in bounced.items() if a}
-    outbox = Outbox.objects.select_for_update().select_related("action__entity").get(pk=outbox.pk)
+    rows = Outbox.objects.select_for_update(of=("self",)).select_related("action__entity")
+    outbox = rows.get(pk=outbox.pk)
     if outbox.channel != StepChannel.EMAIL or not bounced:
         return
     bounced = _as_sent(outbox, bounced)
@@ -181,7 +182,11 @@ def _note(action: Action, line: str) -> None:
 
 
 def _action_bounced(action: Action, error: str, bounces: dict[str, str], today: date) -> None:
-    action = Action.objects.select_for_update().select_related("entity", "step").get(pk=action.pk)
+    action = (
+        Action.objects.select_for_update(of=("self",))
+        .select_related("entity", "step")
+        .get(pk=action.pk)
+    )
     if action.status != ActionStatus.SENT:
         return  # already told (error, cancelled), or finished by a user
     note = _with_note(action.note, error)
@@ -258,7 +263,7 @@ def actions_fall_back(failures: list[tuple[Action, str]], day: date) -> set[int]
     for action, error in failures:
         with transaction.atomic():
             locked = (
-                Action.objects.select_for_update()
+                Action.objects.select_for_update(of=("self",))
                 .select_related("entity", "step")
                 .filter(pk=action.pk, status=ActionStatus.ERROR)
                 .first()

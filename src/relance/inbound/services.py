@@ -110,7 +110,9 @@ def inbound_email_store(*, entity, raw: bytes, source: str, connector=None) -> I
     else:
         kind = InboundKind.AUTO_REPLY if parsed.auto_reply else InboundKind.REPLY
         found = match(entity, parsed)
-    with transaction.atomic():
+    # Its own transaction, or part of the caller's (a fetch's batch, which keeps a savepoint
+    # per message): no savepoint of its own, the insert and the acting on it have theirs.
+    with transaction.atomic(savepoint=False):
         email = _insert(_email_row(entity, parsed, source, content_hash, kind, found), raw)
         if email is None:
             return None
