@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
+from functools import cached_property
 
 from relance.inbound.decoding import (
     CONTROL,
@@ -106,6 +107,34 @@ class Part:
     depth: int
     in_rfc822: bool  # inside a forwarded or returned message
     alternative: int  # id of the closest multipart/alternative parent, or 0
+
+    # Python's default policy parses a header anew at each access: each is read once here.
+    @cached_property
+    def params(self) -> dict[str, str]:
+        """The Content-Type parameters (charset, format, delsp, name), lower-cased names."""
+        try:
+            params = self.message.get_params(failobj=[])[1:]
+        except Exception:  # a parameter the header parser trips on: as if none
+            return {}
+        return {str(k).lower(): _param_value(v) for k, v in params}
+
+    @cached_property
+    def disposition(self) -> str | None:
+        return self.message.get_content_disposition()
+
+    @cached_property
+    def filename(self) -> str:
+        try:
+            name = self.message.get_filename() or self.params.get("name", "")
+        except Exception:
+            return ""
+        return decode_header(_param_value(name))
+
+
+def _param_value(value) -> str:
+    if isinstance(value, tuple):  # an RFC 2231 value compat32 leaves encoded
+        value = email.utils.collapse_rfc2231_value(value)
+    return str(value)
 
 
 def parse(raw: bytes) -> ParsedEmail:
@@ -288,24 +317,23 @@ def _payload(part: Message) -> bytes:
     return payload if isinstance(payload, bytes) else b""
 
 
-def _part_text(part: Message, problems: list[str]) -> str:
-    charset = part.get_param("charset")
-    charset = charset if isinstance(charset, str) else None
+def _part_text(part: Part, problems: list[str]) -> str:
+    charset = part.params.get("charset") or None
     if not charset_known(charset):
         problems.append(f"unknown charset {charset[:40]!r}: read as UTF-8 or Windows-1252")
-    text = decode_bytes(_payload(part), charset)
-    if part.get_content_type() == "text/html":
+    text = decode_bytes(_payload(part.message), charset)
+    if part.content_type == "text/html":
         text = html_to_text(text)
     text = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    if str(part.get_param("format", "")).lower() == "flowed":
-        text = unflow(text, delsp=str(part.get_param("delsp", "")).lower() == "yes")
+    if part.params.get("format", "").lower() == "flowed":
+        text = unflow(text, delsp=part.params.get("delsp", "").lower() == "yes")
     return text
 
 
 def _is_body(part: Part) -> bool:
     if part.content_type not in ("text/plain", "text/html") or part.in_rfc822:
         return False
-    return part.message.get_content_disposition() != "attachment" and not _filename(part)
+    return part.disposition != "attachment" and not part.filename
 
 
 def _body_text(parts: list[Part], problems: list[str]) -> str:
@@ -334,7 +362,7 @@ def _inline_text(parts: list[Part], problems: list[str]) -> str:
     for part in parts:
         if not _is_body(part):
             continue
-        text = _part_text(part.message, problems).strip()
+        text = _part_text(part, problems).strip()
         if not part.alternative:
             chosen.append(text)
             continue
@@ -369,16 +397,6 @@ def _forwarded_text(part: Part, problems: list[str]) -> str:
 # Attachments
 
 
-def _filename(part: Part) -> str:
-    try:
-        name = part.message.get_filename() or part.message.get_param("name") or ""
-    except Exception:
-        return ""
-    if isinstance(name, tuple):  # RFC 2231 value compat32 left encoded
-        name = email.utils.collapse_rfc2231_value(name)
-    return decode_header(str(name))
-
-
 def safe_filename(name: str, content_type: str, number: int) -> str:
     """A file name that is only a name: no directories, no control or reserved characters,
     at most 150 characters with its extension kept."""
@@ -404,8 +422,8 @@ def _attachments(
         if skip_returned or not _is_file(part):
             continue
         content = _payload(part.message)
-        name = _filename(part)
-        inline = part.message.get_content_disposition() != "attachment"
+        name = part.filename
+        inline = part.disposition != "attachment"
         is_logo = not name or len(content) < INLINE_IMAGE_MIN_BYTES
         if part.content_type.startswith("image/") and inline and is_logo:
             continue
@@ -431,5 +449,5 @@ def _is_file(part: Part) -> bool:
         return False
     # the text of a forwarded message is not a file, its named text parts are
     return not (part.in_rfc822 and part.content_type in ("text/plain", "text/html")) or bool(
-        _filename(part)
+        part.filename
     )
