@@ -1,6 +1,7 @@
-"""The estimator: three small scikit-learn pipelines (intent; dispute category; document
-asked for), each TF-IDF word 1–2-grams and character 2–5-grams within word boundaries into a
-logistic regression. Inspectable: `top_terms()` lists each intent's heaviest features.
+"""The estimator: a small scikit-learn pipeline, TF-IDF word 1–2-grams and character
+2–5-grams within word boundaries into a logistic regression for the intent, and two more
+logistic regressions on the same features (dispute category; document asked for).
+Inspectable: `top_terms()` lists each intent's heaviest features.
 
 They read the customer's own words, folded (lower case, no accents), digits masked (an
 invoice number or an amount says nothing about the intent). Trained on the committed corpus
@@ -27,7 +28,7 @@ from relance.assistant.extract import date_marker
 from relance.assistant.text import fold, own_words
 
 CORPUS = Path(__file__).with_name("corpus") / "messages.jsonl"
-FORMAT = 2  # bump when the saved object's shape changes
+FORMAT = 3  # bump when the saved object's shape changes
 
 
 def corpus_rows(split: str | None = None) -> list[dict]:
@@ -62,52 +63,53 @@ def corpus_digest() -> str:
     return hashlib.sha256(CORPUS.read_bytes()).hexdigest()[:16]
 
 
-def _pipeline() -> Pipeline:
-    return Pipeline(
+def _features() -> FeatureUnion:
+    return FeatureUnion(
         [
+            ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)),
             (
-                "features",
-                FeatureUnion(
-                    [
-                        ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)),
-                        (
-                            "chars",
-                            TfidfVectorizer(
-                                analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True
-                            ),
-                        ),
-                    ]
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True
                 ),
             ),
-            ("classifier", LogisticRegression(C=20, max_iter=2000, class_weight="balanced")),
         ]
     )
 
 
+def _classifier() -> LogisticRegression:
+    return LogisticRegression(C=20, max_iter=2000, class_weight="balanced")
+
+
 @dataclass
 class Assistant:
-    """The fitted pipelines and what they were trained on."""
+    """The fitted pipeline (features, then the intent's classifier) and the two classifiers
+    that read the same features for a dispute's category and a copy request's document
+    (one transformation per message, the costly part)."""
 
     intent: Pipeline
-    dispute_reason: Pipeline
-    document: Pipeline
+    dispute_reason: LogisticRegression
+    document: LogisticRegression
     version: str
     counts: dict
+
+    def vector(self, text: str, *, today: date | None = None, language: str = "fr"):
+        features = self.intent.named_steps["features"]
+        return features.transform([features_text(text, today=today, language=language)])
 
     def predict(
         self, text: str, *, today: date | None = None, language: str = "fr"
     ) -> tuple[str, float, str, str]:
         """(intent, confidence, dispute_reason, document) for one message received on
-        `today`."""
-        features = [features_text(text, today=today, language=language)]
-        probabilities = self.intent.predict_proba(features)[0]
+        `today`; the category and the document are also read for the other intents (the
+        rules after the classifier may turn a message into a dispute)."""
+        vector = self.vector(text, today=today, language=language)
+        classifier = self.intent.named_steps["classifier"]
+        probabilities = classifier.predict_proba(vector)[0]
         best = probabilities.argmax()
-        intent = str(self.intent.classes_[best])
-        reason = document = ""
-        if intent == "dispute":
-            reason = str(self.dispute_reason.predict(features)[0])
-        elif intent == "copy_request":
-            document = str(self.document.predict(features)[0])
+        intent = str(classifier.classes_[best])
+        reason = str(self.dispute_reason.predict(vector)[0])
+        document = str(self.document.predict(vector)[0]) if intent == "copy_request" else ""
         return intent, float(probabilities[best]), reason, document
 
     def top_terms(self, per_intent: int = 10) -> dict[str, list[str]]:
@@ -125,7 +127,8 @@ class Assistant:
 
 def train(rows: list[dict], corrections: list[dict] = ()) -> Assistant:
     """Fit on `rows` (corpus rows) and `corrections` ({text, intent, dispute_reason,
-    document} from the collectors), which weigh like any corpus message."""
+    document, reference_date, language} from the collectors), which weigh like any corpus
+    message."""
     examples = [*rows, *corrections]
     texts = [
         features_text(
@@ -135,15 +138,13 @@ def train(rows: list[dict], corrections: list[dict] = ()) -> Assistant:
         )
         for row in examples
     ]
-    intent = _pipeline().fit(texts, [row["intent"] for row in examples])
+    intent = Pipeline([("features", _features()), ("classifier", _classifier())])
+    intent.fit(texts, [row["intent"] for row in examples])
+    vectors = intent.named_steps["features"].transform(texts)
 
-    def sub(field: str, wanted: str) -> Pipeline:
-        chosen = [
-            (t, row[field])
-            for t, row in zip(texts, examples, strict=True)
-            if row["intent"] == wanted and row.get(field)
-        ]
-        return _pipeline().fit([t for t, _ in chosen], [label for _, label in chosen])
+    def sub(field: str, wanted: str) -> LogisticRegression:
+        chosen = [k for k, row in enumerate(examples) if row["intent"] == wanted and row.get(field)]
+        return _classifier().fit(vectors[chosen], [examples[k][field] for k in chosen])
 
     digest = hashlib.sha256(
         "\n".join(f"{row['intent']}|{row['text']}" for row in examples).encode()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from relance.assistant.extract import FUTURE, PAST, find_amounts, find_date, find_invoices
-from relance.assistant.model import Assistant, features_text
+from relance.assistant.model import Assistant
 from relance.assistant.text import fold, language_of, own_words, summary_line
 
 # An absence notice is never a promise, even when it gives a date (its return).
@@ -69,9 +69,8 @@ def read(
     lang = language_of(words, default=language)
     intent, confidence, reason, document = assistant.predict(text, today=today, language=lang)
     intent, reason = apply_rules(intent, reason, folded)
-    if intent == "dispute" and not reason:
-        features = [features_text(text, today=today, language=lang)]
-        reason = str(assistant.dispute_reason.predict(features)[0])
+    if intent != "dispute":
+        reason = ""
     found = find_invoices(words, numbers)
     reading = Reading(
         intent=intent,

@@ -2823,84 +2823,204 @@ FAMILIES += [
 # A fifth round: more ways in for the smaller intents (a call, a new contact, a document,
 # anything else), so that each has as many families as the payment intents.
 FAMILIES += [
-    ("callback", "callback", "", "", NONE, {
-        "fr": ["Je suis disponible demain matin pour en parler au téléphone, appelez-moi.",
-               "Je suis joignable cet après-midi, téléphonez-moi pour qu'on règle ça."],
-        "en": ["I'm free tomorrow morning to talk it over on the phone, give me a ring.",
-               "I can be reached this afternoon, phone me so we can sort this out."],
-        "de": ["Ich habe morgen Vormittag Zeit, das telefonisch zu besprechen, rufen Sie mich an.",
-               "Ich bin heute Nachmittag erreichbar, rufen Sie an, damit wir das klären."],
-        "es": ["Mañana por la mañana puedo hablarlo por teléfono, llámeme.",
-               "Estoy localizable esta tarde, llámenme para aclararlo."],
-    }),
-    ("callback", "callback", "", "", NONE, {
-        "fr": ["Votre message n'est pas clair, j'aimerais qu'un conseiller me téléphone.",
-               "Merci de demander à votre chargé de recouvrement de me contacter par téléphone."],
-        "en": ["Your message isn't clear, I'd like an adviser to phone me.",
-               "Please ask your collections officer to contact me by phone."],
-        "de": ["Ihre Nachricht ist unklar, ich möchte, dass mich ein Berater anruft.",
-               "Bitte bitten Sie Ihren Sachbearbeiter, mich telefonisch zu kontaktieren."],
-        "es": ["Su mensaje no está claro, quisiera que un asesor me llamara.",
-               "Pidan a su gestor de cobros que me contacte por teléfono."],
-    }),
-    ("contact", "contact_change", "", "", NONE, {
-        "fr": ["Merci de supprimer mon adresse de vos envois et d'ajouter celle de mon successeur, {name}.",
-               "Changement d'interlocuteur chez nous : c'est maintenant {name} qui suit votre compte."],
-        "en": ["Please remove my address from your mailings and add my successor's, {name}.",
-               "Change of contact on our side: {name} now looks after your account."],
-        "de": ["Bitte entfernen Sie meine Adresse aus Ihrem Versand und nehmen Sie die meines Nachfolgers auf, {name}.",
-               "Ansprechpartnerwechsel bei uns: {name} betreut jetzt Ihr Konto."],
-        "es": ["Eliminen mi dirección de sus envíos y añadan la de mi sucesor, {name}.",
-               "Cambio de interlocutor: ahora {name} lleva su cuenta."],
-    }),
-    ("contact", "contact_change", "", "", NONE, {
-        "fr": ["Nouveau numéro de téléphone pour la comptabilité : {phone}. L'ancien n'est plus attribué.",
-               "Notez notre nouveau standard : {phone}."],
-        "en": ["New phone number for accounts: {phone}. The old one is no longer in use.",
-               "Please note our new switchboard number: {phone}."],
-        "de": ["Neue Telefonnummer der Buchhaltung: {phone}. Die alte ist nicht mehr vergeben.",
-               "Bitte notieren Sie unsere neue Zentrale: {phone}."],
-        "es": ["Nuevo teléfono de contabilidad: {phone}. El antiguo ya no está en uso.",
-               "Anoten nuestra nueva centralita: {phone}."],
-    }),
-    ("copy-invoice", "copy_request", "", "invoice", NONE, {
-        "fr": ["Pour payer il me faut la facture au nom de notre nouvelle raison sociale, pouvez-vous la rééditer ?",
-               "Merci de refaire {inv} avec notre adresse de facturation exacte et de nous la renvoyer."],
-        "en": ["To pay I need the invoice in our new company name, can you reissue it?",
-               "Please redo {inv} with our exact billing address and send it back."],
-        "de": ["Zum Bezahlen brauche ich die Rechnung auf unseren neuen Firmennamen, können Sie sie neu ausstellen?",
-               "Bitte stellen Sie {inv} mit unserer korrekten Rechnungsadresse neu aus und senden Sie sie uns."],
-        "es": ["Para pagar necesito la factura a nombre de nuestra nueva razón social, ¿pueden reemitirla?",
-               "Rehagan {inv} con nuestra dirección de facturación exacta y reenvíenla."],
-    }),
-    ("other", "other", "", "", NONE, {
-        "fr": ["Qui êtes-vous ? Je ne comprends pas ce message.",
-               "Est-ce un mail frauduleux ? Je ne connais pas votre entreprise."],
-        "en": ["Who are you? I don't understand this message.",
-               "Is this a scam email? I don't know your company."],
-        "de": ["Wer sind Sie? Ich verstehe diese Nachricht nicht.",
-               "Ist das eine betrügerische Mail? Ich kenne Ihre Firma nicht."],
-        "es": ["¿Quiénes son ustedes? No entiendo este mensaje.",
-               "¿Es un correo fraudulento? No conozco su empresa."],
-    }),
-    ("other", "other", "", "", NONE, {
-        "fr": ["Pouvez-vous m'expliquer comment fonctionne votre nouvel espace client ?",
-               "Je voudrais modifier mon mot de passe sur votre portail."],
-        "en": ["Can you explain how your new customer area works?",
-               "I'd like to change my password on your portal."],
-        "de": ["Können Sie mir erklären, wie Ihr neuer Kundenbereich funktioniert?",
-               "Ich möchte mein Passwort in Ihrem Portal ändern."],
-        "es": ["¿Pueden explicarme cómo funciona su nueva área de clientes?",
-               "Quisiera cambiar mi contraseña en su portal."],
-    }),
-    ("ooo", "out_of_office", "", "", FUTURE, {
-        "fr": ["Merci pour votre message. Je suis en vacances et ne le lirai qu'à mon retour, {date}.",
-               "Je suis hors du bureau, retour {date}. Ce message n'est pas transféré."],
-        "en": ["Thank you for your message. I'm on vacation and will only read it when I'm back, {date}.",
-               "I'm out of the office, back {date}. This message is not forwarded."],
-        "de": ["Danke für Ihre Nachricht. Ich bin im Urlaub und lese sie erst nach meiner Rückkehr, {date}.",
-               "Ich bin außer Haus, zurück {date}. Diese Nachricht wird nicht weitergeleitet."],
-        "es": ["Gracias por su mensaje. Estoy de vacaciones y solo lo leeré a mi vuelta, {date}.",
-               "Estoy fuera de la oficina, vuelvo {date}. Este mensaje no se reenvía."],
-    }),
+    (
+        "callback",
+        "callback",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Je suis disponible demain matin pour en parler au téléphone, appelez-moi.",
+                "Je suis joignable cet après-midi, téléphonez-moi pour qu'on règle ça.",
+            ],
+            "en": [
+                "I'm free tomorrow morning to talk it over on the phone, give me a ring.",
+                "I can be reached this afternoon, phone me so we can sort this out.",
+            ],
+            "de": [
+                "Ich habe morgen Vormittag Zeit, das telefonisch zu besprechen, rufen Sie mich an.",
+                "Ich bin heute Nachmittag erreichbar, rufen Sie an, damit wir das klären.",
+            ],
+            "es": [
+                "Mañana por la mañana puedo hablarlo por teléfono, llámeme.",
+                "Estoy localizable esta tarde, llámenme para aclararlo.",
+            ],
+        },
+    ),
+    (
+        "callback",
+        "callback",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Votre message n'est pas clair, j'aimerais qu'un conseiller me téléphone.",
+                "Merci de demander à votre chargé de recouvrement de me contacter par téléphone.",
+            ],
+            "en": [
+                "Your message isn't clear, I'd like an adviser to phone me.",
+                "Please ask your collections officer to contact me by phone.",
+            ],
+            "de": [
+                "Ihre Nachricht ist unklar, ich möchte, dass mich ein Berater anruft.",
+                "Bitte bitten Sie Ihren Sachbearbeiter, mich telefonisch zu kontaktieren.",
+            ],
+            "es": [
+                "Su mensaje no está claro, quisiera que un asesor me llamara.",
+                "Pidan a su gestor de cobros que me contacte por teléfono.",
+            ],
+        },
+    ),
+    (
+        "contact",
+        "contact_change",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Merci de supprimer mon adresse de vos envois et d'ajouter celle de mon successeur, {name}.",
+                "Changement d'interlocuteur chez nous : c'est maintenant {name} qui suit votre compte.",
+            ],
+            "en": [
+                "Please remove my address from your mailings and add my successor's, {name}.",
+                "Change of contact on our side: {name} now looks after your account.",
+            ],
+            "de": [
+                "Bitte entfernen Sie meine Adresse aus Ihrem Versand und nehmen Sie die meines Nachfolgers auf, {name}.",
+                "Ansprechpartnerwechsel bei uns: {name} betreut jetzt Ihr Konto.",
+            ],
+            "es": [
+                "Eliminen mi dirección de sus envíos y añadan la de mi sucesor, {name}.",
+                "Cambio de interlocutor: ahora {name} lleva su cuenta.",
+            ],
+        },
+    ),
+    (
+        "contact",
+        "contact_change",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Nouveau numéro de téléphone pour la comptabilité : {phone}. L'ancien n'est plus attribué.",
+                "Notez notre nouveau standard : {phone}.",
+            ],
+            "en": [
+                "New phone number for accounts: {phone}. The old one is no longer in use.",
+                "Please note our new switchboard number: {phone}.",
+            ],
+            "de": [
+                "Neue Telefonnummer der Buchhaltung: {phone}. Die alte ist nicht mehr vergeben.",
+                "Bitte notieren Sie unsere neue Zentrale: {phone}.",
+            ],
+            "es": [
+                "Nuevo teléfono de contabilidad: {phone}. El antiguo ya no está en uso.",
+                "Anoten nuestra nueva centralita: {phone}.",
+            ],
+        },
+    ),
+    (
+        "copy-invoice",
+        "copy_request",
+        "",
+        "invoice",
+        NONE,
+        {
+            "fr": [
+                "Pour payer il me faut la facture au nom de notre nouvelle raison sociale, pouvez-vous la rééditer ?",
+                "Merci de refaire {inv} avec notre adresse de facturation exacte et de nous la renvoyer.",
+            ],
+            "en": [
+                "To pay I need the invoice in our new company name, can you reissue it?",
+                "Please redo {inv} with our exact billing address and send it back.",
+            ],
+            "de": [
+                "Zum Bezahlen brauche ich die Rechnung auf unseren neuen Firmennamen, können Sie sie neu ausstellen?",
+                "Bitte stellen Sie {inv} mit unserer korrekten Rechnungsadresse neu aus und senden Sie sie uns.",
+            ],
+            "es": [
+                "Para pagar necesito la factura a nombre de nuestra nueva razón social, ¿pueden reemitirla?",
+                "Rehagan {inv} con nuestra dirección de facturación exacta y reenvíenla.",
+            ],
+        },
+    ),
+    (
+        "other",
+        "other",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Qui êtes-vous ? Je ne comprends pas ce message.",
+                "Est-ce un mail frauduleux ? Je ne connais pas votre entreprise.",
+            ],
+            "en": [
+                "Who are you? I don't understand this message.",
+                "Is this a scam email? I don't know your company.",
+            ],
+            "de": [
+                "Wer sind Sie? Ich verstehe diese Nachricht nicht.",
+                "Ist das eine betrügerische Mail? Ich kenne Ihre Firma nicht.",
+            ],
+            "es": [
+                "¿Quiénes son ustedes? No entiendo este mensaje.",
+                "¿Es un correo fraudulento? No conozco su empresa.",
+            ],
+        },
+    ),
+    (
+        "other",
+        "other",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Pouvez-vous m'expliquer comment fonctionne votre nouvel espace client ?",
+                "Je voudrais modifier mon mot de passe sur votre portail.",
+            ],
+            "en": [
+                "Can you explain how your new customer area works?",
+                "I'd like to change my password on your portal.",
+            ],
+            "de": [
+                "Können Sie mir erklären, wie Ihr neuer Kundenbereich funktioniert?",
+                "Ich möchte mein Passwort in Ihrem Portal ändern.",
+            ],
+            "es": [
+                "¿Pueden explicarme cómo funciona su nueva área de clientes?",
+                "Quisiera cambiar mi contraseña en su portal.",
+            ],
+        },
+    ),
+    (
+        "ooo",
+        "out_of_office",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Merci pour votre message. Je suis en vacances et ne le lirai qu'à mon retour, {date}.",
+                "Je suis hors du bureau, retour {date}. Ce message n'est pas transféré.",
+            ],
+            "en": [
+                "Thank you for your message. I'm on vacation and will only read it when I'm back, {date}.",
+                "I'm out of the office, back {date}. This message is not forwarded.",
+            ],
+            "de": [
+                "Danke für Ihre Nachricht. Ich bin im Urlaub und lese sie erst nach meiner Rückkehr, {date}.",
+                "Ich bin außer Haus, zurück {date}. Diese Nachricht wird nicht weitergeleitet.",
+            ],
+            "es": [
+                "Gracias por su mensaje. Estoy de vacaciones y solo lo leeré a mi vuelta, {date}.",
+                "Estoy fuera de la oficina, vuelvo {date}. Este mensaje no se reenvía.",
+            ],
+        },
+    ),
 ]
