@@ -82,8 +82,10 @@ def test_only_the_configured_providers_webhook_is_mounted(mount, esp):
     for other in set(TRACKING_VIEWS) - {esp}:
         with pytest.raises(NoReverseMatch):
             reverse(f"anymail:{other}_tracking_webhook")
-    with pytest.raises(NoReverseMatch):  # inbound email is never mounted
-        reverse(f"anymail:{esp}_inbound_webhook")
+        with pytest.raises(NoReverseMatch):  # nor its inbound email webhook
+            reverse(f"anymail:{other}_inbound_webhook")
+    # Replies come in through the configured provider's inbound webhook (inbound app).
+    assert reverse(f"anymail:{esp}_inbound_webhook") == f"/anymail/{esp}/inbound/"
 
 
 def test_a_forged_event_for_another_provider_finds_nothing(client, mount, events):
