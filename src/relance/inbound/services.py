@@ -17,9 +17,10 @@ import email.policy
 import email.utils
 import hashlib
 import logging
+import re
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
@@ -69,10 +70,16 @@ def _already_stored(entity, message_id: str, content_hash: str) -> bool:
     return InboundEmail.objects.filter(entity=entity).filter(same).exists()
 
 
+def _storage_name(name: str) -> str:
+    """A file name safe on any storage: no path, no odd characters, short; the name as the
+    sender wrote it stays in InboundAttachment.filename."""
+    base = re.sub(r"[^\w.-]+", "_", name.replace("\\", "/").rsplit("/", 1)[-1]).strip("._")
+    return base[-100:] or "attachment"
+
+
 def _save_file(name: str, content: bytes) -> str:
-    return default_storage.save(
-        timezone.now().strftime(f"inbound/%Y/%m/{name}"), ContentFile(content)
-    )
+    folder = timezone.now().strftime("inbound/%Y/%m/")
+    return default_storage.save(folder + _storage_name(name), ContentFile(content))
 
 
 def _insert(email: InboundEmail, raw: bytes) -> InboundEmail | None:
@@ -173,7 +180,13 @@ def _attachments_save(email: InboundEmail, attachments) -> None:
             content_type=_clip(attachment.content_type, 100),
             size=len(attachment.content),
         )
-        row.file.name = _save_file(name[-100:], attachment.content)
+        try:
+            row.file.name = _save_file(name, attachment.content)
+        except (OSError, SuspiciousFileOperation) as exc:  # the disk, not the message
+            logger.exception("inbound: attachment %r of email %s not kept", name, email.pk)
+            email.problems = [*email.problems, f"attachment {name!r} not kept: {exc}"[:500]]
+            email.save(update_fields=["problems"])
+            continue
         rows.append(row)
     InboundAttachment.objects.bulk_create(rows)
 
@@ -230,8 +243,8 @@ def _headers(raw: bytes) -> dict[str, str]:
         parsed = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(
             raw[:HEADERS_KEPT]
         )
-        return {
-            name: " ".join(str(parsed.get(name, "")).split())
+        return {  # NUL characters: PostgreSQL refuses them in text
+            name: " ".join(str(parsed.get(name, "")).replace("\x00", "").split())
             for name in ("message-id", "from", "to", "subject")
         }
     except Exception:

@@ -201,6 +201,10 @@ def test_a_message_too_large_keeps_its_headers_only(acme_daily, monkeypatch):
     other = inbound_email_too_large(entity=acme_daily, head=head, size=10**9, source="imap")
     assert other is None  # the mailbox's header-only copy: stored already by Message-ID
 
+    hostile = b"From: x\x00y@z.example\r\nSubject: a\x00b\r\nMessage-ID: <n\x00ul@z>\r\n"
+    email = inbound_email_too_large(entity=acme_daily, head=hostile, size=10**9, source="imap")
+    assert (email.subject, email.message_id, email.sender) == ("ab", "<nul@z>", "xy@z.example")
+
 
 def test_the_assistant_reads_a_reply_once_it_is_committed(
     acme_daily, sent, django_capture_on_commit_callbacks
@@ -295,3 +299,18 @@ def test_a_sender_without_a_valid_address_is_not_added(acme_daily, dupont):
 
 def test_an_email_ignored_leaves_the_list(stray):
     assert inbound_email_ignore(email=stray).status == InboundStatus.IGNORED
+
+
+@pytest.mark.parametrize(
+    "name", ["100% payé.pdf", "..", "a\\..\\..\\evil<script>.pdf", "." * 300 + "x.pdf"]
+)
+def test_any_attachment_name_is_stored_safely(acme_daily, sent, name):
+    from relance.inbound.services import _storage_name
+
+    stored = _storage_name(name)
+    assert stored and "/" not in stored and "\\" not in stored and "%" not in stored
+    assert not stored.startswith(".") and len(stored) <= 100
+    raw = mails.reply(attachments=[(name, b"%PDF-1.4 " + b"z" * 3000, "application/pdf")])
+    email = store(acme_daily, raw)
+    [attachment] = email.attachments.all()
+    assert attachment.file.read().startswith(b"%PDF-1.4")
