@@ -256,7 +256,11 @@ def _fetch(mailbox, connector, values, cursor: MailboxCursor, summary: FetchSumm
             continue
         if not held and reached > cursor.last_uid:
             cursor.last_uid = reached
-            cursor.save(update_fields=["last_uid"])
+            # Only forward: a fetch running beside this one (the beat and the command) may
+            # be further on already.
+            MailboxCursor.objects.filter(
+                pk=cursor.pk, uid_validity=cursor.uid_validity, last_uid__lt=reached
+            ).update(last_uid=reached)
         held = held or reached < max(batch)
 
 
