@@ -343,3 +343,45 @@ def test_demo_customers_answered_through_their_page():
     paid = responses.get(kind="payment").items.get()
     assert paid.payment_pending_since is not None
     assert not responses.filter(handled_at__isnull=False).exists()  # unread for the team
+
+
+@pytest.mark.django_db
+def test_demo_customers_answered_by_email_and_the_assistant_read_them():
+    from relance.agenda.models import CustomerResponse
+    from relance.inbound.models import InboundEmail
+
+    output = demo(engine_days=20)
+    emails = InboundEmail.objects.all()
+    replies = CustomerResponse.objects.filter(channel="email").select_related("proposal")
+
+    assert "emails received and read by the assistant" in output
+    # Every reply traced to the message it answers; one stranger per entity unassigned.
+    assert emails.filter(status="unassigned").count() == 2
+    assert not emails.filter(status="assigned", matched_by="").exists()
+    # One reply per intent, each with the assistant's proposal, read right: every intent in
+    # French; in English as many as customers were emailed (few in this small demo).
+    intents = {
+        "promise",
+        "dispute",
+        "payment_made",
+        "copy_request",
+        "contact_change",
+        "out_of_office",
+        "callback",
+        "other",
+    }
+    french = [r.proposal.intent for r in replies.filter(entity__slug="acme-fr")]
+    english = [r.proposal.intent for r in replies.filter(entity__slug="acme-uk")]
+    assert sorted(french) == sorted(intents)
+    assert len(english) >= 5 and len(set(english)) == len(english) and set(english) <= intents
+    promise = replies.get(entity__slug="acme-fr", proposal__intent="promise").proposal
+    assert promise.items.count() == 2 and promise.promised_on is not None
+    # The out-of-office came back as an automatic reply: handled at once, no pause.
+    assert not replies.filter(kind="auto_reply", handled_at__isnull=True).exists()
+    # The remittance advice is kept with its reply.
+    assert emails.filter(attachments__content_type="application/pdf").count() == 2
+    # The bounce marked the address invalid.
+    bounce = emails.get(entity__slug="acme-fr", kind="bounce")
+    assert Contact.objects.filter(
+        customer_id=bounce.customer_id, email_invalid_at__isnull=False
+    ).exists()

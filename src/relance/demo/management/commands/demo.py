@@ -10,6 +10,7 @@ from relance.core.defaults import pending_migrations
 from relance.core.models import Entity
 from relance.demo import generator
 from relance.demo.answers import demo_answers
+from relance.demo.replies import demo_replies
 from relance.demo.collections import demo_collect
 from relance.ledger.choices import ItemKind
 
@@ -98,6 +99,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{answered} customers answered through their page (dispute, promise, payment "
                 "announced, comment, call-back, new contact, card): see Collections → Responses."
+            )
+            replied = demo_replies(entities=entities)
+            self.stdout.write(
+                f"{sum(replied.values())} emails received and read by the assistant "
+                f"({', '.join(f'{kind} {count}' for kind, count in sorted(replied.items()))})."
             )
         self.print_summary(today, options["seed"], time.monotonic() - started)
         self.print_logins()
