@@ -11,7 +11,10 @@ on first use when the file is missing. No network, ever: the corpus is a local f
 
 import hashlib
 import json
+import logging
+import os
 import re
+import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +30,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from relance.assistant.extract import date_marker
 from relance.assistant.text import fold, own_words
 
+logger = logging.getLogger(__name__)
 CORPUS = Path(__file__).with_name("corpus") / "messages.jsonl"
 FORMAT = 3  # bump when the saved object's shape changes
 
@@ -169,15 +173,21 @@ def model_path() -> Path:
 def save(assistant: Assistant, path: Path | None = None) -> Path:
     path = path or model_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
     stored = {
         "format": FORMAT,
         "sklearn": sklearn.__version__,
         "corpus": corpus_digest(),
         "assistant": assistant,
     }
-    joblib.dump(stored, temporary)
-    temporary.replace(path)  # readers never see half a file
+    # A file of its own, then renamed: readers never see half a file, and two processes
+    # training at once (test workers, two web workers on first use) never mix theirs.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    os.close(handle)
+    try:
+        joblib.dump(stored, temporary)
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
     _loaded.pop(str(path), None)
     return path
 
@@ -192,8 +202,12 @@ def load() -> Assistant:
         if key in _loaded:
             return _loaded[key]
         assistant = None
+        stored = {}
         if path.exists():
-            stored = joblib.load(path)
+            try:
+                stored = joblib.load(path)
+            except Exception:  # unreadable (truncated, foreign): trained again below
+                logger.warning("assistant: model file %s unreadable, training again", path)
             if (
                 stored.get("format") == FORMAT
                 and stored.get("sklearn") == sklearn.__version__
