@@ -3027,161 +3027,454 @@ FAMILIES += [
 
 # A sixth round: calls asked for in every register, and the answers that ask for nothing.
 FAMILIES += [
-    ("callback", "callback", "", "", NONE, {
-        "fr": ["Un appel de votre part serait le bienvenu, mon numéro direct est le {phone}.",
-               "N'hésitez pas à m'appeler directement, ce sera plus rapide."],
-        "en": ["A call from you would be welcome, my direct line is {phone}.",
-               "Feel free to call me directly, it will be quicker."],
-        "de": ["Ein Anruf von Ihnen wäre willkommen, meine Durchwahl ist {phone}.",
-               "Rufen Sie mich gern direkt an, das geht schneller."],
-        "es": ["Una llamada suya sería bienvenida, mi línea directa es el {phone}.",
-               "No duden en llamarme directamente, será más rápido."],
-    }),
-    ("callback", "callback", "", "", NONE, {
-        "fr": ["Je souhaite être recontacté par téléphone par la personne qui gère notre dossier.",
-               "Recontactez-moi par téléphone svp, pas par écrit."],
-        "en": ["I'd like the person handling our file to get back to me by phone.",
-               "Get back to me by phone please, not in writing."],
-        "de": ["Ich möchte von der Person, die unseren Vorgang bearbeitet, telefonisch kontaktiert werden.",
-               "Melden Sie sich bitte telefonisch, nicht schriftlich."],
-        "es": ["Quiero que la persona que lleva nuestro expediente me contacte por teléfono.",
-               "Contácteme por teléfono, por favor, no por escrito."],
-    }),
-    ("callback", "callback", "", "", NONE, {
-        "fr": ["On s'appelle ? Je suis au bureau jusqu'à 18 h.",
-               "Passez-moi un coup de fil quand vous pouvez."],
-        "en": ["Shall we have a quick call? I'm in the office until 6 pm.",
-               "Give me a buzz when you can."],
-        "de": ["Sollen wir kurz telefonieren? Ich bin bis 18 Uhr im Büro.",
-               "Rufen Sie mich kurz an, wenn Sie können."],
-        "es": ["¿Hablamos por teléfono? Estoy en la oficina hasta las 18 h.",
-               "Hágame una llamada cuando pueda."],
-    }),
-    ("other", "other", "", "", NONE, {
-        "fr": ["Message bien reçu, nous revenons vers vous.", "Nous regardons et revenons vers vous."],
-        "en": ["Message received, we'll get back to you.", "We're looking into it and will come back to you."],
-        "de": ["Nachricht erhalten, wir melden uns.", "Wir schauen es uns an und melden uns wieder."],
-        "es": ["Mensaje recibido, les respondemos en breve.", "Lo revisamos y volvemos a contactarles."],
-    }),
-    ("other", "other", "", "", NONE, {
-        "fr": ["Votre newsletter de ce mois était très intéressante, merci.",
-               "Bravo pour le salon de la semaine dernière, stand très réussi."],
-        "en": ["Your newsletter this month was very interesting, thanks.",
-               "Congratulations on last week's trade show, great stand."],
-        "de": ["Ihr Newsletter diesen Monat war sehr interessant, danke.",
-               "Glückwunsch zur Messe letzte Woche, sehr gelungener Stand."],
-        "es": ["Su boletín de este mes fue muy interesante, gracias.",
-               "Enhorabuena por la feria de la semana pasada, estupendo stand."],
-    }),
-    ("other", "other", "", "", NONE, {
-        "fr": ["Pouvez-vous nous envoyer vos conditions générales de vente à jour ?",
-               "Avez-vous un certificat ISO à jour à nous transmettre pour notre audit fournisseurs ?"],
-        "en": ["Can you send us your current terms and conditions of sale?",
-               "Do you have an up-to-date ISO certificate for our supplier audit?"],
-        "de": ["Können Sie uns Ihre aktuellen Allgemeinen Geschäftsbedingungen senden?",
-               "Haben Sie ein aktuelles ISO-Zertifikat für unser Lieferantenaudit?"],
-        "es": ["¿Pueden enviarnos sus condiciones generales de venta actualizadas?",
-               "¿Tienen un certificado ISO vigente para nuestra auditoría de proveedores?"],
-    }),
-    ("copy-statement", "copy_request", "", "statement", NONE, {
-        "fr": ["Pourriez-vous nous adresser un état des factures échues et non échues ?",
-               "Merci de nous faire parvenir la balance âgée de notre compte."],
-        "en": ["Could you send us a list of overdue and not yet due invoices?",
-               "Please send us the aged balance of our account."],
-        "de": ["Könnten Sie uns eine Liste der fälligen und noch nicht fälligen Rechnungen senden?",
-               "Bitte senden Sie uns die Altersstruktur unseres Kontos."],
-        "es": ["¿Podrían enviarnos una relación de facturas vencidas y no vencidas?",
-               "Envíennos el saldo por antigüedad de nuestra cuenta, por favor."],
-    }),
-    ("copy-po", "copy_request", "", "purchase_order", NONE, {
-        "fr": ["Notre système rejette {inv} faute de rapprochement avec une commande : merci de nous transmettre la commande correspondante.",
-               "Sans copie de la commande, {inv} restera bloquée chez nous."],
-        "en": ["Our system rejects {inv} because it matches no order: please send us the matching order.",
-               "Without a copy of the order, {inv} will stay blocked on our side."],
-        "de": ["Unser System lehnt {inv} ab, weil keine Bestellung passt: bitte senden Sie uns die zugehörige Bestellung.",
-               "Ohne Kopie der Bestellung bleibt {inv} bei uns blockiert."],
-        "es": ["Nuestro sistema rechaza {inv} porque no casa con ningún pedido: envíennos el pedido correspondiente.",
-               "Sin copia del pedido, {inv} seguirá bloqueada."],
-    }),
+    (
+        "callback",
+        "callback",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Un appel de votre part serait le bienvenu, mon numéro direct est le {phone}.",
+                "N'hésitez pas à m'appeler directement, ce sera plus rapide.",
+            ],
+            "en": [
+                "A call from you would be welcome, my direct line is {phone}.",
+                "Feel free to call me directly, it will be quicker.",
+            ],
+            "de": [
+                "Ein Anruf von Ihnen wäre willkommen, meine Durchwahl ist {phone}.",
+                "Rufen Sie mich gern direkt an, das geht schneller.",
+            ],
+            "es": [
+                "Una llamada suya sería bienvenida, mi línea directa es el {phone}.",
+                "No duden en llamarme directamente, será más rápido.",
+            ],
+        },
+    ),
+    (
+        "callback",
+        "callback",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Je souhaite être recontacté par téléphone par la personne qui gère notre dossier.",
+                "Recontactez-moi par téléphone svp, pas par écrit.",
+            ],
+            "en": [
+                "I'd like the person handling our file to get back to me by phone.",
+                "Get back to me by phone please, not in writing.",
+            ],
+            "de": [
+                "Ich möchte von der Person, die unseren Vorgang bearbeitet, telefonisch kontaktiert werden.",
+                "Melden Sie sich bitte telefonisch, nicht schriftlich.",
+            ],
+            "es": [
+                "Quiero que la persona que lleva nuestro expediente me contacte por teléfono.",
+                "Contácteme por teléfono, por favor, no por escrito.",
+            ],
+        },
+    ),
+    (
+        "callback",
+        "callback",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "On s'appelle ? Je suis au bureau jusqu'à 18 h.",
+                "Passez-moi un coup de fil quand vous pouvez.",
+            ],
+            "en": [
+                "Shall we have a quick call? I'm in the office until 6 pm.",
+                "Give me a buzz when you can.",
+            ],
+            "de": [
+                "Sollen wir kurz telefonieren? Ich bin bis 18 Uhr im Büro.",
+                "Rufen Sie mich kurz an, wenn Sie können.",
+            ],
+            "es": [
+                "¿Hablamos por teléfono? Estoy en la oficina hasta las 18 h.",
+                "Hágame una llamada cuando pueda.",
+            ],
+        },
+    ),
+    (
+        "other",
+        "other",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Message bien reçu, nous revenons vers vous.",
+                "Nous regardons et revenons vers vous.",
+            ],
+            "en": [
+                "Message received, we'll get back to you.",
+                "We're looking into it and will come back to you.",
+            ],
+            "de": [
+                "Nachricht erhalten, wir melden uns.",
+                "Wir schauen es uns an und melden uns wieder.",
+            ],
+            "es": [
+                "Mensaje recibido, les respondemos en breve.",
+                "Lo revisamos y volvemos a contactarles.",
+            ],
+        },
+    ),
+    (
+        "other",
+        "other",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Votre newsletter de ce mois était très intéressante, merci.",
+                "Bravo pour le salon de la semaine dernière, stand très réussi.",
+            ],
+            "en": [
+                "Your newsletter this month was very interesting, thanks.",
+                "Congratulations on last week's trade show, great stand.",
+            ],
+            "de": [
+                "Ihr Newsletter diesen Monat war sehr interessant, danke.",
+                "Glückwunsch zur Messe letzte Woche, sehr gelungener Stand.",
+            ],
+            "es": [
+                "Su boletín de este mes fue muy interesante, gracias.",
+                "Enhorabuena por la feria de la semana pasada, estupendo stand.",
+            ],
+        },
+    ),
+    (
+        "other",
+        "other",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Pouvez-vous nous envoyer vos conditions générales de vente à jour ?",
+                "Avez-vous un certificat ISO à jour à nous transmettre pour notre audit fournisseurs ?",
+            ],
+            "en": [
+                "Can you send us your current terms and conditions of sale?",
+                "Do you have an up-to-date ISO certificate for our supplier audit?",
+            ],
+            "de": [
+                "Können Sie uns Ihre aktuellen Allgemeinen Geschäftsbedingungen senden?",
+                "Haben Sie ein aktuelles ISO-Zertifikat für unser Lieferantenaudit?",
+            ],
+            "es": [
+                "¿Pueden enviarnos sus condiciones generales de venta actualizadas?",
+                "¿Tienen un certificado ISO vigente para nuestra auditoría de proveedores?",
+            ],
+        },
+    ),
+    (
+        "copy-statement",
+        "copy_request",
+        "",
+        "statement",
+        NONE,
+        {
+            "fr": [
+                "Pourriez-vous nous adresser un état des factures échues et non échues ?",
+                "Merci de nous faire parvenir la balance âgée de notre compte.",
+            ],
+            "en": [
+                "Could you send us a list of overdue and not yet due invoices?",
+                "Please send us the aged balance of our account.",
+            ],
+            "de": [
+                "Könnten Sie uns eine Liste der fälligen und noch nicht fälligen Rechnungen senden?",
+                "Bitte senden Sie uns die Altersstruktur unseres Kontos.",
+            ],
+            "es": [
+                "¿Podrían enviarnos una relación de facturas vencidas y no vencidas?",
+                "Envíennos el saldo por antigüedad de nuestra cuenta, por favor.",
+            ],
+        },
+    ),
+    (
+        "copy-po",
+        "copy_request",
+        "",
+        "purchase_order",
+        NONE,
+        {
+            "fr": [
+                "Notre système rejette {inv} faute de rapprochement avec une commande : merci de nous transmettre la commande correspondante.",
+                "Sans copie de la commande, {inv} restera bloquée chez nous.",
+            ],
+            "en": [
+                "Our system rejects {inv} because it matches no order: please send us the matching order.",
+                "Without a copy of the order, {inv} will stay blocked on our side.",
+            ],
+            "de": [
+                "Unser System lehnt {inv} ab, weil keine Bestellung passt: bitte senden Sie uns die zugehörige Bestellung.",
+                "Ohne Kopie der Bestellung bleibt {inv} bei uns blockiert.",
+            ],
+            "es": [
+                "Nuestro sistema rechaza {inv} porque no casa con ningún pedido: envíennos el pedido correspondiente.",
+                "Sin copia del pedido, {inv} seguirá bloqueada.",
+            ],
+        },
+    ),
 ]
 
 # A seventh round: payments and promises told in passing, requests for documents in a
 # sentence, disputes as complaints.
 FAMILIES += [
-    ("payment", "payment_made", "", "", PAST, {
-        "fr": ["Pour votre information, le paiement de {inv} a été passé {date} par notre service trésorerie.",
-               "Nous vous signalons que {invs} ont été payées {date}."],
-        "en": ["For your information, payment of {inv} was processed {date} by our treasury.",
-               "Just to let you know {invs} were paid {date}."],
-        "de": ["Zu Ihrer Information: die Zahlung von {inv} wurde {date} von unserer Treasury veranlasst.",
-               "Nur zur Info: {invs} wurden {date} bezahlt."],
-        "es": ["Para su información, el pago de {inv} lo tramitó tesorería {date}.",
-               "Les informamos de que {invs} se pagaron {date}."],
+    (
+        "payment",
+        "payment_made",
+        "",
+        "",
+        PAST,
+        {
+            "fr": [
+                "Pour votre information, le paiement de {inv} a été passé {date} par notre service trésorerie.",
+                "Nous vous signalons que {invs} ont été payées {date}.",
+            ],
+            "en": [
+                "For your information, payment of {inv} was processed {date} by our treasury.",
+                "Just to let you know {invs} were paid {date}.",
+            ],
+            "de": [
+                "Zu Ihrer Information: die Zahlung von {inv} wurde {date} von unserer Treasury veranlasst.",
+                "Nur zur Info: {invs} wurden {date} bezahlt.",
+            ],
+            "es": [
+                "Para su información, el pago de {inv} lo tramitó tesorería {date}.",
+                "Les informamos de que {invs} se pagaron {date}.",
+            ],
+        },
+    ),
+    (
+        "payment",
+        "payment_made",
+        "",
+        "",
+        PAST,
+        {
+            "fr": [
+                "Voici la preuve de virement de {date}, l'argent est bien parti de chez nous.",
+                "Capture d'écran de notre banque en pièce jointe : ordre exécuté {date}.",
+            ],
+            "en": [
+                "Here is the proof of the transfer of {date}, the money did leave our account.",
+                "Screenshot from our bank attached: order executed {date}.",
+            ],
+            "de": [
+                "Hier der Überweisungsnachweis vom {date}, das Geld hat unser Konto verlassen.",
+                "Screenshot unserer Bank anbei: Auftrag {date} ausgeführt.",
+            ],
+            "es": [
+                "Aquí tienen el justificante de la transferencia {date}, el dinero salió de nuestra cuenta.",
+                "Captura del banco adjunta: orden ejecutada {date}.",
+            ],
+        },
+    ),
+    (
+        "promise",
+        "promise",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": ["Pas de souci, c'est prévu pour {date}.", "Ce sera fait {date}, promis."],
+            "en": ["No problem, it's planned for {date}.", "It'll be done {date}, promise."],
+            "de": [
+                "Kein Problem, ist für {date} eingeplant.",
+                "Wird {date} erledigt, versprochen.",
+            ],
+            "es": ["Sin problema, está previsto para {date}.", "Estará hecho {date}, prometido."],
+        },
+    ),
+    (
+        "promise",
+        "promise",
+        "",
+        "",
+        FUTURE,
+        {
+            "fr": [
+                "Nous attendons le déblocage de notre prêt bancaire ; le règlement suivra {date}.",
+                "Dès réception de la subvention, attendue {date}, nous vous réglons.",
+            ],
+            "en": [
+                "We're waiting for our bank loan to be released; payment will follow {date}.",
+                "As soon as the grant arrives, expected {date}, we'll pay you.",
+            ],
+            "de": [
+                "Wir warten auf die Auszahlung unseres Bankkredits; die Zahlung folgt {date}.",
+                "Sobald der Zuschuss eintrifft, erwartet {date}, bezahlen wir Sie.",
+            ],
+            "es": [
+                "Esperamos el desembolso de nuestro préstamo; el pago seguirá {date}.",
+                "En cuanto llegue la subvención, prevista {date}, les pagamos.",
+            ],
+        },
+    ),
+    (
+        "copy-invoice",
+        "copy_request",
+        "",
+        "invoice",
+        NONE,
+        {
+            "fr": [
+                "Pouvez-vous nous envoyer toutes les factures de l'année en un seul PDF ?",
+                "Il nous manque plusieurs factures dont {inv}, merci de nous les renvoyer.",
+            ],
+            "en": [
+                "Can you send us all of this year's invoices in one PDF?",
+                "We're missing several invoices including {inv}, please resend them.",
+            ],
+            "de": [
+                "Können Sie uns alle Rechnungen des Jahres in einem PDF schicken?",
+                "Uns fehlen mehrere Rechnungen, darunter {inv}, bitte schicken Sie sie erneut.",
+            ],
+            "es": [
+                "¿Pueden enviarnos todas las facturas del año en un solo PDF?",
+                "Nos faltan varias facturas, entre ellas {inv}, reenvíenlas por favor.",
+            ],
+        },
+    ),
+    (
+        "copy-bank",
+        "copy_request",
+        "",
+        "bank_details",
+        NONE,
+        {
+            "fr": [
+                "Avant tout paiement, nous devons vérifier votre IBAN par un appel de contre-vérification : merci de nous transmettre une attestation bancaire.",
+                "Votre IBAN sur la facture ne correspond pas à celui de notre fichier, lequel est le bon ?",
+            ],
+            "en": [
+                "Before any payment we must verify your IBAN: please send us a bank confirmation letter.",
+                "The IBAN on your invoice doesn't match the one on file, which one is right?",
+            ],
+            "de": [
+                "Vor jeder Zahlung müssen wir Ihre IBAN prüfen: bitte senden Sie uns eine Bankbestätigung.",
+                "Die IBAN auf Ihrer Rechnung stimmt nicht mit unserer Kartei überein, welche ist richtig?",
+            ],
+            "es": [
+                "Antes de pagar debemos verificar su IBAN: envíennos un certificado bancario.",
+                "El IBAN de su factura no coincide con el de nuestro fichero, ¿cuál es el correcto?",
+            ],
+        },
+    ),
+    (
+        "dispute-quality",
+        "dispute",
+        "quality",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Très déçus de la qualité : la moitié des articles de {inv} sont inutilisables.",
+                "Le produit ne fonctionne pas comme annoncé, nous demandons un avoir sur {inv}.",
+            ],
+            "en": [
+                "Very disappointed with the quality: half the items on {inv} are unusable.",
+                "The product doesn't work as advertised, we want a credit note on {inv}.",
+            ],
+            "de": [
+                "Sehr enttäuscht von der Qualität: die Hälfte der Artikel aus {inv} ist unbrauchbar.",
+                "Das Produkt funktioniert nicht wie beworben, wir verlangen eine Gutschrift zu {inv}.",
+            ],
+            "es": [
+                "Muy decepcionados con la calidad: la mitad de los artículos de {inv} no sirven.",
+                "El producto no funciona como se anunciaba, pedimos un abono sobre {inv}.",
+            ],
+        },
+    ),
+    (
+        "dispute-price",
+        "dispute",
+        "price",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Le montant de {inv} ({amount}) ne correspond pas au devis signé, merci de corriger.",
+                "Votre devis disait {amount}, la facture {inv} dit autre chose.",
+            ],
+            "en": [
+                "The amount on {inv} ({amount}) doesn't match the signed quote, please correct it.",
+                "Your quote said {amount}, invoice {inv} says something else.",
+            ],
+            "de": [
+                "Der Betrag auf {inv} ({amount}) entspricht nicht dem unterschriebenen Angebot, bitte korrigieren.",
+                "Ihr Angebot lautete {amount}, die Rechnung {inv} sagt etwas anderes.",
+            ],
+            "es": [
+                "El importe de {inv} ({amount}) no coincide con el presupuesto firmado, corríjanlo.",
+                "Su presupuesto decía {amount}, la factura {inv} dice otra cosa.",
+            ],
+        },
+    ),
+]
+
+# An eighth round: calls and small talk again (the weakest intents), and contacts.
+FAMILIES += [
+    ("callback", "callback", "", "", NONE, {
+        "fr": ["Je préfère régler ça de vive voix : appelez le service comptable, poste 214.",
+               "Vous pouvez me joindre sur mon fixe, rappelez-moi pour convenir d'une solution."],
+        "en": ["I'd rather settle this by voice: call accounts, extension 214.",
+               "You can reach me on my landline, call me back so we can agree on a solution."],
+        "de": ["Das kläre ich lieber mündlich: rufen Sie die Buchhaltung an, Durchwahl 214.",
+               "Sie erreichen mich im Festnetz, rufen Sie zurück, damit wir eine Lösung finden."],
+        "es": ["Prefiero hablarlo de viva voz: llamen a contabilidad, extensión 214.",
+               "Pueden localizarme en el fijo, llámenme para acordar una solución."],
     }),
-    ("payment", "payment_made", "", "", PAST, {
-        "fr": ["Voici la preuve de virement de {date}, l'argent est bien parti de chez nous.",
-               "Capture d'écran de notre banque en pièce jointe : ordre exécuté {date}."],
-        "en": ["Here is the proof of the transfer of {date}, the money did leave our account.",
-               "Screenshot from our bank attached: order executed {date}."],
-        "de": ["Hier der Überweisungsnachweis vom {date}, das Geld hat unser Konto verlassen.",
-               "Screenshot unserer Bank anbei: Auftrag {date} ausgeführt."],
-        "es": ["Aquí tienen el justificante de la transferencia {date}, el dinero salió de nuestra cuenta.",
-               "Captura del banco adjunta: orden ejecutada {date}."],
+    ("callback", "callback", "", "", NONE, {
+        "fr": ["Mon responsable aimerait un entretien téléphonique avec vous cette semaine.",
+               "Pouvons-nous fixer un rendez-vous téléphonique avec votre service ?"],
+        "en": ["My manager would like a phone meeting with you this week.",
+               "Can we book a phone appointment with your team?"],
+        "de": ["Mein Vorgesetzter hätte diese Woche gern ein Telefongespräch mit Ihnen.",
+               "Können wir einen Telefontermin mit Ihrer Abteilung vereinbaren?"],
+        "es": ["Mi responsable querría una reunión telefónica con ustedes esta semana.",
+               "¿Podemos fijar una cita telefónica con su departamento?"],
     }),
-    ("promise", "promise", "", "", FUTURE, {
-        "fr": ["Pas de souci, c'est prévu pour {date}.", "Ce sera fait {date}, promis."],
-        "en": ["No problem, it's planned for {date}.", "It'll be done {date}, promise."],
-        "de": ["Kein Problem, ist für {date} eingeplant.", "Wird {date} erledigt, versprochen."],
-        "es": ["Sin problema, está previsto para {date}.", "Estará hecho {date}, prometido."],
+    ("other", "other", "", "", NONE, {
+        "fr": ["Nous déménageons nos entrepôts le mois prochain, prévoyez un délai pour les livraisons.",
+               "Nos horaires de réception des marchandises changent à partir de lundi."],
+        "en": ["We're moving our warehouses next month, allow extra time for deliveries.",
+               "Our goods-in hours change from Monday."],
+        "de": ["Wir ziehen nächsten Monat mit unseren Lagern um, planen Sie mehr Zeit für Lieferungen ein.",
+               "Unsere Warenannahmezeiten ändern sich ab Montag."],
+        "es": ["Trasladamos nuestros almacenes el mes que viene, cuenten con más plazo para las entregas.",
+               "Nuestro horario de recepción de mercancía cambia a partir del lunes."],
     }),
-    ("promise", "promise", "", "", FUTURE, {
-        "fr": ["Nous attendons le déblocage de notre prêt bancaire ; le règlement suivra {date}.",
-               "Dès réception de la subvention, attendue {date}, nous vous réglons."],
-        "en": ["We're waiting for our bank loan to be released; payment will follow {date}.",
-               "As soon as the grant arrives, expected {date}, we'll pay you."],
-        "de": ["Wir warten auf die Auszahlung unseres Bankkredits; die Zahlung folgt {date}.",
-               "Sobald der Zuschuss eintrifft, erwartet {date}, bezahlen wir Sie."],
-        "es": ["Esperamos el desembolso de nuestro préstamo; el pago seguirá {date}.",
-               "En cuanto llegue la subvención, prevista {date}, les pagamos."],
+    ("other", "other", "", "", NONE, {
+        "fr": ["Vous avez envoyé ce message à la mauvaise adresse, je travaille dans une école.",
+               "Erreur de destinataire je pense, je suis un particulier."],
+        "en": ["You sent this to the wrong address, I work at a school.",
+               "Wrong recipient I think, I'm a private individual."],
+        "de": ["Sie haben das an die falsche Adresse geschickt, ich arbeite an einer Schule.",
+               "Falscher Empfänger, glaube ich, ich bin Privatperson."],
+        "es": ["Han enviado esto a la dirección equivocada, trabajo en un colegio.",
+               "Creo que se equivocaron de destinatario, soy un particular."],
     }),
-    ("copy-invoice", "copy_request", "", "invoice", NONE, {
-        "fr": ["Pouvez-vous nous envoyer toutes les factures de l'année en un seul PDF ?",
-               "Il nous manque plusieurs factures dont {inv}, merci de nous les renvoyer."],
-        "en": ["Can you send us all of this year's invoices in one PDF?",
-               "We're missing several invoices including {inv}, please resend them."],
-        "de": ["Können Sie uns alle Rechnungen des Jahres in einem PDF schicken?",
-               "Uns fehlen mehrere Rechnungen, darunter {inv}, bitte schicken Sie sie erneut."],
-        "es": ["¿Pueden enviarnos todas las facturas del año en un solo PDF?",
-               "Nos faltan varias facturas, entre ellas {inv}, reenvíenlas por favor."],
-    }),
-    ("copy-bank", "copy_request", "", "bank_details", NONE, {
-        "fr": ["Avant tout paiement, nous devons vérifier votre IBAN par un appel de contre-vérification : merci de nous transmettre une attestation bancaire.",
-               "Votre IBAN sur la facture ne correspond pas à celui de notre fichier, lequel est le bon ?"],
-        "en": ["Before any payment we must verify your IBAN: please send us a bank confirmation letter.",
-               "The IBAN on your invoice doesn't match the one on file, which one is right?"],
-        "de": ["Vor jeder Zahlung müssen wir Ihre IBAN prüfen: bitte senden Sie uns eine Bankbestätigung.",
-               "Die IBAN auf Ihrer Rechnung stimmt nicht mit unserer Kartei überein, welche ist richtig?"],
-        "es": ["Antes de pagar debemos verificar su IBAN: envíennos un certificado bancario.",
-               "El IBAN de su factura no coincide con el de nuestro fichero, ¿cuál es el correcto?"],
-    }),
-    ("dispute-quality", "dispute", "quality", "", NONE, {
-        "fr": ["Très déçus de la qualité : la moitié des articles de {inv} sont inutilisables.",
-               "Le produit ne fonctionne pas comme annoncé, nous demandons un avoir sur {inv}."],
-        "en": ["Very disappointed with the quality: half the items on {inv} are unusable.",
-               "The product doesn't work as advertised, we want a credit note on {inv}."],
-        "de": ["Sehr enttäuscht von der Qualität: die Hälfte der Artikel aus {inv} ist unbrauchbar.",
-               "Das Produkt funktioniert nicht wie beworben, wir verlangen eine Gutschrift zu {inv}."],
-        "es": ["Muy decepcionados con la calidad: la mitad de los artículos de {inv} no sirven.",
-               "El producto no funciona como se anunciaba, pedimos un abono sobre {inv}."],
-    }),
-    ("dispute-price", "dispute", "price", "", NONE, {
-        "fr": ["Le montant de {inv} ({amount}) ne correspond pas au devis signé, merci de corriger.",
-               "Votre devis disait {amount}, la facture {inv} dit autre chose."],
-        "en": ["The amount on {inv} ({amount}) doesn't match the signed quote, please correct it.",
-               "Your quote said {amount}, invoice {inv} says something else."],
-        "de": ["Der Betrag auf {inv} ({amount}) entspricht nicht dem unterschriebenen Angebot, bitte korrigieren.",
-               "Ihr Angebot lautete {amount}, die Rechnung {inv} sagt etwas anderes."],
-        "es": ["El importe de {inv} ({amount}) no coincide con el presupuesto firmado, corríjanlo.",
-               "Su presupuesto decía {amount}, la factura {inv} dice otra cosa."],
+    ("contact", "contact_change", "", "", NONE, {
+        "fr": ["Merci d'ajouter {email} en copie de toutes vos relances à l'avenir.",
+               "Mettez aussi notre directeur financier en copie : {email}."],
+        "en": ["Please copy {email} on all your reminders from now on.",
+               "Please also copy our finance director: {email}."],
+        "de": ["Bitte setzen Sie künftig {email} bei allen Mahnungen in Kopie.",
+               "Bitte setzen Sie auch unseren Finanzleiter in Kopie: {email}."],
+        "es": ["Pongan en copia a {email} en todos sus recordatorios a partir de ahora.",
+               "Pongan también en copia a nuestro director financiero: {email}."],
     }),
 ]
