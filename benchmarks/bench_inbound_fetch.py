@@ -173,6 +173,9 @@ def _measure(database: str, server) -> None:
         "RELANCE_VAR": str(BENCH_DIR / "var-inbound"),
         "BENCH_IMAP": json.dumps(server.settings()),
         "DJANGO_SETTINGS_MODULE": "relance.config.settings",
+        "DEBUG": "false",  # as in production: no query log
+        "SECRET_KEY": "bench-inbound-" + "k" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
         "CELERY_BROKER_URL": "memory://",  # the proposals queued for a worker, not made inline
         "CELERY_RESULT_BACKEND": "cache+memory://",
     }

@@ -182,16 +182,15 @@ def _groups(uids: list[int], sizes: dict[int, int]) -> list[list[int]]:
 
 def _store(connector, uid: int, raw: bytes, size: int, summary: FetchSummary) -> bool:
     """Store one message; False when it must be read again (the failure was ours)."""
-    try:
-        with transaction.atomic():
-            if size > parsing.MAX_MESSAGE_BYTES:
-                email = inbound_email_too_large(
-                    entity=connector.entity, head=raw, size=size, source=InboundSource.IMAP
-                )
-            else:
-                email = inbound_email_store(
-                    entity=connector.entity, raw=raw, source=InboundSource.IMAP, connector=connector
-                )
+    try:  # each in a savepoint of its own: a failure undoes that message only
+        if size > parsing.MAX_MESSAGE_BYTES:
+            email = inbound_email_too_large(
+                entity=connector.entity, head=raw, size=size, source=InboundSource.IMAP
+            )
+        else:
+            email = inbound_email_store(
+                entity=connector.entity, raw=raw, source=InboundSource.IMAP, connector=connector
+            )
     except Exception:
         logger.exception("mailbox %s: message UID %s not stored", connector.pk, uid)
         summary.failed += 1

@@ -12,6 +12,7 @@ the values the email carries, never a query per item or per contact."""
 import re
 from dataclasses import dataclass
 
+from relance.agenda.models import Action
 from relance.customers.models import Contact
 from relance.delivery.models import Outbox
 from relance.delivery.replyto import key_of_address
@@ -24,6 +25,7 @@ from relance.scenarios.choices import StepChannel
 TOKEN = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z._/-]*[0-9A-Za-z])?")
 MAX_TOKENS = 10_000  # a long forwarded thread is cut, not read to the end (one IN query)
 MAX_NUMBER_LENGTH = 50  # Item.number's length
+SENT_TEXT = ("body", "html", "proof")  # what an Outbox row holds of the message: not needed
 
 
 @dataclass
@@ -33,6 +35,11 @@ class Match:
     outbox: Outbox | None = None
     matched_by: str = ""
     invoice_numbers: tuple[str, ...] = ()  # the open items cited (rule 4), for the record
+    action: Action | None = None  # loaded with its customer, when known: no query later
+
+    @property
+    def customer(self):
+        return self.action.customer if self.action is not None else None
 
 
 def _outbox_by_message_ids(entity, parsed) -> Outbox | None:
@@ -44,7 +51,8 @@ def _outbox_by_message_ids(entity, parsed) -> Outbox | None:
     rows = {
         row.message_id: row
         for row in Outbox.objects.filter(message_id__in=ids[:100], action__entity=entity)
-        .select_related("action")
+        .select_related("action__customer")
+        .defer(*SENT_TEXT)
         .order_by("id")
     }
     return next((rows[i] for i in ids if i in rows), None)
@@ -56,7 +64,8 @@ def outbox_by_tag(entity, parsed) -> Outbox | None:
         return None
     return (
         Outbox.objects.filter(key__in=keys, action__entity=entity)
-        .select_related("action")
+        .select_related("action__customer")
+        .defer(*SENT_TEXT)
         .order_by("-id")
         .first()
     )
@@ -97,19 +106,28 @@ def _customers_by_invoice(entity, parsed, among: list[int]) -> tuple[list[int], 
     return sorted({c for c, _n in rows}), [n for _c, n in rows]
 
 
-def latest_email_action(customer_id: int) -> int | None:
-    """The action of the last email sent to this customer: what a reply found by its sender
-    or an invoice number most likely answers."""
-    return (
+def last_email_action(customer_id: int) -> Action | None:
+    """The action of the last email sent to this customer (with its customer): what a
+    reply found by its sender or an invoice number most likely answers."""
+    outbox = (
         Outbox.objects.filter(action__customer_id=customer_id, channel=StepChannel.EMAIL)
+        .select_related("action__customer")
+        .defer(*SENT_TEXT)
         .order_by("-id")
-        .values_list("action_id", flat=True)
         .first()
     )
+    return outbox.action if outbox is not None else None
 
 
-def _from_outbox(outbox: Outbox, matched_by: str) -> Match:
-    return Match(outbox.action.customer_id, outbox.action_id, outbox, matched_by)
+def from_outbox(outbox: Outbox, matched_by: str) -> Match:
+    action = outbox.action
+    return Match(action.customer_id, action.pk, outbox, matched_by, action=action)
+
+
+def _to_customer(customer_id: int, matched_by: str, numbers=()) -> Match:
+    action = last_email_action(customer_id)
+    action_id = action.pk if action is not None else None
+    return Match(customer_id, action_id, None, matched_by, tuple(numbers), action=action)
 
 
 def match(entity, parsed) -> Match:
@@ -117,15 +135,14 @@ def match(entity, parsed) -> Match:
     so; an empty Match when no rule finds exactly one customer."""
     outbox = _outbox_by_message_ids(entity, parsed)
     if outbox is not None:
-        return _from_outbox(outbox, MatchedBy.IN_REPLY_TO)
+        return from_outbox(outbox, MatchedBy.IN_REPLY_TO)
     outbox = outbox_by_tag(entity, parsed)
     if outbox is not None:
-        return _from_outbox(outbox, MatchedBy.TOKEN)
+        return from_outbox(outbox, MatchedBy.TOKEN)
     senders = _sender_customers(entity, parsed.sender)
     if len(senders) == 1:
-        return Match(senders[0], latest_email_action(senders[0]), matched_by=MatchedBy.SENDER)
+        return _to_customer(senders[0], MatchedBy.SENDER)
     customers, numbers = _customers_by_invoice(entity, parsed, senders)
     if len(customers) == 1:
-        action_id = latest_email_action(customers[0])
-        return Match(customers[0], action_id, None, MatchedBy.INVOICE, tuple(numbers))
+        return _to_customer(customers[0], MatchedBy.INVOICE, numbers)
     return Match()

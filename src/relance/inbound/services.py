@@ -30,12 +30,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relance.activity.services import contact_event_record
-from relance.agenda.models import Action
 from relance.customers.models import Contact, Customer
 from relance.delivery.models import Outbox
 from relance.inbound import parsing
 from relance.inbound.choices import InboundKind, InboundStatus, MatchedBy
-from relance.inbound.matching import Match, latest_email_action, match, outbox_by_tag
+from relance.inbound.matching import (
+    SENT_TEXT,
+    Match,
+    from_outbox,
+    last_email_action,
+    match,
+    outbox_by_tag,
+)
 from relance.inbound.models import InboundAttachment, InboundEmail
 from relance.scenarios.choices import StepChannel
 
@@ -82,16 +88,35 @@ def _save_file(name: str, content: bytes) -> str:
     return default_storage.save(folder + _storage_name(name), ContentFile(content))
 
 
-def _insert(email: InboundEmail, raw: bytes) -> InboundEmail | None:
-    """Insert `email` with its raw file; None when a twin got there first."""
+class _Twin(Exception):
+    """The email was stored meanwhile by another fetch (a unique constraint said so)."""
+
+
+def _insert(email: InboundEmail, raw: bytes) -> InboundEmail:
+    """Insert `email` with its raw file; raises _Twin when it is stored already (the unique
+    constraints say so, a fetch beside this one included): the caller's savepoint then
+    undoes what was done for it. Storing first and asking after keeps a query off every
+    new email; a duplicate (a folder read again) costs its work, undone."""
     email.raw.name = _save_file(f"{email.content_hash}.eml", raw)
     try:
-        with transaction.atomic():
-            email.save(force_insert=True)
-    except IntegrityError:
+        email.save(force_insert=True)
+    except IntegrityError as exc:
         default_storage.delete(email.raw.name)
-        return None
+        raise _Twin(email.entity, email.message_id, email.content_hash) from exc
     return email
+
+
+def _once(store) -> InboundEmail | None:
+    """Run `store()` in one savepoint (a transaction of its own outside a fetch's batch):
+    whatever fails in it, database errors included, is undone without breaking the
+    caller's transaction; None when the email was stored already."""
+    try:
+        with transaction.atomic():
+            return store()
+    except _Twin as twin:  # the savepoint is undone: the database answers again
+        if _already_stored(*twin.args):
+            return None
+        raise twin.__cause__ from None
 
 
 # --- storing ---------------------------------------------------------------------------
@@ -109,22 +134,22 @@ def inbound_email_store(*, entity, raw: bytes, source: str, connector=None) -> I
     except Exception as exc:  # a parser bug must not stop the mailbox: kept as refused
         logger.exception("inbound: message %s could not be read", content_hash)
         return _store_refused(entity, raw, source, content_hash, f"unreadable: {exc}"[:500])
-    message_id = _clip(parsed.message_id, 255)
-    if _already_stored(entity, message_id, content_hash):
-        return None
+    return _once(lambda: _store_parsed(entity, parsed, raw, source, content_hash))
+
+
+def _store_parsed(
+    entity, parsed, raw: bytes, source: str, content_hash: str
+) -> InboundEmail | None:
+    """Inside inbound_email_store's savepoint: dedupe, match, insert, act."""
     if parsed.bounce is not None:
         kind, found = InboundKind.BOUNCE, _bounce_match(entity, parsed)
     else:
         kind = InboundKind.AUTO_REPLY if parsed.auto_reply else InboundKind.REPLY
         found = match(entity, parsed)
-    # Its own transaction, or part of the caller's (a fetch's batch, which keeps a savepoint
-    # per message): no savepoint of its own, the insert and the acting on it have theirs.
-    with transaction.atomic(savepoint=False):
-        email = _insert(_email_row(entity, parsed, source, content_hash, kind, found), raw)
-        if email is None:
-            return None
-        _attachments_save(email, parsed.attachments)
-        _act(email, parsed, found)
+    email = _email_row(entity, parsed, source, content_hash, kind, found)
+    _act(email, parsed)  # first: the response goes in the email's row, no update after
+    _insert(email, raw)
+    _attachments_save(email, parsed.attachments)
     return email
 
 
@@ -155,7 +180,7 @@ def _email_row(entity, parsed, source, content_hash, kind, found: Match) -> Inbo
         problems=list(parsed.problems),
         details=details,
         customer_id=found.customer_id,
-        action_id=found.action_id,
+        action=found.action,  # with its customer: acting on the email costs no query more
         outbox=found.outbox,
     )
 
@@ -204,10 +229,12 @@ def _store_refused(
 ) -> InboundEmail | None:
     """A message that cannot be read: its headers as far as they go, the reason, and the
     bytes as received (only the headers when the message is too large to keep)."""
+    return _once(lambda: _store_refused_row(entity, raw, source, content_hash, reason, size))
+
+
+def _store_refused_row(entity, raw, source, content_hash, reason, size) -> InboundEmail | None:
     headers = _headers(raw)
     message_id = _clip(headers.get("message-id", ""), 255)
-    if _already_stored(entity, message_id, content_hash):
-        return None
     kept = raw if len(raw) <= parsing.MAX_MESSAGE_BYTES else _head(raw)
     name, address = email.utils.parseaddr(headers.get("from", ""))
     row = InboundEmail(
@@ -226,8 +253,7 @@ def _store_refused(
         refusal=reason,
         problems=[] if kept is raw and size is None else ["only the headers were kept"],
     )
-    with transaction.atomic():
-        return _insert(row, kept)
+    return _insert(row, kept)
 
 
 def _head(raw: bytes) -> bytes:
@@ -254,9 +280,10 @@ def _headers(raw: bytes) -> dict[str, str]:
 # --- acting on it ----------------------------------------------------------------------
 
 
-def _act(email: InboundEmail, parsed, found: Match) -> None:
-    """What the email changes, in a savepoint: a failure leaves the email stored, its
-    problem noted, and (for a reply) waiting in the Unassigned list."""
+def _act(email: InboundEmail, parsed) -> None:
+    """What the email changes (before its row is inserted), in a savepoint: a failure is
+    undone and noted in the email's problems, and a reply then waits in the Unassigned
+    list; the email is stored all the same."""
     try:
         with transaction.atomic():
             if email.kind == InboundKind.BOUNCE:
@@ -264,9 +291,9 @@ def _act(email: InboundEmail, parsed, found: Match) -> None:
             elif email.customer_id is not None:
                 _response_record(email)
     except Exception as exc:
-        logger.exception("inbound: email %s stored, but acting on it failed", email.pk)
+        logger.exception("inbound: acting on email %s failed", email.message_id)
         email.problems = [*email.problems, f"not processed: {exc}"[:500]]
-        fields = ["problems"]
+        email.response = None
         if email.kind == InboundKind.REPLY:
             email.status, email.customer, email.action, email.matched_by = (
                 InboundStatus.UNASSIGNED,
@@ -274,8 +301,6 @@ def _act(email: InboundEmail, parsed, found: Match) -> None:
                 None,
                 "",
             )
-            fields += ["status", "customer", "action", "matched_by"]
-        email.save(update_fields=fields)
 
 
 def _response_record(email: InboundEmail) -> None:
@@ -283,9 +308,12 @@ def _response_record(email: InboundEmail) -> None:
     pauses nothing), linked to the email; the assistant reads a human reply."""
     from relance.agenda.services import response_email_record
 
-    customer = Customer.objects.get(pk=email.customer_id)
+    action = email.action if email.action_id else None  # loaded by the matching, mostly
+    if action is not None and action.customer_id == email.customer_id:
+        customer = action.customer
+    else:
+        customer = Customer.objects.get(pk=email.customer_id)
     customer.entity = email.entity
-    action = Action.objects.filter(pk=email.action_id).first() if email.action_id else None
     response = response_email_record(
         entity=customer.entity,
         customer=customer,
@@ -297,8 +325,7 @@ def _response_record(email: InboundEmail) -> None:
         if email.kind == InboundKind.AUTO_REPLY
         else "",
     )
-    email.response = response
-    email.save(update_fields=["response"])
+    email.response = response  # saved by the caller
     if email.kind == InboundKind.REPLY:
         _propose(response)
 
@@ -333,9 +360,8 @@ def _bounce_match(entity, parsed) -> Match:
     """The message that bounced: named by its Message-ID, else by the tag of the address
     the notification came to, else the last email sent to the bounced address."""
     bounce = parsed.bounce
-    sent = Outbox.objects.filter(action__entity=entity, channel=StepChannel.EMAIL).select_related(
-        "action"
-    )
+    sent = Outbox.objects.filter(action__entity=entity, channel=StepChannel.EMAIL)
+    sent = sent.select_related("action__customer").defer(*SENT_TEXT)
     outbox, matched_by = None, ""
     if bounce.original_message_id:
         outbox = sent.filter(message_id=bounce.original_message_id).order_by("-id").first()
@@ -346,9 +372,7 @@ def _bounce_match(entity, parsed) -> Match:
         address = bounce.recipients[0].address
         outbox = sent.filter(recipients__icontains=address).order_by("-id").first()
         matched_by = MatchedBy.RECIPIENT
-    if outbox is None:
-        return Match()
-    return Match(outbox.action.customer_id, outbox.action_id, outbox, matched_by)
+    return from_outbox(outbox, matched_by) if outbox is not None else Match()
 
 
 def _bounce_record(email: InboundEmail, bounce) -> None:
@@ -390,10 +414,11 @@ def inbound_email_assign(
         InboundStatus.ASSIGNED,
         MatchedBy.USER,
     )
-    email.action_id = email.action_id or latest_email_action(customer.pk)
-    email.save(update_fields=["customer", "status", "matched_by", "action"])
+    if email.action_id is None:
+        email.action = last_email_action(customer.pk)
     if email.kind != InboundKind.BOUNCE:
         _response_record(email)
+    email.save(update_fields=["customer", "status", "matched_by", "action", "response"])
     return email
 
 
