@@ -106,17 +106,31 @@ def _insert(email: InboundEmail, raw: bytes) -> InboundEmail:
     return email
 
 
+class _ActFailed(Exception):
+    """Acting on an email failed (recording its response, its bounce)."""
+
+
 def _once(store) -> InboundEmail | None:
-    """Run `store()` in one savepoint (a transaction of its own outside a fetch's batch):
-    whatever fails in it, database errors included, is undone without breaking the
-    caller's transaction; None when the email was stored already."""
-    try:
-        with transaction.atomic():
-            return store()
-    except _Twin as twin:  # the savepoint is undone: the database answers again
-        if _already_stored(*twin.args):
-            return None
-        raise twin.__cause__ from None
+    """Run `store(failure)` in one savepoint (a transaction of its own outside a fetch's
+    batch): whatever fails in it, database errors included, is undone without breaking
+    the caller's transaction; None when the email was stored already. When acting on the
+    email failed, it is stored again without acting, the failure noted (`failure`): one
+    savepoint per email in the usual case, not one more around the acting."""
+    failure = None
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return store(failure)
+        except _Twin as twin:  # the savepoint is undone: the database answers again
+            if _already_stored(*twin.args):
+                return None
+            raise twin.__cause__ from None
+        except _ActFailed as failed:
+            if failure is not None:
+                raise
+            failure = failed.__cause__
+            logger.error("inbound: acting on a received email failed", exc_info=failure)
+    raise AssertionError("unreachable")
 
 
 # --- storing ---------------------------------------------------------------------------
@@ -134,20 +148,24 @@ def inbound_email_store(*, entity, raw: bytes, source: str, connector=None) -> I
     except Exception as exc:  # a parser bug must not stop the mailbox: kept as refused
         logger.exception("inbound: message %s could not be read", content_hash)
         return _store_refused(entity, raw, source, content_hash, f"unreadable: {exc}"[:500])
-    return _once(lambda: _store_parsed(entity, parsed, raw, source, content_hash))
+    return _once(lambda failure: _store_parsed(entity, parsed, raw, source, content_hash, failure))
 
 
 def _store_parsed(
-    entity, parsed, raw: bytes, source: str, content_hash: str
+    entity, parsed, raw: bytes, source: str, content_hash: str, failure=None
 ) -> InboundEmail | None:
-    """Inside inbound_email_store's savepoint: dedupe, match, insert, act."""
+    """Inside inbound_email_store's savepoint: match, act, insert (dedupe by the unique
+    constraints); `failure`: acting failed before, store the email without acting."""
     if parsed.bounce is not None:
         kind, found = InboundKind.BOUNCE, _bounce_match(entity, parsed)
     else:
         kind = InboundKind.AUTO_REPLY if parsed.auto_reply else InboundKind.REPLY
         found = match(entity, parsed)
     email = _email_row(entity, parsed, source, content_hash, kind, found)
-    _act(email, parsed)  # first: the response goes in the email's row, no update after
+    if failure is None:
+        _act(email, parsed)  # first: the response goes in the email's row, no update after
+    else:
+        _not_acted(email, failure)
     _insert(email, raw)
     _attachments_save(email, parsed.attachments)
     return email
@@ -229,7 +247,9 @@ def _store_refused(
 ) -> InboundEmail | None:
     """A message that cannot be read: its headers as far as they go, the reason, and the
     bytes as received (only the headers when the message is too large to keep)."""
-    return _once(lambda: _store_refused_row(entity, raw, source, content_hash, reason, size))
+    return _once(
+        lambda _failure: _store_refused_row(entity, raw, source, content_hash, reason, size)
+    )
 
 
 def _store_refused_row(entity, raw, source, content_hash, reason, size) -> InboundEmail | None:
@@ -281,26 +301,28 @@ def _headers(raw: bytes) -> dict[str, str]:
 
 
 def _act(email: InboundEmail, parsed) -> None:
-    """What the email changes (before its row is inserted), in a savepoint: a failure is
-    undone and noted in the email's problems, and a reply then waits in the Unassigned
-    list; the email is stored all the same."""
+    """What the email changes, before its row is inserted. A failure raises _ActFailed:
+    the email's savepoint is undone and the email stored again without acting (_once)."""
     try:
-        with transaction.atomic():
-            if email.kind == InboundKind.BOUNCE:
-                _bounce_record(email, parsed.bounce)
-            elif email.customer_id is not None:
-                _response_record(email)
+        if email.kind == InboundKind.BOUNCE:
+            _bounce_record(email, parsed.bounce)
+        elif email.customer_id is not None:
+            _response_record(email)
     except Exception as exc:
-        logger.exception("inbound: acting on email %s failed", email.message_id)
-        email.problems = [*email.problems, f"not processed: {exc}"[:500]]
-        email.response = None
-        if email.kind == InboundKind.REPLY:
-            email.status, email.customer, email.action, email.matched_by = (
-                InboundStatus.UNASSIGNED,
-                None,
-                None,
-                "",
-            )
+        raise _ActFailed from exc
+
+
+def _not_acted(email: InboundEmail, failure: Exception) -> None:
+    """The email stored without acting on it: the failure in its problems, and a reply
+    waits in the Unassigned list."""
+    email.problems = [*email.problems, f"not processed: {failure}"[:500]]
+    if email.kind == InboundKind.REPLY:
+        email.status, email.customer, email.action, email.matched_by = (
+            InboundStatus.UNASSIGNED,
+            None,
+            None,
+            "",
+        )
 
 
 def _response_record(email: InboundEmail) -> None:
