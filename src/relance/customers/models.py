@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from relance.core import validators
@@ -211,7 +212,12 @@ class Contact(models.Model):
                 name="contact_external_id_unique_per_customer",
             ),
         ]
-        indexes = [models.Index(fields=["customer", "email"], name="contact_customer_email")]
+        indexes = [
+            models.Index(fields=["customer", "email"], name="contact_customer_email"),
+            # A received email's sender among an entity's contacts (inbound/matching.py:
+            # email__iexact is UPPER(email) = UPPER(%s) on PostgreSQL).
+            models.Index(Upper("email"), name="contact_email_upper"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email or self.external_id

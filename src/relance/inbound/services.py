@@ -407,7 +407,10 @@ def _bounce_record(email: InboundEmail, bounce) -> None:
     bounced = {
         r.address: " ".join(part for part in (r.status, r.diagnostic) if part)
         for r in bounce.recipients
+        if r.permanent  # a report may also hold a recipient only delayed: still valid
     }
+    if not bounced:
+        return
     outbox_bounce_record(outbox=email.outbox, bounced=bounced, source=SOURCE_DSN)
 
 

@@ -165,6 +165,25 @@ def test_a_delay_notice_changes_nothing(acme_daily, sent):
     assert not Contact.objects.get(email="compta@client.example").email_invalid_reason
 
 
+def test_a_recipient_only_delayed_in_a_bounce_stays_valid(acme_daily, sent):
+    ContactFactory(customer=sent.action.customer, email="copy@client.example")
+    raw = mails.dsn(recipient="compta@client.example", original_message_id=sent.message_id)
+    delayed = (
+        b"Final-Recipient: rfc822; copy@client.example\r\n"
+        b"Action: delayed\r\nStatus: 4.4.1\r\n"
+        b"Diagnostic-Code: smtp; 451 4.4.1 try again later\r\n\r\n--BOUNDARY-relance-dsn\r\n"
+        b"Content-Type: text/rfc822-headers"
+    )
+    raw = raw.replace(
+        b"--BOUNDARY-relance-dsn\r\nContent-Type: text/rfc822-headers", b"\r\n" + delayed, 1
+    )
+    email = store(acme_daily, raw)
+
+    assert len(email.details["bounce"]["recipients"]) == 2
+    assert Contact.objects.get(email="compta@client.example").email_invalid_reason
+    assert not Contact.objects.get(email="copy@client.example").email_invalid_reason
+
+
 def test_attachments_are_kept(acme_daily, sent):
     pdf = b"%PDF-1.4 remittance advice " + b"x" * 2000
     raw = mails.reply(
