@@ -10,8 +10,8 @@ from relance.core.defaults import pending_migrations
 from relance.core.models import Entity
 from relance.demo import generator
 from relance.demo.answers import demo_answers
-from relance.demo.replies import demo_replies
 from relance.demo.collections import demo_collect
+from relance.demo.replies import demo_replies
 from relance.ledger.choices import ItemKind
 
 
