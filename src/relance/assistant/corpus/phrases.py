@@ -3427,54 +3427,129 @@ FAMILIES += [
 
 # An eighth round: calls and small talk again (the weakest intents), and contacts.
 FAMILIES += [
-    ("callback", "callback", "", "", NONE, {
-        "fr": ["Je préfère régler ça de vive voix : appelez le service comptable, poste 214.",
-               "Vous pouvez me joindre sur mon fixe, rappelez-moi pour convenir d'une solution."],
-        "en": ["I'd rather settle this by voice: call accounts, extension 214.",
-               "You can reach me on my landline, call me back so we can agree on a solution."],
-        "de": ["Das kläre ich lieber mündlich: rufen Sie die Buchhaltung an, Durchwahl 214.",
-               "Sie erreichen mich im Festnetz, rufen Sie zurück, damit wir eine Lösung finden."],
-        "es": ["Prefiero hablarlo de viva voz: llamen a contabilidad, extensión 214.",
-               "Pueden localizarme en el fijo, llámenme para acordar una solución."],
-    }),
-    ("callback", "callback", "", "", NONE, {
-        "fr": ["Mon responsable aimerait un entretien téléphonique avec vous cette semaine.",
-               "Pouvons-nous fixer un rendez-vous téléphonique avec votre service ?"],
-        "en": ["My manager would like a phone meeting with you this week.",
-               "Can we book a phone appointment with your team?"],
-        "de": ["Mein Vorgesetzter hätte diese Woche gern ein Telefongespräch mit Ihnen.",
-               "Können wir einen Telefontermin mit Ihrer Abteilung vereinbaren?"],
-        "es": ["Mi responsable querría una reunión telefónica con ustedes esta semana.",
-               "¿Podemos fijar una cita telefónica con su departamento?"],
-    }),
-    ("other", "other", "", "", NONE, {
-        "fr": ["Nous déménageons nos entrepôts le mois prochain, prévoyez un délai pour les livraisons.",
-               "Nos horaires de réception des marchandises changent à partir de lundi."],
-        "en": ["We're moving our warehouses next month, allow extra time for deliveries.",
-               "Our goods-in hours change from Monday."],
-        "de": ["Wir ziehen nächsten Monat mit unseren Lagern um, planen Sie mehr Zeit für Lieferungen ein.",
-               "Unsere Warenannahmezeiten ändern sich ab Montag."],
-        "es": ["Trasladamos nuestros almacenes el mes que viene, cuenten con más plazo para las entregas.",
-               "Nuestro horario de recepción de mercancía cambia a partir del lunes."],
-    }),
-    ("other", "other", "", "", NONE, {
-        "fr": ["Vous avez envoyé ce message à la mauvaise adresse, je travaille dans une école.",
-               "Erreur de destinataire je pense, je suis un particulier."],
-        "en": ["You sent this to the wrong address, I work at a school.",
-               "Wrong recipient I think, I'm a private individual."],
-        "de": ["Sie haben das an die falsche Adresse geschickt, ich arbeite an einer Schule.",
-               "Falscher Empfänger, glaube ich, ich bin Privatperson."],
-        "es": ["Han enviado esto a la dirección equivocada, trabajo en un colegio.",
-               "Creo que se equivocaron de destinatario, soy un particular."],
-    }),
-    ("contact", "contact_change", "", "", NONE, {
-        "fr": ["Merci d'ajouter {email} en copie de toutes vos relances à l'avenir.",
-               "Mettez aussi notre directeur financier en copie : {email}."],
-        "en": ["Please copy {email} on all your reminders from now on.",
-               "Please also copy our finance director: {email}."],
-        "de": ["Bitte setzen Sie künftig {email} bei allen Mahnungen in Kopie.",
-               "Bitte setzen Sie auch unseren Finanzleiter in Kopie: {email}."],
-        "es": ["Pongan en copia a {email} en todos sus recordatorios a partir de ahora.",
-               "Pongan también en copia a nuestro director financiero: {email}."],
-    }),
+    (
+        "callback",
+        "callback",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Je préfère régler ça de vive voix : appelez le service comptable, poste 214.",
+                "Vous pouvez me joindre sur mon fixe, rappelez-moi pour convenir d'une solution.",
+            ],
+            "en": [
+                "I'd rather settle this by voice: call accounts, extension 214.",
+                "You can reach me on my landline, call me back so we can agree on a solution.",
+            ],
+            "de": [
+                "Das kläre ich lieber mündlich: rufen Sie die Buchhaltung an, Durchwahl 214.",
+                "Sie erreichen mich im Festnetz, rufen Sie zurück, damit wir eine Lösung finden.",
+            ],
+            "es": [
+                "Prefiero hablarlo de viva voz: llamen a contabilidad, extensión 214.",
+                "Pueden localizarme en el fijo, llámenme para acordar una solución.",
+            ],
+        },
+    ),
+    (
+        "callback",
+        "callback",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Mon responsable aimerait un entretien téléphonique avec vous cette semaine.",
+                "Pouvons-nous fixer un rendez-vous téléphonique avec votre service ?",
+            ],
+            "en": [
+                "My manager would like a phone meeting with you this week.",
+                "Can we book a phone appointment with your team?",
+            ],
+            "de": [
+                "Mein Vorgesetzter hätte diese Woche gern ein Telefongespräch mit Ihnen.",
+                "Können wir einen Telefontermin mit Ihrer Abteilung vereinbaren?",
+            ],
+            "es": [
+                "Mi responsable querría una reunión telefónica con ustedes esta semana.",
+                "¿Podemos fijar una cita telefónica con su departamento?",
+            ],
+        },
+    ),
+    (
+        "other",
+        "other",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Nous déménageons nos entrepôts le mois prochain, prévoyez un délai pour les livraisons.",
+                "Nos horaires de réception des marchandises changent à partir de lundi.",
+            ],
+            "en": [
+                "We're moving our warehouses next month, allow extra time for deliveries.",
+                "Our goods-in hours change from Monday.",
+            ],
+            "de": [
+                "Wir ziehen nächsten Monat mit unseren Lagern um, planen Sie mehr Zeit für Lieferungen ein.",
+                "Unsere Warenannahmezeiten ändern sich ab Montag.",
+            ],
+            "es": [
+                "Trasladamos nuestros almacenes el mes que viene, cuenten con más plazo para las entregas.",
+                "Nuestro horario de recepción de mercancía cambia a partir del lunes.",
+            ],
+        },
+    ),
+    (
+        "other",
+        "other",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Vous avez envoyé ce message à la mauvaise adresse, je travaille dans une école.",
+                "Erreur de destinataire je pense, je suis un particulier.",
+            ],
+            "en": [
+                "You sent this to the wrong address, I work at a school.",
+                "Wrong recipient I think, I'm a private individual.",
+            ],
+            "de": [
+                "Sie haben das an die falsche Adresse geschickt, ich arbeite an einer Schule.",
+                "Falscher Empfänger, glaube ich, ich bin Privatperson.",
+            ],
+            "es": [
+                "Han enviado esto a la dirección equivocada, trabajo en un colegio.",
+                "Creo que se equivocaron de destinatario, soy un particular.",
+            ],
+        },
+    ),
+    (
+        "contact",
+        "contact_change",
+        "",
+        "",
+        NONE,
+        {
+            "fr": [
+                "Merci d'ajouter {email} en copie de toutes vos relances à l'avenir.",
+                "Mettez aussi notre directeur financier en copie : {email}.",
+            ],
+            "en": [
+                "Please copy {email} on all your reminders from now on.",
+                "Please also copy our finance director: {email}.",
+            ],
+            "de": [
+                "Bitte setzen Sie künftig {email} bei allen Mahnungen in Kopie.",
+                "Bitte setzen Sie auch unseren Finanzleiter in Kopie: {email}.",
+            ],
+            "es": [
+                "Pongan en copia a {email} en todos sus recordatorios a partir de ahora.",
+                "Pongan también en copia a nuestro director financiero: {email}.",
+            ],
+        },
+    ),
 ]
