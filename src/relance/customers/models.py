@@ -194,7 +194,11 @@ class Contact(models.Model):
     # Set when an email to this address bounced (delivery/bounces.py); cleared when the
     # address changes. Emails are no longer sent to an invalid address.
     email_invalid_reason = models.CharField(
-        _("why the email address is invalid"), max_length=500, blank=True
+        _("why the email address is invalid"),
+        max_length=500,
+        blank=True,
+        default="",
+        db_default="",  # the imports COPY contacts without this column (PostgreSQL)
     )
     email_invalid_at = models.DateTimeField(_("email address invalid since"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
