@@ -63,7 +63,8 @@ def to_addresses(outbox: Outbox) -> list[str]:
     return [a.strip() for a in outbox.recipients.split(",") if a.strip()]
 
 
-def _with_note(note: str, line: str) -> str:
+def with_note(note: str, line: str) -> str:
+    """`note` with `line` added once (a provider's event or a bounce may come twice)."""
     return note if line in note.splitlines() else f"{note}\n{line}".strip()
 
 
@@ -176,7 +177,7 @@ def _as_sent(outbox: Outbox, bounced: dict[str, str]) -> dict[str, str]:
 
 def _note(action: Action, line: str) -> None:
     action = Action.objects.select_for_update().get(pk=action.pk)
-    note = _with_note(action.note, line)
+    note = with_note(action.note, line)
     if note != action.note:
         Action.objects.filter(pk=action.pk).update(note=note, updated_at=timezone.now())
 
@@ -189,7 +190,7 @@ def _action_bounced(action: Action, error: str, bounces: dict[str, str], today: 
     )
     if action.status != ActionStatus.SENT:
         return  # already told (error, cancelled), or finished by a user
-    note = _with_note(action.note, error)
+    note = with_note(action.note, error)
     moved_on = Action.objects.filter(customer_id=action.customer_id, status__in=OPEN_STATUSES)
     if moved_on.exclude(pk=action.pk).exists():
         # One open action per customer: the cycle went on, the bounce stays in the history.

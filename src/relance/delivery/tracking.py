@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from relance.agenda.models import Action
-from relance.delivery.bounces import outbox_bounce_record, to_addresses
+from relance.delivery.bounces import outbox_bounce_record, to_addresses, with_note
 from relance.delivery.email import OUTBOX_KEY
 from relance.delivery.models import Outbox
 from relance.scenarios.choices import StepChannel
@@ -140,10 +140,6 @@ def _addressed_to(outbox: Outbox, recipient: str) -> bool:
     return not known or recipient.lower() in known
 
 
-def _with_note(note: str, line: str) -> str:
-    return note if line in note.splitlines() else f"{note}\n{line}".strip()
-
-
 def outbox_email_event(*, event, esp_name: str = "") -> Outbox | None:
     """Apply one anymail tracking event to its outbox row and action (module docstring);
     answers the row, or None for a message that is not ours."""
@@ -201,7 +197,7 @@ def _tell_the_action(outbox: Outbox, *, notes: list[str]) -> None:
     action = Action.objects.select_for_update().get(pk=outbox.action_id)
     note = action.note
     for line in notes:
-        note = _with_note(note, line)
+        note = with_note(note, line)
     if note != action.note:
         action.note, action.updated_at = note, timezone.now()
         action.save(update_fields=["note", "updated_at"])
