@@ -352,7 +352,7 @@ def _resumed_event_record(response: CustomerResponse, acting_user) -> None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # within a fetch's savepoint per email: no second one
 def response_email_record(
     *,
     entity,

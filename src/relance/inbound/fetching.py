@@ -3,8 +3,9 @@
 Each fetch asks only for the UIDs above the cursor (inbound.MailboxCursor; a new
 UIDVALIDITY starts again from the first message, which dedupe makes harmless), takes the
 raw bytes of each message in batches (`BODY.PEEK[]`: nothing is marked read before it is
-stored), stores each one (services.inbound_email_store; one database transaction per
-batch, a savepoint per message), then marks the batch \\Seen (and moves it to
+stored), parses them, reads what matching them asks in a few queries for the batch
+(services.inbound_known), stores each one (services.inbound_email_store; one database
+transaction per batch, a savepoint per message), then marks the batch \\Seen (and moves it to
 `processed_folder` when set) and advances the cursor. A message larger than
 parsing.MAX_MESSAGE_BYTES is never downloaded: its headers are stored, refused with the
 reason. A message whose storing fails (the database, not the message) holds the cursor
@@ -24,7 +25,7 @@ import re
 import ssl
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.errors import ImapToolsError
@@ -35,7 +36,12 @@ from relance.delivery.models import Connector
 from relance.inbound import parsing
 from relance.inbound.choices import InboundKind, InboundSource, InboundStatus
 from relance.inbound.models import MailboxCursor
-from relance.inbound.services import inbound_email_store, inbound_email_too_large
+from relance.inbound.services import (
+    inbound_email_read,
+    inbound_email_store,
+    inbound_email_too_large,
+    inbound_known,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -180,7 +186,7 @@ def _groups(uids: list[int], sizes: dict[int, int]) -> list[list[int]]:
     return [*groups, current] if current else groups
 
 
-def _store(connector, uid: int, raw: bytes, size: int, summary: FetchSummary) -> bool:
+def _store(connector, uid, raw: bytes, size: int, summary: FetchSummary, read, known) -> bool:
     """Store one message; False when it must be read again (the failure was ours)."""
     try:  # each in a savepoint of its own: a failure undoes that message only
         if size > parsing.MAX_MESSAGE_BYTES:
@@ -189,7 +195,12 @@ def _store(connector, uid: int, raw: bytes, size: int, summary: FetchSummary) ->
             )
         else:
             email = inbound_email_store(
-                entity=connector.entity, raw=raw, source=InboundSource.IMAP, connector=connector
+                entity=connector.entity,
+                raw=raw,
+                source=InboundSource.IMAP,
+                connector=connector,
+                read=read,
+                known=known,
             )
     except Exception:
         logger.exception("mailbox %s: message UID %s not stored", connector.pk, uid)
@@ -208,11 +219,18 @@ def _batch(mailbox, connector, values, uids: list[int], summary: FetchSummary) -
     raw = _bodies(client, large, "BODY.PEEK[HEADER]") if large else {}
     for group in _groups([u for u in uids if u not in large], sizes):
         raw.update(_bodies(client, group, "BODY.PEEK[]"))
+    reads = {u: inbound_email_read(b) for u, b in raw.items() if u not in large}
     done, failed = [], []
     with transaction.atomic():  # one commit per batch, a savepoint per message
+        try:  # the batch's senders, answered messages, customers: a few queries for all
+            known = inbound_known(connector.entity, reads.values())
+        except DatabaseError:  # each message reads its own, and fails alone if it must
+            logger.exception("mailbox %s: the batch's lookups failed", connector.pk)
+            known = None
         for uid in uids:
             if uid in raw:
-                stored = _store(connector, uid, raw.pop(uid), sizes[uid], summary)
+                read = reads.pop(uid, None)
+                stored = _store(connector, uid, raw.pop(uid), sizes[uid], summary, read, known)
                 (done if stored else failed).append(uid)
     if done:  # marked read once stored for good
         mailbox.flag([str(u) for u in done], "\\Seen", True)

@@ -18,6 +18,7 @@ import email.utils
 import hashlib
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
@@ -36,11 +37,11 @@ from relance.inbound import parsing
 from relance.inbound.choices import InboundKind, InboundStatus, MatchedBy
 from relance.inbound.matching import (
     SENT_TEXT,
+    Known,
     Match,
     from_outbox,
     last_email_action,
     match,
-    outbox_by_tag,
 )
 from relance.inbound.models import InboundAttachment, InboundEmail
 from relance.scenarios.choices import StepChannel
@@ -136,34 +137,65 @@ def _once(store) -> InboundEmail | None:
 # --- storing ---------------------------------------------------------------------------
 
 
-def inbound_email_store(*, entity, raw: bytes, source: str, connector=None) -> InboundEmail | None:
-    """Store one received message for `entity` and act on it; None when it was stored
-    already. Whatever the bytes, this stores them or says why not: it does not raise for a
-    malformed or hostile message."""
+@dataclass(frozen=True)
+class Read:
+    """A message's bytes as read: parsed, or the reason they cannot be."""
+
+    content_hash: str
+    parsed: parsing.ParsedEmail | None = None
+    refusal: str = ""
+
+
+def inbound_email_read(raw: bytes) -> Read:
+    """Parse one message; never raises for what the bytes hold (a parser bug included: the
+    message is then kept as refused, the mailbox goes on)."""
     content_hash = hashlib.sha256(raw).hexdigest()
     try:
-        parsed = parsing.parse(raw)
+        return Read(content_hash, parsing.parse(raw))
     except parsing.Refused as exc:
-        return _store_refused(entity, raw, source, content_hash, str(exc))
-    except Exception as exc:  # a parser bug must not stop the mailbox: kept as refused
+        return Read(content_hash, refusal=str(exc))
+    except Exception as exc:
         logger.exception("inbound: message %s could not be read", content_hash)
-        return _store_refused(entity, raw, source, content_hash, f"unreadable: {exc}"[:500])
-    return _once(lambda failure: _store_parsed(entity, parsed, raw, source, content_hash, failure))
+        return Read(content_hash, refusal=f"unreadable: {exc}"[:500])
+
+
+def inbound_known(entity, reads) -> Known:
+    """What matching these read messages will ask, read at once (matching.Known): a
+    mailbox's batch costs a few queries, not a few per message."""
+    return Known(entity, [read.parsed for read in reads])
+
+
+def inbound_email_store(
+    *, entity, raw: bytes, source: str, connector=None, read: Read | None = None, known=None
+) -> InboundEmail | None:
+    """Store one received message for `entity` and act on it; None when it was stored
+    already. Whatever the bytes, this stores them or says why not: it does not raise for a
+    malformed or hostile message. `read` and `known`: what the caller has read already
+    of the message and of its batch (inbound_email_read, inbound_known)."""
+    read = read if read is not None else inbound_email_read(raw)
+    if read.parsed is None:
+        return _store_refused(entity, raw, source, read.content_hash, read.refusal)
+    known = known if known is not None else Known(entity, [read.parsed])
+    return _once(
+        lambda failure: _store_parsed(
+            entity, read.parsed, raw, source, read.content_hash, known, failure
+        )
+    )
 
 
 def _store_parsed(
-    entity, parsed, raw: bytes, source: str, content_hash: str, failure=None
+    entity, parsed, raw: bytes, source: str, content_hash: str, known: Known, failure=None
 ) -> InboundEmail | None:
     """Inside inbound_email_store's savepoint: match, act, insert (dedupe by the unique
     constraints); `failure`: acting failed before, store the email without acting."""
     if parsed.bounce is not None:
-        kind, found = InboundKind.BOUNCE, _bounce_match(entity, parsed)
+        kind, found = InboundKind.BOUNCE, _bounce_match(entity, parsed, known)
     else:
         kind = InboundKind.AUTO_REPLY if parsed.auto_reply else InboundKind.REPLY
-        found = match(entity, parsed)
+        found = match(entity, parsed, known)
     email = _email_row(entity, parsed, source, content_hash, kind, found)
     if failure is None:
-        _act(email, parsed)  # first: the response goes in the email's row, no update after
+        _act(email, parsed, known)  # first: the response goes in the email's row, no update
     else:
         _not_acted(email, failure)
     _insert(email, raw)
@@ -300,14 +332,14 @@ def _headers(raw: bytes) -> dict[str, str]:
 # --- acting on it ----------------------------------------------------------------------
 
 
-def _act(email: InboundEmail, parsed) -> None:
+def _act(email: InboundEmail, parsed, known: Known | None = None) -> None:
     """What the email changes, before its row is inserted. A failure raises _ActFailed:
     the email's savepoint is undone and the email stored again without acting (_once)."""
     try:
         if email.kind == InboundKind.BOUNCE:
             _bounce_record(email, parsed.bounce)
         elif email.customer_id is not None:
-            _response_record(email)
+            _response_record(email, known)
     except Exception as exc:
         raise _ActFailed from exc
 
@@ -325,7 +357,7 @@ def _not_acted(email: InboundEmail, failure: Exception) -> None:
         )
 
 
-def _response_record(email: InboundEmail) -> None:
+def _response_record(email: InboundEmail, known: Known | None = None) -> None:
     """The email as the customer's response (an automatic reply too: handled at once, it
     pauses nothing), linked to the email; the assistant reads a human reply."""
     from relance.agenda.services import response_email_record
@@ -333,6 +365,8 @@ def _response_record(email: InboundEmail) -> None:
     action = email.action if email.action_id else None  # loaded by the matching, mostly
     if action is not None and action.customer_id == email.customer_id:
         customer = action.customer
+    elif known is not None:
+        customer = known.customer(email.customer_id)
     else:
         customer = Customer.objects.get(pk=email.customer_id)
     customer.entity = email.entity
@@ -378,20 +412,20 @@ def _bounce_details(bounce) -> dict:
     }
 
 
-def _bounce_match(entity, parsed) -> Match:
+def _bounce_match(entity, parsed, known: Known) -> Match:
     """The message that bounced: named by its Message-ID, else by the tag of the address
     the notification came to, else the last email sent to the bounced address."""
     bounce = parsed.bounce
-    sent = Outbox.objects.filter(action__entity=entity, channel=StepChannel.EMAIL)
-    sent = sent.select_related("action__customer").defer(*SENT_TEXT)
-    outbox, matched_by = None, ""
-    if bounce.original_message_id:
-        outbox = sent.filter(message_id=bounce.original_message_id).order_by("-id").first()
-        matched_by = MatchedBy.IN_REPLY_TO
-    if outbox is None:
-        outbox, matched_by = outbox_by_tag(entity, parsed), MatchedBy.TOKEN
+    outbox = known.sent.get(bounce.original_message_id)
+    outbox, matched_by = (
+        (outbox, MatchedBy.IN_REPLY_TO)
+        if outbox is not None and outbox.channel == StepChannel.EMAIL
+        else (known.by_tag(parsed), MatchedBy.TOKEN)
+    )
     if outbox is None and bounce.recipients:
         address = bounce.recipients[0].address
+        sent = Outbox.objects.filter(action__entity=entity, channel=StepChannel.EMAIL)
+        sent = sent.select_related("action__customer").defer(*SENT_TEXT)
         outbox = sent.filter(recipients__icontains=address).order_by("-id").first()
         matched_by = MatchedBy.RECIPIENT
     return from_outbox(outbox, matched_by) if outbox is not None else Match()

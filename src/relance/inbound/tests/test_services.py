@@ -11,7 +11,7 @@ from relance.customers.tests.factories import ContactFactory, CustomerFactory
 from relance.delivery.replyto import reply_address
 from relance.inbound import parsing
 from relance.inbound.choices import InboundKind, InboundStatus, MatchedBy
-from relance.inbound.matching import match
+from relance.inbound.matching import Known, match
 from relance.inbound.models import InboundAttachment, InboundEmail
 from relance.inbound.services import (
     inbound_email_assign,
@@ -120,6 +120,37 @@ def test_matching_costs_a_few_queries_whatever_the_ledger(
     with django_assert_max_num_queries(5):  # sender (none), invoices, the last email sent
         found = match(acme_daily, parsed)
     assert found.customer_id == dupont.pk and found.matched_by == MatchedBy.INVOICE
+
+
+def test_a_batch_of_emails_is_matched_in_a_few_queries_for_all(
+    acme_daily, sent, django_assert_num_queries
+):
+    """The mailbox's batch reads its senders, answered messages and customers once: the
+    emails of ten customers cost the queries of one."""
+    customers = [
+        CustomerFactory(entity=acme_daily, name=f"Client {n}") for n in range(10)
+    ]  # no email sent to them yet: their customer row is read, for their response
+    for n, customer in enumerate(customers):
+        ContactFactory(customer=customer, email=f"ap{n}@client{n}.example")
+    emails = [
+        parsing.parse(mails.reply(sender=f"AP{n}@client{n}.example", subject=f"n{n}"))
+        for n in range(10)
+    ]
+    emails.append(parsing.parse(mails.reply(in_reply_to=sent.message_id)))
+    emails.append(parsing.parse(mails.reply(sender="x@elsewhere.example", body="About ZZ-999\n")))
+    # the answered messages, the tags (none here: no query), the senders, their customers'
+    # last emailed actions, the customers with none
+    with django_assert_num_queries(4):
+        known = Known(acme_daily, emails)
+    with django_assert_num_queries(0):
+        found = [match(acme_daily, parsed, known) for parsed in emails[:11]]
+        owners = [known.customer(f.customer_id) for f in found]
+    assert [f.customer_id for f in found] == [*(c.pk for c in customers), sent.action.customer_id]
+    assert found[-1].matched_by == MatchedBy.IN_REPLY_TO and found[-1].outbox == sent
+    assert {f.matched_by for f in found[:10]} == {MatchedBy.SENDER}
+    assert [o.name for o in owners[:10]] == [c.name for c in customers]
+    with django_assert_num_queries(1):  # the stranger: rule 4 asks the ledger, alone
+        assert match(acme_daily, emails[-1], known).customer_id is None
 
 
 def test_an_automatic_reply_is_kept_handled_and_pauses_nothing(acme_daily, sent):
