@@ -1,5 +1,6 @@
 """The issue's targets, measured on the held-out families (never seen in training): they
-fail honestly when the assistant is not good enough."""
+fail honestly when the assistant is not good enough. Its speed (under 20 ms a message) is
+a target of `make bench` (benchmarks/bench_assistant.py), not a timed test."""
 
 import socket
 from datetime import date
@@ -14,12 +15,6 @@ def figures():
     return evaluate()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured macro-F1 0.84 on held-out phrase families (target 0.85): the corpus "
-    "has too few ways of saying each intent for a bag of n-grams to generalise; see "
-    "docs/assistant.md",
-)
 def test_intent_macro_f1_reaches_the_target(figures):
     assert figures.macro_f1 >= 0.85, "\n".join(report(figures))
 
@@ -27,10 +22,6 @@ def test_intent_macro_f1_reaches_the_target(figures):
 def test_dates_are_exact_on_nine_messages_in_ten_that_state_one(figures):
     assert figures.dated >= 300
     assert figures.dates_exact >= 0.90, "\n".join(report(figures))
-
-
-def test_a_message_is_read_in_under_20_ms(figures):
-    assert figures.mean_ms < 20 and figures.p95_ms < 20, "\n".join(report(figures))
 
 
 def test_reading_never_touches_the_network(monkeypatch, trained_assistant):
