@@ -7,12 +7,14 @@ PYTEST := $(BIN)/pytest
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 PG_TEST_DB ?= relance_test_$(shell echo $$PPID)
-DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/relance.sqlite3
+PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
+DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/relance.sqlite3 SITE_URL=$(SITE_URL)
 
 .PHONY: install demo serve serve-prod test lint test-postgres test-browser test-integration bench messages clean help
 
 help:
-	@echo "make demo           install, migrate, load the demo company, serve on http://127.0.0.1:8000"
+	@echo "make demo           install, migrate, load the demo company, serve on http://127.0.0.1:8000 (PORT=8010: another port)"
 	@echo "make serve-prod     the production stack (gunicorn, Celery worker and beat) on http://127.0.0.1:8000"
 	@echo "make test           ruff, then the whole test suite on SQLite"
 	@echo "make test-postgres  the suite on the local PostgreSQL (throwaway database)"
@@ -40,7 +42,7 @@ demo: install
 	$(DEMO_ENV) $(RELANCE) migrate --no-input -v 0
 	$(DEMO_ENV) $(RELANCE) setup
 	$(DEMO_ENV) $(RELANCE) demo --if-empty
-	$(DEMO_ENV) $(RELANCE) runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(RELANCE) runserver 127.0.0.1:$(PORT)
 
 # The production stack on this machine (docs/deploy.md): DEBUG off, gunicorn, whitenoise with
 # hashed static files, a Celery worker and beat on Redis (SERVE_BROKER_URL= to go without).
@@ -50,7 +52,7 @@ SERVE_BROKER_URL ?= redis://127.0.0.1:6379/0
 SERVE_CACHE_URL ?= $(if $(SERVE_BROKER_URL),redis://127.0.0.1:6379/1,)
 SERVE_ENV := DATABASE_URL=$(SERVE_DATABASE_URL) DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost \
 	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false STATIC_MANIFEST=true \
-	CELERY_BROKER_URL=$(SERVE_BROKER_URL) CACHE_URL=$(SERVE_CACHE_URL) SECRET_KEY=$$(cat var/secret_key)
+	CELERY_BROKER_URL=$(SERVE_BROKER_URL) CACHE_URL=$(SERVE_CACHE_URL) SECRET_KEY=$$(cat var/secret_key) SITE_URL=$(SITE_URL)
 
 serve-prod: install
 	@test -s var/secret_key || (mkdir -p var && umask 077 && \
@@ -58,7 +60,7 @@ serve-prod: install
 	$(SERVE_ENV) $(RELANCE) migrate --no-input -v 0
 	$(SERVE_ENV) $(RELANCE) setup
 	$(SERVE_ENV) $(RELANCE) collectstatic --no-input -v 0
-	$(SERVE_ENV) $(RELANCE) serve --bind 127.0.0.1:8000
+	$(SERVE_ENV) $(RELANCE) serve --bind 127.0.0.1:$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
