@@ -168,11 +168,23 @@ def address(rng: random.Random, country: str) -> dict[str, str]:
     }
 
 
+def french_of(city: str) -> str:
+    """The word "de" before a French town's name as French writes it: d'Angers, du Havre, du Mans,
+    des Sables-d'Olonne, de La Rochelle, de Paris (an initial h is left alone: Haguenau's
+    is aspirated)."""
+    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
+        if city.startswith(article):
+            return contracted + city[len(article) :]
+    if unicodedata.normalize("NFD", city[:1])[:1].lower() in "aeiouy":
+        return f"d'{city}"
+    return f"de {city}"
+
+
 def company_name(rng: random.Random, country: str, category: str, city: str) -> str:
     """A company name in the customer's language that fits its category."""
     if country == "FR":
         if category == "Public sector":
-            return rng.choice(words.FR_PUBLIC).format(city=city)
+            return rng.choice(words.FR_PUBLIC).format(of_city=french_of(city))
         if category == "Retail":
             return f"{rng.choice(words.FR_RETAIL)} {rng.choice(words.FR_LAST_NAMES)}"
         form = rng.choice(words.FR_LEGAL_FORMS)

@@ -46,9 +46,9 @@ FR_RETAIL = [
     "Bricolage", "Jardinerie", "Supermarché", "Droguerie", "Parfumerie",
 ]
 FR_PUBLIC = [
-    "Mairie de {city}", "Centre hospitalier de {city}", "Communauté d'agglomération de {city}",
-    "Lycée professionnel de {city}", "Office de tourisme de {city}", "CCAS de {city}",
-    "Syndicat des eaux de {city}", "Université de {city}",
+    "Mairie {of_city}", "Centre hospitalier {of_city}", "Communauté d'agglomération {of_city}",
+    "Lycée professionnel {of_city}", "Office de tourisme {of_city}", "CCAS {of_city}",
+    "Syndicat des eaux {of_city}", "Université {of_city}",
 ]
 FR_STREET_TYPES = ["rue", "avenue", "boulevard", "place", "allée", "chemin", "impasse", "quai"]
 FR_STREET_NAMES = [

@@ -2,7 +2,8 @@
 one, risky customers on the firm one; everyone else follows the default scenario of their
 entity, in its language. Created by `relance setup` when absent (by `default_key`), never
 overwritten, in the installation's main language (that of most entities, else
-LANGUAGE_CODE), pointing to the default scenarios of that language."""
+LANGUAGE_CODE), pointing to the default scenarios of that language; an entity writing
+another language gets its own set (default_segments)."""
 
 from collections import Counter
 
@@ -53,30 +54,52 @@ def main_language() -> str:
     return settings.LANGUAGE_CODE[:2]
 
 
+def _default_scenarios(language: str) -> dict[str, Scenario]:
+    keys = [f"{kind}-{language}" for kind in KINDS]
+    return {s.default_key: s for s in Scenario.objects.filter(default_key__in=keys)}
+
+
 @register(order=400)
 def default_segments() -> list[str]:
-    """The default segments, when absent and when their scenario exists."""
+    """The default segments, when absent and when their scenario exists: shared by every
+    entity, in the installation's main language; and for each entity writing another
+    language, its own (restricted to it, named after it, one priority point ahead of the
+    shared ones, pointing to the scenarios of its language), so that its collectors'
+    agenda is in their language."""
     existing = set(Segment.objects.exclude(default_key="").values_list("default_key", flat=True))
     names = set(Segment.objects.values_list("name", flat=True))
-    language = main_language()
-    index = 1 if language == "fr" else 0
-    scenarios = {
-        scenario.default_key: scenario
-        for scenario in Scenario.objects.filter(
-            default_key__in=[f"{kind}-{language}" for kind in KINDS]
-        )
-    }
+    shared = Segment.objects.filter(default_key__in=[key for key, *_rest in SEGMENTS])
+    shared_language = next(  # that of the shared defaults' scenarios, once they exist
+        (
+            s.scenario.default_key.rsplit("-", 1)[-1]
+            for s in shared.select_related("scenario")
+            if s.scenario.default_key
+        ),
+        main_language(),
+    )
     created = []
-    for key, labels, priority, kind, criteria in SEGMENTS:
-        scenario = scenarios.get(f"{kind}-{language}")
-        if key in existing or labels[index] in names or scenario is None:
-            continue
-        segment_create(
-            name=labels[index],
-            scenario=scenario,
-            priority=priority,
-            criteria=criteria,
-            default_key=key,
-        )
-        created.append(f"segment {labels[index]!r}")
+
+    def create(entity, language: str) -> None:
+        scenarios = _default_scenarios(language)
+        index = 1 if language == "fr" else 0
+        for key, labels, priority, kind, criteria in SEGMENTS:
+            name, scenario = labels[index], scenarios.get(f"{kind}-{language}")
+            if entity is not None:
+                key, name = f"{key}--{entity.slug}"[:50], f"{name} – {entity.name}"
+                priority -= 1
+            if key in existing or name[:100] in names or scenario is None:
+                continue
+            segment_create(
+                name=name[:100],
+                scenario=scenario,
+                priority=priority,
+                criteria=criteria,
+                default_key=key,
+                entity=entity,
+            )
+            created.append(f"segment {name!r}")
+
+    create(None, shared_language)
+    for entity in Entity.objects.exclude(language=shared_language).order_by("pk"):
+        create(entity, entity.language)
     return created

@@ -74,14 +74,27 @@ def test_default_scenarios_and_segments(default_templates, acme, globex):
     assert globex.default_scenario.default_key == "standard-en"
     created = default_segments()
 
-    # A tie between fr and en: the language of the first entity by name.
+    # A tie between fr and en: the language of the first entity by name, for the shared
+    # ones; the entity writing English gets its own, ahead of them.
     assert created == [
         "segment 'Grands comptes'",
         "segment 'Secteur public'",
         "segment 'Clients à risque'",
+        f"segment 'Key accounts – {globex.name}'",
+        f"segment 'Public sector – {globex.name}'",
+        f"segment 'Risky customers – {globex.name}'",
     ]
-    routes = Segment.objects.order_by("priority").values_list("priority", "scenario__default_key")
-    assert list(routes) == [(10, "gentle-fr"), (20, "standard-fr"), (30, "firm-fr")]
+    routes = Segment.objects.order_by("priority").values_list(
+        "priority", "scenario__default_key", "entity"
+    )
+    assert list(routes) == [
+        (9, "gentle-en", globex.pk),
+        (10, "gentle-fr", None),
+        (19, "standard-en", globex.pk),
+        (20, "standard-fr", None),
+        (29, "firm-en", globex.pk),
+        (30, "firm-fr", None),
+    ]
     assert default_segments() == []
     # No catch-all segment: customers no segment holds follow their entity's default.
     assert not Segment.objects.filter(criteria__rules=[]).exists()
