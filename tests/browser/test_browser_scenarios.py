@@ -91,3 +91,74 @@ def test_reorder_steps_with_the_arrows(live_server, page, standard, log_in):
         "Phone call",
         "Courtesy",
     ]
+
+
+def test_the_step_editor_offers_what_fits_the_step(live_server, page, standard, bob, log_in):
+    """The templates of the step's channel only (as the channel changes), and the people who
+    may work the step in a searchable list: no administrator, no read-only user."""
+    from relance.accounts.tests.factories import UserFactory
+
+    MessageTemplateFactory(name="Short SMS", channel="sms")
+    UserFactory(username="root", first_name="Rootadmin", role="administrator", all_entities=True)
+    UserFactory(username="dave", first_name="Davereader", role="read_only", all_entities=True)
+    log_in()
+    page.goto(live_server.url + standard.get_absolute_url())
+    page.locator(".timeline-marker[data-step='2']").get_by_role("link").click()
+    panel = page.locator("#step-panel")
+    template = panel.locator("select[name=template]")
+    expect(template).to_be_visible()
+
+    def offered() -> list[str]:
+        return template.evaluate(
+            "s => Array.from(s.options).filter(o => o.value && !o.hidden).map(o => o.text)"
+        )
+
+    assert offered() == ["First reminder (Email)"]
+    panel.locator("select[name=channel]").select_option("sms")
+    assert offered() == ["Short SMS (SMS)"]
+    assert template.input_value() == ""  # the email template left with its channel
+
+    people = panel.locator("select[name=responsible_users] + .ts-wrapper input")
+    people.click()
+    people.press_sequentially("Bo")
+    expect(page.locator(".ts-dropdown .option", has_text="Bob")).to_be_visible()
+    people.fill("")
+    people.press_sequentially("Root")
+    expect(page.locator(".ts-dropdown .option", has_text="Rootadmin")).to_have_count(0)
+    people.fill("")
+    people.press_sequentially("Dave")
+    expect(page.locator(".ts-dropdown .option", has_text="Davereader")).to_have_count(0)
+
+
+def test_steps_on_the_same_day_do_not_overlap_on_the_timeline(
+    live_server, page, acme, alice, log_in
+):
+    email = MessageTemplateFactory(name="Reminder", channel="email")
+    scenario = ScenarioFactory(
+        name="Crowded",
+        steps=[
+            {"name": "Courtesy reminder before the due date", "offset_days": 0, "template": email},
+            {"name": "Second courtesy reminder to the buyer", "offset_days": 0, "template": email},
+            {
+                "name": "Call the accounts payable department",
+                "channel": "call",
+                "mode": "manual",
+                "offset_days": 1,
+            },
+        ],
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in()
+    page.goto(live_server.url + scenario.get_absolute_url())
+    boxes = [page.locator(f".timeline-marker[data-step='{n}']").bounding_box() for n in (1, 2, 3)]
+
+    def overlap(a, b) -> bool:
+        return (
+            a["x"] < b["x"] + b["width"]
+            and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"]
+            and b["y"] < a["y"] + a["height"]
+        )
+
+    pairs = [(i, j) for i in range(3) for j in range(i + 1, 3) if overlap(boxes[i], boxes[j])]
+    assert pairs == [], boxes

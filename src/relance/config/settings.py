@@ -193,6 +193,7 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/jodit", NODE_MODULES / "jodit" / "es2021"),
+    ("vendor/tom-select", NODE_MODULES / "tom-select" / "dist"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"

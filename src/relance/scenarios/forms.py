@@ -1,11 +1,14 @@
 """Forms of the scenario pages: they parse and display; the services validate and save."""
 
+import json
+
 from django import forms
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from relance.accounts.choices import Role
 from relance.accounts.models import User
 from relance.accounts.selectors import users_taking_work
 from relance.core.forms import IdsMultipleChoiceField
@@ -14,6 +17,7 @@ from relance.customers.choices import ContactRole
 from relance.customers.filtersets import bootstrap_form, user_label
 from relance.scenarios.choices import FallbackChannel
 from relance.scenarios.models import Scenario, Step
+from relance.scenarios.services import TEMPLATE_CHANNEL
 from relance.templating.models import MessageTemplate
 
 
@@ -52,6 +56,18 @@ class ScenarioForm(forms.ModelForm):
         """Model validation is the service's job (see views)."""
 
 
+class TemplateSelect(forms.Select):
+    """Each template option says its channel (data-channel): the page shows those of the
+    step's channel only (relance.js)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-channel"] = instance.channel
+        return option
+
+
 class StepForm(forms.ModelForm):
     position = forms.IntegerField(
         label=_("Position"),
@@ -88,7 +104,7 @@ class StepForm(forms.ModelForm):
             "fallback_channel",
             "instructions",
         ]
-        widgets = {"instructions": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"instructions": forms.Textarea(attrs={"rows": 3}), "template": TemplateSelect}
         field_classes = dict.fromkeys(
             ["responsible_users", "responsible_groups", "cc_users"], IdsMultipleChoiceField
         )
@@ -110,7 +126,14 @@ class StepForm(forms.ModelForm):
         # Responsibles: those who may work the scenario's actions, and the current ones (the
         # service says what is wrong with them rather than the form dropping them).
         current = self.instance.responsible_users.all() if self.instance.pk else User.objects.none()
-        workers = users_taking_work(scenario.entity).values("pk")
+        # Administrators run the installation and read-only users only read: neither is
+        # offered (a current one stays listed, for the service to say what is wrong).
+        workers = (
+            users_taking_work(scenario.entity)
+            .exclude(role=Role.ADMINISTRATOR)
+            .exclude(is_superuser=True)
+            .values("pk")
+        )
         self.fields["responsible_users"].queryset = users.filter(
             Q(pk__in=workers) | Q(pk__in=current.values("pk"))
         )
@@ -118,6 +141,9 @@ class StepForm(forms.ModelForm):
         for name in ("responsible_users", "cc_users"):
             self.fields[name].label_from_instance = user_label
             self.fields[name].widget.attrs["size"] = 4
+        for name in ("responsible_users", "cc_users", "responsible_groups"):
+            self.fields[name].widget.attrs["data-searchable"] = ""
+        self.fields["channel"].widget.attrs["data-template-channels"] = json.dumps(TEMPLATE_CHANNEL)
         self.fields["fallback_channel"].choices = [
             ("", _("None: the action stays in error")),
             *FallbackChannel.choices,

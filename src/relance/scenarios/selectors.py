@@ -54,7 +54,9 @@ def step_for_user(user, pk: int) -> Step:
 # --- timeline -----------------------------------------------------------------------------
 
 
-LANE_EM = 3.4  # height of one lane of markers, in em
+# Height of one lane of markers, in rem (the marker's own font is smaller: an em there is
+# not the row's): the dot, two lines of name at most, the day and channel, and a gap.
+LANE_REM = 4.9
 # Plain symbols, not emoji: white on the coloured dot, and drawn by the common text fonts
 # (a machine without an emoji font showed empty boxes for SMS and letters).
 CHANNEL_ICONS = {
@@ -76,7 +78,7 @@ class Marker:
 
     @property
     def top(self) -> float:
-        return self.lane * LANE_EM
+        return self.lane * LANE_REM
 
     @property
     def icon(self) -> str:
@@ -90,7 +92,7 @@ class TimelineRow:
 
     @property
     def height(self) -> float:
-        return (max((m.lane for m in self.markers), default=0) + 1) * LANE_EM + 0.6
+        return (max((m.lane for m in self.markers), default=0) + 1) * LANE_REM + 0.6
 
 
 @dataclass
@@ -108,7 +110,9 @@ class Timeline:
         return self.percent(0)
 
 
-def _lanes(markers: list[Marker], min_gap: float = 9.0) -> None:
+def _lanes(markers: list[Marker], min_gap: float = 12.0) -> None:
+    """Markers closer than `min_gap` percent of the axis (a marker is 6.5rem wide: 12 %
+    keeps them apart on an axis of 870 px and more) go to the next lane down."""
     last_left: dict[int, float] = {}
     for marker in sorted(markers, key=lambda m: m.left):
         lane = 0

@@ -432,13 +432,25 @@ def scenario_delete(*, scenario: Scenario, acting_user=None) -> None:
 
 @transaction.atomic
 def scenario_duplicate(*, scenario: Scenario, name: str = "", acting_user=None) -> Scenario:
-    """A copy of `scenario` and its steps, named `name` (default "<name> (copy)")."""
+    """A copy of `scenario` and its steps, named `name` (default "Copy of <name>", then
+    "Copy of <name> (2)", … when that name is taken: names are unique)."""
     settings = {field: getattr(scenario, field) for field in SCENARIO_FIELDS}
-    settings["name"] = name or _("%(name)s (copy)") % {"name": scenario.name}
+    settings["name"] = name or _free_name(_("Copy of %(name)s") % {"name": scenario.name})
     copy = scenario_create(**settings)
     for step in scenario.steps.all():
         _copy_step(step, copy, step.position)
     return copy
+
+
+def _free_name(wanted: str) -> str:
+    """`wanted`, or `wanted (2)`, `(3)`… the first no scenario has (names are unique)."""
+    wanted = wanted[:90]
+    taken = set(Scenario.objects.filter(name__startswith=wanted).values_list("name", flat=True))
+    return next(
+        name
+        for name in (wanted, *(f"{wanted} ({n})" for n in range(2, len(taken) + 3)))
+        if name not in taken
+    )
 
 
 # --- steps ------------------------------------------------------------------------------
@@ -551,7 +563,7 @@ def step_delete(*, step: Step, acting_user=None) -> None:
     _renumber(scenario, list(scenario.steps.all()))
 
 
-def _copy_step(step: Step, scenario: Scenario, position: int) -> Step:
+def _copy_step(step: Step, scenario: Scenario, position: int, name: str = "") -> Step:
     users, groups, cc_users = (
         list(step.responsible_users.all()),
         list(step.responsible_groups.all()),
@@ -561,6 +573,7 @@ def _copy_step(step: Step, scenario: Scenario, position: int) -> Step:
     copy.pk = None
     copy.scenario = scenario
     copy.position = position
+    copy.name = name or copy.name
     copy.save()
     copy.responsible_users.set(users)
     copy.responsible_groups.set(groups)
@@ -570,9 +583,10 @@ def _copy_step(step: Step, scenario: Scenario, position: int) -> Step:
 
 @transaction.atomic
 def step_duplicate(*, step: Step, acting_user=None) -> Step:
-    """A copy of `step` right after it."""
+    """A copy of `step` right after it, named "Copy of <name>" (told apart at a glance)."""
     scenario = step.scenario
-    copy = _copy_step(step, scenario, step.position + 1)
+    name = (_("Copy of %(name)s") % {"name": step.name})[:100]
+    copy = _copy_step(step, scenario, step.position + 1, name)
     ordered = list(scenario.steps.exclude(pk=copy.pk))
     ordered.insert(ordered.index(step) + 1, copy)
     _renumber(scenario, ordered)

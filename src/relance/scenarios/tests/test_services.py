@@ -365,7 +365,7 @@ def test_step_duplicate(four, alice):
     b.cc_contact_roles = "billing"
     b.save()
     copy = step_duplicate(step=b)
-    assert names(four) == [(1, "a"), (2, "b"), (3, "b"), (4, "c"), (5, "d")]
+    assert names(four) == [(1, "a"), (2, "b"), (3, "Copy of b"), (4, "c"), (5, "d")]
     assert copy.pk != b.pk and copy.position == 3
     assert list(copy.responsible_users.all()) == [alice]
     assert copy.cc_contact_roles == "billing"
@@ -374,7 +374,8 @@ def test_step_duplicate(four, alice):
 def test_scenario_duplicate(four):
     StepFactory(scenario=four, position=5, name="e", mode="manual")
     copy = scenario_duplicate(scenario=four)
-    assert copy.name == "Four (copy)"
+    assert copy.name == "Copy of Four"
+    assert scenario_duplicate(scenario=four).name == "Copy of Four (2)"
     assert names(copy) == names(four)
     assert copy.min_contact_days == four.min_contact_days
     assert scenario_duplicate(scenario=four, name="Other").name == "Other"

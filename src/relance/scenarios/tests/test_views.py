@@ -224,7 +224,7 @@ def test_reorder_duplicate_delete(alice_client, standard):
     assert list(standard.steps.values_list("position", "name")) == [
         (1, "courtesy"),
         (2, "first"),
-        (3, "first"),
+        (3, "Copy of first"),
         (4, "call"),
         (5, "kyc"),
     ]
@@ -235,7 +235,7 @@ def test_reorder_duplicate_delete(alice_client, standard):
 
 def test_duplicate_and_delete_scenario(alice_client, standard):
     response = alice_client.post(reverse("scenarios:duplicate", args=[standard.pk]))
-    copy = Scenario.objects.get(name="Standard (copy)")
+    copy = Scenario.objects.get(name="Copy of Standard")
     assert response.url == copy.get_absolute_url()
     assert copy.steps.count() == 4
     alice_client.post(reverse("scenarios:delete", args=[copy.pk]))

@@ -100,3 +100,42 @@ document.addEventListener("htmx:configRequest", (event) => {
   const field = document.getElementById(source);
   event.detail.parameters.text = field ? field.value : "";
 });
+
+// Long lists of people (a step's responsibles and copies): searchable multi-selects
+// (tom-select), on the page and in what htmx brings in.
+function searchableSelects(root) {
+  if (typeof TomSelect === "undefined") return;
+  root.querySelectorAll("select[data-searchable]").forEach((select) => {
+    if (select.tomselect) return;
+    new TomSelect(select, { plugins: ["remove_button"], maxOptions: null, hidePlaceholder: true });
+  });
+}
+document.addEventListener("DOMContentLoaded", () => searchableSelects(document));
+document.addEventListener("htmx:load", (event) => searchableSelects(event.detail.elt));
+
+// A step's template list shows the templates of the step's channel only: each option names
+// its channel (data-channel), the channel field says which one each step channel takes.
+function templatesOfChannel(form) {
+  const channel = form.querySelector("select[name=channel]");
+  const template = form.querySelector("select[name=template]");
+  if (!channel || !template || !channel.dataset.templateChannels) return;
+  const wanted = JSON.parse(channel.dataset.templateChannels)[channel.value];
+  Array.from(template.options).forEach((option) => {
+    const fits = !option.value || option.dataset.channel === wanted;
+    option.hidden = !fits;
+    option.disabled = !fits;
+    if (!fits && option.selected) template.value = "";
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[name=channel][data-template-channels]")) {
+    templatesOfChannel(event.target.form);
+  }
+});
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".step-form").forEach(templatesOfChannel);
+});
+document.addEventListener("htmx:load", (event) => {
+  event.detail.elt.querySelectorAll?.(".step-form").forEach(templatesOfChannel);
+  if (event.detail.elt.matches?.(".step-form")) templatesOfChannel(event.detail.elt);
+});
