@@ -418,3 +418,23 @@ def customers_paused_by_reply(*, entity, day: date, ids: list[int]) -> set[int]:
     rows = pausing_responses(entity, day).filter(customer_id__gte=ids[0], customer_id__lte=ids[-1])
     wanted = set(ids)
     return {pk for pk in rows.order_by().values_list("customer_id", flat=True) if pk in wanted}
+
+
+def one_off_templates(user, customer) -> QuerySet:
+    """The templates a one-off message to `customer` may start from: emails, SMS and
+    letters shared or of its entity, with a text in the customer's or the entity's
+    language."""
+    from relance.templating.choices import Channel
+    from relance.templating.models import MessageTemplate
+
+    languages = {customer.language, customer.entity.language} - {""}
+    return (
+        MessageTemplate.objects.visible_to(user)
+        .for_entity(customer.entity)
+        .filter(
+            channel__in=[Channel.EMAIL, Channel.SMS, Channel.LETTER],
+            variants__language__in=languages,
+        )
+        .distinct()
+        .order_by("channel", "name", "id")
+    )
