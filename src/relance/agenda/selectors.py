@@ -438,3 +438,28 @@ def one_off_templates(user, customer) -> QuerySet:
         .distinct()
         .order_by("channel", "name", "id")
     )
+
+
+def item_for_user(user, pk: int):
+    """One item the user may see (404 otherwise), with its customer and entity."""
+    from relance.ledger.models import Item
+
+    return Item.objects.select_related("customer__entity", "entity").get_for_user(user, pk=pk)
+
+
+def item_history(item) -> list[Action]:
+    """Every action whose reference was `item` (newest first), each with `messages`: the
+    outbox rows of what left, or tried to, for it (oldest attempt first). Three queries."""
+    from django.db.models import Prefetch
+
+    from relance.delivery.models import Outbox
+
+    messages = Prefetch(
+        "outbox", queryset=Outbox.objects.order_by("attempt", "id"), to_attr="messages"
+    )
+    return list(
+        Action.objects.filter(reference=item)
+        .select_related("responsible")
+        .prefetch_related(messages)
+        .order_by("-created_on", "-id")
+    )

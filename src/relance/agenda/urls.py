@@ -50,6 +50,7 @@ urlpatterns = [
         workbench_views.customer_action,
         name="customer-action",
     ),
+    path("items/<int:pk>/", workbench_views.item_detail, name="item-detail"),
     path("errors/", views.engine_errors, name="errors"),
     path("reset/", views.agenda_reset, name="reset"),
     path("confirm/", views.action_confirm_many, name="confirm-many"),

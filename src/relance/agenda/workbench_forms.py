@@ -12,7 +12,7 @@ from relance.scenarios.models import Scenario
 class HoldForm(BootstrapForm):
     prefix = "hold"
 
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    reason = forms.CharField(label=_("Reason for the hold"), max_length=200)
     until = forms.DateField(
         label=_("Until (optional)"),
         required=False,

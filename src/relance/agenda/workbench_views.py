@@ -316,3 +316,19 @@ def customer_message(request, pk: int):
     return render(
         request, "agenda/customer_message.html", context, status=400 if form.errors else 200
     )
+
+
+# An item's history -------------------------------------------------------------------------
+
+
+def item_detail(request, pk: int):
+    """An item and every action that carried it (it was their reference invoice), with
+    the messages they sent."""
+    item = selectors.item_for_user(request.user, pk)
+    context = {
+        "item": item,
+        "customer": item.customer,
+        "today": item.entity.today(),
+        "history": selectors.item_history(item),
+    }
+    return render(request, "agenda/item_detail.html", context)

@@ -107,7 +107,7 @@ def test_without_htmx_an_error_goes_back_to_the_page_with_the_field_named(client
     client.force_login(bob)
     response = client.post(url("hold", dupont), {"hold-reason": ""}, follow=True)
     assert response.redirect_chain[-1][0] == dupont.get_absolute_url()
-    assert "Reason: This field is required." in response.content.decode()
+    assert "Reason for the hold: This field is required." in response.content.decode()
 
 
 def test_read_only_user_sees_the_card_without_forms_and_gets_403(client, rita, action):
@@ -235,3 +235,31 @@ def test_an_action_of_another_customer_is_a_404(client, bob, action, acme):
     assert response.status_code == 404
     action.refresh_from_db()
     assert action.status == "planned"
+
+
+def test_the_item_page_lists_every_action_that_carried_it(
+    client, bob, action, acme_daily, django_assert_max_num_queries
+):
+    item = action.reference
+    customer = action.customer
+    customer.on_hold, customer.hold_reason = True, "Lawyer"
+    customer.save()
+    run_day(entity=acme_daily, day=acme_daily.today() + DAY)
+    customer.on_hold = False
+    customer.save()
+    run_day(entity=acme_daily, day=acme_daily.today() + 2 * DAY)
+    client.force_login(bob)
+    customer_page = client.get(customer.get_absolute_url()).content.decode()
+    item_url = reverse("agenda:item-detail", args=[item.pk])
+    assert item_url in customer_page
+    with django_assert_max_num_queries(12):
+        page = client.get(item_url).content.decode()
+    assert page.count('class="action-') == 2
+    assert "Cancelled (on hold)" in page
+    assert "Planned" in page
+
+
+def test_the_item_page_of_another_entity_is_a_404(client, bob, globex):
+    theirs = ItemFactory(customer=CustomerFactory(entity=globex))
+    client.force_login(bob)
+    assert client.get(reverse("agenda:item-detail", args=[theirs.pk])).status_code == 404
