@@ -3,6 +3,8 @@ POST), bad input, other customers' and entities' objects, read-only users, and t
 engine run acting on what was changed."""
 
 import datetime
+import re
+from collections import Counter
 
 import pytest
 from django.urls import reverse
@@ -263,3 +265,25 @@ def test_the_item_page_of_another_entity_is_a_404(client, bob, globex):
     theirs = ItemFactory(customer=CustomerFactory(entity=globex))
     client.force_login(bob)
     assert client.get(reverse("agenda:item-detail", args=[theirs.pk])).status_code == 404
+
+
+def test_the_card_reads_a_fixed_number_of_queries_and_its_ids_are_unique(
+    client, bob, action, acme, django_assert_max_num_queries
+):
+    for number in range(5):
+        ItemFactory(customer=action.customer, number=f"F-MORE-{number}")
+    client.force_login(bob)
+    with django_assert_max_num_queries(16):
+        card = client.get(url("workbench", action.customer)).content.decode()
+    ids = Counter(re.findall(r'\bid="([^"]+)"', card))
+    assert [name for name, count in ids.items() if count > 1] == []
+    assert card.count('name="items-items"') == 6
+
+
+def test_ticked_items_stay_ticked_when_the_card_comes_back_with_an_error(client, bob, dupont):
+    item = dupont.items.get()
+    client.force_login(bob)
+    data = {"items-items": [item.pk], "items-operation": "promise"}
+    card = client.post(url("items", dupont), data, **HTMX).content.decode()
+    assert "A promise needs a date." in card
+    assert f'value="{item.pk}" id="wb-item-{item.pk}" checked' in card
