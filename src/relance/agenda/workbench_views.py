@@ -120,10 +120,12 @@ def forms_errors(form) -> list[str]:
     return out
 
 
-def _operate(request, pk: int, name: str, form, call, success: str):
-    """Parse `form`; call `call(customer, cleaned_data)`; the card again on errors."""
+def _operate(request, pk: int, name: str, form_for, call, success: str):
+    """Parse `form_for(customer)`; call `call(customer, cleaned_data)`; the card again on
+    errors."""
     require_actor(request.user)
     customer = _customer(request, pk)
+    form = form_for(customer)
     if form.is_valid():
         try:
             call(customer, form.cleaned_data)
@@ -140,7 +142,7 @@ def customer_hold(request, pk: int):
         request,
         pk,
         "hold",
-        wb.HoldForm(request.POST),
+        lambda customer: wb.HoldForm(request.POST),
         lambda customer, data: customer_services.customer_hold(
             customer=customer, acting_user=request.user, **data
         ),
@@ -162,14 +164,11 @@ def customer_release(request, pk: int):
 
 @require_POST
 def customer_scenario(request, pk: int):
-    require_actor(request.user)
-    customer = _customer(request, pk)
-    form = wb.ScenarioForm(request.POST, customer=customer)
     return _operate(
         request,
         pk,
         "scenario",
-        form,
+        lambda customer: wb.ScenarioForm(request.POST, customer=customer),
         lambda customer, data: scenario_services.customer_scenario_set(
             customer=customer, scenario=data["scenario"], acting_user=request.user
         ),
@@ -204,14 +203,13 @@ ITEM_SERVICES = {
 
 @require_POST
 def customer_items(request, pk: int):
-    form = wb.ItemsForm(request.POST)
     operation = request.POST.get("items-operation")
     call, success = ITEM_SERVICES.get(operation, ITEM_SERVICES[wb.ItemsOperation.DISPUTE])
     return _operate(
         request,
         pk,
         "items",
-        form,
+        lambda customer: wb.ItemsForm(request.POST),
         lambda customer, data: call(customer, data, request.user),
         str(success),
     )
@@ -249,12 +247,11 @@ def customer_action(request, pk: int, action_pk: int, operation: str):
     if operation not in ACTION_SERVICES:
         raise Http404("No such operation.")
     service, success = ACTION_SERVICES[operation]
-    form = ACTION_FORMS[operation](request.POST, action)
     return _operate(
         request,
         pk,
         operation,
-        form,
+        lambda customer: ACTION_FORMS[operation](request.POST, action),
         lambda customer, data: service(action=action, acting_user=request.user, **data),
         str(success),
     )
@@ -270,12 +267,12 @@ def customer_message(request, pk: int):
     # delivery sits above agenda: imported on use, as the action page does.
     from relance.delivery.oneoff import customer_message_send, one_off_render
 
+    require_actor(request.user)
     customer = _customer(request, pk)
     templates = selectors.one_off_templates(request.user, customer)
     chooser = wb.MessageTemplateForm(request.GET or None, templates=templates)
     data = request.POST if request.method == "POST" else None
     if data is not None:
-        require_actor(request.user)
         chooser = wb.MessageTemplateForm(
             {"message-template": data.get("template")}, templates=templates
         )
@@ -307,7 +304,7 @@ def customer_message(request, pk: int):
             if pdf is not None:
                 response = HttpResponse(pdf, content_type="application/pdf")
                 response["Content-Disposition"] = (
-                    f'attachment; filename="letter-{customer.external_id}.pdf"'
+                    f'attachment; filename="letter-customer-{customer.pk}.pdf"'
                 )
                 return response
             messages.success(request, _("Message sent."))

@@ -287,3 +287,16 @@ def test_ticked_items_stay_ticked_when_the_card_comes_back_with_an_error(client,
     card = client.post(url("items", dupont), data, **HTMX).content.decode()
     assert "A promise needs a date." in card
     assert f'value="{item.pk}" id="wb-item-{item.pk}" checked' in card
+
+
+def test_a_scenario_set_by_hand_is_what_the_next_run_follows(client, bob, action, acme_daily):
+    letters = ScenarioFactory(
+        name="Letters", steps=[{"name": "Formal letter", "channel": "letter", "mode": "manual"}]
+    )
+    client.force_login(bob)
+    client.post(url("scenario", action.customer), {"scenario-scenario": letters.pk}, **HTMX)
+    run_day(entity=acme_daily, day=acme_daily.today() + DAY)
+    action.refresh_from_db()
+    assert action.status == "cancelled"
+    new = Action.objects.get(customer=action.customer, status="planned")
+    assert (new.scenario, new.step_name) == (letters, "Formal letter")

@@ -136,6 +136,7 @@ def test_a_read_only_user_cannot_send(client, dupont, smtp):
     template = _template("email", "Relance", "<p>Bonjour</p>")
     rita = UserFactory(username="rita", role="read_only", all_entities=True)
     client.force_login(rita)
+    assert client.get(url(dupont), {"message-template": template.pk}).status_code == 403
     response = client.post(url(dupont), {"template": template.pk, "subject": "x", "body": "x"})
     assert response.status_code == 403
     assert smtp.messages == []
