@@ -73,3 +73,19 @@ def test_invalid_end_date_is_refused_in_the_card(live_server, page, pending, acm
     card.get_by_role("button", name="Hold the customer").click()
     expect(page.locator("#workbench")).to_contain_text("The end of the hold cannot be in the past.")
     expect(page.locator(".alert-warning")).to_have_count(0)
+
+
+def test_collector_opens_a_dispute_on_an_invoice_from_the_card(live_server, page, pending, log_in):
+    log_in("bob", start=pending.customer.get_absolute_url())
+    card = page.locator("#workbench")
+    card.get_by_text("Open or clear a dispute, record a promise").click()
+    card.get_by_label("F-DUP-1").check()
+    card.get_by_label("Operation").select_option(label="Open a dispute")
+    card.get_by_role("button", name="Record").click()
+    # Refused in place: the card comes back with the reason asked for, the item still ticked.
+    expect(card).to_contain_text("A dispute needs a reason.")
+    expect(card.get_by_label("F-DUP-1")).to_be_checked()
+    card.get_by_label("Dispute reason").fill("Wrong price")
+    card.get_by_role("button", name="Record").click()
+    expect(page.locator("table.open-items")).to_contain_text("Disputed")
+    expect(page.locator(".customer-timeline")).to_contain_text("Dispute opened on F-DUP-1")
