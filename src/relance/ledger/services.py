@@ -124,6 +124,13 @@ def _numbers(items: list[Item]) -> list[str]:
     return [item.number for item in items]
 
 
+def _save_each(items: list[Item], fields: list[str]) -> None:
+    """One save per item, not a bulk update: the audit trail (django-auditlog) hears of
+    saves only, and a user ticks a few items of one customer, not thousands."""
+    for item in items:
+        item.save(update_fields=[*fields, "updated_at"])
+
+
 @transaction.atomic
 def items_dispute_open(*, customer, item_ids, reason: str, acting_user=None) -> list[Item]:
     """Mark items of `customer` disputed on the entity's today: the engine no longer
@@ -139,7 +146,7 @@ def items_dispute_open(*, customer, item_ids, reason: str, acting_user=None) -> 
     today = customer.entity.today()
     for item in items:
         item.disputed, item.dispute_reason, item.dispute_date = True, reason, today
-    Item.objects.bulk_update(items, ["disputed", "dispute_reason", "dispute_date"])
+    _save_each(items, ["disputed", "dispute_reason", "dispute_date"])
     customer_event_record(
         customer=customer,
         kind=EventKind.DISPUTE_OPENED,
@@ -159,7 +166,7 @@ def items_dispute_clear(*, customer, item_ids, acting_user=None) -> list[Item]:
     items = [item for item in items if item.disputed]
     for item in items:
         item.disputed, item.dispute_reason, item.dispute_date = False, "", None
-    Item.objects.bulk_update(items, ["disputed", "dispute_reason", "dispute_date"])
+    _save_each(items, ["disputed", "dispute_reason", "dispute_date"])
     customer_event_record(
         customer=customer,
         kind=EventKind.DISPUTE_CLEARED,
@@ -182,7 +189,7 @@ def items_promise_record(
     items = _items_of(customer, item_ids)
     for item in items:
         item.promise_date = promise_date
-    Item.objects.bulk_update(items, ["promise_date"])
+    _save_each(items, ["promise_date"])
     customer_event_record(
         customer=customer,
         kind=EventKind.PROMISE_RECORDED,

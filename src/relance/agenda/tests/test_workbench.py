@@ -7,6 +7,7 @@ import re
 from collections import Counter
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 
 from relance.accounts.tests.factories import UserFactory
@@ -300,3 +301,15 @@ def test_a_scenario_set_by_hand_is_what_the_next_run_follows(client, bob, action
     assert action.status == "cancelled"
     new = Action.objects.get(customer=action.customer, status="planned")
     assert (new.scenario, new.step_name) == (letters, "Formal letter")
+
+
+def test_workbench_changes_reach_the_audit_trail_with_their_author(client, bob, dupont):
+    item = dupont.items.get()
+    client.force_login(bob)
+    client.post(url("hold", dupont), {"hold-reason": "Lawyer"}, **HTMX)
+    data = {"items-items": [item.pk], "items-operation": "dispute", "items-reason": "Price"}
+    client.post(url("items", dupont), data, **HTMX)
+    held = LogEntry.objects.get_for_object(dupont).latest("pk")
+    disputed = LogEntry.objects.get_for_object(item).latest("pk")
+    assert (held.actor, held.changes_dict["on_hold"]) == (bob, ["False", "True"])
+    assert (disputed.actor, disputed.changes_dict["disputed"]) == (bob, ["False", "True"])
