@@ -320,12 +320,13 @@ def customer_message(request, pk: int):
 
 def item_detail(request, pk: int):
     """An item and every action that carried it (it was their reference invoice), with
-    the messages they sent."""
+    the messages they sent, and what the customer said about it."""
     item = selectors.item_for_user(request.user, pk)
     context = {
         "item": item,
         "customer": item.customer,
         "today": item.entity.today(),
         "history": selectors.item_history(item),
+        "responses": item.responses.order_by("-received_at", "-id"),
     }
     return render(request, "agenda/item_detail.html", context)

@@ -9,10 +9,11 @@ from collections import Counter
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
+from django.utils import timezone
 
 from relance.accounts.tests.factories import UserFactory
 from relance.activity.models import CustomerEvent
-from relance.agenda.models import Action
+from relance.agenda.models import Action, CustomerResponse
 from relance.customers.tests.factories import CustomerFactory
 from relance.engine.runner import run_day
 from relance.engine.tests.conftest import make_customer, make_invoice
@@ -313,3 +314,20 @@ def test_workbench_changes_reach_the_audit_trail_with_their_author(client, bob, 
     disputed = LogEntry.objects.get_for_object(item).latest("pk")
     assert (held.actor, held.changes_dict["on_hold"]) == (bob, ["False", "True"])
     assert (disputed.actor, disputed.changes_dict["disputed"]) == (bob, ["False", "True"])
+
+
+def test_the_item_page_lists_what_the_customer_said_about_it(client, bob, dupont):
+    item = dupont.items.get()
+    response = CustomerResponse.objects.create(
+        entity=dupont.entity,
+        customer=dupont,
+        received_at=timezone.now(),
+        channel="portal",
+        kind="dispute",
+        body="This invoice is wrong",
+    )
+    response.items.add(item)
+    client.force_login(bob)
+    page = client.get(reverse("agenda:item-detail", args=[item.pk])).content.decode()
+    assert "This invoice is wrong" in page
+    assert reverse("agenda:response-detail", args=[response.pk]) in page
