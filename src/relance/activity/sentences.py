@@ -67,6 +67,9 @@ def _action_sentence(kind: str, data: dict) -> str:
     if kind == EventKind.FALLBACK_CREATED:
         words["address"] = data.get("address", "")
         return _("“%(step)s” by %(channel)s instead: the email to %(address)s bounced") % words
+    if kind == EventKind.MESSAGE_SENT_BY_USER and data.get("channel") == "letter":
+        words["subject"] = data.get("subject", "")
+        return _("Printed a letter to post: “%(subject)s”") % words
     if kind == EventKind.MESSAGE_SENT_BY_USER:
         if data.get("subject"):
             words["subject"] = data["subject"]
@@ -207,7 +210,45 @@ def _assistant_sentence(data: dict) -> str:
     return _("Answer recorded with the assistant: %(intent)s (%(items)s)") % words
 
 
+def _hold_sentence(kind: str, data: dict) -> str:
+    if kind == EventKind.CUSTOMER_RELEASED:
+        return _("Released from hold")
+    words = {"reason": data.get("reason", ""), "day": _day(data.get("until", ""))}
+    if words["day"]:
+        return _("Put on hold until %(day)s: %(reason)s") % words
+    return _("Put on hold: %(reason)s") % words
+
+
+def _scenario_sentence(data: dict) -> str:
+    if data.get("to"):
+        return _("Scenario set by hand: %(name)s") % {"name": data["to"]}
+    return _("Scenario set by hand removed: the segment's applies again")
+
+
+def _items_sentence(kind: str, data: dict) -> str:
+    words = {"items": ", ".join(data.get("items") or []) or "—"}
+    if kind == EventKind.DISPUTE_OPENED:
+        words["reason"] = data.get("reason", "")
+        return _("Dispute opened on %(items)s: %(reason)s") % words
+    if kind == EventKind.DISPUTE_CLEARED:
+        return _("Dispute cleared on %(items)s") % words
+    words["day"] = _day(data.get("promise_date", ""))
+    return _("Promise to pay %(items)s by %(day)s") % words
+
+
+CUSTOMER_SENTENCES = {
+    EventKind.CUSTOMER_HELD: _hold_sentence,
+    EventKind.CUSTOMER_RELEASED: _hold_sentence,
+    EventKind.SCENARIO_SET: lambda kind, data: _scenario_sentence(data),
+    EventKind.DISPUTE_OPENED: _items_sentence,
+    EventKind.DISPUTE_CLEARED: _items_sentence,
+    EventKind.PROMISE_RECORDED: _items_sentence,
+}
+
+
 def describe(event) -> str:
+    if event.kind in CUSTOMER_SENTENCES:
+        return CUSTOMER_SENTENCES[event.kind](event.kind, event.data)
     if event.kind == EventKind.ASSISTANT_DECIDED:
         return _assistant_sentence(event.data)
     if event.kind in (EventKind.REPLY_PAUSED, EventKind.REPLY_RESUMED):

@@ -418,3 +418,48 @@ def customers_paused_by_reply(*, entity, day: date, ids: list[int]) -> set[int]:
     rows = pausing_responses(entity, day).filter(customer_id__gte=ids[0], customer_id__lte=ids[-1])
     wanted = set(ids)
     return {pk for pk in rows.order_by().values_list("customer_id", flat=True) if pk in wanted}
+
+
+def one_off_templates(user, customer) -> QuerySet:
+    """The templates a one-off message to `customer` may start from: emails, SMS and
+    letters shared or of its entity, with a text in the customer's or the entity's
+    language."""
+    from relance.templating.choices import Channel
+    from relance.templating.models import MessageTemplate
+
+    languages = {customer.language, customer.entity.language} - {""}
+    return (
+        MessageTemplate.objects.visible_to(user)
+        .for_entity(customer.entity)
+        .filter(
+            channel__in=[Channel.EMAIL, Channel.SMS, Channel.LETTER],
+            variants__language__in=languages,
+        )
+        .distinct()
+        .order_by("channel", "name", "id")
+    )
+
+
+def item_for_user(user, pk: int):
+    """One item the user may see (404 otherwise), with its customer and entity."""
+    from relance.ledger.models import Item
+
+    return Item.objects.select_related("customer__entity", "entity").get_for_user(user, pk=pk)
+
+
+def item_history(item) -> list[Action]:
+    """Every action whose reference was `item` (newest first), each with `messages`: the
+    outbox rows of what left, or tried to, for it (oldest attempt first). Three queries."""
+    from django.db.models import Prefetch
+
+    from relance.delivery.models import Outbox
+
+    messages = Prefetch(
+        "outbox", queryset=Outbox.objects.order_by("attempt", "id"), to_attr="messages"
+    )
+    return list(
+        Action.objects.filter(reference=item)
+        .select_related("responsible")
+        .prefetch_related(messages)
+        .order_by("-created_on", "-id")
+    )

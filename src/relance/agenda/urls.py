@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from relance.agenda import response_views, views
+from relance.agenda import response_views, views, workbench_views
 from relance.agenda.choices import AgendaTab
 
 app_name = "agenda"
@@ -31,6 +31,26 @@ urlpatterns = [
     ),
     path("responses/<int:pk>/undo/", response_views.response_undo, name="response-undo"),
     path("customers/<int:pk>/comment/", response_views.customer_comment, name="customer-comment"),
+    path(
+        "customers/<int:pk>/workbench/",
+        workbench_views.customer_workbench,
+        name="customer-workbench",
+    ),
+    path("customers/<int:pk>/hold/", workbench_views.customer_hold, name="customer-hold"),
+    path("customers/<int:pk>/release/", workbench_views.customer_release, name="customer-release"),
+    path(
+        "customers/<int:pk>/scenario/",
+        workbench_views.customer_scenario,
+        name="customer-scenario",
+    ),
+    path("customers/<int:pk>/message/", workbench_views.customer_message, name="customer-message"),
+    path("customers/<int:pk>/items/", workbench_views.customer_items, name="customer-items"),
+    path(
+        "customers/<int:pk>/actions/<int:action_pk>/<slug:operation>/",
+        workbench_views.customer_action,
+        name="customer-action",
+    ),
+    path("items/<int:pk>/", workbench_views.item_detail, name="item-detail"),
     path("errors/", views.engine_errors, name="errors"),
     path("reset/", views.agenda_reset, name="reset"),
     path("confirm/", views.action_confirm_many, name="confirm-many"),

@@ -1,9 +1,16 @@
 """Writes of customers made in the UI (imports write in bulk: ledger/importers)."""
 
-from django.db import transaction
+from datetime import date
 
-from relance.activity.services import contact_event_record
-from relance.customers.models import Contact
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from relance.activity.choices import EventKind
+from relance.activity.services import contact_event_record, customer_event_record
+from relance.customers.models import Contact, Customer
+
+HOLD_FIELDS = ["on_hold", "hold_reason", "hold_until", "updated_at"]
 
 
 @transaction.atomic
@@ -45,3 +52,51 @@ def contact_email_revalidate(*, contact: Contact, acting_user=None) -> Contact:
         contact=contact, created=False, fields=["email_invalid_at"], acting_user=acting_user
     )
     return contact
+
+
+def _locked_customer(customer: Customer) -> Customer:
+    return Customer.objects.select_for_update().select_related("entity").get(pk=customer.pk)
+
+
+@transaction.atomic
+def customer_hold(
+    *, customer: Customer, reason: str, until: date | None = None, acting_user=None
+) -> Customer:
+    """Put `customer` on hold: the next engine run cancels its open action ("on hold")
+    and plans nothing until it is released or `until` (a day of the entity's calendar,
+    today or later) has passed. Holding a held customer changes its reason or end date."""
+    customer = _locked_customer(customer)
+    reason = " ".join((reason or "").split())
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Say why the customer is put on hold.")
+    elif len(reason) > Customer._meta.get_field("hold_reason").max_length:
+        errors["reason"] = _("The reason is too long (200 characters at most).")
+    if until is not None and until < customer.entity.today():
+        errors["until"] = _("The end of the hold cannot be in the past.")
+    if errors:
+        raise ValidationError(errors)
+    customer.on_hold, customer.hold_reason, customer.hold_until = True, reason, until
+    customer.save(update_fields=HOLD_FIELDS)
+    customer_event_record(
+        customer=customer,
+        kind=EventKind.CUSTOMER_HELD,
+        acting_user=acting_user,
+        reason=reason,
+        until=until.isoformat() if until else "",
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_release(*, customer: Customer, acting_user=None) -> Customer:
+    """Take `customer` off hold: the next engine run plans its reminders again."""
+    customer = _locked_customer(customer)
+    if not customer.on_hold:
+        raise ValidationError(_("This customer is not on hold."))
+    customer.on_hold, customer.hold_reason, customer.hold_until = False, "", None
+    customer.save(update_fields=HOLD_FIELDS)
+    customer_event_record(
+        customer=customer, kind=EventKind.CUSTOMER_RELEASED, acting_user=acting_user
+    )
+    return customer

@@ -1,15 +1,21 @@
-"""Writes of the ledger: imports of customers, contacts and items."""
+"""Writes of the ledger: imports of customers, contacts and items; disputes and promises
+recorded on items from the customer page."""
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from relance.activity.choices import EventKind
+from relance.activity.services import customer_event_record
 from relance.core.models import Entity
 from relance.ledger.choices import ImportKind, ImportStatus
 from relance.ledger.importers import run_import
-from relance.ledger.models import ImportBatch
+from relance.ledger.models import ImportBatch, Item
 
 
 def import_file(
@@ -93,3 +99,102 @@ def import_error_lines(batch: ImportBatch) -> list[str]:
             place.append(f"column {error['column']}")
         lines.append(f"{', '.join(place)}: {error['reason']}" if place else error["reason"])
     return lines
+
+
+# The customer page: disputes and promises on items -----------------------------------------
+
+
+def _items_of(customer, item_ids) -> list[Item]:
+    """The items `item_ids` locked, if every one is an item of `customer`; else the field
+    error that names the first that is not."""
+    ids = sorted({int(pk) for pk in item_ids})
+    if not ids:
+        raise ValidationError({"items": gettext("Choose at least one item.")})
+    items = list(
+        Item.objects.select_for_update().filter(pk__in=ids, customer=customer).order_by("pk")
+    )
+    if len(items) != len(ids):
+        raise ValidationError(
+            {"items": gettext("Some of the chosen items are not this customer's.")}
+        )
+    return items
+
+
+def _numbers(items: list[Item]) -> list[str]:
+    return [item.number for item in items]
+
+
+def _save_each(items: list[Item], fields: list[str]) -> None:
+    """One save per item, not a bulk update: the audit trail (django-auditlog) hears of
+    saves only, and a user ticks a few items of one customer, not thousands."""
+    for item in items:
+        item.save(update_fields=[*fields, "updated_at"])
+
+
+@transaction.atomic
+def items_dispute_open(*, customer, item_ids, reason: str, acting_user=None) -> list[Item]:
+    """Mark items of `customer` disputed on the entity's today: the engine no longer
+    reminds of them (a disputed invoice is never the reference) until it is cleared."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": gettext("A dispute needs a reason.")})
+    if len(reason) > Item._meta.get_field("dispute_reason").max_length:
+        raise ValidationError(
+            {"reason": gettext("The reason is too long (200 characters at most).")}
+        )
+    items = _items_of(customer, item_ids)
+    today = customer.entity.today()
+    for item in items:
+        item.disputed, item.dispute_reason, item.dispute_date = True, reason, today
+    _save_each(items, ["disputed", "dispute_reason", "dispute_date"])
+    customer_event_record(
+        customer=customer,
+        kind=EventKind.DISPUTE_OPENED,
+        acting_user=acting_user,
+        items=_numbers(items),
+        reason=reason,
+    )
+    return items
+
+
+@transaction.atomic
+def items_dispute_clear(*, customer, item_ids, acting_user=None) -> list[Item]:
+    """The dispute on items of `customer` settled: they are reminded of again."""
+    items = _items_of(customer, item_ids)
+    if not any(item.disputed for item in items):
+        raise ValidationError({"items": gettext("None of the chosen items is disputed.")})
+    items = [item for item in items if item.disputed]
+    for item in items:
+        item.disputed, item.dispute_reason, item.dispute_date = False, "", None
+    _save_each(items, ["disputed", "dispute_reason", "dispute_date"])
+    customer_event_record(
+        customer=customer,
+        kind=EventKind.DISPUTE_CLEARED,
+        acting_user=acting_user,
+        items=_numbers(items),
+    )
+    return items
+
+
+@transaction.atomic
+def items_promise_record(
+    *, customer, item_ids, promise_date: date | None, acting_user=None
+) -> list[Item]:
+    """The customer promised to pay items by `promise_date` (today or later): the engine
+    leaves them alone until that day plus the scenario's grace days."""
+    if promise_date is None:
+        raise ValidationError({"promise_date": gettext("A promise needs a date.")})
+    if promise_date < customer.entity.today():
+        raise ValidationError({"promise_date": gettext("The promised date cannot be in the past.")})
+    items = _items_of(customer, item_ids)
+    for item in items:
+        item.promise_date = promise_date
+    _save_each(items, ["promise_date"])
+    customer_event_record(
+        customer=customer,
+        kind=EventKind.PROMISE_RECORDED,
+        acting_user=acting_user,
+        items=_numbers(items),
+        promise_date=promise_date.isoformat(),
+    )
+    return items

@@ -26,7 +26,13 @@ DATE_FORMAT = "j N Y"
 
 
 class ItemTable(tables.Table):
-    number = tables.Column(verbose_name=_("Number"), order_by=("number", "pk"))
+    # The item's page (its history) lives with the actions that carried it (agenda).
+    number = tables.Column(
+        verbose_name=_("Number"),
+        order_by=("number", "pk"),
+        attrs={"a": PAGE_LINK},
+        linkify=("agenda:item-detail", {"pk": tables.A("pk")}),
+    )
     kind = tables.Column(verbose_name=_("Kind"), order_by=("kind", "pk"))
     customer = tables.Column(
         verbose_name=_("Customer"),

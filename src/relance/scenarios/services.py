@@ -607,3 +607,43 @@ def step_move(*, step: Step, offset: int, acting_user=None) -> Step:
     step.refresh_from_db(fields=["position"])
     scenario_check_step_order(scenario=scenario, errors_before=before)
     return step
+
+
+# The customer page: a scenario set by hand ---------------------------------------------------
+
+
+@transaction.atomic
+def customer_scenario_set(*, customer, scenario: Scenario | None, acting_user=None):
+    """Set the scenario `customer` follows whatever its segment says, or (`scenario` None)
+    go back to its segment's. The scenario must be shared or of the customer's entity. The
+    next engine run cancels an open action of the former scenario ("no scenario") and
+    starts the new one's cycle."""
+    from relance.activity.choices import EventKind
+    from relance.activity.services import customer_event_record
+    from relance.customers.models import Customer
+
+    customer = Customer.objects.select_for_update().select_related("entity").get(pk=customer.pk)
+    if scenario is not None and scenario.entity_id not in (None, customer.entity_id):
+        raise ValidationError(
+            {
+                "scenario": _("The scenario %(name)s belongs to another entity.")
+                % {"name": scenario.name}
+            }
+        )
+    if scenario is None and customer.scenario_id is None:
+        raise ValidationError(
+            {"scenario": _("This customer already follows its segment's scenario.")}
+        )
+    if scenario is not None and scenario.pk == customer.scenario_id:
+        raise ValidationError({"scenario": _("This customer already follows this scenario.")})
+    before = Scenario.objects.filter(pk=customer.scenario_id).values_list("name", flat=True)
+    customer.scenario = scenario
+    customer.save(update_fields=["scenario", "updated_at"])
+    customer_event_record(
+        customer=customer,
+        kind=EventKind.SCENARIO_SET,
+        acting_user=acting_user,
+        to=scenario.name if scenario else "",
+        **{"from": before.first() or ""},
+    )
+    return customer
