@@ -208,6 +208,9 @@ def _assistant_sentence(data: dict) -> str:
 
 
 def describe(event) -> str:
+    if event.kind == EventKind.CREDIT_COVER_CHANGED:
+        fields = _customer_fields(event.data.get("fields", []))
+        return _("Changed the credit insurance and guarantee: %(fields)s") % {"fields": fields}
     if event.kind == EventKind.ASSISTANT_DECIDED:
         return _assistant_sentence(event.data)
     if event.kind in (EventKind.REPLY_PAUSED, EventKind.REPLY_RESUMED):

@@ -104,3 +104,15 @@ def contact_event_record(*, contact, created: bool, fields: list[str], acting_us
         user=acting_user,
         data={"contact": str(contact), "created": created, "fields": fields, **_by(acting_user)},
     )
+
+
+def customer_event_record(*, customer, kind: str, acting_user=None, **data):
+    """An event about the customer itself (its fields changed in the UI)."""
+    return CustomerEvent.objects.create(
+        entity_id=customer.entity_id,
+        customer_id=customer.pk,
+        day=customer.entity.today(),
+        kind=kind,
+        user=acting_user,
+        data={**data, **_by(acting_user)},
+    )
