@@ -53,3 +53,15 @@ def test_the_daily_task_evaluates_then_mails_each_owner_once(smtp, alice, bob, c
         AlertRule.objects.get(name="Late").last_evaluated_on,
         None,
     }
+
+
+def test_the_digest_command(smtp, alice, customers, capsys):  # noqa: F811
+    from django.core.management import call_command
+
+    alert_rule_create(owner=alice, name="Late", criteria=rules(("days_overdue", "gt", "30")))
+    call_command("alerts", "evaluate")
+    call_command("alerts", "digest")
+    call_command("alerts", "digest")
+    out = capsys.readouterr().out
+    assert "1 digest emails sent" in out and "0 digest emails sent" in out
+    assert [message["To"] for message in smtp.messages] == ["alice@example.com"]
