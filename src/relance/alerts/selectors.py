@@ -149,7 +149,9 @@ def rules_for_user(user) -> QuerySet:
 
 def rule_for_user(user, pk: int) -> AlertRule:
     """The user's own rule, or the same 404 when missing or someone else's."""
-    return get_object_or_404(AlertRule, owner=user, pk=pk)
+    rule = get_object_or_404(AlertRule, owner=user, pk=pk)
+    rule.owner = user  # already loaded: the hits' visibility reads it
+    return rule
 
 
 def latest_hits(rule: AlertRule) -> QuerySet:

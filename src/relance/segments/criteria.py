@@ -188,7 +188,7 @@ STATIC_FIELDS = [
     CriterionField("currency", _("Currency"), TEXT, CHOICE_LOOKUPS, "currency"),
     CriterionField(
         "item_status",
-        _("Has an open invoice that is"),
+        _("Status of an open invoice"),
         CHOICE,
         ("eq", "ne"),
         choices=_item_status_choices,
@@ -718,6 +718,13 @@ def describe_rule(rule: dict, fields: dict[str, CriterionField]) -> str:
     value = rule.get("value")
     if rule.get("lookup") == "is_empty":
         return f"{label} {lookup}" if value else f"{label} {gettext('is not empty')}"
+    if criterion is not None and criterion.choices is not None:  # labels, not codes
+        labels = dict(criterion.choices())
+        value = (
+            [labels.get(v, v) for v in value]
+            if isinstance(value, list)
+            else labels.get(value, value)
+        )
     if isinstance(value, list):
         value = ", ".join(map(str, value))
     return f"{label} {lookup} {value}"
