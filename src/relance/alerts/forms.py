@@ -2,7 +2,6 @@
 (segments/forms.py: criteria_from_post)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from relance.alerts.models import AlertRule
 from relance.customers.filtersets import bootstrap_form
@@ -19,15 +18,3 @@ class AlertRuleForm(forms.ModelForm):
 
     def _post_clean(self):
         """Model validation is the service's job (see views)."""
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """The errors a service raised, on the form's fields when it has them (the rules'
-    errors on the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)

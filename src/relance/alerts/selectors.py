@@ -19,6 +19,7 @@ from relance.segments.criteria import (
     DATE,
     INTEGER,
     CriterionField,
+    criteria_leaves,
     criteria_matches,
     criterion_fields,
     describe_rule,
@@ -95,6 +96,8 @@ def figure_text(criterion: CriterionField | None, value, currency: str) -> str:
 
 @dataclass
 class Figure:
+    """What a hit shows for one field: its label and its figure in words."""
+
     label: str
     text: str
 
@@ -103,18 +106,10 @@ def _figure_label(rule: AlertRule, criterion: CriterionField | None, key: str) -
     if criterion is None:
         return key
     if criterion.key == "item_status":
-        for leaf in _leaves(rule.criteria):
+        for leaf in criteria_leaves(rule.criteria):
             if leaf.get("field") == key:
                 return _choice_label(criterion, leaf.get("value"))
     return str(criterion.label)
-
-
-def _leaves(tree: dict):
-    for rule in (tree or {}).get("rules", []):
-        if "rules" in rule:
-            yield from _leaves(rule)
-        else:
-            yield rule
 
 
 def hit_figures(rule: AlertRule, hit: AlertHit, fields: dict) -> list[Figure]:
@@ -133,7 +128,7 @@ def rule_sentences(rule: AlertRule, fields: dict) -> list[str]:
     for item in (rule.criteria or {}).get("rules", []):
         if "rules" in item:
             joiner = f" {_('or')} " if item.get("op") == "or" else f" {_('and')} "
-            inner = [describe_rule(leaf, fields) for leaf in _leaves(item)]
+            inner = [describe_rule(leaf, fields) for leaf in criteria_leaves(item)]
             sentences.append(f"({joiner.join(inner)})")
         else:
             sentences.append(describe_rule(item, fields))

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relance.alerts import selectors, services
-from relance.alerts.forms import AlertRuleForm, add_service_errors
+from relance.alerts.forms import AlertRuleForm
+from relance.scenarios.forms import add_service_errors
 from relance.segments.criteria import criterion_fields, lookup_choices
 from relance.segments.forms import builder_from_criteria, criteria_from_post
 

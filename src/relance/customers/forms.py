@@ -86,7 +86,9 @@ class CreditCoverForm(forms.ModelForm):
             "guarantee_kind",
             "guarantee_amount",
         ]
-        widgets = {"insurance_expires_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "insurance_expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

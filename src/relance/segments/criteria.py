@@ -682,7 +682,7 @@ def criteria_matches(
     compiler = _Compiler(fields=fields, todays=todays)
     condition = compiler.tree(criteria or {})
     figures = {}
-    for rule in _leaves(criteria or {}):
+    for rule in criteria_leaves(criteria):
         if rule["field"] not in figures:
             expression = compiler.figure(rule)
             if expression is not None:
@@ -698,10 +698,11 @@ def criteria_matches(
     return customers, names
 
 
-def _leaves(tree: dict):
-    for rule in tree.get("rules", []):
+def criteria_leaves(tree: dict | None):
+    """The rules of a tree, groups flattened, in order."""
+    for rule in (tree or {}).get("rules", []):
         if "rules" in rule:
-            yield from _leaves(rule)
+            yield from criteria_leaves(rule)
         else:
             yield rule
 

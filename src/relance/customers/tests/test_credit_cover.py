@@ -115,3 +115,14 @@ def test_the_export_carries_the_cover(client, alice, dupont):
     assert values["Insured amount"] == "15000.00"
     assert values["Guarantee"] == "Security deposit"
     assert values["Guarantee amount"] == "800.00"
+
+
+def test_the_expiry_field_keeps_iso_dates_for_the_date_picker_in_french(dupont):
+    from django.utils import translation
+
+    from relance.customers.forms import CreditCoverForm
+
+    dupont.insurance_expires_on = datetime.date(2027, 1, 31)
+    with translation.override("fr"):
+        html = str(CreditCoverForm(instance=dupont)["insurance_expires_on"])
+    assert 'value="2027-01-31"' in html
