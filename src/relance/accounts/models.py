@@ -18,6 +18,11 @@ class User(AbstractUser):
         "core.Entity", blank=True, related_name="users", verbose_name=_("entities")
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The customers in the user's active alerts at their last evaluation, kept by the alerts
+    # app (alerts/services.py: alert_badge_refresh) so that the menu's badge costs no query.
+    alert_customer_count = models.PositiveIntegerField(
+        _("customers in my alerts"), default=0, editable=False
+    )
     language = models.CharField(
         _("language"), max_length=2, blank=True, choices=[("fr", _("French")), ("en", _("English"))]
     )

@@ -13,6 +13,7 @@ class EventKind(models.TextChoices):
     MESSAGE_SENT_BY_USER = "message_sent_by_user", _("Message sent by a user")
     IMPORT_CHANGED = "import_changed", _("Changed by an import")
     CONTACT_CHANGED = "contact_changed", _("Contact added or changed")
+    CREDIT_COVER_CHANGED = "credit_cover_changed", _("Credit insurance or guarantee changed")
     PORTAL_OPENED = "portal_opened", _("Customer page opened")
     PORTAL_ANSWER = "portal_answer", _("Answer on the customer page")
     PORTAL_LINKS_REVOKED = "portal_links_revoked", _("Customer page links revoked")

@@ -249,6 +249,9 @@ CUSTOMER_SENTENCES = {
 def describe(event) -> str:
     if event.kind in CUSTOMER_SENTENCES:
         return CUSTOMER_SENTENCES[event.kind](event.kind, event.data)
+    if event.kind == EventKind.CREDIT_COVER_CHANGED:
+        fields = _customer_fields(event.data.get("fields", []))
+        return _("Changed the credit insurance and guarantee: %(fields)s") % {"fields": fields}
     if event.kind == EventKind.ASSISTANT_DECIDED:
         return _assistant_sentence(event.data)
     if event.kind in (EventKind.REPLY_PAUSED, EventKind.REPLY_RESUMED):

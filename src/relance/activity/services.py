@@ -108,7 +108,8 @@ def contact_event_record(*, contact, created: bool, fields: list[str], acting_us
 
 def customer_event_record(*, customer, kind: str, acting_user=None, **data) -> CustomerEvent:
     """A change a user made to the customer itself (a hold, its scenario, its items'
-    disputes and promises) from the customer page, on the entity's today."""
+    disputes and promises, its credit cover) from the customer page, on the entity's
+    today."""
     return CustomerEvent.objects.create(
         entity_id=customer.entity_id,
         customer_id=customer.pk,

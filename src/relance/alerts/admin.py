@@ -5,8 +5,8 @@ from relance.alerts.models import AlertHit, AlertRule
 
 @admin.register(AlertRule)
 class AlertRuleAdmin(admin.ModelAdmin):
-    list_display = ("name", "owner", "kind", "amount", "days", "is_active", "last_evaluated_on")
-    list_filter = ("kind", "is_active")
+    list_display = ("name", "owner", "is_active", "send_digest", "last_evaluated_on")
+    list_filter = ("is_active", "send_digest")
     search_fields = ("name", "owner__username")
 
 

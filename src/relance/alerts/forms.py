@@ -1,19 +1,20 @@
+"""The alert form: its name and switches; the rules come from the segments' rule builder
+(segments/forms.py: criteria_from_post)."""
+
 from django import forms
 
 from relance.alerts.models import AlertRule
+from relance.customers.filtersets import bootstrap_form
 
 
 class AlertRuleForm(forms.ModelForm):
     class Meta:
         model = AlertRule
-        fields = ["name", "kind", "amount", "days"]
-        widgets = {
-            "name": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
-            "kind": forms.Select(attrs={"class": "form-select form-select-sm"}),
-            "amount": forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
-            "days": forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
-        }
+        fields = ["name", "is_active", "send_digest"]
 
-    def __init__(self, *args, owner, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.owner = owner
+        bootstrap_form(self)
+
+    def _post_clean(self):
+        """Model validation is the service's job (see views)."""

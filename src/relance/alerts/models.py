@@ -1,14 +1,13 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from relance.alerts.choices import KIND_PARAMETER, RuleKind
-
 
 class AlertRule(models.Model):
-    """A user's own alert: the customers they may see that match `kind` (with its parameter,
-    `amount` or `days`) are listed under "My alerts" after each daily evaluation."""
+    """A user's own alert: the customers they may see that match `criteria` (a rule tree
+    over customer fields, custom fields, items and figures, as segments write it:
+    segments/criteria.py) are listed under "My alerts" after each daily evaluation, with
+    the figures that matched, and mailed to the owner in a daily digest."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -17,14 +16,18 @@ class AlertRule(models.Model):
         verbose_name=_("owner"),
     )
     name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("rule"), max_length=20, choices=RuleKind.choices)
-    amount = models.DecimalField(
-        _("amount"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    days = models.PositiveIntegerField(_("days"), null=True, blank=True)
+    criteria = models.JSONField(_("rules"), default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    send_digest = models.BooleanField(
+        _("daily email"),
+        default=True,
+        help_text=_("Send me the customers of this alert by email each morning."),
+    )
     last_evaluated_on = models.DateField(_("last evaluated on"), null=True, blank=True)
+    # What the last digest covered: a rerun the same day sends nothing twice.
+    digest_sent_on = models.DateField(_("digest sent on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["owner", "name", "id"]
@@ -41,25 +44,22 @@ class AlertRule(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self):
-        parameter = KIND_PARAMETER.get(self.kind)
-        if parameter and getattr(self, parameter) is None:
-            raise ValidationError({parameter: _("This rule needs this parameter.")})
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
 
-    @property
-    def parameter(self):
-        name = KIND_PARAMETER.get(self.kind)
-        return getattr(self, name) if name else None
+        return reverse("alerts:detail", args=[self.pk])
 
 
 class AlertHit(models.Model):
-    """A customer that matched a rule on the day it was evaluated."""
+    """A customer that matched a rule on the day it was evaluated, with the figures that
+    matched: {field key: value as JSON} (amounts as text, dates as ISO)."""
 
     rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="hits")
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="alert_hits"
     )
     evaluated_on = models.DateField(_("evaluated on"))
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-evaluated_on", "rule", "customer__name", "id"]

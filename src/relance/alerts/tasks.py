@@ -1,10 +1,12 @@
-"""The daily evaluation of alerts, run by the beat at 07:00 (config/celery.py)."""
+"""The daily alerts, run by the beat at 07:00 (config/celery.py): every rule evaluated,
+then each owner's digest email."""
 
 from celery import shared_task
 
-from relance.alerts.services import alerts_evaluate
+from relance.alerts.services import alerts_digest_send, alerts_evaluate
 
 
 @shared_task
-def alerts_evaluate_daily() -> int:
-    return len(alerts_evaluate())
+def alerts_evaluate_daily() -> dict:
+    evaluated = alerts_evaluate()
+    return {"rules": len(evaluated), "digests": alerts_digest_send()}

@@ -3,7 +3,8 @@
 The beat runs `engine_tick` every 15 minutes: it starts each entity's day once its local
 time is past 06:00 (engine/tasks.py, docs/workers.md). It also polls the providers for the
 status of messages handed over, reads the entities' mailboxes every 5 minutes (replies
-and bounces, inbound/tasks.py), and evaluates the users' alerts each morning."""
+and bounces, inbound/tasks.py), and evaluates the users' alerts each morning, then mails
+each owner the digest of theirs (alerts/tasks.py)."""
 
 import os
 

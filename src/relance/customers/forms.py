@@ -4,10 +4,12 @@ address a reminder failed on and retry it."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from relance.customers.choices import GuaranteeKind
 from relance.customers.filtersets import bootstrap_form
-from relance.customers.models import Contact
+from relance.customers.models import Contact, Customer
 from relance.customers.phones import e164
 
 INVALID_PHONE = _(
@@ -70,3 +72,34 @@ class ContactForm(forms.ModelForm):
         ):
             self.add_error("is_collection", _("Give the contact at least one role."))
         return cleaned
+
+
+class CreditCoverForm(forms.ModelForm):
+    """The customer's credit insurance and guarantee (amounts in the customer's currency)."""
+
+    class Meta:
+        model = Customer
+        fields = [
+            "insurer",
+            "insured_amount",
+            "insurance_expires_on",
+            "guarantee_kind",
+            "guarantee_amount",
+        ]
+        widgets = {
+            "insurance_expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guarantee_kind"].choices = [("", _("None")), *GuaranteeKind.choices]
+        for name in ("insured_amount", "guarantee_amount"):
+            self.fields[name].help_text = _("In %(currency)s.") % {
+                "currency": self.instance.currency
+            }
+            self.fields[name].validators.append(MinValueValidator(0))
+            self.fields[name].widget.attrs["min"] = "0"
+        bootstrap_form(self)
+
+    def _post_clean(self):
+        """Model validation is the service's job (customer_credit_cover_update)."""

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from relance.core import validators
 from relance.core.choices import Language
 from relance.core.querysets import EntityScopedQuerySet
-from relance.customers.choices import ContactRole, CustomFieldType
+from relance.customers.choices import ContactRole, CustomFieldType, GuaranteeKind
 
 
 class Tag(models.Model):
@@ -103,6 +103,25 @@ class Customer(models.Model):
     credit_limit = models.DecimalField(
         _("credit limit"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    # Credit insurance and guarantees: what secures the debt, in the customer's currency.
+    insurer = models.CharField(
+        _("credit insurer"), max_length=100, blank=True, default="", db_default=""
+    )
+    insured_amount = models.DecimalField(
+        _("insured amount"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    insurance_expires_on = models.DateField(_("insurance expiry"), null=True, blank=True)
+    guarantee_kind = models.CharField(
+        _("guarantee"),
+        max_length=20,
+        choices=GuaranteeKind.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    guarantee_amount = models.DecimalField(
+        _("guarantee amount"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     on_hold = models.BooleanField(_("on hold"), default=False)
     hold_reason = models.CharField(_("hold reason"), max_length=200, blank=True)
     hold_until = models.DateField(_("on hold until"), null=True, blank=True)
@@ -135,6 +154,18 @@ class Customer(models.Model):
                 | models.Q(credit_limit__gte=Decimal("0")),
                 name="customer_credit_limit_not_negative",
             ),
+            models.CheckConstraint(
+                condition=models.Q(insured_amount__isnull=True)
+                | models.Q(insured_amount__gte=Decimal("0")),
+                name="customer_insured_amount_not_negative",
+                violation_error_message=_("The insured amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(guarantee_amount__isnull=True)
+                | models.Q(guarantee_amount__gte=Decimal("0")),
+                name="customer_guarantee_amount_not_negative",
+                violation_error_message=_("The guarantee amount cannot be negative."),
+            ),
         ]
         indexes = [
             models.Index(fields=["entity", "name"], name="customer_entity_name"),
@@ -151,7 +182,18 @@ class Customer(models.Model):
 
         return reverse("customers:detail", args=[self.pk])
 
+    def clean_credit_cover(self) -> None:
+        """An insured amount names its insurer; a guarantee amount, its kind."""
+        errors = {}
+        if self.insured_amount is not None and not self.insurer:
+            errors["insurer"] = _("Name the credit insurer of the insured amount.")
+        if self.guarantee_amount is not None and not self.guarantee_kind:
+            errors["guarantee_kind"] = _("Choose the kind of guarantee of this amount.")
+        if errors:
+            raise ValidationError(errors)
+
     def clean(self) -> None:
+        self.clean_credit_cover()
         # A read-only collector would be given the customer's actions and could work none.
         if self.collector_id and not self.collector.can_edit:
             raise ValidationError(

@@ -11,6 +11,13 @@ from relance.activity.services import contact_event_record, customer_event_recor
 from relance.customers.models import Contact, Customer
 
 HOLD_FIELDS = ["on_hold", "hold_reason", "hold_until", "updated_at"]
+CREDIT_COVER_FIELDS = (
+    "insurer",
+    "insured_amount",
+    "insurance_expires_on",
+    "guarantee_kind",
+    "guarantee_amount",
+)
 
 
 @transaction.atomic
@@ -98,5 +105,32 @@ def customer_release(*, customer: Customer, acting_user=None) -> Customer:
     customer.save(update_fields=HOLD_FIELDS)
     customer_event_record(
         customer=customer, kind=EventKind.CUSTOMER_RELEASED, acting_user=acting_user
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_credit_cover_update(*, customer: Customer, acting_user=None, **fields) -> Customer:
+    """Change the customer's credit insurance and guarantee (`fields` among
+    CREDIT_COVER_FIELDS), checked before saving; the changed fields go to its timeline."""
+    unknown = set(fields) - set(CREDIT_COVER_FIELDS)
+    if unknown:
+        raise TypeError(f"not credit cover fields: {', '.join(sorted(unknown))}")
+    customer = Customer.objects.select_for_update().select_related("entity").get(pk=customer.pk)
+    changed = [name for name, value in fields.items() if getattr(customer, name) != value]
+    for name in changed:
+        setattr(customer, name, fields[name])
+    if not changed:
+        return customer
+    others = [f.name for f in Customer._meta.fields if f.name not in CREDIT_COVER_FIELDS]
+    customer.clean_fields(exclude=others)
+    customer.clean_credit_cover()
+    customer.validate_constraints(exclude=others)
+    customer.save(update_fields=[*changed, "updated_at"])
+    customer_event_record(
+        customer=customer,
+        kind=EventKind.CREDIT_COVER_CHANGED,
+        acting_user=acting_user,
+        fields=changed,
     )
     return customer

@@ -43,6 +43,13 @@ class CustomerTable(tables.Table):
     )
     on_hold = tables.Column(verbose_name=_("On hold"), attrs={"td": {"class": "text-center"}})
     currency = tables.Column(verbose_name=_("Currency"), visible=False)
+    # In the exports only: the credit limit and what secures the debt.
+    credit_limit = MoneyColumn(verbose_name=_("Credit limit"), visible=False)
+    insurer = tables.Column(verbose_name=_("Credit insurer"), visible=False)
+    insured_amount = MoneyColumn(verbose_name=_("Insured amount"), visible=False)
+    insurance_expires_on = tables.Column(verbose_name=_("Insurance expiry"), visible=False)
+    guarantee_kind = tables.Column(verbose_name=_("Guarantee"), visible=False)
+    guarantee_amount = MoneyColumn(verbose_name=_("Guarantee amount"), visible=False)
 
     DERIVED = ("outstanding", "overdue", "days_overdue")
 
@@ -60,6 +67,12 @@ class CustomerTable(tables.Table):
             "days_overdue",
             "on_hold",
             "currency",
+            "credit_limit",
+            "insurer",
+            "insured_amount",
+            "insurance_expires_on",
+            "guarantee_kind",
+            "guarantee_amount",
         )
         attrs = TABLE_ATTRS
         row_attrs = {"data-href": lambda record: record.get_absolute_url()}
@@ -122,6 +135,9 @@ class CustomerTable(tables.Table):
 
     def value_on_hold(self, value):
         return bool(value)
+
+    def value_guarantee_kind(self, value, record):
+        return record.get_guarantee_kind_display() if value else ""
 
 
 def customer_table(queryset: QuerySet, *, todays, annotate, export=False) -> CustomerTable:

@@ -1,7 +1,7 @@
 """Customer pages: the list (with CSV/XLSX exports), the customer page, its contacts."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from relance.core.views import ObjectListView
 from relance.customers import selectors, services
 from relance.customers.filtersets import CustomerFilterSet
-from relance.customers.forms import ContactForm
+from relance.customers.forms import ContactForm, CreditCoverForm
 from relance.customers.models import Contact, Customer
 from relance.customers.tables import customer_table
 from relance.scenarios.selectors import customers_collection_panel
@@ -78,4 +78,27 @@ def contact_edit(request, pk: int, contact_pk: int | None = None):
     context = {"customer": customer, "contact": contact, "form": form, "next": back}
     return render(
         request, "customers/contact_form.html", context, status=400 if form.errors else 200
+    )
+
+
+def credit_cover_edit(request, pk: int):
+    """The customer's credit insurance and guarantee, edited by a user who may edit."""
+    customer = selectors.customer_detail(request.user, pk)
+    form = CreditCoverForm(request.POST or None, instance=customer)
+    if request.method == "POST":
+        if not request.user.can_edit:
+            raise PermissionDenied(_("Read-only users cannot change customers."))
+        if form.is_valid():
+            try:
+                services.customer_credit_cover_update(
+                    customer=customer, acting_user=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Credit insurance and guarantee saved."))
+                return redirect(customer.get_absolute_url())
+    context = {"customer": customer, "form": form}
+    return render(
+        request, "customers/credit_cover_form.html", context, status=400 if form.errors else 200
     )

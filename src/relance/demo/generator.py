@@ -24,7 +24,7 @@ from relance.accounts.models import User
 from relance.agenda.models import Action
 from relance.core.models import Entity
 from relance.core.services import entity_create
-from relance.customers.choices import CustomFieldType
+from relance.customers.choices import CustomFieldType, GuaranteeKind
 from relance.customers.models import Contact, Customer, CustomField, Tag
 from relance.demo import bulk, fakes, ledger, words
 from relance.ledger.choices import ItemKind
@@ -76,6 +76,13 @@ CUSTOM_FIELDS = [
     ("account_opened", "Account opened", CustomFieldType.DATE, [], 30),
 ]
 TAGS = ["Key account", "Public sector", "Export", "New customer", "Watch list"]
+INSURERS = ["Allianz Trade", "Coface", "Atradius"]
+GUARANTEE_KINDS = [
+    GuaranteeKind.BANK_GUARANTEE,
+    GuaranteeKind.PARENT_GUARANTEE,
+    GuaranteeKind.DEPOSIT,
+    GuaranteeKind.STANDBY_LETTER,
+]
 CREDIT_LIMITS = {  # category: (low, high) in thousands; public bodies have none
     "Key account": (50, 500),
     "SME": (5, 50),
@@ -280,7 +287,7 @@ class _EntityBuilder:
         )
         on_hold = rng.random() < (0.15 if profile.behaviour == "bad" else 0.01)
         low_high = CREDIT_LIMITS.get(profile.category)
-        return Customer(
+        customer = Customer(
             entity=self.entity,
             external_id=f"{self.spec.customer_prefix}{index + 1:06d}",
             name=name,
@@ -305,6 +312,25 @@ class _EntityBuilder:
             if on_hold and rng.random() < 0.5
             else None,
         )
+        for name, value in self.credit_cover(index, profile, customer.credit_limit).items():
+            setattr(customer, name, value)
+        return customer
+
+    def credit_cover(self, index: int, profile: ledger.Profile, limit: Decimal | None) -> dict:
+        """Credit insurance for about a third of the customers with a credit limit (some
+        expiring soon or lapsed) and a guarantee for a few, drawn from their own stream so
+        that the rest of the demo stays as it was."""
+        rng = random.Random(f"relance-demo:{self.seed}:{self.spec.slug}:{index}:cover")
+        cover = {}
+        if limit and rng.random() < 0.35:
+            cover["insurer"] = rng.choice(INSURERS)
+            share = Decimal(rng.choice((60, 70, 80, 90))) / 100
+            cover["insured_amount"] = (limit * share).quantize(Decimal("1"))
+            cover["insurance_expires_on"] = self.today + timedelta(days=rng.randint(-20, 330))
+        if rng.random() < (0.15 if profile.behaviour == "bad" else 0.05):
+            cover["guarantee_kind"] = rng.choice(GUARANTEE_KINDS)
+            cover["guarantee_amount"] = Decimal(rng.randint(2, 20) * 500)
+        return cover
 
     def region(self, rng: random.Random, city: str) -> str:
         if city in {"Paris", "London"}:

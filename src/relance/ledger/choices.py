@@ -28,3 +28,15 @@ AGING_BUCKETS = [
     ("d61_90", _("61–90 days")),
     ("d90_plus", _("Over 90 days")),
 ]
+
+
+class ItemStatus(models.TextChoices):
+    """What an open invoice is going through, as rules over items test it (segments, alerts)."""
+
+    OVERDUE = "overdue", _("Overdue")
+    NOT_DUE = "not_due", _("Not due yet")
+    DISPUTED = "disputed", _("Disputed")
+    PROMISED = "promised", _("Payment promised")
+    PROMISE_BROKEN = "promise_broken", _("Promise broken")
+    PAYMENT_ANNOUNCED = "payment_announced", _("Payment announced")
+    BLOCKED = "blocked", _("Blocked")

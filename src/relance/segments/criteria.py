@@ -15,6 +15,7 @@ every message names its rule ("rule 2: unknown field 'overdu'", "rule 3.1: ..." 
 group). `criteria_queryset()` filters a Customer queryset by a clean tree.
 """
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -29,10 +30,12 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.fields.json import KeyTextTransform
@@ -42,10 +45,11 @@ from django.utils.translation import gettext_lazy as _
 
 from relance.core.choices import Language
 from relance.core.parsing import parse_bool, parse_date, parse_decimal
-from relance.customers.choices import CustomFieldType
+from relance.core.validators import validate_currency
+from relance.customers.choices import CustomFieldType, GuaranteeKind
 from relance.customers.models import Customer, CustomField
-from relance.customers.selectors import with_figures
-from relance.ledger.choices import ItemKind
+from relance.customers.selectors import today_expression, with_figures
+from relance.ledger.choices import ItemKind, ItemStatus
 from relance.ledger.models import Item
 
 TEXT, CHOICE, NUMBER, INTEGER, DATE, BOOLEAN, TAGS = (
@@ -73,6 +77,8 @@ CHOICE_LOOKUPS = ("eq", "ne", "in")
 ORDER_LOOKUPS = ("eq", "ne", "gt", "gte", "lt", "lte")
 OPS = ("and", "or")
 PERCENT = DecimalField(max_digits=12, decimal_places=1)
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+MONEY_VALUE = re.compile(r"(.*?\d)\s*([A-Za-z]{3})")  # "5000 EUR", "5 000,50eur"
 
 Todays = date | Mapping[int, date]  # one date for all (an engine run), or per entity
 
@@ -90,10 +96,20 @@ class CriterionField:
     figures: bool = False  # needs customers/selectors.with_figures()
     choices: Callable[[], list[tuple[str, str]]] | None = None
     custom_field: CustomField | None = None
+    money: bool = False  # an amount in the customer's currency; "5000 EUR" also tests it
+    days_until: bool = False  # days from the entity's today to the date at `path`
 
 
 def _language_choices() -> list[tuple[str, str]]:
     return [(code, str(label)) for code, label in Language.choices]
+
+
+def _guarantee_choices() -> list[tuple[str, str]]:
+    return [(code, str(label)) for code, label in GuaranteeKind.choices]
+
+
+def _item_status_choices() -> list[tuple[str, str]]:
+    return [(code, str(label)) for code, label in ItemStatus.choices]
 
 
 STATIC_FIELDS = [
@@ -121,6 +137,7 @@ STATIC_FIELDS = [
         (*ORDER_LOOKUPS, "is_empty"),
         "credit_limit",
         nullable=True,
+        money=True,
     ),
     CriterionField(
         "total_open",
@@ -129,6 +146,7 @@ STATIC_FIELDS = [
         ORDER_LOOKUPS,
         "open_invoices",
         figures=True,
+        money=True,
     ),
     CriterionField(
         "outstanding",
@@ -137,9 +155,16 @@ STATIC_FIELDS = [
         ORDER_LOOKUPS,
         "outstanding",
         figures=True,
+        money=True,
     ),
     CriterionField(
-        "overdue_amount", _("Overdue amount"), NUMBER, ORDER_LOOKUPS, "overdue", figures=True
+        "overdue_amount",
+        _("Overdue amount"),
+        NUMBER,
+        ORDER_LOOKUPS,
+        "overdue",
+        figures=True,
+        money=True,
     ),
     CriterionField(
         "days_overdue", _("Days overdue"), INTEGER, ORDER_LOOKUPS, "oldest_overdue", figures=True
@@ -159,6 +184,68 @@ STATIC_FIELDS = [
         "_credit_limit_use",
         nullable=True,
         figures=True,
+    ),
+    CriterionField("currency", _("Currency"), TEXT, CHOICE_LOOKUPS, "currency"),
+    CriterionField(
+        "item_status",
+        _("Status of an open invoice"),
+        CHOICE,
+        ("eq", "ne"),
+        choices=_item_status_choices,
+    ),
+    CriterionField(
+        "next_due_in",
+        _("Days until the next due date"),
+        INTEGER,
+        (*ORDER_LOOKUPS, "is_empty"),
+        "_next_due",
+        nullable=True,
+        days_until=True,
+    ),
+    CriterionField("insurer", _("Credit insurer"), TEXT, TEXT_LOOKUPS, "insurer"),
+    CriterionField(
+        "insured_amount",
+        _("Insured amount"),
+        NUMBER,
+        (*ORDER_LOOKUPS, "is_empty"),
+        "insured_amount",
+        nullable=True,
+        money=True,
+    ),
+    CriterionField(
+        "insurance_expires_in",
+        _("Days until the insurance expires"),
+        INTEGER,
+        (*ORDER_LOOKUPS, "is_empty"),
+        "insurance_expires_on",
+        nullable=True,
+        days_until=True,
+    ),
+    CriterionField(
+        "guarantee_kind",
+        _("Guarantee"),
+        CHOICE,
+        (*CHOICE_LOOKUPS, "is_empty"),
+        "guarantee_kind",
+        choices=_guarantee_choices,
+    ),
+    CriterionField(
+        "guarantee_amount",
+        _("Guarantee amount"),
+        NUMBER,
+        (*ORDER_LOOKUPS, "is_empty"),
+        "guarantee_amount",
+        nullable=True,
+        money=True,
+    ),
+    CriterionField(
+        "uncovered",
+        _("Outstanding not covered (insurance, guarantee)"),
+        NUMBER,
+        ORDER_LOOKUPS,
+        "_uncovered",
+        figures=True,
+        money=True,
     ),
 ]
 
@@ -203,9 +290,26 @@ def criterion_fields() -> dict[str, CriterionField]:
 # --- validation -------------------------------------------------------------------------
 
 
+def split_money(value) -> tuple[str, str]:
+    """("5000", "EUR") from "5000 EUR"; the currency is "" when the value has none."""
+    found = MONEY_VALUE.fullmatch(str(value).strip())
+    if found is None:
+        return str(value), ""
+    return found.group(1), found.group(2).upper()
+
+
 def _typed(criterion: CriterionField, value):
     """`value` parsed for the field's type, JSON-safe; ValueError says why not."""
     kind = criterion.type
+    if criterion.money:
+        number, currency = split_money(value)
+        amount = format(parse_decimal(number, places=4).normalize(), "f")
+        if not currency:
+            return amount
+        try:
+            return f"{amount} {validate_currency(currency)}"
+        except ValidationError:
+            raise ValueError(f"{currency!r} is not a currency code") from None
     if kind == NUMBER:
         return format(parse_decimal(value, places=4).normalize(), "f")
     if kind == INTEGER:
@@ -340,17 +444,45 @@ class _Compiler:
             return _tags_q(lookup, value)
         if criterion.key == "days_overdue":
             return _days_overdue_q(lookup, int(value), self.todays)
+        if criterion.key == "item_status":
+            has = Exists(_items_in_status(value, self.todays))
+            return ~has if lookup == "ne" else has
         path = self._path(criterion)
         if lookup == "is_empty":
             return _empty_q(criterion, path) if value else ~_empty_q(criterion, path)
+        if criterion.days_until:
+            return _days_until_q(path, lookup, int(value), self.todays)
+        currency = ""
+        if criterion.money:
+            value, currency = split_money(value)
         value = _python(criterion, value)
+        in_currency = Q(currency=currency) if currency else Q()
         if lookup == "eq":
-            return Q(**{path: value})
+            return Q(**{path: value}) & in_currency
         if lookup == "ne":
-            return ~Q(**{path: value})
+            return ~(Q(**{path: value}) & in_currency)
         if lookup == "contains":
             return Q(**{f"{path}__icontains": value})
-        return Q(**{f"{path}__{lookup}": value})
+        return Q(**{f"{path}__{lookup}": value}) & in_currency
+
+    def figure(self, rule: dict):
+        """The expression of what `rule` tested, for each matching customer (what an alert
+        shows beside it); None where there is no single figure (tags)."""
+        criterion = self.fields[rule["field"]]
+        if criterion.type == TAGS:
+            return None
+        if criterion.key == "days_overdue":
+            return F("oldest_overdue")
+        if criterion.key == "item_status":
+            items = _items_in_status(rule["value"], self.todays).filter(
+                currency=OuterRef("currency")
+            )
+            total = items.order_by().values("customer").annotate(t=Sum("open_amount"))
+            return Subquery(total.values("t"), output_field=MONEY)
+        path = self._path(criterion)
+        if criterion.custom_field is not None and path == criterion.path:
+            return KeyTextTransform(criterion.custom_field.name, "custom_field_data")
+        return F(path)
 
     def _path(self, criterion: CriterionField) -> str:
         """The ORM path to compare, adding the annotation it needs."""
@@ -359,6 +491,10 @@ class _Compiler:
             self.annotations[criterion.path] = _open_invoice_count()
         elif criterion.path == "_credit_limit_use":
             self.annotations[criterion.path] = _credit_limit_use()
+        elif criterion.path == "_uncovered":
+            self.annotations[criterion.path] = _uncovered()
+        elif criterion.path == "_next_due":
+            self.annotations[criterion.path] = _next_due(self.todays)
         elif custom is not None and criterion.type in (NUMBER, INTEGER, DATE):
             alias = f"_cf_{custom.name}"
             output = (
@@ -370,6 +506,78 @@ class _Compiler:
             self.annotations[alias] = Cast(NullIf(text, Value("")), output_field=output)
             return alias
         return criterion.path
+
+
+def _per_today(condition_on: Callable[[date], Q], todays: Todays) -> Q:
+    """`condition_on(today)` for each entity's today; entities sharing a today share one."""
+    if isinstance(todays, date):
+        return condition_on(todays)
+    by_day: dict[date, list[int]] = {}
+    for entity_id, day in todays.items():
+        by_day.setdefault(day, []).append(entity_id)
+    combined = Q(pk__in=[])
+    for day, entity_ids in by_day.items():
+        condition = condition_on(day)
+        if len(by_day) > 1:
+            condition &= Q(entity_id__in=entity_ids)
+        combined |= condition
+    return combined
+
+
+def _days_until_q(path: str, lookup: str, days: int, todays: Todays) -> Q:
+    """Days from today to the date at `path` compared by moving the bound onto the date
+    (today + days); no date matches no comparison."""
+
+    def condition_on(today: date) -> Q:
+        bound = today + timedelta(days=days)
+        if lookup == "ne":
+            return Q(**{f"{path}__isnull": False}) & ~Q(**{path: bound})
+        if lookup == "eq":
+            return Q(**{path: bound})
+        return Q(**{f"{path}__{lookup}": bound})
+
+    return _per_today(condition_on, todays)
+
+
+def _items_in_status(status: str, todays: Todays) -> QuerySet:
+    """The outer customer's open invoices in `status` (ItemStatus) on their entity's today."""
+    today = today_expression(todays, "entity_id")
+    conditions = {
+        ItemStatus.OVERDUE: Q(due_date__lt=today),
+        ItemStatus.NOT_DUE: Q(due_date__gte=today) | Q(due_date__isnull=True),
+        ItemStatus.DISPUTED: Q(disputed=True),
+        ItemStatus.PROMISED: Q(promise_date__gte=today),
+        ItemStatus.PROMISE_BROKEN: Q(promise_date__lt=today),
+        ItemStatus.PAYMENT_ANNOUNCED: Q(payment_announced_on__isnull=False),
+        ItemStatus.BLOCKED: Q(blocked=True),
+    }
+    return Item.objects.filter(
+        conditions[status], customer=OuterRef("pk"), kind=ItemKind.INVOICE, open_amount__gt=0
+    )
+
+
+def _next_due(todays: Todays):
+    """The due date of the outer customer's next open invoice not yet due."""
+    upcoming = Item.objects.filter(
+        customer=OuterRef("pk"),
+        kind=ItemKind.INVOICE,
+        open_amount__gt=0,
+        due_date__gte=today_expression(todays, "entity_id"),
+    )
+    first = upcoming.order_by().values("customer").annotate(d=Min("due_date")).values("d")
+    return Subquery(first, output_field=DateField())
+
+
+def _uncovered():
+    """Outstanding less the insured amount and the guarantee (what the customer's failure
+    would cost), in the customer's currency."""
+    zero = Value(Decimal(0), output_field=MONEY)
+    return ExpressionWrapper(
+        F("outstanding")
+        - Coalesce(F("insured_amount"), zero, output_field=MONEY)
+        - Coalesce(F("guarantee_amount"), zero, output_field=MONEY),
+        output_field=MONEY,
+    )
 
 
 def _python(criterion: CriterionField, value):
@@ -407,18 +615,7 @@ def _days_overdue_q(lookup: str, days: int, todays: Todays) -> Q:
     """Days overdue compared by moving the bound onto the oldest overdue due date, per
     entity today (entities sharing a today share one condition). No overdue invoice counts
     as 0 days."""
-    if isinstance(todays, date):
-        return _oldest_due_q(lookup, days, todays)
-    by_day: dict[date, list[int]] = {}
-    for entity_id, day in todays.items():
-        by_day.setdefault(day, []).append(entity_id)
-    combined = Q(pk__in=[])
-    for day, entity_ids in by_day.items():
-        condition = _oldest_due_q(lookup, days, day)
-        if len(by_day) > 1:
-            condition &= Q(entity_id__in=entity_ids)
-        combined |= condition
-    return combined
+    return _per_today(lambda today: _oldest_due_q(lookup, days, today), todays)
 
 
 def _oldest_due_q(lookup: str, days: int, today: date) -> Q:
@@ -473,6 +670,43 @@ def criteria_queryset(
     return customers.filter(condition) if condition else customers
 
 
+def criteria_matches(
+    criteria: dict,
+    customers: QuerySet,
+    todays: Todays,
+    fields: dict[str, CriterionField] | None = None,
+) -> tuple[QuerySet, dict[str, str]]:
+    """Like criteria_queryset(), with each tested field's figure annotated: the queryset and
+    {field key: annotation name} (the first rule on a field gives its figure)."""
+    fields = criterion_fields() if fields is None else fields
+    compiler = _Compiler(fields=fields, todays=todays)
+    condition = compiler.tree(criteria or {})
+    figures = {}
+    for rule in criteria_leaves(criteria):
+        if rule["field"] not in figures:
+            expression = compiler.figure(rule)
+            if expression is not None:
+                figures[rule["field"]] = expression
+    if compiler.figures:
+        customers = with_figures(customers, todays)
+    if compiler.annotations:
+        customers = customers.alias(**compiler.annotations)
+    if condition:
+        customers = customers.filter(condition)
+    names = {key: f"figure_{index}" for index, key in enumerate(figures)}
+    customers = customers.annotate(**{names[key]: value for key, value in figures.items()})
+    return customers, names
+
+
+def criteria_leaves(tree: dict | None):
+    """The rules of a tree, groups flattened, in order."""
+    for rule in (tree or {}).get("rules", []):
+        if "rules" in rule:
+            yield from criteria_leaves(rule)
+        else:
+            yield rule
+
+
 def lookup_choices() -> list[tuple[str, str]]:
     return [(key, str(label)) for key, label in LOOKUPS.items()]
 
@@ -485,6 +719,13 @@ def describe_rule(rule: dict, fields: dict[str, CriterionField]) -> str:
     value = rule.get("value")
     if rule.get("lookup") == "is_empty":
         return f"{label} {lookup}" if value else f"{label} {gettext('is not empty')}"
+    if criterion is not None and criterion.choices is not None:  # labels, not codes
+        labels = dict(criterion.choices())
+        value = (
+            [labels.get(v, v) for v in value]
+            if isinstance(value, list)
+            else labels.get(value, value)
+        )
     if isinstance(value, list):
         value = ", ".join(map(str, value))
     return f"{label} {lookup} {value}"

@@ -82,7 +82,7 @@ def test_the_segment_count_refuses_an_entity_that_is_not_an_id(client, alice, ac
 def test_a_nul_character_in_any_parameter_is_refused(client, alice):
     client.force_login(alice)
     assert_refused(client.get(reverse("customers:list"), {"q": "a\x00"}), "NUL", "“q”")
-    assert_refused(client.post(reverse("alerts:list"), {"name": "a\x00"}), "NUL")
+    assert_refused(client.post(reverse("alerts:create"), {"name": "a\x00"}), "NUL")
 
 
 def test_other_bad_requests_answer_400_without_details(client):

@@ -7,7 +7,6 @@ credit manager (the admin pages as the administrator) and anonymously. Any answe
 import datetime
 import io
 import sys
-from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -85,7 +84,11 @@ def world(db, tmp_path, settings):
         status=ImportStatus.FAILED,
         errors=[{"row": 2, "column": "amount", "reason": "not a number"}],
     )
-    alert_rule_create(owner=alice, name="Big", kind="overdue_above", amount=Decimal("10"))
+    alert_rule_create(
+        owner=alice,
+        name="Big",
+        criteria={"rules": [{"field": "overdue_amount", "lookup": "gt", "value": "10"}]},
+    )
     CustomerResponse.objects.create(
         entity=entity,
         customer=action.customer,

@@ -385,3 +385,29 @@ def test_demo_customers_answered_by_email_and_the_assistant_read_them():
     assert Contact.objects.filter(
         customer_id=bounce.customer_id, email_invalid_at__isnull=False
     ).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_credit_cover_and_personal_alerts_with_customers():
+    from relance.alerts.models import AlertHit, AlertRule
+
+    output = demo(customers=200)
+    assert "7 personal alerts evaluated" in output
+    insured = Customer.objects.exclude(insurer="")
+    assert insured.count() >= 20
+    assert not insured.filter(insured_amount__isnull=True).exists()
+    assert insured.filter(insurance_expires_on__lt=TODAY).exists()  # some lapsed
+    assert Customer.objects.exclude(guarantee_kind="").filter(guarantee_amount__gt=0).exists()
+    assert set(AlertRule.objects.values_list("owner__username", flat=True)) == {
+        "alice",
+        "bob",
+        "carol",
+    }
+    assert AlertRule.objects.filter(last_evaluated_on=TODAY).count() == 7
+    with_hits = {hit.rule.name for hit in AlertHit.objects.select_related("rule")}
+    assert "Limite de crédit dépassée" in with_hits
+    assert "Insurance lapsed" in with_hits
+    assert User.objects.get(username="alice").alert_customer_count > 0
+    # Built again: the same rules, not twice as many.
+    demo(customers=200, replace=True)
+    assert AlertRule.objects.count() == 7

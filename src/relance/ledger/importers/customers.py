@@ -5,12 +5,13 @@ from difflib import get_close_matches
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from relance.accounts.choices import Role
 from relance.accounts.selectors import users_seeing
 from relance.core.choices import Language
 from relance.core.validators import validate_country, validate_currency, validate_legal_id
+from relance.customers.choices import GuaranteeKind
 from relance.customers.models import Customer, CustomField, Tag
 from relance.ledger.importers.base import Row, TableImport, validation_reason
 from relance.ledger.importers.writers import BulkWriter
@@ -22,7 +23,9 @@ TEXT_COLUMNS = {
     "city": 100,
     "category": 50,
     "hold_reason": 200,
+    "insurer": 100,
 }
+AMOUNT_COLUMNS = ("credit_limit", "insured_amount", "guarantee_amount")
 VALUE_FIELDS = [
     "name",
     "legal_id",
@@ -36,11 +39,26 @@ VALUE_FIELDS = [
     "credit_limit",
     "on_hold",
     "hold_until",
+    "insured_amount",
+    "insurance_expires_on",
+    "guarantee_kind",
+    "guarantee_amount",
 ]
 WRITE_FIELDS = ["entity_id", "external_id", *VALUE_FIELDS, "created_at", "updated_at"]
 CUSTOM_PREFIX = "cf_"
 # The field an event names for a changed value (the model's field, for its verbose name).
 EVENT_FIELD = {"collector_id": "collector", "scenario_id": "scenario"}
+
+
+def guarantee_kind_names() -> dict[str, str]:
+    """Guarantee kinds by lower-cased code and label, in English and French."""
+    names = {}
+    for language in ("en", "fr"):
+        with translation.override(language):
+            for code, label in GuaranteeKind.choices:
+                names[str(label).lower()] = code
+    names.update((code, code) for code in GuaranteeKind.values)
+    return names
 
 
 class CustomerImport(TableImport):
@@ -63,6 +81,11 @@ class CustomerImport(TableImport):
         "hold_reason",
         "hold_until",
         "scenario",
+        "insurer",
+        "insured_amount",
+        "insurance_expires_on",
+        "guarantee_kind",
+        "guarantee_amount",
     )
 
     def __init__(self, **kwargs):
@@ -92,6 +115,8 @@ class CustomerImport(TableImport):
             self.tags = {name.lower(): pk for pk, name in Tag.objects.values_list("id", "name")}
         if self.has("scenario"):
             self._load_scenarios()
+        if self.has("guarantee_kind"):
+            self.guarantee_kinds = guarantee_kind_names()
         return True
 
     def _load_scenarios(self) -> None:
@@ -143,8 +168,13 @@ class CustomerImport(TableImport):
         self._parse_codes(row, record)
         if self.has("collector"):
             record["collector_id"] = self._collector(row)
-        if self.has("credit_limit"):
-            record["credit_limit"] = row.amount("credit_limit")
+        for column in AMOUNT_COLUMNS:
+            if self.has(column):
+                record[column] = row.amount(column)
+        if self.has("insurance_expires_on"):
+            record["insurance_expires_on"] = row.date("insurance_expires_on")
+        if self.has("guarantee_kind"):
+            record["guarantee_kind"] = self._guarantee_kind(row)
         if self.has("on_hold"):
             record["on_hold"] = row.flag("on_hold")
         if self.has("hold_until"):
@@ -153,6 +183,7 @@ class CustomerImport(TableImport):
             record["scenario_id"] = self._scenario(row)
         if self.has("tags"):
             record["tags"] = self._tags(row)
+        self._check_cover(row, record)
         record["custom"] = self._custom(row)
         if external_id:
             first = self.seen.setdefault(external_id, row.number)
@@ -186,6 +217,26 @@ class CustomerImport(TableImport):
                 record["legal_id"] = validate_legal_id(value, country) if value else ""
             except ValidationError as exc:
                 row.error("legal_id", validation_reason(exc))
+
+    @staticmethod
+    def _check_cover(row: Row, record: dict) -> None:
+        """An insured amount comes with its insurer, a guarantee amount with its kind."""
+        pairs = (("insured_amount", "insurer"), ("guarantee_amount", "guarantee_kind"))
+        for amount, name in pairs:
+            if record.get(amount) is not None and not record.get(name):
+                row.error(amount, f"an amount needs the column {name} filled in on the same row")
+
+    def _guarantee_kind(self, row: Row) -> str:
+        """A guarantee kind by its code or its label (in either language); empty: none."""
+        value = row.text("guarantee_kind")
+        if not value:
+            return ""
+        key = value.lower()
+        if key in self.guarantee_kinds:
+            return self.guarantee_kinds[key]
+        codes = ", ".join(GuaranteeKind.values)
+        row.error("guarantee_kind", f"unknown guarantee kind {value!r}: use {codes}")
+        return ""
 
     def _collector(self, row: Row) -> int | None:
         value = row.text("collector")
@@ -307,6 +358,11 @@ class CustomerImport(TableImport):
                 "credit_limit": None,
                 "on_hold": False,
                 "hold_until": None,
+                "insurer": "",
+                "insured_amount": None,
+                "insurance_expires_on": None,
+                "guarantee_kind": "",
+                "guarantee_amount": None,
             }
         else:
             new = dict(old)

@@ -401,3 +401,51 @@ def test_read_preview_of_csv_and_xlsx(tmp_path):
     assert read_preview(path) == (["Number", "Date"], [["7", "2026-01-02"]])
     with pytest.raises(ImportFileError):
         read_preview(write_csv(tmp_path / "empty.csv", []))
+
+
+def test_customers_credit_insurance_and_guarantee_columns(acme, tmp_path):
+    header = [
+        "external_id",
+        "name",
+        "insurer",
+        "insured_amount",
+        "insurance_expires_on",
+        "guarantee_kind",
+        "guarantee_amount",
+    ]
+    path = write_csv(
+        tmp_path / "customers.csv",
+        [
+            header,
+            ["C001", "Dupont", "Coface", "15 000,00", "31/12/2027", "Bank guarantee", "2000"],
+            ["C002", "Martin", "", "", "", "deposit", "500"],
+        ],
+    )
+    assert run("customers", path, acme).created == 2
+    dupont = Customer.objects.get(external_id="C001")
+    assert (dupont.insurer, dupont.insured_amount, dupont.insurance_expires_on) == (
+        "Coface",
+        Decimal("15000.00"),
+        date(2027, 12, 31),
+    )
+    assert (dupont.guarantee_kind, dupont.guarantee_amount) == ("bank_guarantee", Decimal("2000"))
+    martin = Customer.objects.get(external_id="C002")
+    assert (martin.insurer, martin.guarantee_kind) == ("", "deposit")
+
+
+def test_customers_credit_cover_errors_name_the_column(acme, tmp_path):
+    header = ["external_id", "name", "insurer", "insured_amount", "guarantee_kind"]
+    path = write_csv(
+        tmp_path / "customers.csv",
+        [header, ["C003", "Bad", "", "100", ""], ["C004", "Worse", "", "", "handshake"]],
+    )
+    result = run("customers", path, acme)
+    reasons = {(error["row"], error["column"]): error["reason"] for error in result.errors}
+    assert reasons == {
+        (2, "insured_amount"): "an amount needs the column insurer filled in on the same row",
+        (3, "guarantee_kind"): (
+            "unknown guarantee kind 'handshake': use bank_guarantee, standby_letter, "
+            "parent_guarantee, personal_guarantee, deposit, other"
+        ),
+    }
+    assert not Customer.objects.exists()

@@ -226,3 +226,51 @@ def test_describe_rule(db):
         describe_rule({"field": "country", "lookup": "in", "value": ["FR", "BE"]}, fields)
         == "Country is one of FR, BE"
     )
+
+
+def test_new_fields_are_cleaned_with_their_reason(db):
+    cleaned = criteria_clean(
+        {
+            "op": "and",
+            "rules": [
+                {"field": "outstanding", "lookup": "gt", "value": "1 000,50 eur"},
+                {"field": "insured_amount", "lookup": "lt", "value": "2000"},
+                {"field": "item_status", "lookup": "eq", "value": "disputed"},
+                {"field": "guarantee_kind", "lookup": "in", "value": "deposit,bank_guarantee"},
+            ],
+        }
+    )
+    assert [leaf["value"] for leaf in cleaned["rules"]] == [
+        "1000.5 EUR",
+        "2000",
+        "disputed",
+        ["deposit", "bank_guarantee"],
+    ]
+    with pytest.raises(ValidationError) as error:
+        criteria_clean(
+            {
+                "op": "and",
+                "rules": [
+                    {"field": "item_status", "lookup": "eq", "value": "lost"},
+                    {"field": "item_status", "lookup": "gt", "value": "overdue"},
+                    {"field": "guarantee_amount", "lookup": "gt", "value": "12 ABC"},
+                ],
+            }
+        )
+    # One message per faulty rule, in order, each naming what is wrong.
+    first, second, third = error.value.messages
+    assert "rule 1" in first and "'lost'" in first and "promise_broken" in first
+    assert "rule 2" in second and "'gt'" in second
+    assert "rule 3" in third and "'ABC' is not a currency code" in third
+
+
+def test_an_amount_in_a_currency_leaves_other_currencies_out(acme, globex):
+    from decimal import Decimal
+
+    from relance.customers.tests.factories import CustomerFactory
+
+    CustomerFactory(entity=acme, name="Euro", credit_limit=Decimal("5000"))
+    CustomerFactory(entity=globex, name="Pound", credit_limit=Decimal("5000"), currency="GBP")
+    assert matching(rule("credit_limit", "gte", "5000")) == {"Euro", "Pound"}
+    assert matching(rule("credit_limit", "gte", "5000 GBP")) == {"Pound"}
+    assert matching(rule("credit_limit", "ne", "5000 GBP")) == {"Euro"}

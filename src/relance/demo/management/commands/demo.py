@@ -9,6 +9,7 @@ from django.utils import timezone
 from relance.core.defaults import pending_migrations
 from relance.core.models import Entity
 from relance.demo import generator
+from relance.demo.alerts import demo_alerts
 from relance.demo.answers import demo_answers
 from relance.demo.collections import demo_collect
 from relance.demo.replies import demo_replies
@@ -105,6 +106,8 @@ class Command(BaseCommand):
                 f"{sum(replied.values())} emails received and read by the assistant "
                 f"({', '.join(f'{kind} {count}' for kind, count in sorted(replied.items()))})."
             )
+        alerts = demo_alerts(today=today)
+        self.stdout.write(f"{alerts} personal alerts evaluated: see My alerts.")
         self.print_summary(today, options["seed"], time.monotonic() - started)
         self.print_logins()
         return None
