@@ -52,6 +52,7 @@ EXPORT_COLUMNS = (
     "due_date",
     "finished_on",
     "responsible",
+    "tracking_number",
 )
 _EXPORT_FIELDS = (
     "id",
@@ -69,6 +70,7 @@ _EXPORT_FIELDS = (
     "due_date",
     "finished_on",
     "responsible__username",
+    "tracking_number",
 )
 
 

@@ -78,6 +78,7 @@ TAB_COLUMNS = {
         "responsible",
         "status",
         "reason",
+        "tracking_number",
         "note",
     ),
 }
@@ -144,6 +145,7 @@ class ActionTable(tables.Table):
     reason = ChoiceColumn(verbose_name=_("Reason"), attrs=WRAP)
     error_message = tables.Column(verbose_name=_("Error"), orderable=False, attrs=TEXT)
     note = tables.Column(verbose_name=_("Note"), orderable=False, attrs=TEXT)
+    tracking_number = tables.Column(verbose_name=_("Tracking number"), orderable=False)
 
     class Meta:
         model = Action
@@ -185,6 +187,19 @@ class ActionTable(tables.Table):
 
     def value_responsible(self, value):
         return value.username if value else ""
+
+    def render_tracking_number(self, value, record):
+        """The number, a link to the carrier's tracking page (the export keeps the number)."""
+        url = record.tracking_url
+        if not url:
+            return value
+        return format_html(
+            '<a class="tracking-link" href="{}" target="_blank" rel="noopener noreferrer" '
+            'hx-boost="false" title="{}">{}</a>',
+            url,
+            _("Track it at %(carrier)s") % {"carrier": record.carrier_name},
+            value,
+        )
 
     def render_error_message(self, value):  # the export keeps the stored English
         return format_html(
