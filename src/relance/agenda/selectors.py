@@ -163,6 +163,12 @@ def action_for_user(user, pk: int) -> Action:
     return queryset.get_for_user(user, pk=pk)
 
 
+def message_proofs(outbox) -> list:
+    """The providers' proofs of a message (deposit receipt, acknowledgement, e-registered
+    proof), without their content."""
+    return list(outbox.proofs.defer("content").select_related("outbox"))
+
+
 def sent_message(action: Action):
     """The Outbox row of what left for `action` (its last attempt recorded sent), or None:
     a message done by hand, skipped or never sent has none."""

@@ -79,6 +79,7 @@ TAB_COLUMNS = {
         "status",
         "reason",
         "tracking_number",
+        "proofs",
         "note",
     ),
 }
@@ -146,6 +147,13 @@ class ActionTable(tables.Table):
     error_message = tables.Column(verbose_name=_("Error"), orderable=False, attrs=TEXT)
     note = tables.Column(verbose_name=_("Note"), orderable=False, attrs=TEXT)
     tracking_number = tables.Column(verbose_name=_("Tracking number"), orderable=False)
+    proofs = tables.Column(
+        accessor="pk",
+        verbose_name=_("Proofs"),
+        orderable=False,
+        empty_values=(),
+        exclude_from_export=True,
+    )
 
     class Meta:
         model = Action
@@ -199,6 +207,35 @@ class ActionTable(tables.Table):
             url,
             _("Track it at %(carrier)s") % {"carrier": record.carrier_name},
             value,
+        )
+
+    def _page_proofs(self) -> dict[int, list[tuple[int, str]]]:
+        """The providers' proofs of the page's actions, read once for the page."""
+        if getattr(self, "_proofs", None) is None:
+            # delivery sits above agenda: imported on use.
+            from relance.delivery.models import Proof
+
+            page = getattr(self, "page", None)
+            ids = [row.record.pk for row in page.object_list] if page else []
+            rows = Proof.objects.filter(outbox__action_id__in=ids).order_by("received_at", "pk")
+            self._proofs = {}
+            for pk, kind, action_id in rows.values_list("pk", "kind", "outbox__action_id"):
+                self._proofs.setdefault(action_id, []).append((pk, kind))
+        return self._proofs
+
+    def render_proofs(self, record):
+        from relance.delivery.choices import ProofKind
+
+        proofs = self._page_proofs().get(record.pk)
+        if not proofs:
+            return "—"
+        return format_html_join(
+            " · ",
+            '<a class="proof-link" href="{}" download hx-boost="false">{}</a>',
+            (
+                (reverse("delivery:proof-download", args=[pk]), ProofKind(kind).label)
+                for pk, kind in proofs
+            ),
         )
 
     def render_error_message(self, value):  # the export keeps the stored English

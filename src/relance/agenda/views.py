@@ -247,6 +247,7 @@ def _detail(request, action, status=200, **bound_forms):
     # left (its outbox row), never today's figures; nothing when no message left.
     rendered, render_error = _rendered(action, request.user) if is_open else (None, "")
     sent = None if is_open else selectors.sent_message(action)
+    proofs = selectors.message_proofs(sent) if sent else []
     is_call = action.channel == StepChannel.CALL
     can_act = request.user.can_edit and is_open
     context = {
@@ -258,6 +259,7 @@ def _detail(request, action, status=200, **bound_forms):
         "render_error": render_error,
         "sent": sent,
         "sent_html": _sent_html(sent),
+        "proofs": proofs,
         "is_letter": bool(rendered and rendered.channel == Channel.LETTER),
         "is_open": is_open,
         "is_call": is_call,
