@@ -153,3 +153,62 @@ def test_collector_prints_five_letters_then_marks_them_posted_with_tracking_numb
         )
     assert set(Action.objects.values_list("status", flat=True)) == {"done"}
     assert set(Action.objects.values_list("tracking_number", flat=True)) == set(numbers.values())
+
+
+@pytest.fixture
+def fake_provider():
+    from relance.delivery.tests.providers import start_provider, stop_provider
+
+    provider = start_provider()
+    yield provider
+    stop_provider(provider)
+
+
+def test_collector_sends_an_e_registered_letter_to_the_contact_chosen_in_a_dialog(
+    live_server, page, acme, bob, fake_provider, log_in
+):
+    from relance.customers.tests.factories import ContactFactory
+    from relance.delivery.models import Connector
+
+    Connector.objects.create(
+        entity=acme,
+        channel="e_registered_letter",
+        kind="ereg",
+        settings={"url": fake_provider.url, "api_key": "k", "sender": "Acme"},
+    )
+    template = MessageTemplateFactory(
+        name="LRE",
+        channel="letter",
+        variants={"fr": ("Mise en demeure", "<p>Veuillez régler #total_due.</p>")},
+    )
+    scenario = ScenarioFactory(
+        name="LRE",
+        steps=[
+            {
+                "name": "lre",
+                "channel": "e_registered_letter",
+                "mode": "manual",
+                "template": template,
+            }
+        ],
+    )
+    action = make_action(
+        acme, scenario, channel="e_registered_letter", name="Dupont SA", responsible=bob
+    )
+    ContactFactory(
+        customer=action.customer,
+        first_name="Maître",
+        last_name="Avocat",
+        email="avocat@dupont.example",
+        is_collection=False,
+    )
+    log_in("bob", f"/agenda/actions/{action.pk}/")
+    page.get_by_role("button", name="Send…").click()
+    dialog = page.get_by_role("dialog", name="Send the electronic registered letter")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Recipient").select_option(label="Maître Avocat <avocat@dupont.example>")
+    dialog.get_by_role("button", name="Send and complete").click()
+    expect(page.get_by_text("Electronic registered letter sent.")).to_be_visible()
+    expect(page.locator(".action-status")).to_have_text("Sent")
+    [record] = fake_provider.messages
+    assert record["data"]["to"] == "avocat@dupont.example"
