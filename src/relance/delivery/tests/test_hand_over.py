@@ -259,3 +259,13 @@ def test_read_only_users_hand_nothing_over(client, acme, scenario, provider, pri
     url = reverse("delivery:letters-hand-over")
     assert client.post(url, {"actions": [action.pk], "confirm": "1"}).status_code == 403
     assert provider.requests == []
+
+
+def test_the_admin_lists_a_messages_proofs(admin_client, acme, scenario, provider, print_mail):
+    provider.behaviour.proofs = True
+    [action] = _letters(acme, scenario, "letter")
+    letters_hand_over(actions=[action])
+    outbox = Outbox.objects.get()
+    page = admin_client.get(reverse("admin:delivery_outbox_change", args=[outbox.pk]))
+    assert page.status_code == 200
+    assert "Deposit receipt" in page.content.decode()
