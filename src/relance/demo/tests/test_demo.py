@@ -385,3 +385,25 @@ def test_demo_customers_answered_by_email_and_the_assistant_read_them():
     assert Contact.objects.filter(
         customer_id=bounce.customer_id, email_invalid_at__isnull=False
     ).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_team_posts_registered_letters_with_a_tracking_number(acme, bob, monkeypatch):
+    from relance.agenda.models import Action
+    from relance.agenda.tests.test_views import make_action
+    from relance.demo import collections
+    from relance.scenarios.tests.factories import ScenarioFactory
+
+    monkeypatch.setattr(collections, "DONE_SHARE", 1.0)
+    scenario = ScenarioFactory(
+        name="Letters", steps=[{"name": "notice", "channel": "call", "mode": "manual"}]
+    )
+    registered = make_action(acme, scenario, channel="registered_letter", name="Dupont SA")
+    plain = make_action(acme, scenario, channel="letter", name="Martin SARL")
+    collections.team_works(acme, acme.today(), random.Random(1))
+    registered.refresh_from_db()
+    plain.refresh_from_db()
+    assert registered.status == plain.status == "done"
+    assert registered.tracking_number.startswith("1A") and len(registered.tracking_number) == 13
+    assert registered.carrier == "laposte" and plain.tracking_number == ""
+    assert Action.objects.filter(tracking_number__startswith="1A").count() == 1
