@@ -212,6 +212,7 @@ def test_the_manual_tab_hands_the_selection_over_and_shows_each_outcome(
     assert f'href="{download}"' in history
     page = client.get(reverse("agenda:action-detail", args=[first.pk])).content.decode()
     assert f'href="{download}"' in page
+    assert "The provider says: accepted" in page
     response = client.get(download)
     assert response["Content-Type"] == "application/pdf"
     assert response.content == DEPOSIT_PDF
