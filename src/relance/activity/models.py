@@ -59,6 +59,19 @@ class CustomerEvent(models.Model):
         return describe(self)
 
     @property
+    def tracking_url(self) -> str:
+        """The carrier's page of a posted letter's tracking number, or ""."""
+        from relance.core.carriers import tracking_url
+
+        return tracking_url(self.data.get("carrier", ""), self.data.get("tracking_number", ""))
+
+    @property
+    def carrier_name(self) -> str:
+        from relance.core.carriers import carrier_name
+
+        return carrier_name(self.data.get("carrier", ""))
+
+    @property
     def by(self) -> str:
         """Who did it: the user's name, kept in `data` for a user deleted since."""
         if self.user_id is not None:

@@ -41,6 +41,9 @@ def _action_sentence(kind: str, data: dict) -> str:
     if kind == EventKind.ACTION_CONFIRMED:
         return _("Confirmed “%(step)s” (%(channel)s)") % words
     if kind == EventKind.ACTION_DONE:
+        if data.get("tracking_number"):
+            words["number"] = data["tracking_number"]
+            return _("Marked “%(step)s” (%(channel)s) done, tracking number %(number)s") % words
         return _("Marked “%(step)s” (%(channel)s) done") % words
     if kind == EventKind.ACTION_SKIPPED:
         return _("Skipped “%(step)s” (%(channel)s)") % words

@@ -54,8 +54,11 @@ def action_event_record(*, action, kind: str, acting_user=None, day=None, **data
     return event
 
 
-def action_events_record(*, actions, kind: str, acting_user=None, day=None) -> list[CustomerEvent]:
-    """The same event about many actions, in one insert (one query for their entities)."""
+def action_events_record(
+    *, actions, kind: str, acting_user=None, day=None, data: dict[int, dict] | None = None
+) -> list[CustomerEvent]:
+    """The same event about many actions, in one insert (one query for their entities);
+    `data`: what each event adds, by action id."""
     from relance.core.models import Entity
 
     if not actions:
@@ -63,7 +66,10 @@ def action_events_record(*, actions, kind: str, acting_user=None, day=None) -> l
     entities = Entity.objects.in_bulk({action.entity_id for action in actions})
     when = {pk: _when(entity, day) for pk, entity in entities.items()}
     events = [
-        _action_event(action, kind, acting_user, *when[action.entity_id], {}) for action in actions
+        _action_event(
+            action, kind, acting_user, *when[action.entity_id], (data or {}).get(action.pk, {})
+        )
+        for action in actions
     ]
     return CustomerEvent.objects.bulk_create(events, batch_size=2000)
 

@@ -87,6 +87,47 @@ class CallOutcomeForm(BootstrapForm):
         return data
 
 
+class LettersDoneForm(BootstrapForm):
+    """The tracking number of each posted letter (`actions`, in the order of the screen):
+    one field per letter, `tracking_<id>`, wanted for a registered letter (the service
+    checks it and says which is missing)."""
+
+    def __init__(self, *args, actions, **kwargs):
+        self.actions = list(actions)
+        super().__init__(*args, **kwargs)
+        for action in self.actions:
+            registered = action.channel == StepChannel.REGISTERED_LETTER
+            attrs = {
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+                "data-scan-next": "",
+                "class": "form-control form-control-sm font-monospace tracking-input",
+            }
+            if registered:
+                attrs["required"] = True
+            self.fields[f"tracking_{action.pk}"] = forms.CharField(
+                label=_("Tracking number of the letter to %(customer)s")
+                % {"customer": action.customer.name},
+                required=False,
+                max_length=60,
+                widget=forms.TextInput(attrs=attrs),
+            )
+
+    def rows(self) -> list[tuple]:
+        """(action, its tracking number field) per letter; a field in error says so."""
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] += " is-invalid"
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"id_{name}-error"
+        return [(action, self[f"tracking_{action.pk}"]) for action in self.actions]
+
+    def tracking_numbers(self) -> dict[int, str]:
+        return {a.pk: self.cleaned_data.get(f"tracking_{a.pk}", "") for a in self.actions}
+
+
 def add_service_errors(form: forms.Form, exc) -> None:
     """A service's ValidationError shown on the form: on its field when the form has it."""
     if hasattr(exc, "error_dict"):

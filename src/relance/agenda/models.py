@@ -11,6 +11,7 @@ from relance.agenda.choices import (
     ResponseChannel,
     ResponseKind,
 )
+from relance.core.carriers import carrier_name, tracking_url
 from relance.core.querysets import EntityScopedQuerySet
 from relance.scenarios.choices import StepChannel, StepMode
 
@@ -65,6 +66,9 @@ class Action(models.Model):
     )
     error_message = models.TextField(_("error"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    # A posted registered letter's number at its carrier (relance.core.carriers).
+    tracking_number = models.CharField(_("tracking number"), max_length=30, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -125,6 +129,15 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step_name} · {self.customer}"
+
+    @property
+    def tracking_url(self) -> str:
+        """The carrier's tracking page of the letter, or ""."""
+        return tracking_url(self.carrier, self.tracking_number)
+
+    @property
+    def carrier_name(self) -> str:
+        return carrier_name(self.carrier)
 
 
 class CustomerResponse(models.Model):

@@ -52,6 +52,7 @@ EXPORT_COLUMNS = (
     "due_date",
     "finished_on",
     "responsible",
+    "tracking_number",
 )
 _EXPORT_FIELDS = (
     "id",
@@ -69,6 +70,7 @@ _EXPORT_FIELDS = (
     "due_date",
     "finished_on",
     "responsible__username",
+    "tracking_number",
 )
 
 
@@ -159,6 +161,12 @@ def action_for_user(user, pk: int) -> Action:
     """One action the user may see (404 otherwise), with what its page shows."""
     queryset = agenda_base_queryset(user).select_related("step__template", "customer__collector")
     return queryset.get_for_user(user, pk=pk)
+
+
+def message_proofs(outbox) -> list:
+    """The providers' proofs of a message (deposit receipt, acknowledgement, e-registered
+    proof), without their content."""
+    return list(outbox.proofs.defer("content").select_related("outbox"))
 
 
 def sent_message(action: Action):

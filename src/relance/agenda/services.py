@@ -37,6 +37,7 @@ from relance.agenda.choices import (
 )
 from relance.agenda.models import Action, CustomerResponse
 from relance.agenda.selectors import pausing_responses, reply_pause_until
+from relance.core.carriers import carrier_for_country, is_tracking_number, normalize_tracking_number
 from relance.customers.models import Contact
 from relance.customers.phones import e164
 from relance.ledger.models import Item
@@ -174,6 +175,90 @@ def action_confirm_many(*, actions, acting_user=None, day: date | None = None) -
     Action.objects.bulk_update(locked, ["status", "updated_at"])
     action_events_record(
         actions=locked, kind=EventKind.ACTION_CONFIRMED, acting_user=acting_user, day=day
+    )
+    return locked
+
+
+POSTED_CHANNELS = (StepChannel.LETTER, StepChannel.REGISTERED_LETTER)
+
+
+def _tracking_numbers(actions: list[Action], typed: dict[int, str]) -> dict[int, str]:
+    """The tracking number of each action, normalised; every error keyed by its field
+    (`tracking_<id>`), naming the customer: a registered letter needs one."""
+    numbers, errors = {}, {}
+    for action in actions:
+        number = normalize_tracking_number(typed.get(action.pk, ""))
+        field = f"tracking_{action.pk}"
+        words = {"customer": action.customer.name, "value": number}
+        if number and not is_tracking_number(number):
+            errors[field] = (
+                _(
+                    "Tracking number of the letter to %(customer)s: %(value)s is not one "
+                    "(8 to 30 letters and digits)."
+                )
+                % words
+            )
+        elif not number and action.channel == StepChannel.REGISTERED_LETTER:
+            errors[field] = (
+                _("Tracking number of the letter to %(customer)s: a registered letter needs one.")
+                % words
+            )
+        numbers[action.pk] = number
+    if errors:
+        raise ValidationError(errors)
+    return numbers
+
+
+@transaction.atomic
+def actions_letters_done(
+    *, actions, tracking_numbers: dict[int, str] | None = None, acting_user=None, day=None
+) -> list[Action]:
+    """Printed letters posted: every action of `actions` (a queryset scoped to the user)
+    marked done at once on the entity's today (or `day`), each registered letter with its
+    tracking number (`tracking_numbers`, by action id: typed or scanned) and the carrier of
+    its entity's country. All or nothing: a closed action, one that is no letter, one being
+    sent or a missing or malformed number writes nothing. Answers the actions done."""
+    from relance.delivery.choices import OutboxStatus
+
+    locked = list(
+        Action.objects.select_for_update()
+        .filter(pk__in=actions.values("pk"))
+        .select_related("entity", "customer")
+        .order_by("pk")
+    )
+    if not locked:
+        raise ValidationError(_("Select at least one letter."))
+    refused = [
+        a for a in locked if a.status not in OPEN_STATUSES or a.channel not in POSTED_CHANNELS
+    ]
+    if refused:
+        names = ", ".join(sorted({a.customer.name for a in refused}))
+        raise ValidationError(
+            _("Only open letters can be marked as posted; not these: %(names)s.") % {"names": names}
+        )
+    if Action.objects.filter(
+        pk__in=[a.pk for a in locked], outbox__status=OutboxStatus.SENDING
+    ).exists():
+        raise ValidationError(
+            _("A letter among them is being sent by a connector: reload the page in a moment.")
+        )
+    numbers = _tracking_numbers(locked, tracking_numbers or {})
+    now, data = timezone.now(), {}
+    for action in locked:
+        action.status = ActionStatus.DONE
+        action.finished_on = day or action.entity.today()
+        action.error_message = ""
+        action.updated_at = now
+        if numbers[action.pk]:
+            action.tracking_number = numbers[action.pk]
+            action.carrier = carrier_for_country(action.entity.country).code
+            data[action.pk] = {"tracking_number": action.tracking_number, "carrier": action.carrier}
+    Action.objects.bulk_update(
+        locked,
+        ["status", "finished_on", "error_message", "tracking_number", "carrier", "updated_at"],
+    )
+    action_events_record(
+        actions=locked, kind=EventKind.ACTION_DONE, acting_user=acting_user, day=day, data=data
     )
     return locked
 

@@ -78,6 +78,8 @@ TAB_COLUMNS = {
         "responsible",
         "status",
         "reason",
+        "tracking_number",
+        "proofs",
         "note",
     ),
 }
@@ -144,6 +146,14 @@ class ActionTable(tables.Table):
     reason = ChoiceColumn(verbose_name=_("Reason"), attrs=WRAP)
     error_message = tables.Column(verbose_name=_("Error"), orderable=False, attrs=TEXT)
     note = tables.Column(verbose_name=_("Note"), orderable=False, attrs=TEXT)
+    tracking_number = tables.Column(verbose_name=_("Tracking number"), orderable=False)
+    proofs = tables.Column(
+        accessor="pk",
+        verbose_name=_("Proofs"),
+        orderable=False,
+        empty_values=(),
+        exclude_from_export=True,
+    )
 
     class Meta:
         model = Action
@@ -185,6 +195,48 @@ class ActionTable(tables.Table):
 
     def value_responsible(self, value):
         return value.username if value else ""
+
+    def render_tracking_number(self, value, record):
+        """The number, a link to the carrier's tracking page (the export keeps the number)."""
+        url = record.tracking_url
+        if not url:
+            return value
+        return format_html(
+            '<a class="tracking-link" href="{}" target="_blank" rel="noopener noreferrer" '
+            'hx-boost="false" title="{}">{}</a>',
+            url,
+            _("Track it at %(carrier)s") % {"carrier": record.carrier_name},
+            value,
+        )
+
+    def _page_proofs(self) -> dict[int, list[tuple[int, str]]]:
+        """The providers' proofs of the page's actions, read once for the page."""
+        if getattr(self, "_proofs", None) is None:
+            # delivery sits above agenda: imported on use.
+            from relance.delivery.models import Proof
+
+            page = getattr(self, "page", None)
+            ids = [row.record.pk for row in page.object_list] if page else []
+            rows = Proof.objects.filter(outbox__action_id__in=ids).order_by("received_at", "pk")
+            self._proofs = {}
+            for pk, kind, action_id in rows.values_list("pk", "kind", "outbox__action_id"):
+                self._proofs.setdefault(action_id, []).append((pk, kind))
+        return self._proofs
+
+    def render_proofs(self, record):
+        from relance.delivery.choices import ProofKind
+
+        proofs = self._page_proofs().get(record.pk)
+        if not proofs:
+            return "—"
+        return format_html_join(
+            " · ",
+            '<a class="proof-link" href="{}" download hx-boost="false">{}</a>',
+            (
+                (reverse("delivery:proof-download", args=[pk]), ProofKind(kind).label)
+                for pk, kind in proofs
+            ),
+        )
 
     def render_error_message(self, value):  # the export keeps the stored English
         return format_html(

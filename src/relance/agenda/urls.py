@@ -55,6 +55,7 @@ urlpatterns = [
     path("reset/", views.agenda_reset, name="reset"),
     path("confirm/", views.action_confirm_many, name="confirm-many"),
     path("letters.pdf", views.actions_letters_pdf, name="letters-pdf"),
+    path("letters/done/", views.actions_letters_done, name="letters-done"),
     path("customers/<int:pk>/timeline/", views.customer_timeline, name="customer-timeline"),
     path("actions/<int:pk>/", views.action_detail, name="action-detail"),
     path("actions/<int:pk>/letter.pdf", views.action_pdf, name="action-pdf"),

@@ -22,6 +22,7 @@ from relance.accounts.choices import Role
 from relance.agenda import forms, selectors, services
 from relance.agenda.choices import OPEN_STATUSES, ActionStatus, AgendaTab
 from relance.agenda.filtersets import ActionFilterSet
+from relance.agenda.models import Action
 from relance.agenda.tables import TAB_COLUMNS, ActionTable
 from relance.core.tables import StreamingData
 from relance.core.views import COUNT_LIMIT, CountedPaginator, ObjectListView
@@ -246,6 +247,7 @@ def _detail(request, action, status=200, **bound_forms):
     # left (its outbox row), never today's figures; nothing when no message left.
     rendered, render_error = _rendered(action, request.user) if is_open else (None, "")
     sent = None if is_open else selectors.sent_message(action)
+    proofs = selectors.message_proofs(sent) if sent else []
     is_call = action.channel == StepChannel.CALL
     can_act = request.user.can_edit and is_open
     context = {
@@ -257,6 +259,7 @@ def _detail(request, action, status=200, **bound_forms):
         "render_error": render_error,
         "sent": sent,
         "sent_html": _sent_html(sent),
+        "proofs": proofs,
         "is_letter": bool(rendered and rendered.channel == Channel.LETTER),
         "is_open": is_open,
         "is_call": is_call,
@@ -308,12 +311,11 @@ def actions_letters_pdf(request):
     ticked are ignored. Nothing is marked done: printing is not sending."""
     from relance.templating.letters import letters_pdf  # WeasyPrint loads on first use
 
-    ids = [value for value in request.POST.getlist("actions") if value.isdigit()]
+    ids = _posted_ids(request)
     actions = (
         selectors.agenda_base_queryset(request.user)
         .filter(pk__in=ids, channel__in=LETTER_CHANNELS, step__template__channel=Channel.LETTER)
         .select_related("step__template", "customer__entity", "customer__collector")
-        .order_by("customer__name", "pk")
     )
     letters = [
         render_template(
@@ -325,7 +327,7 @@ def actions_letters_pdf(request):
             pdf=False,
             issue_links=True,  # printed to be posted: a real link to the customer's page
         )
-        for action in actions
+        for action in _in_order(actions, ids)
     ]
     if not letters:
         messages.error(request, _("Tick at least one letter action to print."))
@@ -333,6 +335,63 @@ def actions_letters_pdf(request):
     response = HttpResponse(letters_pdf(letters), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="letters-{len(letters)}.pdf"'
     return response
+
+
+def _posted_ids(request) -> list[int]:
+    """The ticked actions' ids, in the order of the screen (the order the form posts them)."""
+    return list(dict.fromkeys(int(v) for v in request.POST.getlist("actions") if v.isdigit()))
+
+
+def _in_order(actions, ids: list[int]) -> list:
+    """`actions` in the order of `ids`: the merged PDF and the posting list follow the screen."""
+    by_id = {action.pk: action for action in actions}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+@require_POST
+def actions_letters_done(request):
+    """The letters ticked in the manual tab, posted: first a page listing them with a field
+    for each tracking number (typed, or scanned: a scanner's Enter moves to the next field),
+    then, when that page is sent (`confirm`), all marked done at once."""
+    require_actor(request.user)
+    ids = _posted_ids(request)
+    actions = _in_order(
+        selectors.agenda_base_queryset(request.user).filter(
+            pk__in=ids,
+            channel__in=services.POSTED_CHANNELS,
+            status__in=OPEN_STATUSES,
+        ),
+        ids,
+    )
+    if not actions:
+        messages.error(request, _("Tick at least one letter to mark as posted."))
+        return redirect("agenda:manual")
+    form = forms.LettersDoneForm(
+        request.POST if "confirm" in request.POST else None, actions=actions
+    )
+    if form.is_valid():
+        try:
+            done = services.actions_letters_done(
+                actions=Action.objects.filter(pk__in=[a.pk for a in actions]),
+                tracking_numbers=form.tracking_numbers(),
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc)
+        else:
+            count = len(done)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s letter marked as posted.",
+                    "%(count)s letters marked as posted.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect("agenda:history")
+    context = {"form": form, "rows": form.rows(), "tab": AgendaTab.MANUAL}
+    return render(request, "agenda/letters_done.html", context, status=400 if form.errors else 200)
 
 
 def _operate(request, pk, name, form_class, call, success, *, back_to_tab=False):

@@ -3,7 +3,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from relance.delivery.choices import ConnectorKind
-from relance.delivery.models import Connector, Outbox
+from relance.delivery.models import Connector, Outbox, Proof
 
 # The settings each kind of connector reads, for the settings field's help (M2.4 adds the
 # incoming mailbox: docs/inbound.md).
@@ -50,8 +50,22 @@ class ConnectorAdmin(admin.ModelAdmin):
         return form
 
 
+class ProofInline(admin.TabularInline):
+    """The providers' proofs of a message, read-only (downloaded from the action's page)."""
+
+    model = Proof
+    fields = ["kind", "provider_status", "sha256", "received_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Outbox)
 class OutboxAdmin(admin.ModelAdmin):
+    inlines = [ProofInline]
     list_display = ["key", "channel", "status", "provider_status", "day", "created_at"]
     list_filter = ["status", "channel"]
     search_fields = ["key", "provider_id", "recipients"]

@@ -35,3 +35,20 @@ PROVIDER_FAILURES = frozenset({"failed", "undelivered", "returned", "refused"})
 # Letter connector kinds that can post a registered letter (`registered=true`); a connector
 # whose settings say `"registered": false` (a contract without registered mail) cannot.
 REGISTERED_LETTER_KINDS = frozenset({ConnectorKind.PRINT_MAIL, ConnectorKind.CONSOLE})
+
+
+class ProofKind(models.TextChoices):
+    """A document a provider gave as proof of a letter's journey (docs/channels.md)."""
+
+    DEPOSIT = "deposit", _("Deposit receipt")
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement of receipt")
+    EREG = "ereg", _("Electronic registered letter proof")
+
+
+# Where the providers put a proof's PDF (base64) in their answers: the print-and-mail API's
+# `deposit_receipt` and `acknowledgement_receipt`, the e-registered mail API's `document`.
+PROOF_DOCUMENT_KEYS = {
+    "deposit_receipt": ProofKind.DEPOSIT,
+    "acknowledgement_receipt": ProofKind.ACKNOWLEDGEMENT,
+    "document": ProofKind.EREG,
+}

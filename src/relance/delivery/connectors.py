@@ -27,6 +27,7 @@ from relance.delivery.email import (
     _contacts,
 )
 from relance.delivery.models import Connector, Outbox
+from relance.delivery.proofs import proofs_store
 from relance.scenarios.choices import StepChannel
 from relance.templating.choices import Channel
 from relance.templating.render import NO_BREAK_SPACES, RenderError, render_context
@@ -133,8 +134,9 @@ def _fallback_content(rendered, is_sms: bool) -> str:
     return text if len(text) <= SMS_FROM_EMAIL else text[: SMS_FROM_EMAIL - 3].rstrip() + "..."
 
 
-def prepare(actions: list[Action], day: date, connectors) -> list[Prepared]:
-    """Each action's message (key filled in later), or why there is none."""
+def prepare(actions: list[Action], day: date, connectors, to: dict | None = None) -> list[Prepared]:
+    """Each action's message (key filled in later), or why there is none; `to` (action id ->
+    recipient) replaces the recipient of some (a user chose an e-registered letter's)."""
     contexts = build_contexts(
         [a.customer for a in actions],
         day,
@@ -148,7 +150,10 @@ def prepare(actions: list[Action], day: date, connectors) -> list[Prepared]:
         if step is None or step.template_id is None:
             prepared.append(Prepared(action, error=NO_TEMPLATE))
             continue
-        to, error = _recipient(action, contacts[action.customer_id])
+        if to and action.pk in to:
+            recipient, error = to[action.pk], ""
+        else:
+            recipient, error = _recipient(action, contacts[action.customer_id])
         if error:
             prepared.append(Prepared(action, error=error))
             continue
@@ -165,7 +170,7 @@ def prepare(actions: list[Action], day: date, connectors) -> list[Prepared]:
         message = Message(
             key="",
             channel=action.channel,
-            to=to,
+            to=recipient,
             text=text,
             subject=rendered.subject,
             pdf=None if is_sms else rendered.pdf,
@@ -240,7 +245,7 @@ def send_one(
             status=OutboxStatus.SENT,
             provider_id=result.provider_id[:255],
             provider_status=(result.status or "")[:30],
-            proof=result.proof or {},
+            proof=proofs_store(outbox, result.proof, result.status),
         )
         Action.objects.filter(pk=action.pk).update(
             status=ActionStatus.SENT, finished_on=day, error_message="", updated_at=timezone.now()
@@ -251,18 +256,23 @@ def send_one(
 
 
 def send_through_connectors(
-    actions: list[Action], day: date, texts: dict[int, str] | None = None, on_sent=None
+    actions: list[Action],
+    day: date,
+    texts: dict[int, str] | None = None,
+    on_sent=None,
+    to: dict | None = None,
 ) -> dict[int, str]:
     """Send these SMS/letter actions through their entity's active connector; `texts`
-    (action id -> text) replaces the rendered text of some (a user's edited SMS);
-    `on_sent(outbox)` runs as each is recorded sent."""
+    (action id -> text) replaces the rendered text of some (a user's edited SMS), `to`
+    (action id -> recipient) their recipient; `on_sent(outbox)` runs as each is recorded
+    sent."""
     from relance.delivery.services import NO_CONNECTOR, NOT_AUTOMATIC, _mark_errors
 
     connectors = active_connectors(a.customer.entity_id for a in actions)
     missing = [a for a in actions if connector_for(a, connectors) is None]
     failures = [(a, NO_CONNECTOR.get(a.channel, NOT_AUTOMATIC)) for a in missing]
     ready = [a for a in actions if connector_for(a, connectors) is not None]
-    prepared = prepare(ready, day, connectors) if ready else []
+    prepared = prepare(ready, day, connectors, to) if ready else []
     failures += [(p.action, p.error) for p in prepared if p.error]
     if failures:
         _mark_errors(failures)
@@ -306,7 +316,7 @@ def outbox_status_update(
             return None
         outbox.provider_status = status[:30]
         if proof:
-            outbox.proof = {**(outbox.proof or {}), **proof}
+            outbox.proof = {**(outbox.proof or {}), **proofs_store(outbox, proof, status)}
         fields = ["provider_status", "proof", "updated_at"]
         # Only the action's latest attempt speaks for it: late news about an attempt that
         # was already superseded by a retry changes that attempt's row only.

@@ -3,7 +3,7 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from relance.delivery.choices import ConnectorChannel, ConnectorKind, OutboxStatus
+from relance.delivery.choices import ConnectorChannel, ConnectorKind, OutboxStatus, ProofKind
 from relance.delivery.sealing import seal
 
 
@@ -119,3 +119,37 @@ class Outbox(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Proof(models.Model):
+    """A provider's proof document about a message (a deposit receipt, an acknowledgement of
+    receipt, an electronic registered letter's proof), kept with the message and its action
+    and downloaded from the history. The same document received twice is kept once."""
+
+    outbox = models.ForeignKey(
+        Outbox, on_delete=models.CASCADE, related_name="proofs", verbose_name=_("message")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ProofKind.choices)
+    # The provider's status when it came (e.g. "signed"): an e-registered letter has a proof
+    # of deposit, then one of delivery or refusal.
+    provider_status = models.CharField(_("provider status"), max_length=30, blank=True)
+    content = models.BinaryField(_("PDF"))
+    sha256 = models.CharField(max_length=64)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        verbose_name = _("proof")
+        verbose_name_plural = _("proofs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outbox", "kind", "sha256"], name="proof_once_per_message"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.outbox}"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.kind}-{self.outbox.action_id}-{self.pk}.pdf"

@@ -329,3 +329,102 @@ def action_send_edited(
             _("The message was not sent: %(reason)s") % {"reason": action.error_message}
         )
     raise _finished(action)  # finished by someone else since the page was read
+
+
+# Letters handed to the print-and-mail connector by a user ---------------------------------
+
+HANDED_CHANNELS = (
+    StepChannel.LETTER,
+    StepChannel.REGISTERED_LETTER,
+    StepChannel.E_REGISTERED_LETTER,
+)
+
+
+@dataclass(frozen=True)
+class HandOver:
+    """What became of one letter handed over: its action as it is now, and whether this
+    call sent it (False: already sent, or left in error with the reason on the action)."""
+
+    action: Action
+    sent: bool
+
+
+def _ereg_recipients(actions: list[Action], recipients: dict[int, int]) -> dict[int, str]:
+    """The email address of the contact chosen for each e-registered letter: one of its
+    customer's contacts, with an address that did not bounce; errors keyed `recipient_<id>`."""
+    from relance.customers.models import Contact
+
+    chosen = {a.pk: recipients.get(a.pk) for a in actions}
+    contacts = Contact.objects.in_bulk([pk for pk in chosen.values() if pk])
+    addresses, errors = {}, {}
+    for action in actions:
+        pk = chosen[action.pk]
+        if not pk:
+            continue  # the first collection contact, as the engine picks it
+        contact = contacts.get(pk)
+        words = {"customer": action.customer.name}
+        if contact is None or contact.customer_id != action.customer_id:
+            errors[f"recipient_{action.pk}"] = (
+                _("Recipient of the letter to %(customer)s: choose one of its contacts.") % words
+            )
+        elif not contact.email:
+            errors[f"recipient_{action.pk}"] = (
+                _("Recipient of the letter to %(customer)s: this contact has no email address.")
+                % words
+            )
+        elif contact.email_invalid_at is not None:
+            errors[f"recipient_{action.pk}"] = (
+                _("Recipient of the letter to %(customer)s: this contact's email bounced.") % words
+            )
+        else:
+            addresses[action.pk] = contact.email
+    if errors:
+        raise ValidationError(errors)
+    return addresses
+
+
+def letters_hand_over(
+    *, actions, acting_user=None, recipients: dict[int, int] | None = None, day=None
+) -> list[HandOver]:
+    """Letters a user selected, handed to their entity's connector (print and mail, or
+    electronic registered mail): one submission per letter through the outbox protocol, so
+    a letter already handed over, or being handed over, is never sent again. `recipients`
+    (action id -> contact id) names the contact an e-registered letter goes to. Each letter
+    sent is finished (`sent`, on the entity's today or `day`) with the user's event; one
+    refused is left in `error` with the provider's reason. Answers one HandOver per action,
+    in the order of `actions` (a queryset scoped to the user, or a list)."""
+    wanted = [a.pk for a in actions]
+    loaded = Action.objects.filter(pk__in=wanted).select_related(
+        "entity", "customer__entity", "customer__collector", "step__template"
+    )
+    by_id = {a.pk: a for a in loaded.prefetch_related("step__template__variants")}
+    ordered = [by_id[pk] for pk in wanted if pk in by_id]
+    if not ordered:
+        raise ValidationError(_("Select at least one letter."))
+    refused = [a for a in ordered if a.channel not in HANDED_CHANNELS]
+    if refused:
+        names = ", ".join(sorted({a.customer.name for a in refused}))
+        raise ValidationError(
+            _("Only letters are handed to the print-and-mail service; not these: %(names)s.")
+            % {"names": names}
+        )
+    ereg = [a for a in ordered if a.channel == StepChannel.E_REGISTERED_LETTER]
+    to = _ereg_recipients(ereg, recipients or {}) if ereg else {}
+    # Open, and no attempt between hand-over and record: the others are left as they are.
+    busy = {pk for pk, row in _attempts(wanted).items() if row["sending"]}
+    ready = [a for a in ordered if a.status in OPEN_STATUSES and a.pk not in busy]
+    outcomes = {}
+    if ready:
+        by_day = {}
+        for action in ready:
+            by_day.setdefault(day or action.entity.today(), []).append(action)
+
+        def on_sent(outbox: Outbox) -> None:
+            message_sent_event_record(
+                action=by_id[outbox.action_id], acting_user=acting_user, outbox=outbox
+            )
+
+        for sending_day, group in by_day.items():
+            outcomes.update(send_through_connectors(group, sending_day, on_sent=on_sent, to=to))
+    now = Action.objects.in_bulk(wanted)
+    return [HandOver(now[a.pk], outcomes.get(a.pk) == ActionStatus.SENT) for a in ordered]

@@ -12,7 +12,13 @@ from relance.accounts.choices import Role
 from relance.accounts.models import User
 from relance.agenda.choices import ActionStatus, CallOutcome
 from relance.agenda.models import Action
-from relance.agenda.services import action_call_outcome, action_confirm_many, action_done
+from relance.agenda.services import (
+    POSTED_CHANNELS,
+    action_call_outcome,
+    action_confirm_many,
+    action_done,
+    actions_letters_done,
+)
 from relance.core.defaults import run_defaults
 from relance.core.models import Entity
 from relance.delivery.choices import ConnectorChannel, ConnectorKind
@@ -81,7 +87,17 @@ def team_works(entity: Entity, day: date, rng: random.Random) -> int:
         if rng.random() >= DONE_SHARE:
             continue
         user = action.responsible or manager
-        if action.channel == StepChannel.CALL:
+        if action.channel in POSTED_CHANNELS:
+            # Printed and posted: a registered letter with a La Poste-like tracking number.
+            number = f"1A{rng.randrange(10**11):011d}"
+            registered = action.channel == StepChannel.REGISTERED_LETTER
+            actions_letters_done(
+                actions=Action.objects.filter(pk=action.pk),
+                tracking_numbers={action.pk: number} if registered else {},
+                acting_user=user,
+                day=day,
+            )
+        elif action.channel == StepChannel.CALL:
             outcome = rng.choices([o for o, _w in OUTCOMES], [w for _o, w in OUTCOMES])[0]
             promised = day + timedelta(days=rng.randint(3, 15))
             action_call_outcome(

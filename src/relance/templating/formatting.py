@@ -68,10 +68,18 @@ class Formatter:
     `formatter(language, region)`."""
 
     def __init__(self, language: str, region: str = ""):
+        self.region = (region or "").upper()
         self.language = language if language in LABELS else "en"
         self.locale = _locale(self.language, region)
         self.locale_id = str(self.locale)
         self.labels = LABELS[self.language]
+
+    def phone(self, value: str, home_region: str = "") -> str:
+        """A phone number (stored as typed or E.164; `home_region`: its country when it has
+        no +prefix) as the reader's country writes it: national in the same country
+        ("01 40 00 00 00" in France), international from abroad ("+33 1 40 00 00 00").
+        What phonenumbers cannot read is kept as typed."""
+        return _phone(value or "", (home_region or "").upper(), self.region)
 
     def money(self, amount: Decimal, currency: str) -> str:
         """What Babel's format_currency gives (a test checks it), ten times faster: the
@@ -152,3 +160,20 @@ def _date(day: datetime.date, length: str, locale_id: str) -> str:
 def formatter(language: str, region: str = "") -> Formatter:
     """The formatter of a message in `language` read in country `region` (ISO code)."""
     return Formatter(language, region)
+
+
+@lru_cache(maxsize=256)
+def _phone(value: str, home_region: str, reader_region: str) -> str:
+    import phonenumbers
+
+    if not value.strip():
+        return ""
+    try:
+        number = phonenumbers.parse(value, home_region or None)
+    except phonenumbers.NumberParseException:
+        return value
+    if not phonenumbers.is_valid_number(number):
+        return value
+    national = phonenumbers.region_code_for_number(number) == reader_region
+    style = phonenumbers.PhoneNumberFormat
+    return phonenumbers.format_number(number, style.NATIONAL if national else style.INTERNATIONAL)

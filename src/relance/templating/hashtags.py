@@ -221,46 +221,41 @@ _CELL = ' style="border:1px solid #999;padding:3px 6px"'
 _NUM = ' style="border:1px solid #999;padding:3px 6px;text-align:right"'
 _TABLE = ' style="border-collapse:collapse;width:100%"'
 _NUMERIC = {"days_overdue", "amount", "open_amount"}
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
+
+
+_PRINT_KEYS = ("number", "issue_date", "due_date", "days_overdue", "amount", "open_amount")
 
 
 def _items_print(lines: list[ItemLine], fmt: Formatter, totals: list[tuple], label: str) -> str:
-    """The items as aligned lines of a monospaced block, for letters: WeasyPrint lays out an
-    HTML table cell by cell, which made a letter with five invoices three times slower."""
+    """The items as a table for letters, in the body's font: columns of fixed widths
+    (letters.html, `table-layout: fixed`), which WeasyPrint lays out without measuring every
+    cell first, so a thousand letters still print in well under a minute."""
     if not lines:
         return f"<p>{escape_html(fmt.labels['no_items'])}</p>"
-    keys = ("number", "issue_date", "due_date", "days_overdue", "amount", "open_amount")
-    rows = [
-        [
-            ("" if line.is_invoice else f"{fmt.labels[line.kind]} ") + line.number,
-            fmt.date(line.issue_date),
-            fmt.date(line.due_date),
-            "" if line.days_overdue is None else str(line.days_overdue),
-            fmt.money(line.signed_amount, line.currency).translate(_SPACES),
-            fmt.money(line.signed_open_amount, line.currency).translate(_SPACES),
-        ]
+    labels = fmt.labels
+    head = "".join(
+        f'<th class="num">{escape_html(labels[key])}</th>'
+        if key in _NUMERIC
+        else f"<th>{escape_html(labels[key])}</th>"
+        for key in _PRINT_KEYS
+    )
+    rows = "".join(
+        f"<tr><td>{escape_html(('' if line.is_invoice else f'{labels[line.kind]} ') + line.number)}"
+        f"</td><td>{fmt.date(line.issue_date)}</td><td>{fmt.date(line.due_date)}</td>"
+        f'<td class="num">{"" if line.days_overdue is None else line.days_overdue}</td>'
+        f'<td class="num">{fmt.money(line.signed_amount, line.currency)}</td>'
+        f'<td class="num">{fmt.money(line.signed_open_amount, line.currency)}</td></tr>'
         for line in lines
-    ]
-    head = [fmt.labels[key] for key in keys]
-    widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(keys))]
-
-    def line_of(cells: list[str]) -> str:
-        padded = [
-            cell.rjust(width) if key in _NUMERIC else cell.ljust(width)
-            for cell, width, key in zip(cells, widths, keys, strict=True)
-        ]
-        return "  ".join(padded).rstrip()
-
-    total_width = sum(widths) + 2 * (len(widths) - 1)
-    foot = [
-        f"{label} {fmt.money(amount, currency).translate(_SPACES)}".rjust(total_width)
+    )
+    foot = "".join(
+        f'<tr><th class="num" colspan="5">{escape_html(label)}</th>'
+        f'<th class="num">{fmt.money(amount, currency)}</th></tr>'
         for amount, currency in totals
-    ]
-    body = "\n".join(escape_html(line_of(row)) for row in rows)
-    rule = "─" * total_width
+    )
+    cols = "".join(f'<col class="col-{key}">' for key in _PRINT_KEYS)
     return (
-        f'<pre class="items-list"><b>{escape_html(line_of(head))}</b>\n{rule}\n{body}\n'
-        f"{rule}\n<b>{escape_html(chr(10).join(foot))}</b></pre>"
+        f'<table class="items-table"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody><tfoot>{foot}</tfoot></table>"
     )
 
 
@@ -632,7 +627,8 @@ def user_email(ctx, fmt):
     "Sender's phone (else the entity's)",
 )
 def user_phone(ctx, fmt):
-    return (ctx.sender.phone if ctx.sender else "") or ctx.entity.phone
+    phone = (ctx.sender.phone if ctx.sender else "") or ctx.entity.phone
+    return fmt.phone(phone, ctx.entity.country)
 
 
 @hashtag("today", S, "Date du jour", "Today's date")

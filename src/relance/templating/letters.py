@@ -27,6 +27,7 @@ CHUNK_SIZE = 50
 MAX_PROCESSES = 4
 PDFUNITE = "pdfunite"  # poppler-utils, as pdftotext
 ITEM_TABLES = {"items_list", "overdue_items_list"}
+BANK_TAGS = {"bank_details"}
 
 
 # Letters load nothing from outside: only data: URIs (the logo, the QR code) are read.
@@ -48,7 +49,8 @@ def _print_html(name: str, rendered: Rendered) -> str:
 def letter_context(rendered: Rendered, number: int) -> dict:
     """What the letter layout shows around the rendered body."""
     ctx, template = rendered.context, rendered.template
-    uses_table = bool(ITEM_TABLES & set(find_hashtags(rendered.variant.body, is_html=True)))
+    used = set(find_hashtags(rendered.variant.body, is_html=True))
+    uses_table = bool(ITEM_TABLES & used)
     contact = ctx.contact.full_name if ctx.contact else ""
     return {
         "number": number,
@@ -61,7 +63,9 @@ def letter_context(rendered: Rendered, number: int) -> dict:
         "footer_address": _text("company_address", rendered).replace("\n", ", "),
         "customer_address": _text("customer_address", rendered),
         "company_legal_id": _text("company_legal_id", rendered),
-        "bank_details": _text("bank_details", rendered),
+        # Printed once: below the signature, unless the body already has them.
+        "bank_details": "" if BANK_TAGS & used else _text("bank_details", rendered),
+        "phone": _formatter(rendered).phone(ctx.entity.phone, ctx.entity.country),
         "today": _formatter(rendered).long_date(ctx.today),
         "user_name": _text("user_name", rendered),
         "items_table": "" if uses_table else _print_html("items_list", rendered),

@@ -138,7 +138,7 @@ def test_the_preview_is_signed_as_the_send_signs_not_by_the_viewer(client, alice
     action.customer.save()
     client.force_login(alice)
     html = page(client, action)
-    assert "Cordialement, Bob Leroy / +33600000002" in html
+    assert "Cordialement, Bob Leroy / 06 00 00 00 02" in html  # as read in France
     assert "Cordialement, Alice" not in html
 
 
@@ -147,7 +147,7 @@ def test_a_preview_with_no_collector_is_signed_by_the_credit_department(client, 
     acme.save()
     action = make_action(acme, signed_scenario("email"), channel="email", responsible=alice)
     client.force_login(alice)
-    assert "Cordialement, Service recouvrement / +33199001801" in page(client, action)
+    assert "Cordialement, Service recouvrement / 01 99 00 18 01" in page(client, action)
 
 
 def test_a_call_script_names_the_user_who_calls(client, alice, bob, acme):

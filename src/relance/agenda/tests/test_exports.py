@@ -44,6 +44,7 @@ def test_csv_to_stdout_one_row_per_action_in_the_documented_columns(actions, cap
         "due_date": "2026-03-01",
         "finished_on": "2026-03-01",
         "responsible": "bob",
+        "tracking_number": "",
     }
 
 

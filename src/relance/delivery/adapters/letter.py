@@ -9,6 +9,9 @@ from relance.delivery.adapters.base import Message, SendResult
 from relance.delivery.adapters.http import BearerApi, call, multipart
 
 ADDRESS_FIELDS = ("name", "line1", "line2", "postal_code", "city", "country")
+# What the answers carry as proof: the acknowledgement's state, the tracking number, and the
+# deposit receipt and signed acknowledgement as base64 PDFs (delivery/proofs.py keeps them).
+PROOF_FIELDS = ("acknowledgement", "tracking_number", "deposit_receipt", "acknowledgement_receipt")
 
 
 class PrintMailAdapter(BearerApi):
@@ -30,7 +33,7 @@ class PrintMailAdapter(BearerApi):
         answer = call(
             "POST", f"{self.url}/letters", body=body, headers=headers, timeout=self.timeout
         )
-        proof = {k: answer[k] for k in ("acknowledgement", "tracking_number") if k in answer}
+        proof = {k: answer[k] for k in PROOF_FIELDS if k in answer}
         return SendResult(str(answer.get("id", "")), answer.get("status", "accepted"), proof)
 
     def status(self, provider_id: str) -> str:
@@ -42,7 +45,7 @@ class PrintMailAdapter(BearerApi):
         answer = call(
             "GET", f"{self.url}/letters/{provider_id}", headers=self.headers, timeout=self.timeout
         )
-        proof = {k: answer[k] for k in ("acknowledgement", "tracking_number") if k in answer}
+        proof = {k: answer[k] for k in PROOF_FIELDS if k in answer}
         return {
             "status": answer.get("status", ""),
             "reason": answer.get("reason", ""),

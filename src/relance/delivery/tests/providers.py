@@ -19,6 +19,18 @@ class Behaviour:
     fail: bool = False  # answer 500
     slow: float = 0.0  # accept, then answer after this many seconds (once)
     initial_status: str = ""
+    # Answer with proofs: a print-and-mail letter's deposit receipt (a registered one's
+    # tracking number too), an e-registered letter's proof document (base64 PDFs).
+    proofs: bool = False
+
+
+# What the provider gives as proof documents when `Behaviour.proofs` is set.
+DEPOSIT_PDF = b"%PDF-1.4\n% deposit receipt\n%%EOF\n"
+EREG_PDF = b"%PDF-1.4\n% e-registered proof of deposit\n%%EOF\n"
+
+
+def b64(content: bytes) -> str:
+    return base64.b64encode(content).decode("ascii")
 
 
 @dataclass
@@ -106,6 +118,12 @@ def make_handler(provider: Provider):
                     }
                     if self.path.endswith("/messages"):
                         record["proof"] = {"receipt": f"deposit-{number}", "sent_at": "now"}
+                        if behaviour.proofs:
+                            record["proof"]["document"] = b64(EREG_PDF)
+                    elif self.path.endswith("/letters") and behaviour.proofs:
+                        record["deposit_receipt"] = b64(DEPOSIT_PDF)
+                        if data.get("registered") == "true":
+                            record["tracking_number"] = f"1A{number:011d}"
                     provider.accepted[key] = record
             if behaviour.slow and not replay:
                 delay, behaviour.slow = behaviour.slow, 0.0

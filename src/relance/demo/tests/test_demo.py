@@ -411,3 +411,24 @@ def test_the_demo_has_credit_cover_and_personal_alerts_with_customers():
     # Built again: the same rules, not twice as many.
     demo(customers=200, replace=True)
     assert AlertRule.objects.count() == 7
+
+
+def test_the_demo_team_posts_registered_letters_with_a_tracking_number(acme, bob, monkeypatch):
+    from relance.agenda.models import Action
+    from relance.agenda.tests.test_views import make_action
+    from relance.demo import collections
+    from relance.scenarios.tests.factories import ScenarioFactory
+
+    monkeypatch.setattr(collections, "DONE_SHARE", 1.0)
+    scenario = ScenarioFactory(
+        name="Letters", steps=[{"name": "notice", "channel": "call", "mode": "manual"}]
+    )
+    registered = make_action(acme, scenario, channel="registered_letter", name="Dupont SA")
+    plain = make_action(acme, scenario, channel="letter", name="Martin SARL")
+    collections.team_works(acme, acme.today(), random.Random(1))
+    registered.refresh_from_db()
+    plain.refresh_from_db()
+    assert registered.status == plain.status == "done"
+    assert registered.tracking_number.startswith("1A") and len(registered.tracking_number) == 13
+    assert registered.carrier == "laposte" and plain.tracking_number == ""
+    assert Action.objects.filter(tracking_number__startswith="1A").count() == 1

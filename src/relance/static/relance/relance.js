@@ -139,3 +139,15 @@ document.addEventListener("htmx:load", (event) => {
   event.detail.elt.querySelectorAll?.(".step-form").forEach(templatesOfChannel);
   if (event.detail.elt.matches?.(".step-form")) templatesOfChannel(event.detail.elt);
 });
+
+// Tracking numbers typed or scanned one after the other: a barcode scanner types the number
+// and presses Enter, which moves to the next letter's field instead of sending the form
+// (from the last field, to the button that sends it).
+document.addEventListener("keydown", (event) => {
+  const field = event.target;
+  if (event.key !== "Enter" || !field.matches || !field.matches("input[data-scan-next]")) return;
+  event.preventDefault();
+  const fields = [...field.form.querySelectorAll("input[data-scan-next]")];
+  const next = fields[fields.indexOf(field) + 1] || field.form.querySelector("[type=submit]");
+  if (next) next.focus();
+});

@@ -71,4 +71,5 @@ def test_a_default_email_signs_with_the_collector_s_phone(db, dupont):
         default_key="first-reminder"
     )
     rendered = render(template, dupont, language="fr", today=TODAY, pdf=False)
-    assert rendered.text.endswith("Cordialement,\nBob Leroy\nAcme France\n+33600000002")
+    # The phone as a reader in France writes it (the customer's country).
+    assert rendered.text.endswith("Cordialement,\nBob Leroy\nAcme France\n06 00 00 00 02")

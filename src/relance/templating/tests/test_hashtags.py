@@ -50,7 +50,7 @@ EXPECTED = {
         "bank_details": "IBAN FR76 3000 6000 0112 3456 7890 189\nBIC AGRIFRPP",
         "user_name": "Alice Martin",
         "user_email": "alice@example.com",
-        "user_phone": "+33600000000",
+        "user_phone": "+33 6 00 00 00 00",  # no reader's country: international
         "today": "1 mars 2026",
     },
     "en": {
@@ -186,7 +186,7 @@ def test_sender_falls_back_to_the_collector(dupont):
     assert HASHTAGS["user_name"].text(ctx, formatter("fr")) == "Bob Leroy"
     assert HASHTAGS["user_email"].text(ctx, formatter("fr")) == "bob@example.com"
     # Bob has no phone of his own: the entity's.
-    assert HASHTAGS["user_phone"].text(ctx, formatter("fr")) == "+33140000000"
+    assert HASHTAGS["user_phone"].text(ctx, formatter("fr")) == "+33 1 40 00 00 00"
 
 
 def test_without_a_sender_the_entity_signs(dupont):
@@ -197,7 +197,7 @@ def test_without_a_sender_the_entity_signs(dupont):
     assert HASHTAGS["user_name"].text(ctx, formatter("fr")) == "Service recouvrement"
     assert HASHTAGS["user_name"].text(ctx, formatter("en")) == "Credit department"
     assert HASHTAGS["user_email"].text(ctx, formatter("fr")) == "recouvrement@acme.example"
-    assert HASHTAGS["user_phone"].text(ctx, formatter("fr")) == "+33140000000"
+    assert HASHTAGS["user_phone"].text(ctx, formatter("fr")) == "+33 1 40 00 00 00"
 
 
 def test_a_sender_without_email_gives_the_entity_s(dupont):
@@ -242,3 +242,14 @@ def test_fast_money_formatting_matches_babel(language, currency):
         for amount in (Decimal(raw), Decimal(raw) * 1000 + Decimal("0.07")):
             expected = format_currency(amount, currency, locale=language)
             assert fmt.money(amount, currency) == expected, (amount, currency, language)
+
+
+def test_phone_numbers_are_written_for_the_readers_country():
+    french, british = formatter("fr", "FR"), formatter("en", "GB")
+    assert french.phone("+33140000000") == "01 40 00 00 00"
+    assert french.phone("01 40 00 00 00", "FR") == "01 40 00 00 00"
+    assert british.phone("+33140000000") == "+33 1 40 00 00 00"
+    assert british.phone("020 7946 0018", "GB") == "020 7946 0018"
+    assert french.phone("020 7946 0018", "GB") == "+44 20 7946 0018"
+    assert french.phone("ask reception") == "ask reception"  # not a number: as typed
+    assert french.phone("") == ""

@@ -107,3 +107,52 @@ def test_big_batches_are_laid_out_in_parallel_and_joined_in_order(notice, dupont
 
 def test_small_batches_stay_in_process():
     assert default_processes(10) == 1
+
+
+def _fonts(pdf: bytes) -> str:
+    return subprocess.run(
+        ["/usr/bin/pdffonts", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+@pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils not installed")
+def test_the_items_are_a_table_in_the_body_font(notice, dupont):
+    pdf = render(notice, dupont, today=TODAY).pdf
+    assert "Mono" not in _fonts(pdf)  # no monospaced block any more
+    lines = pdf_text(pdf).splitlines()
+    # A table: the header's labels on one line, each invoice's cells on its own line.
+    [head] = [line for line in lines if "Échéance" in line and "Reste dû" in line]
+    assert head.index("N°") < head.index("Échéance") < head.index("Montant")
+    [row] = [line for line in lines if "F-1001" in line]
+    assert "1 234,56 €" in row and "31 janv. 2026" in row
+
+
+def test_bank_details_are_printed_once(dupont):
+    with_tag = MessageTemplateFactory(
+        name="With bank details",
+        channel="letter",
+        variants={"fr": ("Relance", "<p>Vous devez #total_due. Virement : #bank_details</p>")},
+    )
+    without = MessageTemplateFactory(
+        name="Without bank details",
+        channel="letter",
+        variants={"fr": ("Relance", "<p>Vous devez #total_due.</p>")},
+    )
+    for template in (with_tag, without):
+        text = pdf_text(render(template, dupont, today=TODAY).pdf)
+        assert text.count("FR76 3000 6000 0112 3456 7890 189") == 1, template.name
+
+
+def test_the_letterhead_phone_is_written_for_the_readers_country(notice, dupont, acme_bank):
+    assert "01 40 00 00 00" in pdf_text(render(notice, dupont, today=TODAY).pdf)
+    abroad = CustomerFactory(
+        entity=acme_bank,
+        name="Smith Ltd",
+        country="GB",
+        language="fr",
+        address_line1="1 High Street",
+        postal_code="SW1A 1AA",
+        city="London",
+    )
+    ItemFactory(customer=abroad, number="F-GB-1")
+    assert "+33 1 40 00 00 00" in pdf_text(render(notice, abroad, today=TODAY).pdf)
