@@ -385,3 +385,26 @@ def test_demo_customers_answered_by_email_and_the_assistant_read_them():
     assert Contact.objects.filter(
         customer_id=bounce.customer_id, email_invalid_at__isnull=False
     ).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_collects_after_every_step_that_ran():
+    """Customers pay some reminded invoices a few days later (settled_on set), so that the
+    chart "collected after each step" has an amount for every step that ran."""
+    from relance.accounts.models import User
+    from relance.analytics import selectors
+    from relance.customers.selectors import visible_entity_todays
+
+    output = demo(engine_days=30)
+    alice = User.objects.get(username="alice")
+    rows = selectors.collected_per_step(
+        selectors.chart_actions(alice), visible_entity_todays(alice)
+    )
+
+    assert "reminded invoices paid a few days later" in output
+    assert len({(row["scenario_id"], row["step_position"]) for row in rows}) >= 3
+    assert [row for row in rows if not row["collected"]] == []
+    settled = Item.objects.filter(actions__isnull=False, settled_on__isnull=False).distinct()
+    assert settled.exists()
+    assert not settled.filter(open_amount__gt=0).exists()
+    assert not settled.filter(settled_on__gt=TODAY).exists()
