@@ -97,7 +97,9 @@ class ActionFilterSet(StyledFilterSet):
         self.filters["collector"].queryset = User.objects.filter(
             Exists(visible.filter(responsible=OuterRef("pk")))
         ).order_by("first_name", "last_name", "username")
-        self.filters["segment"].queryset = Segment.objects.visible_to(user).order_by("name")
+        self.filters["segment"].queryset = Segment.objects.visible_to(user).order_by(
+            "priority", "name", "id"
+        )
         self.filters["scenario"].queryset = Scenario.objects.visible_to(user).order_by("name")
         self.filters["category"].extra["choices"] = category_choices(user)
         custom_field_filters(self, prefix="customer__")
