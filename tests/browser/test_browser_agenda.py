@@ -55,7 +55,11 @@ def test_collector_works_the_agenda(live_server, page, agenda, acme, log_in):
 
     table = page.locator("#list-results table")
     expect(table.locator("tr.table-danger")).to_have_count(2)
-    table.get_by_role("link", name="Dupont SA").click()
+    row = table.locator("tr", has_text="Dupont SA")
+    expect(row.get_by_role("link", name="Dupont SA")).to_have_attribute(
+        "href", f"/customers/{agenda['call'].customer_id}/"
+    )
+    row.get_by_role("link", name="call").click()  # the step opens the action
 
     promised = acme.today() + datetime.timedelta(days=5)
     page.get_by_label("Promise to pay").check()

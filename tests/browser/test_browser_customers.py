@@ -37,7 +37,7 @@ def customers(acme, alice):
 
 
 def test_search_open_customer_and_switch_to_french(live_server, page, customers, log_in):
-    log_in()
+    log_in(start="/customers/")
     expect(page.get_by_role("heading", name="Customers")).to_be_visible()
     table = page.locator("#list-results table")
     expect(table.get_by_role("link", name="Dupont SA")).to_be_visible()
@@ -71,7 +71,7 @@ def test_search_open_customer_and_switch_to_french(live_server, page, customers,
 
 
 def test_keyboard_moves_and_opens_rows(live_server, page, customers, log_in):
-    log_in()
+    log_in(start="/customers/")
     table = page.locator("#list-results table")
     table.get_by_role("link", name="Martin SARL").wait_for()
     page.get_by_role("columnheader", name="Name").get_by_role("link").click()  # sort Z to A

@@ -1,4 +1,5 @@
-"""Reads about accounts: who must use two-factor authentication, and with what."""
+"""Reads about accounts: each user's landing page, who must use two-factor authentication,
+and with what."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
@@ -7,6 +8,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relance.accounts.choices import Role
 from relance.core.models import Entity
+
+# Where each role starts its day (URL names): the rest start on the customer list.
+LANDING_PAGES = {Role.COLLECTOR: "agenda:index", Role.CREDIT_MANAGER: "analytics:index"}
+DEFAULT_LANDING_PAGE = "customers:list"
+
+
+def landing_page(user) -> str:
+    """The URL name of `user`'s start page: the agenda for a collector, the charts for a
+    credit manager, the customer list for the others."""
+    return LANDING_PAGES.get(user.role, DEFAULT_LANDING_PAGE)
+
 
 # The roles an entity's "two-factor authentication required" applies to (and superusers).
 TWO_FACTOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.CREDIT_MANAGER})

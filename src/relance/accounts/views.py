@@ -27,6 +27,11 @@ from relance.accounts.lockout import locked_until
 from relance.accounts.signals import ENROL, PENDING_KEY, VERIFY
 
 
+def home(request):
+    """The start page ("/", and where a login without `next` lands), by role."""
+    return redirect(selectors.landing_page(request.user))
+
+
 def _next_url(request) -> str:
     url = request.POST.get("next") or request.GET.get("next") or ""
     safe = url_has_allowed_host_and_scheme(

@@ -6,7 +6,7 @@ given, which the views take from `Action.objects.visible_to(user)`.
 """
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import User
@@ -19,13 +19,25 @@ from relance.scenarios.choices import StepChannel
 from relance.scenarios.models import Scenario
 from relance.segments.models import Segment, SegmentMembership
 
+HIDDEN, ONLY = "hidden", "only"
+UNASSIGNED_CHOICES = ((HIDDEN, _("Hidden")), (ONLY, _("Only them")))
+
 
 class ActionFilterSet(StyledFilterSet):
     collector = django_filters.ModelChoiceFilter(
         field_name="responsible",
         queryset=User.objects.none(),
+        method="filter_collector",
         label=_("Collector"),
         empty_label=_("All collectors"),
+    )
+    # Actions nobody is responsible for (their customer has no collector, their step no
+    # responsible): shown beside a collector's own unless hidden, so they never disappear.
+    unassigned = django_filters.ChoiceFilter(
+        choices=UNASSIGNED_CHOICES,
+        method="filter_unassigned",
+        label=_("Unassigned"),
+        empty_label=_("Shown"),
     )
     entity = django_filters.ModelChoiceFilter(
         queryset=Entity.objects.none(), label=_("Entity"), empty_label=_("All entities")
@@ -66,6 +78,7 @@ class ActionFilterSet(StyledFilterSet):
         model = Action
         fields = [
             "collector",
+            "unassigned",
             "entity",
             "segment",
             "scenario",
@@ -84,10 +97,26 @@ class ActionFilterSet(StyledFilterSet):
         self.filters["collector"].queryset = User.objects.filter(
             Exists(visible.filter(responsible=OuterRef("pk")))
         ).order_by("first_name", "last_name", "username")
-        self.filters["segment"].queryset = Segment.objects.visible_to(user).order_by("name")
+        self.filters["segment"].queryset = Segment.objects.visible_to(user).order_by(
+            "priority", "name", "id"
+        )
         self.filters["scenario"].queryset = Scenario.objects.visible_to(user).order_by("name")
         self.filters["category"].extra["choices"] = category_choices(user)
         custom_field_filters(self, prefix="customer__")
+
+    def filter_collector(self, queryset, name, value):
+        if value is None:
+            return queryset
+        if self.form.cleaned_data.get("unassigned") == HIDDEN:
+            return queryset.filter(responsible=value)
+        return queryset.filter(Q(responsible=value) | Q(responsible__isnull=True))
+
+    def filter_unassigned(self, queryset, name, value):
+        if value == HIDDEN:
+            return queryset.filter(responsible__isnull=False)
+        if value == ONLY:
+            return queryset.filter(responsible__isnull=True)
+        return queryset
 
     def filter_segment(self, queryset, name, value):
         if value is None:

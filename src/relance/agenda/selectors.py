@@ -8,17 +8,22 @@ from operator import attrgetter
 
 from django.db.models import (
     BooleanField,
+    Case,
     CharField,
     Count,
     DecimalField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
 
 from relance.accounts.choices import Role
 from relance.activity.models import CustomerEvent
@@ -31,7 +36,7 @@ from relance.agenda.choices import (
     ResponseKind,
 )
 from relance.agenda.models import Action, CustomerResponse
-from relance.customers.selectors import today_expression
+from relance.customers.selectors import CREDIT_KINDS, MONEY, ZERO, today_expression
 from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
 from relance.scenarios.choices import StepChannel, StepMode
@@ -106,17 +111,66 @@ def agenda_base_queryset(user) -> QuerySet:
     return Action.objects.visible_to(user).select_related(*LIST_RELATED)
 
 
-def agenda_tab_queryset(user, tab: str) -> QuerySet:
-    """The actions of one agenda tab: open manual ones, open automatic ones, or the closed.
+def agenda_tab_queryset(user, tab: str, todays=None) -> QuerySet:
+    """The actions of one agenda tab: open manual ones, open automatic ones, or the closed;
+    the open tabs with their amounts (`with_amounts`) when given the entities' `todays`.
 
     Open is `finished_on IS NULL` (a constraint ties it to the status): the tabs then read
     the index action_by_finished in their order and stop at one page."""
     actions = agenda_base_queryset(user)
     if tab == AgendaTab.MANUAL:
-        return actions.filter(finished_on__isnull=True, mode__in=MANUAL_MODES)
-    if tab == AgendaTab.AUTOMATIC:
-        return actions.filter(finished_on__isnull=True, mode__in=AUTOMATIC_MODES)
-    return actions.filter(finished_on__isnull=False)
+        actions = actions.filter(finished_on__isnull=True, mode__in=MANUAL_MODES)
+    elif tab == AgendaTab.AUTOMATIC:
+        actions = actions.filter(finished_on__isnull=True, mode__in=AUTOMATIC_MODES)
+    else:
+        return actions.filter(finished_on__isnull=False)
+    return actions if todays is None else with_amounts(actions, todays)
+
+
+def with_amounts(actions: QuerySet, todays) -> QuerySet:
+    """`actions` annotated with `at_stake` and `overdue`, in the reference invoice's currency
+    (`currency`).
+
+    - *overdue*: the open amount of the customer's invoices due before the entity's today;
+    - *at stake*: what the engine would ask for now: the open invoices due by the later of
+      today and the reference's due date, not disputed, blocked or paid online awaiting
+      reconciliation, less the open credits (credit notes, payments), never below 0.
+      Promises are not deducted: the action exists, so the engine saw something to ask.
+
+    Correlated subqueries over the index item_open_by_customer, computed for the page's rows
+    only unless the tab is sorted by an amount."""
+    today = today_expression(todays, "entity_id")
+    items = Item.objects.filter(
+        customer=OuterRef("customer_id"),
+        open_amount__gt=0,
+        currency=OuterRef("reference__currency"),
+    )
+    invoices = items.filter(kind=ItemKind.INVOICE)
+    horizon = Greatest(today, OuterRef("reference__due_date"))
+    asked = Q(
+        kind=ItemKind.INVOICE,
+        due_date__lte=horizon,
+        disputed=False,
+        blocked=False,
+        payment_pending_since__isnull=True,
+    )
+    signed = Case(
+        When(kind=ItemKind.INVOICE, then=F("open_amount")),
+        default=-F("open_amount"),
+        output_field=MONEY,
+    )
+    stake = items.filter(asked | Q(kind__in=CREDIT_KINDS))
+    return actions.annotate(
+        currency=F("reference__currency"),
+        overdue=_sum(invoices.filter(due_date__lt=today)),
+        at_stake=Greatest(_sum(stake, signed), Value(ZERO), output_field=MONEY),
+    )
+
+
+def _sum(items: QuerySet, amount=None):
+    amount = F("open_amount") if amount is None else amount
+    total = items.order_by().values("customer").annotate(total=Sum(amount)).values("total")
+    return Coalesce(Subquery(total, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
 def _now_condition(todays) -> Q:

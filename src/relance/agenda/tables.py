@@ -23,7 +23,7 @@ from relance.agenda.choices import (
     ResponseKind,
 )
 from relance.agenda.models import Action, CustomerResponse
-from relance.core.tables import PAGE_LINK, TABLE_ATTRS, DateColumn, DateTimeColumn
+from relance.core.tables import PAGE_LINK, TABLE_ATTRS, DateColumn, DateTimeColumn, MoneyColumn
 from relance.core.templatetags.money import money
 from relance.customers.tables import user_name
 from relance.delivery.errors import error_display
@@ -49,6 +49,8 @@ TAB_COLUMNS = {
         "step_name",
         "channel",
         "reference",
+        "at_stake",
+        "overdue",
         "entity",
         "responsible",
         "status",
@@ -61,6 +63,8 @@ TAB_COLUMNS = {
         "channel",
         "mode",
         "reference",
+        "at_stake",
+        "overdue",
         "entity",
         "responsible",
         "status",
@@ -135,13 +139,24 @@ class ActionTable(tables.Table):
         verbose_name=_("Invoice"),
         order_by=("reference__number", "pk"),
     )
+    at_stake = MoneyColumn(
+        verbose_name=_("At stake"),
+        order_by=("at_stake", "pk"),
+    )
+    overdue = MoneyColumn(
+        verbose_name=_("Overdue"),
+        order_by=("overdue", "pk"),
+        highlight=True,
+    )
     entity = tables.Column(
         accessor="entity__name",
         verbose_name=_("Entity"),
         order_by=("entity__name", "due_date", "pk"),
         attrs=WRAP,
     )
-    responsible = tables.Column(verbose_name=_("Responsible"), orderable=False, attrs=WRAP)
+    responsible = tables.Column(
+        verbose_name=_("Responsible"), orderable=False, attrs=WRAP, default=_("Unassigned")
+    )
     status = ChoiceColumn(verbose_name=_("Status"))
     reason = ChoiceColumn(verbose_name=_("Reason"), attrs=WRAP)
     error_message = tables.Column(verbose_name=_("Error"), orderable=False, attrs=TEXT)
@@ -184,10 +199,17 @@ class ActionTable(tables.Table):
         }
 
     def render_customer(self, value, record):
-        url = reverse("agenda:action-detail", args=[record.pk])
+        url = reverse("customers:detail", args=[record.customer_id])
         return format_html('<a href="{}" hx-boost="false">{}</a>', url, value)
 
     def value_customer(self, value):
+        return value
+
+    def render_step_name(self, value, record):
+        url = reverse("agenda:action-detail", args=[record.pk])
+        return format_html('<a href="{}" hx-boost="false">{}</a>', url, value)
+
+    def value_step_name(self, value):
         return value
 
     def render_responsible(self, value):

@@ -119,7 +119,7 @@ class AgendaView(ObjectListView):
         return self.get_filterset(self.filter_data)
 
     def get_queryset(self):
-        return selectors.agenda_tab_queryset(self.request.user, self.tab)
+        return selectors.agenda_tab_queryset(self.request.user, self.tab, self.todays)
 
     def get_table(self, queryset, *, export: bool):
         data = StreamingData(queryset) if export else queryset

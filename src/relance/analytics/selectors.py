@@ -1,5 +1,5 @@
-"""Read-only figures for the charts; one aggregate query per chart, scoped to the entities
-the user sees (`Action.objects.visible_to`).
+"""Read-only figures for the charts; one aggregate query per chart over `actions`, the
+actions the user sees (`Action.objects.visible_to`) narrowed by the page's filters.
 
 - *Actions per day*: over the last and next `days` days, open actions on their due date,
   split into "to do" (due on or before the entity's today, late ones included) and
@@ -8,8 +8,9 @@ the user sees (`Action.objects.visible_to`).
 - *Collected after each step*: for the steps sent or done in the last `since_days` days, the
   amount at stake is the reference invoices' amount (the open amount at the time is not
   kept, so partial payments before the step are not deducted), and the amount collected is
-  that of the reference invoices settled (open amount 0) within `window_days` after the step
-  (their last change falls in that window). Amounts are summed per currency, never converted.
+  that of the reference invoices settled within `window_days` after the step (their
+  `settled_on`, set by the import, falls in that window). Amounts are summed per currency,
+  never converted.
 """
 
 from datetime import date, timedelta
@@ -23,6 +24,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
@@ -44,14 +46,18 @@ def reference_day(todays: dict[int, date]) -> date:
     return max(todays.values(), default=timezone.localdate())
 
 
-def _window_actions(user, todays: dict[int, date], days: int):
+def chart_actions(user) -> QuerySet:
+    """Every action the charts may count for `user`, before the page's filters."""
+    return Action.objects.visible_to(user)
+
+
+def _window_actions(actions: QuerySet, todays: dict[int, date], days: int):
     today = reference_day(todays)
     start, end = today - timedelta(days=days), today + timedelta(days=days)
     is_open = Q(status__in=OPEN_STATUSES)
     is_done = Q(status__in=FINISHED)
     return (
-        Action.objects.visible_to(user)
-        .filter(
+        actions.filter(
             (is_open & Q(due_date__range=(start, end)))
             | (is_done & Q(finished_on__range=(start, end)))
         )
@@ -67,20 +73,22 @@ def _window_actions(user, todays: dict[int, date], days: int):
     )
 
 
-def actions_per_day(user, todays: dict[int, date], *, days: int = 14) -> dict:
+def actions_per_day(actions: QuerySet, todays: dict[int, date], *, days: int = 14) -> dict:
     """{(day, kind): count} for the days around today (one query)."""
-    rows = _window_actions(user, todays, days).values("day", "kind").annotate(count=Count("pk"))
+    rows = _window_actions(actions, todays, days).values("day", "kind").annotate(count=Count("pk"))
     return {(row["day"], row["kind"]): row["count"] for row in rows}
 
 
-def actions_per_channel(user, todays: dict[int, date], *, days: int = 14) -> dict:
+def actions_per_channel(actions: QuerySet, todays: dict[int, date], *, days: int = 14) -> dict:
     """{(channel, kind): count} over the same window (one query)."""
-    rows = _window_actions(user, todays, days).values("channel", "kind").annotate(count=Count("pk"))
+    rows = (
+        _window_actions(actions, todays, days).values("channel", "kind").annotate(count=Count("pk"))
+    )
     return {(row["channel"], row["kind"]): row["count"] for row in rows}
 
 
 def collected_per_step(
-    user, todays: dict[int, date], *, since_days: int = 90, window_days: int = 30
+    actions: QuerySet, todays: dict[int, date], *, since_days: int = 90, window_days: int = 30
 ) -> list[dict]:
     """Per scenario step and currency: steps finished, amount at stake and collected."""
     today = reference_day(todays)
@@ -89,13 +97,12 @@ def collected_per_step(
     )
     settled = Q(
         reference__open_amount=0,
-        reference__updated_at__date__gte=F("finished_on"),
-        reference__updated_at__date__lte=window_end,
+        reference__settled_on__gte=F("finished_on"),
+        reference__settled_on__lte=window_end,
     )
     zero = Value(Decimal("0.00"), output_field=MONEY)
     return list(
-        Action.objects.visible_to(user)
-        .filter(status__in=FINISHED, finished_on__gte=today - timedelta(days=since_days))
+        actions.filter(status__in=FINISHED, finished_on__gte=today - timedelta(days=since_days))
         .order_by()
         .values(
             "scenario_id", "scenario__name", "step_position", "step_name", "reference__currency"

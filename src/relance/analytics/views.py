@@ -12,7 +12,10 @@ from django.utils.translation import gettext as _
 
 from relance.analytics import selectors
 from relance.analytics.charts import stacked_bars
+from relance.analytics.filtersets import ChartFilterSet
+from relance.core.params import InvalidParameter
 from relance.core.templatetags.money import babel_locale, money
+from relance.core.views import filter_errors
 from relance.customers.selectors import visible_entity_todays
 from relance.scenarios.choices import StepChannel
 
@@ -34,9 +37,9 @@ def count(value) -> str:
     return format_decimal(value, locale=babel_locale())
 
 
-def day_chart(user, todays, days: int = 14):
+def day_chart(actions, todays, days: int = 14):
     today = selectors.reference_day(todays)
-    values = selectors.actions_per_day(user, todays, days=days)
+    values = selectors.actions_per_day(actions, todays, days=days)
     days_shown = [today + timedelta(days=offset) for offset in range(-days, days + 1)]
     categories = [(day.isoformat(), date_format(day, "d/m")) for day in days_shown]
     by_key = {(day.isoformat(), kind): number for (day, kind), number in values.items()}
@@ -45,8 +48,8 @@ def day_chart(user, todays, days: int = 14):
     )
 
 
-def channel_chart(user, todays, days: int = 14):
-    values = selectors.actions_per_channel(user, todays, days=days)
+def channel_chart(actions, todays, days: int = 14):
+    values = selectors.actions_per_channel(actions, todays, days=days)
     used = {channel for channel, _kind in values}
     categories = [(value, label) for value, label in StepChannel.choices if value in used]
     return stacked_bars(
@@ -62,9 +65,9 @@ def channel_chart(user, todays, days: int = 14):
     )
 
 
-def step_charts(user, todays):
+def step_charts(actions, todays):
     """One chart per currency of the steps' reference invoices, and the rows they draw."""
-    rows = selectors.collected_per_step(user, todays)
+    rows = selectors.collected_per_step(actions, todays)
     title = _("Amounts collected after each step")
     series = [
         ("collected", _("Collected within 30 days"), GREEN),
@@ -103,11 +106,21 @@ def step_charts(user, todays):
 
 
 def analytics_index(request):
+    """The charts, over the actions the user sees narrowed by the filters of the query
+    string (entity, collector, segment, scenario, channel); a filter that does not hold is
+    refused with its reason, as on the lists."""
     todays = visible_entity_todays(request.user)
-    steps, step_rows = step_charts(request.user, todays)
+    actions = selectors.chart_actions(request.user)
+    filterset = ChartFilterSet(request.GET, queryset=actions, user=request.user, request=request)
+    if not filterset.is_valid():
+        raise InvalidParameter(filter_errors(filterset))
+    actions = filterset.qs.order_by()
+    steps, step_rows = step_charts(actions, todays)
     context = {
-        "day_chart": day_chart(request.user, todays),
-        "channel_chart": channel_chart(request.user, todays),
+        "filterset": filterset,
+        "filtered": any(request.GET.get(name) for name in filterset.filters),
+        "day_chart": day_chart(actions, todays),
+        "channel_chart": channel_chart(actions, todays),
         "step_charts": steps,
         "step_rows": step_rows,
     }

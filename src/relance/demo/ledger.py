@@ -162,6 +162,7 @@ class ItemRow(NamedTuple):
     dispute_date: date | None = None
     promise_date: date | None = None
     blocked: bool = False
+    settled_on: date | None = None
 
 
 def _money(value: float) -> Decimal:
@@ -251,6 +252,8 @@ def _invoice(rng, account, today, numbering, issue_date, median) -> ItemRow:
         fields["promise_date"] = promise
     if open_amount and rng.random() < 0.01:
         fields["blocked"] = True
+    if not open_amount:
+        fields["settled_on"] = paid_on
     return _item(
         account,
         numbering,
@@ -274,4 +277,5 @@ def _credit_note(rng, account, numbering, invoice_amount, issue_date) -> ItemRow
         issue_date,
         amount,
         Decimal("0.00") if applied else amount,
+        settled_on=issue_date if applied else None,
     )

@@ -58,6 +58,10 @@ class Item(models.Model):
     blocked = models.BooleanField(
         _("blocked"), default=False, help_text=_("Excluded from reminders by hand.")
     )
+    # The day the open amount reached 0 (the import that saw it, or the file's own
+    # settled_on column); empty while open, and for items already settled when first
+    # imported without that column. What "collected after each step" counts.
+    settled_on = models.DateField(_("settled on"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ItemQuerySet.as_manager()

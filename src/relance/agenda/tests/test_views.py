@@ -501,3 +501,71 @@ def test_timeline_of_a_customer_bob_does_not_see_is_404(client, bob, globex, sce
     client.force_login(bob)
     url = reverse("agenda:customer-timeline", args=[action.customer.pk])
     assert client.get(url).status_code == 404
+
+
+# --- amounts, links and unassigned actions ---------------------------------------------------
+
+
+def test_amount_columns_are_the_customers_figures_and_sortable(client, alice, acme, scenario):
+    from decimal import Decimal
+
+    from relance.ledger.tests.factories import ItemFactory
+
+    today = acme.today()
+    big = make_action(acme, scenario, name="Big")  # its reference: 1,000 due 20 days ago
+    customer = big.customer
+    make_invoice(customer, "F-later", today + 10 * DAY, amount=Decimal("500"))  # not due yet
+    make_invoice(customer, "F-disputed", today - DAY, amount=Decimal("300"), disputed=True)
+    ItemFactory(customer=customer, kind="credit_note", number="AV-1", amount=Decimal("100"))
+    small = make_action(acme, scenario, name="Small")
+    small.reference.open_amount = Decimal("250")
+    small.reference.save()
+    client.force_login(alice)
+
+    response = client.get(reverse("agenda:manual"), {"sort": "at_stake"})
+    records = list(response.context["table"].page.object_list)
+    assert [row.record.customer.name for row in records] == ["Small", "Big"]
+    found = {row.record.customer.name: row.record for row in records}
+    # At stake: what is asked now (not the invoice not due, nor the disputed one) less credits.
+    assert found["Big"].at_stake == Decimal("900.00")
+    assert found["Big"].overdue == Decimal("1300.00")
+    assert found["Small"].at_stake == found["Small"].overdue == Decimal("250.00")
+    html = response.content.decode()
+    assert "At stake" in html and "Overdue" in html
+    descending = client.get(reverse("agenda:manual"), {"sort": "-overdue"})
+    assert [row.record.customer.name for row in descending.context["table"].page.object_list] == [
+        "Big",
+        "Small",
+    ]
+
+
+def test_the_customer_opens_the_customer_and_the_step_the_action(client, alice, acme, scenario):
+    action = make_action(acme, scenario, name="Linked", step_name="First call")
+    client.force_login(alice)
+    html = client.get(reverse("agenda:manual")).content.decode()
+    customer_url = reverse("customers:detail", args=[action.customer_id])
+    action_url = reverse("agenda:action-detail", args=[action.pk])
+    assert f'<a href="{customer_url}" hx-boost="false">Linked</a>' in html
+    assert f'<a href="{action_url}" hx-boost="false">First call</a>' in html
+
+
+def test_unassigned_actions_are_shown_to_every_collector_by_default(
+    client, bob, alice, acme, globex, scenario
+):
+    carol = UserFactory(username="carol", role="collector")
+    carol.entities.add(acme)
+    make_action(acme, scenario, name="Mine", responsible=bob)
+    make_action(acme, scenario, name="Carol's", responsible=carol)
+    make_action(acme, scenario, name="Nobody's")
+    make_action(globex, scenario, name="Globex nobody's")  # bob does not see Globex
+    client.force_login(bob)
+    response = client.get(reverse("agenda:manual"))
+    assert set(rows(response)) == {"Mine", "Nobody's"}
+    assert "Unassigned" in response.content.decode()
+    assert response.context["counters"]["manual_total"] == 2
+    assert set(
+        rows(client.get(reverse("agenda:manual"), {"collector": bob.pk, "unassigned": "hidden"}))
+    ) == {"Mine"}
+    assert set(rows(client.get(reverse("agenda:manual"), {"unassigned": "only"}))) == {"Nobody's"}
+    client.force_login(carol)
+    assert set(rows(client.get(reverse("agenda:manual")))) == {"Carol's", "Nobody's"}

@@ -14,6 +14,7 @@ from relance.analytics.charts import stacked_bars
 from relance.core.templatetags.money import money
 from relance.customers.selectors import visible_entity_todays
 from relance.scenarios.tests.factories import ScenarioFactory
+from relance.segments.models import Segment, SegmentMembership
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -95,21 +96,30 @@ def test_collected_per_step(client, alice, acme, scenario):
     today = acme.today()
     paid = make_action(acme, scenario, status="done", name="Paid", finished_on=today - 5 * DAY)
     paid.reference.open_amount = Decimal("0")
+    paid.reference.settled_on = today - 2 * DAY
     paid.reference.save()
     unpaid = make_action(acme, scenario, status="sent", name="Unpaid", finished_on=today - DAY)
+    # Settled before its step (updated since, as any item an import touches): not collected.
+    before = make_action(acme, scenario, status="sent", name="Before", finished_on=today - DAY)
+    before.reference.open_amount = Decimal("0")
+    before.reference.settled_on = today - 3 * DAY
+    before.reference.save()
     make_action(acme, scenario, status="skipped", name="Skipped", finished_on=today - DAY)
-    rows = selectors.collected_per_step(alice, visible_entity_todays(alice))
+    rows = selectors.collected_per_step(
+        selectors.chart_actions(alice), visible_entity_todays(alice)
+    )
     assert len(rows) == 1
     row = rows[0]
-    assert row["steps"] == 2
-    assert row["at_stake"] == paid.reference.amount + unpaid.reference.amount
+    assert row["steps"] == 3
+    at_stake = paid.reference.amount + unpaid.reference.amount + before.reference.amount
+    assert row["at_stake"] == at_stake
     assert row["collected"] == paid.reference.amount
     client.force_login(alice)
     html = client.get(reverse("analytics:index")).content.decode()
     drawn = segments(chart_html(html, f"per-step-{paid.reference.currency}"))
     key = f"{scenario.pk}-1"
     assert Decimal(drawn[(key, "collected")]) == paid.reference.amount
-    assert Decimal(drawn[(key, "open")]) == unpaid.reference.amount
+    assert Decimal(drawn[(key, "open")]) == unpaid.reference.amount + before.reference.amount
 
 
 def test_labels_in_french(client, alice, acme, scenario):
@@ -169,8 +179,45 @@ def test_one_query_per_chart(alice, acme, scenario, django_assert_num_queries):
     make_action(acme, scenario, name="Late")
     todays = visible_entity_todays(alice)
     with django_assert_num_queries(1):
-        selectors.actions_per_day(alice, todays)
+        selectors.actions_per_day(selectors.chart_actions(alice), todays)
     with django_assert_num_queries(1):
-        selectors.actions_per_channel(alice, todays)
+        selectors.actions_per_channel(selectors.chart_actions(alice), todays)
     with django_assert_num_queries(1):
-        selectors.collected_per_step(alice, todays)
+        selectors.collected_per_step(selectors.chart_actions(alice), todays)
+
+
+def test_charts_filter_by_entity_collector_segment_scenario_and_channel(
+    client, alice, bob, acme, globex, scenario
+):
+    other = ScenarioFactory(name="Other", steps=[{"name": "mail"}])
+    mine = make_action(acme, scenario, name="Mine", responsible=bob)
+    make_action(acme, scenario, name="Unassigned", channel="email", mode="auto")
+    make_action(acme, other, name="Other scenario")
+    make_action(globex, scenario, name="Globex")
+    segment = Segment.objects.create(name="Key accounts", scenario=scenario)
+    SegmentMembership.objects.create(segment=segment, customer=mine.customer)
+    client.force_login(alice)
+
+    def channels(**query):
+        response = client.get(reverse("analytics:index"), query)
+        assert response.status_code == 200
+        counts = segments(chart_html(response.content.decode(), "per-channel"))
+        return {key: int(value) for key, value in counts.items()}
+
+    assert channels() == {("call", "todo"): 3, ("email", "todo"): 1}
+    assert channels(entity=globex.pk) == {("call", "todo"): 1}
+    assert channels(collector=bob.pk) == {("call", "todo"): 1}
+    assert channels(segment=segment.pk) == {("call", "todo"): 1}
+    assert channels(scenario=other.pk) == {("call", "todo"): 1}
+    assert channels(channel="email") == {("email", "todo"): 1}
+    assert channels(entity=acme.pk, scenario=scenario.pk) == {
+        ("call", "todo"): 1,
+        ("email", "todo"): 1,
+    }
+
+
+def test_a_chart_filter_that_does_not_hold_is_refused(client, alice, acme, scenario):
+    client.force_login(alice)
+    response = client.get(reverse("analytics:index"), {"channel": "pigeon"})
+    assert response.status_code == 400
+    assert "Channel" in response.content.decode()

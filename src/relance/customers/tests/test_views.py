@@ -81,8 +81,10 @@ def test_anonymous_is_sent_to_login(client, book):
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_home_redirects_to_the_customer_list(client, alice):
-    client.force_login(alice)
+def test_home_redirects_a_read_only_user_to_the_customer_list(client, acme):
+    from relance.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="reader", role="read_only"))
     assert client.get("/")["Location"] == LIST_URL
 
 

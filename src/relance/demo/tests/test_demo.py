@@ -432,3 +432,26 @@ def test_the_demo_team_posts_registered_letters_with_a_tracking_number(acme, bob
     assert registered.tracking_number.startswith("1A") and len(registered.tracking_number) == 13
     assert registered.carrier == "laposte" and plain.tracking_number == ""
     assert Action.objects.filter(tracking_number__startswith="1A").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_collects_after_every_step_that_ran():
+    """Customers pay some reminded invoices a few days later (settled_on set), so that the
+    chart "collected after each step" has an amount for every step that ran."""
+    from relance.accounts.models import User
+    from relance.analytics import selectors
+    from relance.customers.selectors import visible_entity_todays
+
+    output = demo(engine_days=30)
+    alice = User.objects.get(username="alice")
+    rows = selectors.collected_per_step(
+        selectors.chart_actions(alice), visible_entity_todays(alice)
+    )
+
+    assert "reminded invoices paid a few days later" in output
+    assert len({(row["scenario_id"], row["step_position"]) for row in rows}) >= 3
+    assert [row for row in rows if not row["collected"]] == []
+    settled = Item.objects.filter(actions__isnull=False, settled_on__isnull=False).distinct()
+    assert settled.exists()
+    assert not settled.filter(open_amount__gt=0).exists()
+    assert not settled.filter(settled_on__gt=TODAY).exists()

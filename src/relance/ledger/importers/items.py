@@ -38,6 +38,7 @@ DEFAULTS = {
     "dispute_date": None,
     "promise_date": None,
     "blocked": False,
+    "settled_on": None,
 }
 VALUE_FIELDS = [
     "customer_id",
@@ -52,6 +53,7 @@ VALUE_FIELDS = [
     "dispute_date",
     "promise_date",
     "blocked",
+    "settled_on",
 ]
 WRITE_FIELDS = ["entity_id", "kind", "number", *VALUE_FIELDS, "updated_at"]
 # A customer's tally of the file, for its timeline event: items added by kind, items
@@ -89,6 +91,7 @@ class ItemImport(TableImport):
         "promise_date",
         "blocked",
         "pdf_path",
+        "settled_on",
     )
 
     def __init__(self, **kwargs):
@@ -159,6 +162,16 @@ class ItemImport(TableImport):
         open_amount = record["open_amount"] = row.amount("open_amount", required=True)
         if amount is not None and open_amount is not None and open_amount > amount:
             row.error("open_amount", f"open amount {open_amount} is above the amount {amount}")
+        if self.has("settled_on"):
+            settled_on = record["settled_on"] = row.date("settled_on")
+            if settled_on is None:
+                return
+            if open_amount:
+                row.error(
+                    "settled_on", f"a settlement date needs an open amount of 0, not {open_amount}"
+                )
+            elif settled_on > self.today:
+                row.error("settled_on", f"{settled_on.isoformat()} is in the future")
 
     def _parse_optional(self, row: Row, record: dict) -> None:
         if self.has("disputed"):
@@ -280,7 +293,20 @@ class ItemImport(TableImport):
                 new["dispute_date"] = kept or self.today
         elif "disputed" in record:
             new["dispute_reason"], new["dispute_date"] = "", None
+        new["settled_on"] = self._settled_on(record, old, new)
         return new
+
+    def _settled_on(self, record: dict, old: dict | None, new: dict):
+        """The file's date if it gives one; else the day of the import for an item whose
+        open amount reaches 0 now, the stored date for one already settled, and none for
+        an open item or one that arrives settled (when it was paid is not known)."""
+        if new["open_amount"]:
+            return None
+        if record.get("settled_on"):
+            return record["settled_on"]
+        if old is None:
+            return None
+        return self.today if old["open_amount"] else old["settled_on"]
 
     def finish(self) -> None:
         if not self.dry_run:

@@ -2,7 +2,7 @@
 helpers at the top are shared by the other test_import*.py files."""
 
 import csv
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -449,3 +449,49 @@ def test_customers_credit_cover_errors_name_the_column(acme, tmp_path):
         ),
     }
     assert not Customer.objects.exists()
+
+
+# --- settlement dates ------------------------------------------------------------------------
+
+
+def test_settled_on_is_the_day_the_open_amount_reaches_zero(acme, tmp_path):
+    CustomerFactory(entity=acme, external_id="C001")
+    open_row = ["C001", "invoice", "F1", "2026-01-01", "2026-01-31", "100", "100", "EUR"]
+    already_paid = ["C001", "invoice", "F2", "2026-01-01", "2026-01-31", "100", "0", "EUR"]
+    run("items", write_csv(tmp_path / "a.csv", [ITEM_HEADER, open_row, already_paid]), acme)
+    assert dict(Item.objects.values_list("number", "settled_on")) == {"F1": None, "F2": None}
+
+    paid_row = [*open_row[:6], "0", "EUR"]
+    run("items", write_csv(tmp_path / "b.csv", [ITEM_HEADER, paid_row, already_paid]), acme)
+    assert Item.objects.get(number="F1").settled_on == acme.today()
+    assert Item.objects.get(number="F2").settled_on is None
+
+    # Paid again the next time: the date stays; reopened: it goes.
+    Item.objects.filter(number="F1").update(settled_on=date(2026, 2, 2))
+    batch = run("items", write_csv(tmp_path / "c.csv", [ITEM_HEADER, paid_row]), acme)
+    assert batch.unchanged == 1
+    assert Item.objects.get(number="F1").settled_on == date(2026, 2, 2)
+    run("items", write_csv(tmp_path / "d.csv", [ITEM_HEADER, [*open_row[:6], "40", "EUR"]]), acme)
+    assert Item.objects.get(number="F1").settled_on is None
+
+
+def test_settled_on_column_is_read_and_checked(acme, tmp_path):
+    CustomerFactory(entity=acme, external_id="C001")
+    header = [*ITEM_HEADER, "settled_on"]
+    paid = ["C001", "invoice", "F1", "2026-01-01", "2026-01-31", "100", "0", "EUR", "2026-02-10"]
+    run("items", write_csv(tmp_path / "a.csv", [header, paid]), acme)
+    assert Item.objects.get(number="F1").settled_on == date(2026, 2, 10)
+
+    tomorrow = (acme.today() + timedelta(days=1)).isoformat()
+    rows = [
+        header,
+        ["C001", "invoice", "F2", "2026-01-01", "2026-01-31", "100", "30", "EUR", "2026-02-10"],
+        ["C001", "invoice", "F3", "2026-01-01", "2026-01-31", "100", "0", "EUR", tomorrow],
+    ]
+    batch = run("items", write_csv(tmp_path / "b.csv", rows), acme)
+    reasons = {(error["row"], error["column"]): error["reason"] for error in batch.errors}
+    assert reasons == {
+        (2, "settled_on"): "a settlement date needs an open amount of 0, not 30.00",
+        (3, "settled_on"): f"{tomorrow} is in the future",
+    }
+    assert not Item.objects.filter(number__in=["F2", "F3"]).exists()

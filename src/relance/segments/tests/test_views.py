@@ -205,3 +205,37 @@ def test_customer_page_collection_panel(client, customers, scenario, alice, sour
     if source in ("hand", "segment"):
         assert panel.segment.name == "Key accounts"
     assert panel.reference == dupont.items.get()
+
+
+def test_list_counts_the_customers_each_segment_routes_and_its_overlaps(
+    client, customers, scenario, alice
+):
+    """Dupont and Martin (Acme) and Initech (Globex) match "Everyone"; Dupont and Initech
+    are overdue, so "Overdue" (priority 10) routes them; Martin's scenario is set by hand."""
+    everyone = segment_create(name="Everyone", scenario=scenario, priority=50)
+    overdue = segment_create(
+        name="Overdue",
+        scenario=scenario,
+        priority=10,
+        criteria={
+            "op": "and",
+            "rules": [{"field": "overdue_amount", "lookup": "gt", "value": "0"}],
+        },
+    )
+    segment_create(name="Dormant", scenario=scenario, priority=5, is_active=False)
+    segments_recompute()
+    customers["martin"].scenario = scenario
+    customers["martin"].save()
+    client.force_login(alice)
+    response = client.get(reverse("segments:list"))
+    listed = {s.name: s for s in response.context["segments"]}
+    assert [s.name for s in response.context["segments"]] == ["Dormant", "Overdue", "Everyone"]
+    assert listed["Overdue"].member_count == 2 and listed["Overdue"].overlaps == []
+    assert listed["Everyone"].member_count == 0
+    assert [(o.count, o.segment, o.by_hand) for o in listed["Everyone"].overlaps] == [
+        (2, overdue, False),
+        (1, None, True),
+    ]
+    html = response.content.decode()
+    assert "2 by “Overdue”" in html and "1 with a scenario set by hand" in html
+    assert everyone.pk

@@ -94,7 +94,8 @@ class Command(BaseCommand):
                 f"Engine replayed over the last {collected['days']} days: "
                 f"{collected['sent']:,} automatic messages sent (emails kept in memory, SMS "
                 f"written to var/outbox/: none left), {collected['worked']:,} actions "
-                "confirmed or done by the team."
+                f"confirmed or done by the team, {collected['settled']:,} reminded invoices "
+                "paid a few days later."
             )
             answered = demo_answers(entities=entities)
             self.stdout.write(
