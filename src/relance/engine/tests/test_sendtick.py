@@ -359,3 +359,16 @@ def test_the_sending_hours_are_edited_with_the_entitys_other_settings(client, ac
     page = client.get(url).content.decode()
     assert 'name="sending_start" value="08:00:00"' in page
     assert 'name="sending_end" value="19:00:00"' in page
+
+
+def test_a_tick_with_nothing_to_send_costs_a_query_per_entity(
+    confirmed,
+    acme_daily,  # noqa: F811
+    globex,
+    django_assert_num_queries,
+):
+    with django_assert_num_queries(1):  # the entities; both closed at 03:00 in Paris/London
+        assert send_tick(now=paris(d(1, 26), 3, 0)) == []
+    Action.objects.filter(pk=confirmed.pk).update(status="sent", finished_on=d(1, 26))
+    with django_assert_num_queries(3):  # the entities, then what is due for each
+        assert send_tick(now=paris(d(1, 26), 10, 0)) == []
