@@ -6,7 +6,7 @@ import sys
 # Background work started from the command line: it yields the processor to the pages a
 # web server on the same machine serves (RELANCE_BACKGROUND_NICE; `relance serve` does the
 # same for the worker and beat it starts).
-BACKGROUND_COMMANDS = frozenset({"run", "worker", "beat"})
+BACKGROUND_COMMANDS = frozenset({"run", "tick", "worker", "beat"})
 
 
 def lower_background_priority(argv: list[str]) -> None:

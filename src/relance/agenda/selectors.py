@@ -525,3 +525,50 @@ def item_history(item) -> list[Action]:
         .prefetch_related(messages)
         .order_by("-created_on", "-id")
     )
+
+
+def departure_label(action: Action, now: datetime | None = None, *, if_confirmed=False) -> str:
+    """When an automatic action leaves, in words: "today around 10:15", "tomorrow at
+    08:00", "Monday 08:00", or a date further on; "" for one that does not leave by itself.
+    `if_confirmed`: for an action still to confirm, if it were confirmed now."""
+    from django.utils import formats
+    from django.utils.translation import get_language
+    from django.utils.translation import gettext as _
+
+    from relance.engine.sendtick import expected_departure
+
+    departure = expected_departure(action, now, if_confirmed=if_confirmed)
+    if departure is None:
+        return ""
+    local_now = action.entity.local_now(now)
+    clock = formats.time_format(departure.time(), "H:i")
+    days = (departure.date() - local_now.date()).days
+    if days <= 0:
+        if departure.time() == action.entity.sending_start:
+            return _("today at %(time)s") % {"time": clock}
+        return _("today around %(time)s") % {"time": clock}
+    if days == 1:
+        return _("tomorrow at %(time)s") % {"time": clock}
+    if days < 7:
+        weekday = formats.date_format(departure.date(), "l")
+        if get_language().startswith("fr"):  # "lundi" within a sentence, not "Lundi"
+            weekday = weekday.lower()
+        return _("%(weekday)s %(time)s") % {"weekday": weekday, "time": clock}
+    day = formats.date_format(departure.date(), "SHORT_DATE_FORMAT")
+    return _("on %(date)s at %(time)s") % {"date": day, "time": clock}
+
+
+def first_departure_label(actions: list[Action], now: datetime | None = None) -> str:
+    """`departure_label` of the first of `actions` to leave ("" if none leaves by itself);
+    their entities are read once."""
+    from relance.core.models import Entity
+    from relance.engine.sendtick import expected_departure
+
+    entities = Entity.objects.in_bulk({action.entity_id for action in actions})
+    first = None
+    for action in actions:
+        action.entity = entities[action.entity_id]
+        departure = expected_departure(action, now)
+        if departure is not None and (first is None or departure < first[0]):
+            first = (departure, action)
+    return departure_label(first[1], now) if first else ""

@@ -82,7 +82,8 @@ def _save(action: Action, *fields: str) -> Action:
 
 @transaction.atomic
 def action_confirm(*, action: Action, acting_user=None) -> Action:
-    """An `auto_confirm` action approved: the engine sends it once due."""
+    """An `auto_confirm` action approved: the send tick sends it once due, within the
+    entity's sending hours (engine/sendtick.py)."""
     action = _locked(action)
     _require(action, {ActionStatus.TO_CONFIRM}, _("confirmed"))
     action.status = ActionStatus.CONFIRMED
@@ -140,8 +141,9 @@ def action_skip(*, action: Action, acting_user=None, day: date | None = None, no
 
 @transaction.atomic
 def action_retry(*, action: Action, acting_user=None) -> Action:
-    """An action in error put back in line: the next run executes it again (a new outbox
-    attempt, so that a refused message is never confused with a sent one)."""
+    """An action in error put back in line: the next send tick (engine/sendtick.py) or run
+    executes it again (a new outbox attempt, so that a refused message is never confused
+    with a sent one)."""
     action = _locked(action)
     _require(action, {ActionStatus.ERROR}, _("retried"))
     confirmed = action.mode == StepMode.AUTO_CONFIRM

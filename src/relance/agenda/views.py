@@ -263,6 +263,8 @@ def _detail(request, action, status=200, **bound_forms):
         "is_letter": bool(rendered and rendered.channel == Channel.LETTER),
         "is_open": is_open,
         "is_call": is_call,
+        # When the automatic action leaves (the send tick), or would once confirmed.
+        "departure": selectors.departure_label(action, if_confirmed=True) if is_open else "",
         "can_act": can_act,
         "send_form": _send_form(action, rendered, bound_forms.get("send")) if can_act else None,
         # A send refused because the action is no longer open: no form, but the reason.
@@ -512,11 +514,17 @@ def action_confirm(request, pk: int):
     require_actor(request.user)
     action = selectors.action_for_user(request.user, pk)
     try:
-        services.action_confirm(action=action, acting_user=request.user)
+        action = services.action_confirm(action=action, acting_user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Action confirmed."))
+        when = selectors.departure_label(action)
+        messages.success(
+            request,
+            _("Action confirmed: it leaves %(when)s.") % {"when": when}
+            if when
+            else _("Action confirmed."),
+        )
     return redirect("agenda:action-detail", pk=action.pk)
 
 
@@ -525,11 +533,17 @@ def action_retry(request, pk: int):
     require_actor(request.user)
     action = selectors.action_for_user(request.user, pk)
     try:
-        services.action_retry(action=action, acting_user=request.user)
+        action = services.action_retry(action=action, acting_user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Action put back in line: the next run executes it."))
+        when = selectors.departure_label(action)
+        messages.success(
+            request,
+            _("Action put back in line: it leaves %(when)s.") % {"when": when}
+            if when
+            else _("Action put back in line: the next run executes it."),
+        )
     return redirect("agenda:action-detail", pk=action.pk)
 
 
@@ -547,9 +561,16 @@ def action_confirm_many(request):
         messages.error(request, " ".join(exc.messages))
     else:
         count = len(confirmed)
-        messages.success(
-            request,
-            ngettext("%(count)s action confirmed.", "%(count)s actions confirmed.", count)
-            % {"count": count},
-        )
+        when = selectors.first_departure_label(confirmed)
+        if when:
+            text = ngettext(
+                "%(count)s action confirmed: it leaves %(when)s.",
+                "%(count)s actions confirmed: the first leaves %(when)s.",
+                count,
+            ) % {"count": count, "when": when}
+        else:
+            text = ngettext(
+                "%(count)s action confirmed.", "%(count)s actions confirmed.", count
+            ) % {"count": count}
+        messages.success(request, text)
     return redirect("agenda:automatic")

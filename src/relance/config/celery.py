@@ -4,7 +4,9 @@ The beat runs `engine_tick` every 15 minutes: it starts each entity's day once i
 time is past 06:00 (engine/tasks.py, docs/workers.md). It also polls the providers for the
 status of messages handed over, reads the entities' mailboxes every 5 minutes (replies
 and bounces, inbound/tasks.py), and evaluates the users' alerts each morning, then mails
-each owner the digest of theirs (alerts/tasks.py)."""
+each owner the digest of theirs (alerts/tasks.py). The send tick (every
+RELANCE_SEND_TICK_MINUTES, engine/sendtick.py) sends the confirmed and retried automatic
+actions within each entity's sending hours."""
 
 import os
 
@@ -16,7 +18,20 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relance.config.settings")
 app = Celery("relance")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def _every_minutes() -> str:
+    """RELANCE_SEND_TICK_MINUTES, read as settings.py does (settings may not be loaded)."""
+    from relance.config.env import env_int
+
+    return f"*/{env_int('RELANCE_SEND_TICK_MINUTES', 5, minimum=1)}"
+
+
 app.conf.beat_schedule = {
+    "engine-send-tick": {
+        "task": "relance.engine.tasks.engine_send_tick",
+        "schedule": crontab(minute=_every_minutes()),
+    },
     "engine-tick": {
         "task": "relance.engine.tasks.engine_tick",
         "schedule": crontab(minute="*/15"),

@@ -254,6 +254,12 @@ ENGINE_PROCESSES = env.env_int("RELANCE_ENGINE_PROCESSES", 0)
 # to people waiting on a page (0: same priority).
 BACKGROUND_NICE = env.env_int("RELANCE_BACKGROUND_NICE", 10, minimum=0)
 
+# The send tick (engine/sendtick.py): every this many minutes, the due automatic actions
+# (confirmed, retried) leave within each entity's sending hours. With a broker Celery beat
+# runs it; without one, a thread started with the server does (`SEND_TICK_IN_PROCESS`).
+SEND_TICK_MINUTES = env.env_int("RELANCE_SEND_TICK_MINUTES", 5, minimum=1)
+SEND_TICK_IN_PROCESS = env.env_bool("RELANCE_SEND_TICK_IN_PROCESS", True)
+
 # Celery: without a broker every task runs eagerly in process, so the demo needs nothing else.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

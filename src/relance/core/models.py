@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cached_property
 
@@ -145,6 +145,18 @@ class Entity(models.Model):
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
+    # When automatic messages may leave (the send tick, engine/sendtick.py): local time,
+    # working days only.
+    sending_start = models.TimeField(
+        _("send automatic messages from"),
+        default=time(8, 0),
+        help_text=_("Local time, on working days only."),
+    )
+    sending_end = models.TimeField(
+        _("send automatic messages until"),
+        default=time(19, 0),
+        help_text=_("Local time: nothing leaves at or after it until the next working day."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EntityQuerySet.as_manager()
@@ -170,6 +182,15 @@ class Entity(models.Model):
             )
         if self.bic and not self.iban:
             raise ValidationError({"iban": _("an IBAN is required with a BIC")})
+        if self.sending_start and self.sending_end and self.sending_end <= self.sending_start:
+            raise ValidationError(
+                {
+                    "sending_end": _(
+                        "The end of the sending hours must come after their start (%(start)s)."
+                    )
+                    % {"start": self.sending_start.strftime("%H:%M")}
+                }
+            )
 
     @cached_property
     def working_weekdays(self) -> frozenset[int]:
@@ -181,6 +202,37 @@ class Entity(models.Model):
         if not self.holidays_country:
             return True
         return day not in holidays.country_holidays(self.holidays_country, years=day.year)
+
+    def local_now(self, now: datetime | None = None) -> datetime:
+        """`now` (default: the clock) in the entity's time zone."""
+        import zoneinfo
+
+        from django.utils import timezone
+
+        return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(self.time_zone))
+
+    def in_sending_hours(self, now: datetime | None = None) -> bool:
+        """Whether automatic messages may leave at `now`: a working day, in the entity's
+        time zone, from `sending_start` (included) to `sending_end` (excluded)."""
+        local = self.local_now(now)
+        if not self.sending_start <= local.time().replace(tzinfo=None) < self.sending_end:
+            return False
+        return self.is_working_day(local.date())
+
+    def next_sending_time(self, now: datetime | None = None) -> datetime:
+        """The first moment from `now` (local time) at which messages may leave: `now`
+        itself within the sending hours, else the next working day's `sending_start`."""
+        local = self.local_now(now)
+        if self.in_sending_hours(local):
+            return local
+        day = local.date()
+        if local.time().replace(tzinfo=None) >= self.sending_start:
+            day += timedelta(days=1)
+        for _i in range(400):  # a year of holidays at most; working days are never empty
+            if self.is_working_day(day):
+                break
+            day += timedelta(days=1)
+        return datetime.combine(day, self.sending_start, tzinfo=local.tzinfo)
 
     def today(self) -> date:
         """Today's calendar date in the entity's time zone."""

@@ -15,3 +15,11 @@ class FailureStage(models.TextChoices):
     PLANNING = "planning", _("planning")
     WRITING = "writing", _("writing the actions")
     SENDING = "sending", _("sending")
+
+
+class RunKind(models.TextChoices):
+    """A daily planning run, or a send tick (the due automatic actions sent within the
+    entity's sending hours, engine/sendtick.py)."""
+
+    DAILY = "daily", _("Daily run")
+    SEND_TICK = "send_tick", _("Send tick")

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from relance.engine.choices import FailureStage, RunStatus
+from relance.engine.choices import FailureStage, RunKind, RunStatus
 
 
 class EngineRun(models.Model):
@@ -17,6 +17,9 @@ class EngineRun(models.Model):
         verbose_name=_("entity"),
     )
     day = models.DateField(_("run date"))
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=RunKind.choices, default=RunKind.DAILY
+    )
     dry_run = models.BooleanField(_("dry run"), default=False)
     status = models.CharField(
         _("status"), max_length=12, choices=RunStatus.choices, default=RunStatus.RUNNING

@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from relance.engine import planner
-from relance.engine.choices import FailureStage, RunStatus
+from relance.engine.choices import FailureStage, RunKind, RunStatus
 from relance.engine.isolation import Failures, execute_each, failures_record, plan_each, write_each
 from relance.engine.loading import Chunk, load_catalogue, load_chunk
 from relance.engine.loading import customer_ids as load_customer_ids
@@ -118,8 +118,11 @@ def _clear_stale(entity, holds_advisory_lock: bool | None) -> None:
 
 
 @contextmanager
-def entity_lock(entity, day: date, *, dry_run=False, acting_user=None) -> Iterator[EngineRun]:
-    """Hold `entity` for one run, recorded as an EngineRun; RunInProgress if taken."""
+def entity_lock(
+    entity, day: date, *, dry_run=False, acting_user=None, kind=RunKind.DAILY
+) -> Iterator[EngineRun]:
+    """Hold `entity` for one run (a daily run or a send tick: they never overlap),
+    recorded as an EngineRun; RunInProgress if taken."""
     locked = _try_advisory_lock(entity)
     if locked is False:
         raise RunInProgress(f"a run is already in progress for {entity.slug}")
@@ -128,7 +131,7 @@ def entity_lock(entity, day: date, *, dry_run=False, acting_user=None) -> Iterat
         try:
             with transaction.atomic():
                 run = EngineRun.objects.create(
-                    entity=entity, day=day, dry_run=dry_run, started_by=acting_user
+                    entity=entity, day=day, kind=kind, dry_run=dry_run, started_by=acting_user
                 )
         except IntegrityError as exc:
             raise RunInProgress(f"a run is already in progress for {entity.slug}") from exc

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from relance.core.models import Entity
 from relance.engine import shards
-from relance.engine.choices import RunStatus
+from relance.engine.choices import RunKind, RunStatus
 from relance.engine.models import EngineRun
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,11 @@ def entities_due(now: datetime) -> list[tuple[int, date]]:
         if local.time() < RUN_AT:
             continue
         done = EngineRun.objects.filter(
-            entity=entity, day=local.date(), dry_run=False, status=RunStatus.FINISHED
+            entity=entity,
+            day=local.date(),
+            kind=RunKind.DAILY,
+            dry_run=False,
+            status=RunStatus.FINISHED,
         ).exists()
         if not done:
             due.append((entity.pk, local.date()))
@@ -82,7 +86,7 @@ def engine_tick() -> list[int]:
     entity lock or skipped because the day is already finished."""
     due = entities_due(timezone.now())
     for entity_id, day in due:
-        engine_run_entity.delay(entity_id, day.isoformat())
+        engine_run_entity.delay(entity_id, day.isoformat(), sending_hours=True)
     return [entity_id for entity_id, _d in due]
 
 
@@ -90,16 +94,22 @@ def engine_tick() -> list[int]:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def engine_run_entity(entity_id: int, day: str) -> int | None:
+def engine_run_entity(entity_id: int, day: str, sending_hours: bool = False) -> int | None:
     """Open the run (the entity lock), recompute segments, recover unconfirmed sends and
-    dispatch the first round over every customer in shards; answers the run id."""
+    dispatch the first round over every customer in shards; answers the run id.
+    `sending_hours` (the beat's runs): outside the entity's sending hours the run plans but
+    sends nothing; the send tick sends the due actions once the hours open."""
     from relance.delivery.services import outbox_recover
     from relance.engine.runner import RunInProgress, recompute_segments, run_open
 
     entity = Entity.objects.get(pk=entity_id)
     run_date = date.fromisoformat(day)
     if EngineRun.objects.filter(
-        entity=entity, day=run_date, dry_run=False, status=RunStatus.FINISHED
+        entity=entity,
+        day=run_date,
+        kind=RunKind.DAILY,
+        dry_run=False,
+        status=RunStatus.FINISHED,
     ).exists():
         logger.info("%s %s: already run", entity.slug, day)
         return None
@@ -119,7 +129,7 @@ def engine_run_entity(entity_id: int, day: str) -> int | None:
     headers = [
         engine_run_shard.si(entity_id, day, run.pk, first, last) for first, last, _n in ranges
     ]
-    _round(headers, engine_shards_done.s(entity_id, day, run.pk, 1))
+    _round(headers, engine_shards_done.s(entity_id, day, run.pk, 1, sending_hours))
     return run.pk
 
 
@@ -150,10 +160,20 @@ def engine_run_shard(
 
 
 @shared_task
-def engine_shards_done(results: list, entity_id: int, day: str, run_id: int, round_no: int):
+def engine_shards_done(
+    results: list,
+    entity_id: int,
+    day: str,
+    run_id: int,
+    round_no: int,
+    sending_hours: bool = False,
+):
     from relance.delivery.tasks import delivery_send_action
 
     due = sorted({(c, a) for result in results for c, a in result or []})
+    if due and sending_hours and not Entity.objects.get(pk=entity_id).in_sending_hours():
+        shards.run_add(run_id, {"unsent": len(due)})  # the send tick sends them
+        due = []
     if not due:
         shards.run_finish(run_id, status=RunStatus.FINISHED)
         return 0
@@ -192,3 +212,15 @@ def engine_sends_done(
     ]
     _round(headers, engine_shards_done.s(entity_id, day, run_id, round_no + 1))
     return len(customers)
+
+
+# --- the send tick ----------------------------------------------------------------------
+
+
+@shared_task
+def engine_send_tick() -> int:
+    """Beat, every SEND_TICK_MINUTES: the due confirmed and retried automatic actions leave
+    within each entity's sending hours (engine/sendtick.py). Answers the messages sent."""
+    from relance.engine.sendtick import send_tick
+
+    return sum(summary.sent for summary in send_tick())

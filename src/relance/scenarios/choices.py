@@ -24,6 +24,14 @@ MESSAGE_CHANNELS = frozenset(
         StepChannel.E_REGISTERED_LETTER,
     }
 )
+
+
+def default_mode(channel: str) -> str:
+    """The mode a new step starts with: after confirmation, the seeds' choice, for every
+    channel that can leave by itself; manual for calls and tasks."""
+    return StepMode.MANUAL if channel in MANUAL_ONLY_CHANNELS else StepMode.AUTO_CONFIRM
+
+
 LETTER_CHANNELS = frozenset(
     {StepChannel.LETTER, StepChannel.REGISTERED_LETTER, StepChannel.E_REGISTERED_LETTER}
 )

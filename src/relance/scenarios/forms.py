@@ -15,7 +15,7 @@ from relance.core.forms import IdsMultipleChoiceField
 from relance.core.models import Entity
 from relance.customers.choices import ContactRole
 from relance.customers.filtersets import bootstrap_form, user_label
-from relance.scenarios.choices import FallbackChannel
+from relance.scenarios.choices import MANUAL_ONLY_CHANNELS, FallbackChannel, StepMode
 from relance.scenarios.models import Scenario, Step
 from relance.scenarios.services import TEMPLATE_CHANNEL
 from relance.templating.models import MessageTemplate
@@ -154,6 +154,8 @@ class StepForm(forms.ModelForm):
         )
         self.fields["responsible_groups"].queryset = Group.objects.order_by("name")
         self.fields["responsible_groups"].widget.attrs["size"] = 3
+        if not self.instance.pk and not self.initial.get("mode"):
+            self.initial["mode"] = StepMode.AUTO_CONFIRM  # a new step, as the seeds' are
         if self.instance.pk:
             self.initial["position"] = self.instance.position
             self.initial["cc_contact_roles"] = [
@@ -164,6 +166,17 @@ class StepForm(forms.ModelForm):
 
     def _post_clean(self):
         """Model validation is the service's job (see views)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        # The default mode was left as it came for a call or a task: they are manual.
+        if (
+            not self.instance.pk
+            and "mode" not in self.changed_data
+            and cleaned.get("channel") in MANUAL_ONLY_CHANNELS
+        ):
+            cleaned["mode"] = StepMode.MANUAL
+        return cleaned
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)

@@ -28,6 +28,7 @@ from relance.scenarios.choices import (
     FallbackChannel,
     StepChannel,
     StepMode,
+    default_mode,
 )
 from relance.scenarios.models import Scenario, Step
 from relance.templating.choices import Channel
@@ -485,13 +486,14 @@ def step_create(
     scenario: Scenario,
     name: str,
     channel: str,
-    mode: str,
+    mode: str | None = None,
     position: int | None = None,
     acting_user=None,
     check_order: bool = True,
     **fields,
 ) -> Step:
-    """Add a step, last or at `position` (1-based); `fields` among STEP_FIELDS and the
+    """Add a step, last or at `position` (1-based), by default after confirmation (manual
+    for a call or a task: `default_mode`); `fields` among STEP_FIELDS and the
     relations responsible_users, responsible_groups, cc_users. Refused when the steps end
     up out of order (`check_order=False`: the caller checks the whole scenario itself, as
     `config import` does before writing its steps one by one)."""
@@ -506,7 +508,7 @@ def step_create(
         scenario=scenario,
         name=name.strip(),
         channel=channel,
-        mode=mode,
+        mode=mode or default_mode(channel),
         position=last + 1,
         **fields,
     )

@@ -9,7 +9,12 @@ import sys
 import pytest
 from django.core.management import CommandError, call_command
 
-from relance.core.management.commands.serve import _child_setup, gunicorn_argv, supervise
+from relance.core.management.commands.serve import (
+    _child_setup,
+    gunicorn_argv,
+    serve_commands,
+    supervise,
+)
 
 
 def test_a_process_that_exits_stops_the_others_and_gives_its_code(tmp_path):
@@ -79,3 +84,13 @@ def test_background_commands_lower_their_own_priority(command, lower):
     child = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
 
     assert int(child.stdout) == min(os.nice(0) + lower, 19), child.stderr
+
+
+def test_without_a_broker_the_send_tick_runs_beside_gunicorn(settings):
+    settings.CELERY_BROKER_URL, settings.SEND_TICK_IN_PROCESS = "", True
+    commands = serve_commands("", None, None, 2, web_only=False)
+    assert list(commands) == ["web", "tick"]
+    assert commands["tick"][-3:] == ["relance", "tick", "--loop"]
+    assert list(serve_commands("", None, None, 2, web_only=True)) == ["web"]
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+    assert list(serve_commands("", None, None, 2, web_only=False)) == ["web", "worker", "beat"]

@@ -1,9 +1,10 @@
 """`relance serve`: the production stack on one machine (docs/deploy.md).
 
 Gunicorn serves the pages (relance/config/gunicorn.py); with a broker, a Celery worker and
-beat run beside it. The three are children of this process: a signal (Ctrl-C, SIGTERM)
-stops them all, and one that exits stops the others, so that a supervisor (systemd,
-Docker) sees the stack fail as a whole and restarts it.
+beat run beside it; without one, the send tick (`relance tick --loop`) does. They are
+children of this process: a signal (Ctrl-C, SIGTERM) stops them all, and one that exits
+stops the others, so that a supervisor (systemd, Docker) sees the stack fail as a whole and
+restarts it.
 """
 
 import contextlib
@@ -46,17 +47,31 @@ class Command(BaseCommand):
     def handle(self, *args, bind, workers, threads, concurrency, web_only, **options):
         if settings.DEBUG:
             raise CommandError("DEBUG is on: set DEBUG=false to serve in production.")
-        commands = {"web": gunicorn_argv(bind, workers, threads)}
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)  # beat's schedule file lives there
-        if settings.CELERY_BROKER_URL and not web_only:
-            schedule = str(settings.VAR_DIR / "celerybeat-schedule")
-            commands["worker"] = celery_argv(
-                "worker", "--concurrency", str(concurrency), "--loglevel", "info"
+        commands = serve_commands(bind, workers, threads, concurrency, web_only)
+        if "tick" in commands:
+            self.stdout.write(
+                "CELERY_BROKER_URL is empty: tasks run in the web processes, "
+                "the send tick in its own."
             )
-            commands["beat"] = celery_argv("beat", "--schedule", schedule, "--loglevel", "info")
-        elif not web_only:
-            self.stdout.write("CELERY_BROKER_URL is empty: tasks run in the web processes.")
         sys.exit(supervise(commands))
+
+
+def serve_commands(bind, workers, threads, concurrency, web_only) -> dict[str, list[str]]:
+    """The children: gunicorn; with a broker a Celery worker and beat; without one the send
+    tick (gunicorn loads the application before forking: no thread of its own there)."""
+    commands = {"web": gunicorn_argv(bind, workers, threads)}
+    if web_only:
+        return commands
+    if settings.CELERY_BROKER_URL:
+        schedule = str(settings.VAR_DIR / "celerybeat-schedule")
+        commands["worker"] = celery_argv(
+            "worker", "--concurrency", str(concurrency), "--loglevel", "info"
+        )
+        commands["beat"] = celery_argv("beat", "--schedule", schedule, "--loglevel", "info")
+    elif settings.SEND_TICK_IN_PROCESS:
+        commands["tick"] = [sys.executable, "-m", "relance", "tick", "--loop"]
+    return commands
 
 
 def supervise(commands: dict[str, list[str]]) -> int:
