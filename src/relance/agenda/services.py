@@ -40,6 +40,7 @@ from relance.agenda.selectors import pausing_responses, reply_pause_until
 from relance.core.carriers import carrier_for_country, is_tracking_number, normalize_tracking_number
 from relance.customers.models import Contact
 from relance.customers.phones import e164
+from relance.customers.selectors import collection_emails
 from relance.ledger.models import Item
 from relance.scenarios.choices import StepChannel, StepMode
 from relance.templating.choices import Channel
@@ -625,19 +626,7 @@ def response_answer(*, response: CustomerResponse, template, acting_user=None) -
     customer = response.customer
     if template is None or template.channel != Channel.EMAIL:
         raise ValidationError({"template": _("Choose an email template.")})
-    contacts = Contact.objects.filter(customer=customer, is_collection=True).exclude(email="")
-    if not contacts.exists():
-        raise ValidationError(_("The customer has no collection contact with an email address."))
-    # Not to an address that bounced (delivery/bounces.py).
-    valid = contacts.filter(email_invalid_at__isnull=True).order_by("id")
-    to = list(dict.fromkeys(valid.values_list("email", flat=True)))
-    if not to:
-        raise ValidationError(
-            _(
-                "Every email address of the customer's collection contacts bounced: correct "
-                "one, or mark it valid again, on the customer's page."
-            )
-        )
+    to = collection_emails(customer)
     try:
         rendered = render(
             template, customer, user=acting_user, today=response.entity.today(), pdf=False

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import (
     Case,
@@ -37,10 +38,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from relance.core.models import Entity
 from relance.customers.choices import CustomFieldType
-from relance.customers.models import Customer, CustomField
+from relance.customers.models import Contact, Customer, CustomField
 from relance.ledger.choices import AGING_BUCKETS, ItemKind
 from relance.ledger.models import Item
 
@@ -75,6 +77,25 @@ WITH RECURSIVE found(category) AS (
 )
 SELECT category FROM found WHERE category IS NOT NULL
 """
+
+
+def collection_emails(customer) -> list[str]:
+    """The addresses a message to `customer` goes to: its collection contacts', once each,
+    none that bounced (delivery/bounces.py). Raises ValidationError saying why there is
+    none, for the page that wanted to send."""
+    contacts = Contact.objects.filter(customer=customer, is_collection=True).exclude(email="")
+    if not contacts.exists():
+        raise ValidationError(_("The customer has no collection contact with an email address."))
+    valid = contacts.filter(email_invalid_at__isnull=True).order_by("id")
+    addresses = list(dict.fromkeys(valid.values_list("email", flat=True)))
+    if not addresses:
+        raise ValidationError(
+            _(
+                "Every email address of the customer's collection contacts bounced: correct "
+                "one, or mark it valid again, on the customer's page."
+            )
+        )
+    return addresses
 
 
 def customer_categories(entity_ids: Iterable[int]) -> list[str]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from relance.activity.choices import EventKind
 from relance.activity.services import customer_event_record
 from relance.customers.models import Contact
+from relance.customers.selectors import collection_emails
 from relance.delivery.adapters import Message, ProviderError, adapter_for
 from relance.delivery.choices import ConnectorChannel
 from relance.delivery.connectors import sms_recipient
@@ -61,24 +62,8 @@ def _record(customer, acting_user, channel: str, to: str, subject: str, body: st
         )
 
 
-def _email_to(customer) -> list[str]:
-    contacts = Contact.objects.filter(customer=customer, is_collection=True).exclude(email="")
-    if not contacts.exists():
-        raise ValidationError(_("The customer has no collection contact with an email address."))
-    valid = contacts.filter(email_invalid_at__isnull=True).order_by("id")
-    to = list(dict.fromkeys(valid.values_list("email", flat=True)))
-    if not to:
-        raise ValidationError(
-            _(
-                "Every email address of the customer's collection contacts bounced: correct "
-                "one, or mark it valid again, on the customer's page."
-            )
-        )
-    return to
-
-
 def _send_email(customer, edited, acting_user) -> None:
-    to = _email_to(customer)
+    to = collection_emails(customer)
     entity = customer.entity
     message = EmailMultiAlternatives(
         subject=edited.subject,

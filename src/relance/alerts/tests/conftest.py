@@ -39,13 +39,15 @@ def customers(acme, globex):
         promise_date=today - 3 * DAY,
     )
     abroad = make_customer(globex, name="Abroad", credit_limit=Decimal("10"), currency="GBP")
+    # Globex keeps London time: its "today" is Acme's yesterday from 23:00 UTC.
+    globex_today = globex.today()
     make_invoice(
         abroad,
         "A-1",
-        today - 60 * DAY,
+        globex_today - 60 * DAY,
         amount=Decimal("2000"),
         currency="GBP",
-        promise_date=today - 2 * DAY,
+        promise_date=globex_today - 2 * DAY,
     )
     insured = make_customer(
         acme,
