@@ -215,6 +215,8 @@ def _assistant_sentence(data: dict) -> str:
 
 def _hold_sentence(kind: str, data: dict) -> str:
     if kind == EventKind.CUSTOMER_RELEASED:
+        if data.get("ended"):
+            return _("Hold ended on %(day)s") % {"day": _day(data["ended"])}
         return _("Released from hold")
     words = {"reason": data.get("reason", ""), "day": _day(data.get("until", ""))}
     if words["day"]:

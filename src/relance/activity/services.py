@@ -2,6 +2,7 @@
 transaction, so that a change and its event are committed or rolled back together."""
 
 import zoneinfo
+from datetime import date
 
 from django.utils import timezone
 
@@ -109,6 +110,21 @@ def contact_event_record(*, contact, created: bool, fields: list[str], acting_us
         kind=EventKind.CONTACT_CHANGED,
         user=acting_user,
         data={"contact": str(contact), "created": created, "fields": fields, **_by(acting_user)},
+    )
+
+
+def holds_ended_record(*, entity, customer_ids: dict[int, date], day: date) -> None:
+    """One "released" event per customer whose hold ended by itself on `day` (its end date,
+    mapped by customer id, has passed), written in one insert."""
+    CustomerEvent.objects.bulk_create(
+        CustomerEvent(
+            entity_id=entity.pk,
+            customer_id=customer_id,
+            day=day,
+            kind=EventKind.CUSTOMER_RELEASED,
+            data={"ended": until.isoformat()},
+        )
+        for customer_id, until in customer_ids.items()
     )
 
 

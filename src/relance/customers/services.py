@@ -4,10 +4,15 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relance.activity.choices import EventKind
-from relance.activity.services import contact_event_record, customer_event_record
+from relance.activity.services import (
+    contact_event_record,
+    customer_event_record,
+    holds_ended_record,
+)
 from relance.customers.models import Contact, Customer
 
 HOLD_FIELDS = ["on_hold", "hold_reason", "hold_until", "updated_at"]
@@ -93,6 +98,22 @@ def customer_hold(
         until=until.isoformat() if until else "",
     )
     return customer
+
+
+def holds_expire(*, entity, day: date) -> int:
+    """Release the customers whose hold ended before `day`, so that pages, segments and
+    alerts stop calling them held (the engine already plans for them from the day after
+    the end date). Set-based: one read, and when some ended one update and one insert of
+    timeline events in a transaction."""
+    ended = Customer.objects.filter(entity=entity, on_hold=True, hold_until__lt=day)
+    expired = dict(ended.values_list("pk", "hold_until"))
+    if expired:
+        with transaction.atomic():
+            ended.filter(pk__in=expired).update(
+                on_hold=False, hold_reason="", hold_until=None, updated_at=timezone.now()
+            )
+            holds_ended_record(entity=entity, customer_ids=expired, day=day)
+    return len(expired)
 
 
 @transaction.atomic

@@ -57,6 +57,7 @@ class RunSummary:
     unsent: int = 0  # due automatic actions left for a later run (send=False)
     failed: int = 0  # customers the run could not plan, write or send (EngineError)
     paused: int = 0  # customers whose automatic messages a reply holds
+    holds_ended: int = 0  # customers whose hold's end date had passed, released
     send: bool = True
     processes: int = 1
     seconds: float = 0.0
@@ -82,6 +83,7 @@ class RunSummary:
             ),
             *([f"  unconfirmed sends recovered: {self.recovered}"] if self.recovered else []),
             *([f"  customers paused by a reply: {self.paused}"] if self.paused else []),
+            *([f"  holds ended: {self.holds_ended}"] if self.holds_ended else []),
             *([f"  processes: {self.processes}"] if self.processes > 1 else []),
             f"  seconds: {self.seconds:.2f}",
         ]
@@ -393,7 +395,10 @@ def run_day(
             except _DryRunRollback:
                 pass
         else:
+            from relance.customers.services import holds_expire
             from relance.delivery.services import outbox_recover
+
+            summary.holds_ended = holds_expire(entity=entity, day=day)
 
             summary.recovered = outbox_recover(entity=entity)
             execute = deliver if send else None
