@@ -45,6 +45,8 @@ def csv_cell(value):
         return ""
     if isinstance(value, NUMBERS):
         return value
+    if isinstance(value, datetime.datetime):
+        return value.replace(microsecond=0).isoformat()  # to the second, as people read it
     if isinstance(value, datetime.date):
         return value.isoformat()
     return neutralised(str(value))

@@ -249,6 +249,7 @@ def test_a_history_in_csv_keeps_iso_dates_and_labels(client, alice, finished_cal
     assert row["Terminée le"] == "2026-11-03"
     assert row["Échéance"] == "2026-11-02"
     assert (row["Statut"], row["Numéro client"]) == ("Terminée", "C-DUP")
+    assert csv_cell(datetime.datetime(2026, 11, 3, 14, 5, 9, 119433)) == "2026-11-03T14:05:09"
 
 
 def test_items_and_responses_export_labels_names_and_date_cells(client, alice, finished_call):
