@@ -21,7 +21,7 @@ ITEM_FIELDS = {
 
 
 def _day(value: str) -> str:
-    return date_format(date.fromisoformat(value), "j F Y") if value else ""
+    return date_format(date.fromisoformat(value)) if value else ""
 
 
 def _channel(value: str) -> str:

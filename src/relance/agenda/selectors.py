@@ -541,7 +541,7 @@ def departure_label(action: Action, now: datetime | None = None, *, if_confirmed
     if departure is None:
         return ""
     local_now = action.entity.local_now(now)
-    clock = formats.time_format(departure.time(), "H:i")
+    clock = formats.time_format(departure.time())
     days = (departure.date() - local_now.date()).days
     if days <= 0:
         if departure.time() == action.entity.sending_start:
@@ -554,7 +554,7 @@ def departure_label(action: Action, now: datetime | None = None, *, if_confirmed
         if get_language().startswith("fr"):  # "lundi" within a sentence, not "Lundi"
             weekday = weekday.lower()
         return _("%(weekday)s %(time)s") % {"weekday": weekday, "time": clock}
-    day = formats.date_format(departure.date(), "SHORT_DATE_FORMAT")
+    day = formats.date_format(departure.date())
     return _("on %(date)s at %(time)s") % {"date": day, "time": clock}
 
 

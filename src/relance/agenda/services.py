@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from relance.activity.choices import EventKind
@@ -318,7 +319,7 @@ def action_reassign(*, action: Action, acting_user=None, responsible) -> Action:
 def _outcome_note(outcome: str, *, promise_date=None, dispute_reason="", note="") -> str:
     label = CallOutcome(outcome).label
     if outcome == CallOutcome.PROMISE:
-        label = f"{label} ({promise_date.isoformat()})"
+        label = f"{label} ({date_format(promise_date)})"
     elif outcome == CallOutcome.DISPUTE:
         label = f"{label}: {dispute_reason}"
     return f"{label}. {note}".strip() if note else str(label)

@@ -46,6 +46,7 @@ TAB_COLUMNS = {
     AgendaTab.MANUAL: (
         "due_date",
         "customer",
+        "customer_number",
         "step_name",
         "channel",
         "reference",
@@ -59,6 +60,7 @@ TAB_COLUMNS = {
         "select",
         "due_date",
         "customer",
+        "customer_number",
         "step_name",
         "channel",
         "mode",
@@ -74,6 +76,7 @@ TAB_COLUMNS = {
         "finished_on",
         "due_date",
         "customer",
+        "customer_number",
         "step_name",
         "channel",
         "mode",
@@ -104,11 +107,8 @@ def row_state(action: Action, today: date | None, tab: str) -> str:
 
 
 class ChoiceColumn(tables.Column):
-    """A choice field: its label on the page (django-tables2 reads get_FOO_display), its
-    code in the exports, which are files for machines first."""
-
-    def value(self, record, bound_column):
-        return getattr(record, bound_column.accessor)
+    """A choice field: its label in the reader's language, on the page and in the exports
+    (django-tables2 reads get_FOO_display for both)."""
 
 
 class ActionTable(tables.Table):
@@ -119,10 +119,9 @@ class ActionTable(tables.Table):
             "th__input": {"class": "form-check-input select-all", "aria-label": _("Select all")},
         },
     )
-    due_date = DateColumn(verbose_name=_("Due date"), format="Y-m-d", order_by=("due_date", "pk"))
+    due_date = DateColumn(verbose_name=_("Due date"), order_by=("due_date", "pk"))
     finished_on = DateColumn(
         verbose_name=_("Finished on"),
-        format="Y-m-d",
         order_by=("finished_on", "due_date", "pk"),
     )
     customer = tables.Column(
@@ -130,6 +129,13 @@ class ActionTable(tables.Table):
         verbose_name=_("Customer"),
         order_by=("customer__name", "pk"),
         attrs={"td": {"class": "cell-ellipsis"}},
+    )
+    # In the exports only: the customer's number in the ledger, beside the name.
+    customer_number = tables.Column(
+        accessor="customer__external_id",
+        verbose_name=_("Customer number"),
+        orderable=False,
+        visible=False,
     )
     step_name = tables.Column(verbose_name=_("Step"), order_by=("step_name", "pk"), attrs=WRAP)
     channel = ChoiceColumn(verbose_name=_("Channel"), attrs=WRAP)
@@ -216,7 +222,7 @@ class ActionTable(tables.Table):
         return user_name(value)
 
     def value_responsible(self, value):
-        return value.username if value else ""
+        return user_name(value)
 
     def render_tracking_number(self, value, record):
         """The number, a link to the carrier's tracking page (the export keeps the number)."""
@@ -260,10 +266,13 @@ class ActionTable(tables.Table):
             ),
         )
 
-    def render_error_message(self, value):  # the export keeps the stored English
+    def render_error_message(self, value):
         return format_html(
             '<span class="text-danger-emphasis small">{}</span>', error_display(value)
         )
+
+    def value_error_message(self, value):
+        return error_display(value)
 
 
 # Customers' responses ---------------------------------------------------------------------
@@ -357,12 +366,18 @@ def details_html(response: CustomerResponse) -> str:
 
 
 class ResponseTable(tables.Table):
-    received_at = DateTimeColumn(verbose_name=_("Received"), format="Y-m-d H:i")
+    received_at = DateTimeColumn(verbose_name=_("Received"))
     customer = tables.Column(
         accessor="customer__name",
         verbose_name=_("Customer"),
         linkify=lambda record: record.customer.get_absolute_url(),
         attrs={"a": PAGE_LINK},
+    )
+    customer_number = tables.Column(
+        accessor="customer__external_id",
+        verbose_name=_("Customer number"),
+        orderable=False,
+        visible=False,
     )
     entity = tables.Column(accessor="entity__name", verbose_name=_("Entity"))
     kind = ChoiceColumn(verbose_name=_("Kind"))
@@ -385,6 +400,7 @@ class ResponseTable(tables.Table):
         sequence = (
             "received_at",
             "customer",
+            "customer_number",
             "entity",
             "kind",
             "items",
@@ -410,24 +426,19 @@ class ResponseTable(tables.Table):
     def render_received_at(self, value, record):
         url = reverse("agenda:response-detail", args=[record.pk])
         return format_html(
-            '<a href="{}" hx-boost="false">{}</a>', url, date_format(localtime(value), "Y-m-d H:i")
+            '<a href="{}" hx-boost="false">{}</a>',
+            url,
+            date_format(localtime(value), "SHORT_DATETIME_FORMAT"),
         )
 
     def value_received_at(self, value):
-        return value.isoformat()
+        return localtime(value)
 
     def render_kind(self, record):
         return record.get_kind_display()
 
     def render_channel(self, record):
         return record.get_channel_display()
-
-    # The exports keep the codes of choices (ChoiceColumn) and the text as it came.
-    def value_kind(self, record):
-        return record.kind
-
-    def value_channel(self, record):
-        return record.channel
 
     def render_items(self, record):
         return ", ".join(item.number for item in record.items.all()) or "—"
@@ -465,7 +476,7 @@ class ResponseTable(tables.Table):
         )
 
     def value_handled(self, value, record):
-        return value.isoformat() if value else ""
+        return localtime(value) if value else None
 
     def render_action(self, value):
         url = reverse("agenda:action-detail", args=[value.pk])

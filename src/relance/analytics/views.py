@@ -41,7 +41,7 @@ def day_chart(actions, todays, days: int = 14):
     today = selectors.reference_day(todays)
     values = selectors.actions_per_day(actions, todays, days=days)
     days_shown = [today + timedelta(days=offset) for offset in range(-days, days + 1)]
-    categories = [(day.isoformat(), date_format(day, "d/m")) for day in days_shown]
+    categories = [(day.isoformat(), date_format(day, "SHORT_DATE_FORMAT")) for day in days_shown]
     by_key = {(day.isoformat(), kind): number for (day, kind), number in values.items()}
     return stacked_bars(
         _("Actions per day"), categories, _kinds(), by_key, name="per-day", format_value=count

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from relance.agenda.forms import BootstrapForm
@@ -7,7 +8,7 @@ from relance.assistant.choices import DisputeReason, Document, Intent
 
 class ItemChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, item):
-        due = item.due_date.isoformat() if item.due_date else "—"
+        due = date_format(item.due_date, "SHORT_DATE_FORMAT") if item.due_date else "—"
         return f"{item.number} · {item.open_amount} {item.currency} · {due}"
 
 

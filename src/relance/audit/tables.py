@@ -32,7 +32,7 @@ def actor_label(entry) -> str:
 
 
 class LogEntryTable(tables.Table):
-    timestamp = DateTimeColumn("j N Y H:i", verbose_name=_("When"))
+    timestamp = DateTimeColumn(verbose_name=_("When"))
     actor = tables.Column(
         verbose_name=_("Who"), order_by=("actor__username", "-timestamp"), empty_values=()
     )
@@ -105,7 +105,7 @@ class LogEntryTable(tables.Table):
         return selectors.entry_details(record)
 
     def value_timestamp(self, record):
-        return timezone.localtime(record.timestamp).strftime("%Y-%m-%d %H:%M:%S")
+        return timezone.localtime(record.timestamp)
 
 
 def _cut(value: str) -> str:

@@ -180,6 +180,8 @@ AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [SRC_DIR / "locale"]
+# One short and one long date form per language (relance/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["relance.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True

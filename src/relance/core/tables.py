@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
 from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
 from django_tables2.data import TableQuerysetData
 from django_tables2.utils import OrderBy
 
@@ -73,7 +74,9 @@ class StreamingData(TableQuerysetData):
 
 class _FormattedInPython:
     """django-tables2's date columns compile a template for every cell: these format in
-    Python instead, with the same output (the `date` filter in the current time zone)."""
+    Python instead, with the same output (the `date` filter in the current time zone).
+    Pages show the language's short form; exports get the date itself (a date cell in
+    XLSX, ISO 8601 in CSV: core.exports)."""
 
     formats = ("SHORT_DATE_FORMAT", "DATE_FORMAT")  # short, long
 
@@ -84,6 +87,9 @@ class _FormattedInPython:
     def render(self, value, bound_column):  # called for empty values too (TemplateColumn)
         return date_filter(template_localtime(value), self.date_format) or bound_column.default
 
+    def value(self, value, **kwargs):
+        return template_localtime(value) if value else None
+
 
 class DateColumn(_FormattedInPython, tables.DateColumn):
     pass
@@ -91,6 +97,18 @@ class DateColumn(_FormattedInPython, tables.DateColumn):
 
 class DateTimeColumn(_FormattedInPython, tables.DateTimeColumn):
     formats = ("SHORT_DATETIME_FORMAT", "DATETIME_FORMAT")
+
+
+def yes_no(value) -> str:
+    """A yes/no figure in the reader's language, as exports write it (not "True")."""
+    return gettext("Yes") if value else gettext("No")
+
+
+class BooleanColumn(tables.BooleanColumn):
+    """A tick or a cross on the page; "Yes" or "No" in the reader's language in exports."""
+
+    def value(self, record, value, bound_column):
+        return yes_no(self._get_bool_value(record, value, bound_column))
 
 
 class MoneyColumn(tables.Column):

@@ -4,6 +4,7 @@ from datetime import date
 
 import django_tables2 as tables
 from django.db.models import F, QuerySet
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from relance.core.tables import (
     MoneyColumn,
     PageFiguresData,
     StreamingData,
+    yes_no,
 )
 from relance.customers.models import Customer
 
@@ -128,13 +130,13 @@ class CustomerTable(tables.Table):
     def render_on_hold(self, value, record):
         if not value:
             return ""
-        title = record.hold_until.isoformat() if record.hold_until else ""
+        title = date_format(record.hold_until) if record.hold_until else ""
         return format_html(
             '<span class="badge text-bg-warning" title="{}">{}</span>', title, _("On hold")
         )
 
     def value_on_hold(self, value):
-        return bool(value)
+        return yes_no(value)
 
     def value_guarantee_kind(self, value, record):
         return record.get_guarantee_kind_display() if value else ""

@@ -68,17 +68,16 @@ class UnassignedEmailTable(tables.Table):
     def render_received_at(self, value, record):
         url = reverse("inbound:email-detail", args=[record.pk])
         return format_html(
-            '<a href="{}" hx-boost="false">{}</a>', url, date_format(localtime(value), "Y-m-d H:i")
+            '<a href="{}" hx-boost="false">{}</a>',
+            url,
+            date_format(localtime(value), "SHORT_DATETIME_FORMAT"),
         )
 
     def value_received_at(self, value):
-        return value.isoformat()
+        return localtime(value)
 
     def render_kind(self, record):
         return record.get_kind_display()
-
-    def value_kind(self, record):
-        return record.kind
 
     def render_sender(self, value, record):
         if record.sender_name:

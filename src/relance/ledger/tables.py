@@ -13,6 +13,7 @@ from relance.core.tables import (
     NUMBER_ATTRS,
     PAGE_LINK,
     TABLE_ATTRS,
+    BooleanColumn,
     DateColumn,
     MoneyColumn,
     PageFiguresData,
@@ -21,8 +22,6 @@ from relance.core.tables import (
 from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
 from relance.ledger.selectors import item_days_overdue
-
-DATE_FORMAT = "j N Y"
 
 
 class ItemTable(tables.Table):
@@ -46,10 +45,8 @@ class ItemTable(tables.Table):
     entity = tables.Column(
         accessor="entity__name", verbose_name=_("Entity"), order_by=("entity__name", "pk")
     )
-    issue_date = DateColumn(
-        DATE_FORMAT, verbose_name=_("Issue date"), order_by=("issue_date", "pk")
-    )
-    due_date = DateColumn(DATE_FORMAT, verbose_name=_("Due date"))
+    issue_date = DateColumn(verbose_name=_("Issue date"), order_by=("issue_date", "pk"))
+    due_date = DateColumn(verbose_name=_("Due date"))
     days_overdue = tables.Column(
         accessor="due_date", verbose_name=_("Days overdue"), attrs=NUMBER_ATTRS
     )
@@ -63,9 +60,9 @@ class ItemTable(tables.Table):
         exclude_from_export=True,
         attrs={"td": {"class": "cell-wrap"}},
     )
-    disputed = tables.BooleanColumn(verbose_name=_("Disputed"), visible=False)
-    promise_date = DateColumn(DATE_FORMAT, verbose_name=_("Promised payment date"), visible=False)
-    blocked = tables.BooleanColumn(verbose_name=_("Blocked"), visible=False)
+    disputed = BooleanColumn(verbose_name=_("Disputed"), visible=False)
+    promise_date = DateColumn(verbose_name=_("Promised payment date"), visible=False)
+    blocked = BooleanColumn(verbose_name=_("Blocked"), visible=False)
 
     class Meta:
         model = Item
@@ -148,7 +145,7 @@ def item_badges(item: Item, today: date | None) -> str:
     if item.disputed:
         badges.append(("text-bg-danger", _("Disputed"), item.dispute_reason))
     if item.promise_date:
-        day = date_format(item.promise_date, DATE_FORMAT)
+        day = date_format(item.promise_date)
         if item.promise_broken(today):
             badges.append(("text-bg-danger", _("Broken promise %(day)s") % {"day": day}, ""))
         else:

@@ -17,6 +17,7 @@ group). `criteria_queryset()` filters a Customer queryset by a clean tree.
 
 import re
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -40,6 +41,7 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, NullIf
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -726,6 +728,9 @@ def describe_rule(rule: dict, fields: dict[str, CriterionField]) -> str:
             if isinstance(value, list)
             else labels.get(value, value)
         )
+    if criterion is not None and criterion.type == DATE and isinstance(value, str):
+        with suppress(ValueError):  # stored in ISO 8601, read in the reader's language
+            value = date_format(date.fromisoformat(value))
     if isinstance(value, list):
         value = ", ".join(map(str, value))
     return f"{label} {lookup} {value}"

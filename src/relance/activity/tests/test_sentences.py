@@ -20,7 +20,7 @@ def test_an_action_event_reads_in_english_and_in_french():
 def test_a_reschedule_names_both_dates_in_the_reader_s_words():
     data = {"step": "call", "channel": "call", "from": "2026-03-02", "to": "2026-03-09"}
     event = _event(EventKind.ACTION_RESCHEDULED, data)
-    assert event.describe() == "Rescheduled “call” (Call) from 2 March 2026 to 9 March 2026"
+    assert event.describe() == "Rescheduled “call” (Call) from 2 Mar 2026 to 9 Mar 2026"
     with translation.override("fr"):
         assert event.describe() == (
             "Action « call » (Appel) replanifiée du 2 mars 2026 au 9 mars 2026"
@@ -30,7 +30,7 @@ def test_a_reschedule_names_both_dates_in_the_reader_s_words():
 def test_a_call_outcome_with_a_promise():
     data = {"step": "call", "channel": "call", "outcome": "promise", "promise_date": "2026-03-09"}
     event = _event(EventKind.CALL_OUTCOME, data)
-    assert event.describe() == "Call “call”: Promise to pay, by 9 March 2026"
+    assert event.describe() == "Call “call”: Promise to pay, by 9 Mar 2026"
     with translation.override("fr"):
         assert event.describe() == "Appel « call » : Promesse de paiement, au 9 mars 2026"
 

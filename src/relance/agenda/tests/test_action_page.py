@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from relance.agenda.tests.test_views import make_action
 from relance.delivery.choices import OutboxStatus
@@ -76,7 +77,7 @@ def test_a_sent_action_shows_what_left_not_todays_figures(client, bob, acme, ema
     client.force_login(bob)
     html = page(client, action)
     assert "The message as sent" in html and "The message as it will leave" not in html
-    handed_over = (acme.today() - 3 * DAY).isoformat()
+    handed_over = date_format(acme.today() - 3 * DAY)  # "5 Dec 2026"
     assert f"Handed over on {handed_over}" in html and "compta@client.example" in html
     assert "Reminder of 25 October" in html and "<strong>1 000,00 €</strong>" in html
     # Nothing rendered now: neither the template's words nor today's total.
@@ -177,5 +178,5 @@ def test_a_passed_promise_on_an_open_invoice_is_broken(
     invoice.save()
     client.force_login(bob)
     html = page(client, action)
-    assert badge.format(day=invoice.promise_date.isoformat()) in html
+    assert badge.format(day=date_format(invoice.promise_date)) in html
     assert ("Broken promise" in html) is (badge == BROKEN)

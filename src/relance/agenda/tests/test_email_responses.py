@@ -51,7 +51,7 @@ def test_a_human_reply_pauses_and_handling_it_resumes(acme, today):
     assert reply_pause_until(acme, response.received_at) == date(2026, 2, 17)
     assert events(customer) == [
         "Reply received from Claire Martin <compta@client.example>: automatic messages "
-        "paused until a collector handles it, at the latest on 17 February 2026"
+        "paused until a collector handles it, at the latest on 17 Feb 2026"
     ]
     assert customers_paused_by_reply(entity=acme, day=TODAY, ids=[customer.pk]) == {customer.pk}
     bob = UserFactory(username="bob")

@@ -302,9 +302,9 @@ def test_history_export_is_the_filtered_rows_the_user_sees(
     header, body = table[0], table[1:]
     assert "Customer" in header
     assert [row[header.index("Customer")] for row in body] == ["Call"]
-    # Choices leave as their codes (files for machines); the page shows their labels.
+    # Choices leave by their labels in the reader's language, as the page shows them.
     assert [(row[header.index("Channel")], row[header.index("Status")]) for row in body] == [
-        ("call", "done")
+        ("Call", "Done")
     ]
     page = client.get(reverse("agenda:history")).content.decode()
     assert ">Call</td>" in page and ">Done</td>" in page

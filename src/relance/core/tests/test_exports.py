@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from relance.agenda.models import Action, CustomerResponse
-from relance.core.exports import csv_cell, write_csv, write_xlsx
+from relance.core.exports import csv_cell, excel_format, write_csv, write_xlsx
 from relance.customers.tests.factories import CustomerFactory
 from relance.ledger.tests.factories import ItemFactory
 from relance.scenarios.tests.factories import ScenarioFactory
@@ -166,3 +166,128 @@ def test_the_shared_writers_keep_numbers_and_dates_typed(tmp_path):
     assert values[:5] == (-12.5, -3, -1.5, True, datetime.datetime(2026, 3, 1))
     assert values[5] == timezone.make_naive(moment)
     assert values[6:] == (None, "-x", "ab")  # no control character XLSX cannot hold
+
+
+# --- readable values in the reader's language ---------------------------------------------
+
+DAY = datetime.date(2026, 11, 3)
+HISTORY_LABELS = {
+    "fr": {
+        "customer": "Client",
+        "number": "Numéro client",
+        "status": "Statut",
+        "channel": "Canal",
+        "finished": "Terminée le",
+        "responsible": "Responsable",
+        "done": "Terminée",
+        "call": "Appel",
+    },
+    "en": {
+        "customer": "Customer",
+        "number": "Customer number",
+        "status": "Status",
+        "channel": "Channel",
+        "finished": "Finished on",
+        "responsible": "Responsible",
+        "done": "Done",
+        "call": "Call",
+    },
+}
+
+
+@pytest.fixture
+def finished_call(acme, alice):
+    """A call to Dupont SA (customer C-DUP) that alice finished on DAY."""
+    scenario = ScenarioFactory(entity=acme)
+    customer = CustomerFactory(entity=acme, name="Dupont SA", external_id="C-DUP")
+    invoice = ItemFactory(customer=customer, number="F-1", due_date=DAY)
+    return Action.objects.create(
+        entity=acme,
+        customer=customer,
+        scenario=scenario,
+        step_position=1,
+        step_name="Call",
+        channel="call",
+        mode="manual",
+        reference=invoice,
+        status="done",
+        created_on=DAY - datetime.timedelta(days=5),
+        due_date=DAY - datetime.timedelta(days=1),
+        finished_on=DAY,
+        responsible=alice,
+    )
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_history_in_xlsx_reads_in_the_readers_language_with_date_cells(
+    client, alice, finished_call, language
+):
+    client.force_login(alice)
+    response = client.get(
+        reverse("agenda:history"), {"export": "xlsx"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
+    header = [cell.value for cell in sheet[1]]
+    row = dict(zip(header, sheet[2], strict=True))
+    labels = HISTORY_LABELS[language]
+    assert row[labels["customer"]].value == "Dupont SA"
+    assert row[labels["number"]].value == "C-DUP"
+    assert row[labels["status"]].value == labels["done"]
+    assert row[labels["channel"]].value == labels["call"]
+    assert row[labels["responsible"]].value == "Alice"  # the name, not the login
+    finished = row[labels["finished"]]
+    assert finished.is_date and isinstance(finished.value, datetime.date)
+    assert finished.value.date() == DAY
+    assert finished.number_format == "DD/MM/YYYY"  # 03/11/2026 in both languages
+
+
+def test_a_history_in_csv_keeps_iso_dates_and_labels(client, alice, finished_call):
+    client.force_login(alice)
+    response = client.get(reverse("agenda:history"), {"export": "csv"}, HTTP_ACCEPT_LANGUAGE="fr")
+    header, row = csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")))
+    row = dict(zip(header, row, strict=True))
+    assert row["Terminée le"] == "2026-11-03"
+    assert row["Échéance"] == "2026-11-02"
+    assert (row["Statut"], row["Numéro client"]) == ("Terminée", "C-DUP")
+    assert csv_cell(datetime.datetime(2026, 11, 3, 14, 5, 9, 119433)) == "2026-11-03T14:05:09"
+
+
+def test_items_and_responses_export_labels_names_and_date_cells(client, alice, finished_call):
+    customer = finished_call.customer
+    ItemFactory(customer=customer, number="F-2", due_date=DAY, disputed=True)
+    CustomerResponse.objects.create(
+        entity=customer.entity,
+        customer=customer,
+        channel="email",
+        kind="promise",
+        body="Next week",
+        received_at=timezone.make_aware(datetime.datetime(2026, 11, 3, 14, 5)),
+    )
+    client.force_login(alice)
+    items = client.get(reverse("ledger:item-list"), {"export": "xlsx"}, HTTP_ACCEPT_LANGUAGE="fr")
+    sheet = load_workbook(io.BytesIO(items.getvalue())).active
+    header = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+    disputed = next(row for row in rows if row["Numéro"].value == "F-2")
+    assert disputed["Type"].value == "Facture"
+    assert disputed["Numéro client"].value == "C-DUP"
+    assert disputed["En litige"].value == "Oui"
+    assert disputed["Échéance"].value.date() == DAY
+    assert disputed["Échéance"].number_format == "DD/MM/YYYY"
+    responses = client.get(
+        reverse("agenda:responses"), {"export": "xlsx"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    sheet = load_workbook(io.BytesIO(responses.getvalue())).active
+    header = [cell.value for cell in sheet[1]]
+    row = dict(zip(header, sheet[2], strict=True))
+    assert row["Numéro client"].value == "C-DUP"
+    assert row["Canal"].value == "E-mail"
+    received = row["Reçue"]
+    assert received.value == datetime.datetime(2026, 11, 3, 14, 5)
+    assert received.number_format == "DD/MM/YYYY HH:MM"
+
+
+def test_excel_formats_follow_the_languages_short_forms():
+    assert excel_format("d/m/Y", "?") == "DD/MM/YYYY"
+    assert excel_format("d/m/Y H:i", "?") == "DD/MM/YYYY HH:MM"
+    assert excel_format("j N Y", "YYYY-MM-DD") == "YYYY-MM-DD"  # no Excel code for "N"

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from relance.accounts.tests.factories import UserFactory
 from relance.agenda.choices import ResponseChannel, ResponseKind
@@ -145,7 +146,7 @@ def test_the_export_has_no_form_column(client, alice, acme):
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["Received", "Entity", "Kind", "From", "Subject", "Reply"]
-    assert rows[1][1:] == ["Acme France", "reply", "x@nowhere.example", "Paiement", "Payé."]
+    assert rows[1][1:] == ["Acme France", "Reply", "x@nowhere.example", "Paiement", "Payé."]
 
 
 def test_the_agenda_tab_counts_them_for_users_who_edit(client, bob, rita, acme, globex):
@@ -436,7 +437,7 @@ def test_an_invalid_address_shows_on_the_customer_page_and_the_contact_form(clie
     client.force_login(bob)
     page = client.get(dupont.get_absolute_url()).content.decode()
     assert "invalid address" in page
-    assert f"Bounced on {timezone.localdate():%Y-%m-%d}: 5.1.1 User unknown" in page
+    assert f"Bounced on {date_format(timezone.localdate())}: 5.1.1 User unknown" in page
     assert f'action="{reverse("inbound:contact-revalidate", args=[contact.pk])}"' in page
     form = client.get(reverse("customers:contact-edit", args=[dupont.pk, contact.pk]))
     assert "contact-email-invalid" in form.content.decode()

@@ -150,7 +150,7 @@ def test_csv_export_is_scoped_and_filtered(client, bob, items):
     first_invoice = dict(zip(header, rows[1], strict=True))
     assert first_invoice["Open amount"] == "100.00"
     assert first_invoice["Days overdue"] == "40"
-    assert first_invoice["Disputed"] == "True"
+    assert first_invoice["Disputed"] == "Yes"
     assert first_invoice["Customer number"] == "C-DUP"
     assert "Status" not in header
     only_usd = client.get(ITEMS_URL, {"export": "csv", "currency": "USD"})

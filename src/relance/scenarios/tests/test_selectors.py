@@ -118,7 +118,7 @@ def test_a_finished_cycle_says_why_nothing_comes_next(client, customer, alice):
     assert customers_collection_panel(customer, TODAY).cycle_ended_on == last_day
     client.force_login(alice)
     html = client.get(customer.get_absolute_url()).content.decode()
-    assert "every step of the scenario was done (the last on 20 Feb. 2026)" in html
+    assert "every step of the scenario was done (the last on 20 Feb 2026)" in html
 
     scenario.repeat_last_every_days = 10
     scenario.save()
@@ -141,4 +141,4 @@ def test_a_cycle_ended_by_a_skipped_repeat_says_so(client, customer, alice):
     assert (panel.next_step, panel.ended_by_skip) == (None, True)
     client.force_login(alice)
     html = client.get(customer.get_absolute_url()).content.decode()
-    assert "the last step “notice” was skipped on 25 Feb. 2026" in html
+    assert "the last step “notice” was skipped on 25 Feb 2026" in html

@@ -228,6 +228,17 @@ def test_describe_rule(db):
     )
 
 
+def test_a_date_rule_reads_in_the_readers_date_format(custom_fields):
+    from django.utils import translation
+
+    from relance.segments.criteria import criterion_fields
+
+    rule = {"field": "cf_since", "lookup": "lt", "value": "2020-01-03"}
+    assert describe_rule(rule, criterion_fields()).endswith(" 3 Jan 2020")
+    with translation.override("fr"):
+        assert describe_rule(rule, criterion_fields()).endswith(" 3 janvier 2020")
+
+
 def test_new_fields_are_cleaned_with_their_reason(db):
     cleaned = criteria_clean(
         {
