@@ -68,12 +68,13 @@ def with_note(note: str, line: str) -> str:
     return note if line in note.splitlines() else f"{note}\n{line}".strip()
 
 
-def invalid_reason(reason: str, day: date) -> str:
-    """What a contact shows about its address: the day and the mail server's words."""
-    return f"{day.isoformat()}: {reason}"[:REASON_LENGTH]
+def invalid_reason(reason: str) -> str:
+    """What a contact shows about its address: the mail server's words (the day is
+    `email_invalid_at`, shown beside it in the reader's date format)."""
+    return reason[:REASON_LENGTH]
 
 
-def contacts_invalidate(*, customer_id: int, bounced: dict[str, str], day: date) -> int:
+def contacts_invalidate(*, customer_id: int, bounced: dict[str, str]) -> int:
     """Mark invalid the customer's contacts whose address bounced (those still valid: the
     first bounce's reason is kept); answers how many were marked."""
     now, marked = timezone.now(), 0
@@ -86,7 +87,7 @@ def contacts_invalidate(*, customer_id: int, bounced: dict[str, str], day: date)
             )
             .exclude(email="")
             .update(
-                email_invalid_reason=invalid_reason(reason, day),
+                email_invalid_reason=invalid_reason(reason),
                 email_invalid_at=now,
                 updated_at=now,
             )
@@ -111,7 +112,7 @@ def outbox_bounce_record(
     action = outbox.action
     today = day or action.entity.today()
     new, main_bounces, every_to_bounced = _outbox_bounced(outbox, bounced, source)
-    contacts_invalidate(customer_id=action.customer_id, bounced=bounced, day=today)
+    contacts_invalidate(customer_id=action.customer_id, bounced=bounced)
     if new:
         action_event_record(
             action=action,
