@@ -252,7 +252,7 @@ def test_import_upserts_by_name(people):
     data["templates"][1]["variants"]["en"] = {"subject": "Invoice", "body": "<p>Hi</p>"}
     data["segments"][2]["priority"] = 999
     summary = config_import(text=yaml.safe_dump(data))
-    assert "updated scenario 'standard'" in summary.lines()
+    assert "Updated scenario 'standard'" in summary.lines()
     assert not summary.created
     standard = Scenario.objects.get(name="standard")
     assert standard.min_contact_days == 9

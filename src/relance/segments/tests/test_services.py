@@ -195,5 +195,5 @@ def test_recompute_command(customers, scenario, acme):
     out = StringIO()
     call_command("segments", "recompute", "--entity", "acme-fr", stdout=out)
     assert out.getvalue() == "Everyone: 2 customers\n"
-    with pytest.raises(CommandError, match="unknown entity 'nope'"):
+    with pytest.raises(CommandError, match="Unknown entity 'nope'"):
         call_command("segments", "recompute", "--entity", "nope")
