@@ -410,7 +410,7 @@ STEPS = ("scenarios", 0, "steps")
                 (("segments", 0, "match"), DELETE),
                 (("segments", 0, "criteria"), {"rules": [{"field": "tag", "value": "x"}]}),
             ],
-            "segments[0].criteria: rule 1: unknown field 'tag'",
+            "segments[0].criteria: Rule 1: no field is called 'tag'.",
         ),
         ([(("segments", 0, "active"), "maybe")], "segments[0].active: must be true or false"),
         ([(("extras",), [])], "extras: unknown section"),

@@ -47,7 +47,7 @@ def test_create_refuses_bad_criteria_and_names_the_rule(scenario):
             scenario=scenario,
             criteria={"rules": [{"field": "overdu", "lookup": "gt", "value": 1}]},
         )
-    assert caught.value.message_dict["criteria"] == ["rule 1: unknown field 'overdu'"]
+    assert caught.value.message_dict["criteria"] == ["Rule 1: no field is called 'overdu'."]
     assert not Segment.objects.exists()
 
 
