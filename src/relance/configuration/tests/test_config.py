@@ -319,7 +319,7 @@ STEPS = ("scenarios", 0, "steps")
         ),
         (
             [((*STEPS, 4, "mode"), "auto")],
-            "scenarios[0].steps[4].mode: automatic registered letters need a print-and-mail "
+            "scenarios[0].steps[4].mode: Automatic registered letters need a print-and-mail "
             "connector that posts registered letters: no entity has an active one.",
         ),
         (
