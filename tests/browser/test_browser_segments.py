@@ -2,7 +2,6 @@
 matching customers change as she types, and saves."""
 
 import datetime
-import re
 from decimal import Decimal
 
 import pytest

@@ -54,7 +54,13 @@ def _messages(call: ast.Call) -> list[ast.AST]:
     if name in MESSAGE_FUNCTIONS and _name(getattr(func, "value", None)) == "messages":
         return call.args[2:3] if name == "add_message" else call.args[1:2]
     if name in EXCEPTIONS:
-        return call.args[:1] + [k.value for k in call.keywords if k.arg in ("message", "detail")]
+        first = call.args[:1]
+        if first and isinstance(first[0], ast.Dict):  # ValidationError({"field": message})
+            first = list(first[0].values)
+        # ValidationError([message, …]), or {"field": [message, …]}
+        first = [e for n in first for e in (n.elts if isinstance(n, ast.List) else [n])]
+        keywords = [k.value for k in call.keywords if k.arg in ("message", "detail")]
+        return first + keywords
     if name == "add_error":
         return call.args[1:2]
     if name == "gettext_noop":
@@ -97,6 +103,7 @@ def test_the_scan_sees_messages():
     source = """
 messages.success(request, _("saved."))
 raise ValidationError(_("not a number: %(v)s") % {"v": 1})
+raise ValidationError({"day": _("not a day"), "x": [_("nor this")]})
 form.add_error("x", gettext_lazy("too long"))
 ERROR = gettext_noop("no connector")
 return Response({"detail": _("not yours")}, status=400)
@@ -111,4 +118,5 @@ self.stdout.write(self.style.SUCCESS(f"wrote {n} rows"))
         for argument in _messages(node)
     ]
     expected = ["saved.", "not a number: %(v)s", "too long", "no connector", "not yours"]
-    assert sorted(filter(None, texts)) == sorted([*expected, "missing ", "wrote "])
+    expected += ["not a day", "nor this", "missing ", "wrote "]
+    assert sorted(filter(None, texts)) == sorted(expected)
