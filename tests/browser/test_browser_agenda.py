@@ -99,3 +99,26 @@ def test_collector_works_the_agenda(live_server, page, agenda, acme, log_in):
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     customers = [row[values[0].index("Customer")] for row in values[1:]]
     assert customers == ["Key done"]
+
+
+def test_the_filters_fold_behind_a_button_on_a_phone(live_server, page, agenda, log_in):
+    """At 390 px the list comes first: the filters wait behind "Filters" until it is
+    pressed; at 1280 px they are shown and the button is not."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in("bob", start="/agenda/manual/")
+    toggle = page.get_by_role("button", name="Filters")
+    segment = page.get_by_label("Segment")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(segment).to_be_hidden()
+    expect(page.locator("#list-results table")).to_be_visible()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(segment).to_be_visible()
+    page.get_by_role("link", name="Automatic").click()  # every tab folds them again
+    expect(page.get_by_label("Segment")).to_be_hidden()
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.reload()
+    expect(page.get_by_role("button", name="Filters")).to_be_hidden()
+    expect(page.get_by_label("Segment")).to_be_visible()

@@ -25,14 +25,14 @@ def test_upload_preview_confirm_in_the_background(
     page.get_by_role("button", name="Check the file").click()
 
     expect(page.locator("#import-summary")).to_have_text(
-        "would create 2, update 0, leave 0 unchanged", timeout=15_000
+        "Would create 2, update 0, leave 0 unchanged", timeout=15_000
     )
     expect(page.get_by_role("cell", name="Boulangerie Martin")).to_be_visible()
     assert not Customer.objects.exists()
 
     page.get_by_role("button", name="Confirm the import").click()
     expect(page.locator("#import-summary")).to_have_text(
-        "created 2, updated 0, unchanged 0", timeout=15_000
+        "Created 2, updated 0, unchanged 0", timeout=15_000
     )
     expect(page).to_have_url(re.compile(r"/ledger/imports/\d+/$"))
     assert sorted(Customer.objects.values_list("external_id", flat=True)) == ["C001", "C002"]

@@ -14,12 +14,18 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class BootstrapForm(forms.Form):
+    # The action page shows several of these forms at once, some with the same field
+    # ("note"): each names its fields' HTML ids after itself so that no id repeats.
+    auto_id = "id_%s"
+
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", self.auto_id)
         super().__init__(*args, **kwargs)
         bootstrap_form(self)
 
 
 class CompleteForm(BootstrapForm):
+    auto_id = "id_complete_%s"
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -43,10 +49,12 @@ class SendForm(BootstrapForm):
 
 
 class SkipForm(BootstrapForm):
+    auto_id = "id_skip_%s"
     note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RescheduleForm(BootstrapForm):
+    auto_id = "id_reschedule_%s"
     due_date = forms.DateField(label=_("New date"), widget=DATE_INPUT)
     note = forms.CharField(label=_("Note"), required=False)
 
@@ -62,6 +70,7 @@ class ReassignForm(BootstrapForm):
 
 
 class CallOutcomeForm(BootstrapForm):
+    auto_id = "id_call_%s"
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=CallOutcome.choices, widget=forms.RadioSelect
     )

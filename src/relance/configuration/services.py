@@ -46,8 +46,8 @@ class ImportSummary:
     updated: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        return [f"created {line}" for line in self.created] + [
-            f"updated {line}" for line in self.updated
+        return [f"Created {line}" for line in self.created] + [
+            f"Updated {line}" for line in self.updated
         ]
 
 

@@ -176,12 +176,12 @@ class Entity(models.Model):
         ):
             raise ValidationError(
                 {
-                    "holidays_country": _("no public holiday calendar for %(cc)s")
+                    "holidays_country": _("No public holiday calendar for %(cc)s.")
                     % {"cc": self.holidays_country}
                 }
             )
         if self.bic and not self.iban:
-            raise ValidationError({"iban": _("an IBAN is required with a BIC")})
+            raise ValidationError({"iban": _("An IBAN is required with a BIC.")})
         if self.sending_start and self.sending_end and self.sending_end <= self.sending_start:
             raise ValidationError(
                 {

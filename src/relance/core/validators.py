@@ -91,7 +91,7 @@ def validate_working_days(value: str) -> str:
     unknown = [day for day in days if day not in WEEKDAY_CODES]
     if unknown or not days:
         raise ValidationError(
-            _("working days must be a comma-separated list of %(codes)s")
+            _("Working days must be a comma-separated list of %(codes)s")
             % {"codes": ",".join(WEEKDAY_CODES)}
         )
     return ",".join(code for code in WEEKDAY_CODES if code in days)

@@ -56,7 +56,7 @@ class CustomField(models.Model):
 
     def clean(self) -> None:
         if self.type == CustomFieldType.SELECT and not self.choices:
-            raise ValidationError({"choices": _("a choice field needs at least one choice")})
+            raise ValidationError({"choices": _("A choice field needs at least one choice.")})
 
     def to_python(self, raw):
         """The typed value of `raw` (a string from a file or a form); ValueError says why not."""

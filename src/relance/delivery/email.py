@@ -24,14 +24,14 @@ from relance.templating.selectors import build_contexts
 
 logger = logging.getLogger(__name__)
 
-NO_COLLECTION_CONTACT = gettext_noop("no collection contact")
-NO_EMAIL = gettext_noop("the contact has no email address")
-INVALID_EMAIL = gettext_noop("the contact's email address is invalid: {reason}")
-NO_TEMPLATE = gettext_noop("the step has no email template")
-REFUSED = gettext_noop("the mail server refused it: {reason}")
-UNREACHABLE = gettext_noop("the mail server could not be reached: {reason}")
-PROVIDER_REFUSED = gettext_noop("the email provider refused it: {reason}")
-PROVIDER_UNREACHABLE = gettext_noop("the email provider could not take it: {reason}")
+NO_COLLECTION_CONTACT = gettext_noop("No collection contact")
+NO_EMAIL = gettext_noop("The contact has no email address")
+INVALID_EMAIL = gettext_noop("The contact's email address is invalid: {reason}")
+NO_TEMPLATE = gettext_noop("The step has no email template")
+REFUSED = gettext_noop("The mail server refused it: {reason}")
+UNREACHABLE = gettext_noop("The mail server could not be reached: {reason}")
+PROVIDER_REFUSED = gettext_noop("The email provider refused it: {reason}")
+PROVIDER_UNREACHABLE = gettext_noop("The email provider could not take it: {reason}")
 CONTACT_ROLES = ("collection", "billing", "legal", "other")
 OUTBOX_KEY = "relance_key"  # the outbox key in an email's anymail metadata
 

@@ -43,11 +43,13 @@ def _known() -> tuple[str, ...]:
 
 def error_display(message: str) -> str:
     """`message` translated when it is a known sentence; as stored otherwise."""
+    # Errors stored before the sentences started with a capital read as today's.
+    stored = message[:1].upper() + message[1:]
     for sentence in _known():
         if sentence.endswith(REASON):
             prefix = sentence.removesuffix(REASON)
-            if message.startswith(prefix):
-                return gettext(sentence).format(reason=message.removeprefix(prefix))
-        elif message == sentence:
+            if stored.startswith(prefix):
+                return gettext(sentence).format(reason=stored.removeprefix(prefix))
+        elif stored == sentence:
             return gettext(sentence)
     return message

@@ -44,18 +44,18 @@ from relance.templating.sanitize import sanitize_html
 from relance.templating.text import html_to_text
 
 UNCONFIRMED = gettext_noop(
-    "delivery not confirmed: the run stopped after handing the message over, before "
+    "Delivery not confirmed: the run stopped after handing the message over, before "
     "recording it; it was not sent again"
 )
 NO_CONNECTOR = {
-    StepChannel.SMS: gettext_noop("no SMS connector configured"),
-    StepChannel.LETTER: gettext_noop("no letter connector configured"),
-    StepChannel.REGISTERED_LETTER: gettext_noop("no registered letter connector configured"),
+    StepChannel.SMS: gettext_noop("No SMS connector configured"),
+    StepChannel.LETTER: gettext_noop("No letter connector configured"),
+    StepChannel.REGISTERED_LETTER: gettext_noop("No registered letter connector configured"),
     StepChannel.E_REGISTERED_LETTER: gettext_noop(
-        "no electronic registered letter connector configured"
+        "No electronic registered letter connector configured"
     ),
 }
-NOT_AUTOMATIC = gettext_noop("not an automatic channel")
+NOT_AUTOMATIC = gettext_noop("Not an automatic channel")
 INVALID_EMAIL_PREFIX = INVALID_EMAIL.removesuffix("{reason}")
 
 

@@ -70,10 +70,10 @@ def import_summary(batch: ImportBatch) -> str:
     """One line of counts, worded for a dry run or a real import."""
     if batch.dry_run:
         return (
-            f"would create {batch.created}, update {batch.updated}, "
+            f"Would create {batch.created}, update {batch.updated}, "
             f"leave {batch.unchanged} unchanged"
         )
-    return f"created {batch.created}, updated {batch.updated}, unchanged {batch.unchanged}"
+    return f"Created {batch.created}, updated {batch.updated}, unchanged {batch.unchanged}"
 
 
 def import_summary_display(batch: ImportBatch) -> str:
@@ -82,10 +82,10 @@ def import_summary_display(batch: ImportBatch) -> str:
     counts = {"created": batch.created, "updated": batch.updated, "unchanged": batch.unchanged}
     if batch.dry_run:
         return (
-            gettext("would create %(created)s, update %(updated)s, leave %(unchanged)s unchanged")
+            gettext("Would create %(created)s, update %(updated)s, leave %(unchanged)s unchanged")
             % counts
         )
-    return gettext("created %(created)s, updated %(updated)s, unchanged %(unchanged)s") % counts
+    return gettext("Created %(created)s, updated %(updated)s, unchanged %(unchanged)s") % counts
 
 
 def import_error_lines(batch: ImportBatch) -> list[str]:

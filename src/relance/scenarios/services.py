@@ -145,13 +145,13 @@ def _mode_errors(step: Step) -> list[str]:
 
 def _connector_missing(channel: str, entity) -> str:
     needs = {
-        StepChannel.LETTER: _("automatic letters need a print-and-mail connector"),
+        StepChannel.LETTER: _("Automatic letters need a print-and-mail connector"),
         StepChannel.REGISTERED_LETTER: _(
-            "automatic registered letters need a print-and-mail connector that posts "
+            "Automatic registered letters need a print-and-mail connector that posts "
             "registered letters"
         ),
         StepChannel.E_REGISTERED_LETTER: _(
-            "automatic electronic registered letters need an electronic registered mail connector"
+            "Automatic electronic registered letters need an electronic registered mail connector"
         ),
     }
     if entity is None:

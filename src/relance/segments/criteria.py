@@ -300,96 +300,144 @@ def split_money(value) -> tuple[str, str]:
     return found.group(1), found.group(2).upper()
 
 
+def _quoted(value) -> str:
+    return repr(str(value).strip())
+
+
 def _typed(criterion: CriterionField, value):
-    """`value` parsed for the field's type, JSON-safe; ValueError says why not."""
+    """`value` parsed for the field's type, JSON-safe; ValueError says why not, in words
+    that follow the field's label ("'abc' is not a whole number")."""
     kind = criterion.type
     if criterion.money:
         number, currency = split_money(value)
-        amount = format(parse_decimal(number, places=4).normalize(), "f")
+        amount = format(_decimal(number).normalize(), "f")
         if not currency:
             return amount
         try:
             return f"{amount} {validate_currency(currency)}"
         except ValidationError:
-            raise ValueError(f"{currency!r} is not a currency code") from None
+            raise ValueError(
+                gettext("%(value)s is not a currency code") % {"value": _quoted(currency)}
+            ) from None
     if kind == NUMBER:
-        return format(parse_decimal(value, places=4).normalize(), "f")
+        return format(_decimal(value).normalize(), "f")
     if kind == INTEGER:
-        if isinstance(value, bool):
-            raise ValueError(f"{value!r} is not a whole number")
         try:
+            if isinstance(value, bool):
+                raise ValueError
             return int(str(value).strip())
         except ValueError:
-            raise ValueError(f"{value!r} is not a whole number") from None
+            raise ValueError(
+                gettext("%(value)s is not a whole number") % {"value": _quoted(value)}
+            ) from None
     if kind == DATE:
-        return parse_date(value).isoformat()
+        try:
+            return parse_date(value).isoformat()
+        except ValueError:
+            reason = gettext("%(value)s is not a date (YYYY-MM-DD or DD/MM/YYYY)")
+            raise ValueError(reason % {"value": _quoted(value)}) from None
     if kind == BOOLEAN:
-        return parse_bool(value)
+        try:
+            return parse_bool(value)
+        except ValueError:
+            reason = gettext("%(value)s is not yes or no")
+            raise ValueError(reason % {"value": _quoted(value)}) from None
     text = str(value).strip()
     if not text:
-        raise ValueError("a value is required")
+        raise ValueError(gettext("a value is required"))
     if criterion.choices is not None:
         allowed = [code for code, _label in criterion.choices()]
         if text not in allowed:
-            raise ValueError(f"{text!r} is not one of {', '.join(allowed)}")
+            raise ValueError(
+                gettext("%(value)s is not one of %(allowed)s")
+                % {"value": _quoted(text), "allowed": ", ".join(allowed)}
+            )
     return text
+
+
+def _decimal(value) -> Decimal:
+    try:
+        return parse_decimal(value, places=4)
+    except ValueError as exc:
+        if "decimal places" in str(exc):
+            reason = gettext("%(value)s has more than 4 decimal places")
+        else:
+            reason = gettext("%(value)s is not an amount")
+        raise ValueError(reason % {"value": _quoted(value)}) from None
 
 
 def _clean_value(criterion: CriterionField, lookup: str, value):
     if lookup == "is_empty":
-        return True if value in (None, "") else parse_bool(value)
+        try:
+            return True if value in (None, "") else parse_bool(value)
+        except ValueError:
+            reason = gettext("%(value)s is not yes or no")
+            raise ValueError(reason % {"value": _quoted(value)}) from None
     if lookup == "in":
         values = value.split(",") if isinstance(value, str) else value
         if not isinstance(values, list | tuple):
-            raise ValueError("'in' needs a list of values")
+            values = []
         values = [_typed(criterion, item) for item in values if str(item).strip() != ""]
         if not values:
-            raise ValueError("'in' needs at least one value")
+            raise ValueError(
+                gettext("“%(lookup)s” needs at least one value") % {"lookup": LOOKUPS["in"]}
+            )
         return values
     if value is None or value == "" or isinstance(value, list | dict):
-        raise ValueError("a value is required")
+        raise ValueError(gettext("a value is required"))
     return _typed(criterion, value)
 
 
 def _clean_rule(rule, label: str, fields, errors: list[str]):
+    """The rule typed, or None with a sentence in `errors`: named by the field's label where
+    the field is known, by the rule's place (`label`, "Rule 2.1") where it is not."""
     if not isinstance(rule, dict):
-        errors.append(f"{label}: a rule must be a mapping")
+        errors.append(gettext("%(rule)s is not a rule.") % {"rule": label})
         return None
     if "rules" in rule or "op" in rule:
-        return _clean_tree(rule, f"{label}.", fields, errors)
+        return _clean_tree(rule, label, fields, errors)
     key, lookup = rule.get("field"), rule.get("lookup", "eq")
     criterion = fields.get(key)
     if criterion is None:
-        errors.append(f"{label}: unknown field {key!r}")
+        errors.append(
+            gettext("%(rule)s: no field is called %(key)s.") % {"rule": label, "key": _quoted(key)}
+        )
         return None
     if lookup not in criterion.lookups:
-        allowed = ", ".join(criterion.lookups)
-        errors.append(f"{label}: lookup {lookup!r} not allowed on {key!r} (use {allowed})")
+        allowed = ", ".join(f"“{LOOKUPS[name]}”" for name in criterion.lookups)
+        errors.append(
+            gettext("%(field)s: the comparison %(lookup)s does not apply (use %(allowed)s).")
+            % {"field": criterion.label, "lookup": _quoted(lookup), "allowed": allowed}
+        )
         return None
     try:
         value = _clean_value(criterion, lookup, rule.get("value"))
     except ValueError as exc:
-        errors.append(f"{label}: {key}: {exc}")
+        errors.append(gettext("%(field)s: %(reason)s.") % {"field": criterion.label, "reason": exc})
         return None
     return {"field": key, "lookup": lookup, "value": value}
 
 
-def _clean_tree(tree, prefix: str, fields, errors: list[str]) -> dict:
-    where = prefix.rstrip(".") or "criteria"
+def _clean_tree(tree, label: str, fields, errors: list[str]) -> dict:
+    """`label` names the group: "" for the whole tree, "Rule 2" for a group in it."""
+    where = label or gettext("The rules")
     if not isinstance(tree, dict):
-        errors.append(f"{where}: criteria must be a mapping with 'op' and 'rules'")
+        errors.append(gettext("%(where)s must be a group of rules.") % {"where": where})
         return {}
     op = tree.get("op", "and")
     if op not in OPS:
-        errors.append(f"{where}: unknown operator {op!r} (use and, or)")
+        errors.append(
+            gettext("%(where)s: %(op)s is not an operator (use and, or).")
+            % {"where": where, "op": _quoted(op)}
+        )
     rules = tree.get("rules", [])
     if not isinstance(rules, list):
-        errors.append(f"{where}: 'rules' must be a list")
+        errors.append(gettext("%(where)s: the rules must be a list.") % {"where": where})
         rules = []
     cleaned = []
     for index, rule in enumerate(rules, start=1):
-        label = f"{prefix}{index}" if prefix else f"rule {index}"
-        result = _clean_rule(rule, label, fields, errors)
+        place = f"{label}.{index}" if label else gettext("Rule %(n)s") % {"n": index}
+        result = _clean_rule(rule, place, fields, errors)
         if result is not None:
             cleaned.append(result)
     return {"op": op, "rules": cleaned}

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from relance.customers.selectors import address_lines
 from relance.templating.choices import HashtagCategory
 from relance.templating.context import CustomerContext, ItemLine
 from relance.templating.formatting import Formatter
@@ -113,20 +114,10 @@ def _lines(*parts: str) -> str:
     return "\n".join(part for part in parts if part)
 
 
-# Where the postcode follows the town, on a line of its own (Royal Mail, An Post); elsewhere
-# it comes first, on the town's line (most of continental Europe).
-POSTCODE_LAST = frozenset({"GB", "IE"})
-
-
 def _address(obj, fmt: Formatter, home_country: str) -> str:
     """A postal address laid out as its country's post expects; the country only when it
     is not the sender's own."""
-    if (obj.country or home_country).upper() in POSTCODE_LAST:
-        town = _lines(obj.city, obj.postal_code)
-    else:
-        town = " ".join(part for part in (obj.postal_code, obj.city) if part)
-    country = fmt.country(obj.country) if obj.country and obj.country != home_country else ""
-    return _lines(obj.address_line1, obj.address_line2, town, country)
+    return "\n".join(address_lines(obj, home_country=home_country, country_name=fmt.country))
 
 
 # --- customer ------------------------------------------------------------------------------

@@ -252,7 +252,7 @@ def test_import_upserts_by_name(people):
     data["templates"][1]["variants"]["en"] = {"subject": "Invoice", "body": "<p>Hi</p>"}
     data["segments"][2]["priority"] = 999
     summary = config_import(text=yaml.safe_dump(data))
-    assert "updated scenario 'standard'" in summary.lines()
+    assert "Updated scenario 'standard'" in summary.lines()
     assert not summary.created
     standard = Scenario.objects.get(name="standard")
     assert standard.min_contact_days == 9
@@ -319,7 +319,7 @@ STEPS = ("scenarios", 0, "steps")
         ),
         (
             [((*STEPS, 4, "mode"), "auto")],
-            "scenarios[0].steps[4].mode: automatic registered letters need a print-and-mail "
+            "scenarios[0].steps[4].mode: Automatic registered letters need a print-and-mail "
             "connector that posts registered letters: no entity has an active one.",
         ),
         (
@@ -410,7 +410,7 @@ STEPS = ("scenarios", 0, "steps")
                 (("segments", 0, "match"), DELETE),
                 (("segments", 0, "criteria"), {"rules": [{"field": "tag", "value": "x"}]}),
             ],
-            "segments[0].criteria: rule 1: unknown field 'tag'",
+            "segments[0].criteria: Rule 1: no field is called 'tag'.",
         ),
         ([(("segments", 0, "active"), "maybe")], "segments[0].active: must be true or false"),
         ([(("extras",), [])], "extras: unknown section"),

@@ -228,3 +228,38 @@ def test_categories_are_each_entitys_distinct_ones_sorted(acme, globex, django_a
         both = selectors.customer_categories([acme.pk, globex.pk])
     assert both == ["Zeta", "export", "retail", "wholesale"]
     assert selectors.customer_categories([]) == []
+
+
+@pytest.mark.parametrize(
+    ("country", "lines"),
+    [
+        ("GB", ["1 High Street", "Flat 2", "London", "SW1A 1AA"]),
+        ("IE", ["1 High Street", "Flat 2", "London", "SW1A 1AA"]),
+        ("FR", ["1 High Street", "Flat 2", "SW1A 1AA London"]),
+        ("DE", ["1 High Street", "Flat 2", "SW1A 1AA London"]),
+        ("US", ["1 High Street", "Flat 2", "London, SW1A 1AA"]),
+        ("", ["1 High Street", "Flat 2", "SW1A 1AA London"]),
+    ],
+)
+def test_address_lines_follow_the_countrys_post(country, lines):
+    address = Customer(
+        country=country,
+        address_line1="1 High Street",
+        address_line2="Flat 2",
+        postal_code="SW1A 1AA",
+        city="London",
+    )
+    assert selectors.address_lines(address, home_country=country) == lines
+    named = selectors.address_lines(address, home_country="XX", country_name=str.lower)
+    assert named == lines + ([country.lower()] if country else [])
+
+
+def test_an_address_without_a_country_is_laid_out_as_its_default():
+    contact = Customer(
+        country="", address_line1="1 High Street", postal_code="E1 6AN", city="London"
+    )
+    assert selectors.address_lines(contact, default_country="GB") == [
+        "1 High Street",
+        "London",
+        "E1 6AN",
+    ]

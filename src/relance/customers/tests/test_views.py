@@ -345,3 +345,36 @@ def test_language_switch_works_before_login(client):
     response = client.post(reverse("set_language"), {"language": "fr", "next": "/login/"})
     assert response.status_code == 302
     assert "Connexion" in client.get(reverse("login")).content.decode()
+
+
+def test_the_customer_page_writes_the_address_as_its_country_does(client, alice, acme, globex):
+    """London's postcode on its own line after the town; Lyon's before the town."""
+    client.force_login(alice)
+    smith = CustomerFactory(
+        entity=globex,
+        name="Smith Ltd",
+        country="GB",
+        address_line1="1 High Street",
+        postal_code="SW1A 1AA",
+        city="London",
+    )
+    ContactFactory(
+        customer=smith,
+        last_name="Jones",
+        address_line1="2 Low Road",
+        postal_code="E1 6AN",
+        city="London",
+    )
+    dupont = CustomerFactory(
+        entity=acme,
+        country="FR",
+        address_line1="12 rue des Lilas",
+        postal_code="69003",
+        city="Lyon",
+    )
+    page = client.get(reverse("customers:detail", args=[smith.pk])).content.decode()
+    assert "1 High Street<br>London<br>SW1A 1AA<br>United Kingdom</dd>" in page
+    assert "2 Low Road<br>London<br>E1 6AN</div>" in page  # the contact's, no country
+    with translation.override("fr"):
+        page = client.get(reverse("customers:detail", args=[dupont.pk])).content.decode()
+    assert "12 rue des Lilas<br>69003 Lyon<br>France</dd>" in page

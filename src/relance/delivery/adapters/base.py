@@ -9,10 +9,10 @@ from typing import Protocol
 
 from django.utils.translation import gettext_noop
 
-REFUSED = gettext_noop("the provider refused it: {reason}")
-TIMEOUT = gettext_noop("the provider did not answer in time")
-UNREACHABLE = gettext_noop("the provider could not be reached: {reason}")
-FAILED = gettext_noop("the provider failed: {reason}")
+REFUSED = gettext_noop("The provider refused it: {reason}")
+TIMEOUT = gettext_noop("The provider did not answer in time")
+UNREACHABLE = gettext_noop("The provider could not be reached: {reason}")
+FAILED = gettext_noop("The provider failed: {reason}")
 
 
 @dataclass

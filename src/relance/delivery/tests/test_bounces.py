@@ -239,7 +239,7 @@ def test_an_invalid_address_at_sending_falls_back_too(
     run(acme_daily, clock, d(2, 15))
     second = Action.objects.get(step_name="second", channel="email")
     assert (second.status, second.reason) == ("cancelled", "bounced")
-    assert second.error_message.startswith("the contact's email address is invalid: smtp; 550")
+    assert second.error_message.startswith("The contact's email address is invalid: smtp; 550")
     fallback = Action.objects.get(planned_by="fallback")
     assert (fallback.channel, fallback.due_date, fallback.status) == ("letter", d(2, 15), "planned")
     assert fallback.note == f"fallback of the bounced email to {TO}"

@@ -43,7 +43,7 @@ def test_failed_with_a_reason(sent_sms, client):
     action = Action.objects.get(channel="sms")
     assert (action.status, action.error_message) == (
         "error",
-        "the provider could not deliver it: unknown handset",
+        "The provider could not deliver it: unknown handset",
     )
 
 
@@ -64,7 +64,7 @@ def test_failure_after_the_cycle_moved_on_keeps_the_action_sent(sent_sms, client
     client.post(_url(sent_sms), {"MessageSid": "SM1", "MessageStatus": "failed"})
     sms.refresh_from_db()
     # One open action per customer: the next step stays, the SMS keeps its error in history.
-    assert (sms.status, sms.error_message) == ("sent", "the provider could not deliver it: failed")
+    assert (sms.status, sms.error_message) == ("sent", "The provider could not deliver it: failed")
     assert sms.finished_on is not None
     assert Action.objects.filter(customer=sms.customer, finished_on__isnull=True).count() == 1
 

@@ -100,7 +100,7 @@ def test_a_refused_message_leaves_the_action_in_error_with_the_reason(
     action = Action.objects.get(step_name="courtesy")
     assert (summary.sent, summary.errors) == (0, 1)
     assert action.status == "error"
-    assert action.error_message == "the mail server refused it: 550 mailbox unavailable"
+    assert action.error_message == "The mail server refused it: 550 mailbox unavailable"
     assert Outbox.objects.get().status == "failed"
     run_day(entity=acme_daily, day=d(1, 27))  # an error stays open, nothing else is created
     assert list(Action.objects.values_list("status", flat=True)) == ["error"]
@@ -112,7 +112,7 @@ def test_a_retried_action_is_sent_by_the_next_run_as_a_new_attempt(
     _courtesy_sent(acme_daily, email="")
     run_day(entity=acme_daily, day=d(1, 26))
     action = Action.objects.get()
-    assert (action.status, action.error_message) == ("error", "the contact has no email address")
+    assert (action.status, action.error_message) == ("error", "The contact has no email address")
     action.customer.contacts.update(email="fixed@client.example")
     action_retry(action=action)
     run_day(entity=acme_daily, day=d(1, 27))
@@ -125,7 +125,7 @@ def test_no_collection_contact(scenario_s, acme_daily):
     ContactFactory(customer=customer, is_collection=False)
     make_invoice(customer, "A1", d(1, 31))
     run_day(entity=acme_daily, day=d(1, 26))
-    assert Action.objects.get().error_message == "no collection contact"
+    assert Action.objects.get().error_message == "No collection contact"
 
 
 def test_sms_and_letters_wait_for_their_connectors(acme_daily, email_template):
@@ -136,7 +136,7 @@ def test_sms_and_letters_wait_for_their_connectors(acme_daily, email_template):
     acme_daily.save()
     make_invoice(make_customer(acme_daily), "A1", d(1, 31))
     run_day(entity=acme_daily, day=d(2, 3))
-    assert Action.objects.get().error_message == "no SMS connector configured"
+    assert Action.objects.get().error_message == "No SMS connector configured"
 
 
 class Killed(BaseException):
@@ -166,7 +166,7 @@ def test_a_run_killed_after_the_hand_over_never_sends_twice(
     assert summary.recovered == 1
     action = Action.objects.get(step_name="courtesy")
     assert (action.status, action.finished_on) == ("sent", d(1, 26))
-    assert "delivery not confirmed" in action.note
+    assert "Delivery not confirmed" in action.note
     assert Outbox.objects.get().status == "sent"
 
 

@@ -7,14 +7,19 @@ from relance.delivery.connectors import NO_MOBILE
 from relance.delivery.email import REFUSED
 from relance.delivery.errors import _known, error_display
 
+# The sentences now start with a capital: the French catalogue follows them (the lead's
+# catalogue pass); strict, so these markers go once it has.
+CATALOGUE_PENDING = pytest.mark.xfail(strict=True, reason="French catalogue of the new msgids")
+
 
 @pytest.mark.parametrize(
     "stored, french",
     [
-        (NO_MOBILE, "le contact n’a pas de numéro de mobile"),
-        (
+        pytest.param(NO_MOBILE, "Le contact n’a pas de numéro de mobile", marks=CATALOGUE_PENDING),
+        pytest.param(
             REFUSED.format(reason="550 mailbox unavailable"),
-            "le serveur de messagerie l’a refusé : 550 mailbox unavailable",
+            "Le serveur de messagerie l’a refusé : 550 mailbox unavailable",
+            marks=CATALOGUE_PENDING,
         ),
         ("an error nobody foresaw", "an error nobody foresaw"),
     ],
@@ -25,7 +30,15 @@ def test_a_known_error_reads_in_french_with_the_servers_words_kept(stored, frenc
     assert error_display(stored) == stored  # English: as stored
 
 
+@CATALOGUE_PENDING
 def test_every_known_error_has_a_french_translation():
     with translation.override("fr"):
         untranslated = [s for s in _known() if translation.gettext(s) == s]
     assert untranslated == []
+
+
+def test_an_error_stored_before_the_capitals_reads_as_todays():
+    assert error_display("no SMS connector configured") == "No SMS connector configured"
+    stored = "the mail server refused it: 550 mailbox unavailable"
+    assert error_display(stored) == "The mail server refused it: 550 mailbox unavailable"
+    assert error_display("an error nobody foresaw") == "an error nobody foresaw"

@@ -88,7 +88,7 @@ def test_a_refused_letter_says_why_and_the_others_go(acme, bob, scenario, provid
 def test_without_a_connector_the_letter_is_left_in_error(acme, bob, scenario):
     [letter] = _letters(acme, scenario, "letter")
     [result] = letters_hand_over(actions=[letter], acting_user=bob)
-    assert (result.sent, result.action.error_message) == (False, "no letter connector configured")
+    assert (result.sent, result.action.error_message) == (False, "No letter connector configured")
 
 
 def test_an_e_registered_letter_goes_to_the_contact_chosen(acme, bob, scenario, provider):

@@ -79,7 +79,7 @@ def test_a_letter_without_address_is_an_error(acme_daily, provider):
     ContactFactory(customer=customer, is_collection=True, address_line1="")
     make_invoice(customer, "A1", d(1, 31))
     action = _run(acme_daily, "letter")
-    assert (action.status, action.error_message) == ("error", "the contact has no postal address")
+    assert (action.status, action.error_message) == ("error", "The contact has no postal address")
 
 
 def test_a_refused_letter_and_a_timeout_retried_once(acme_daily, provider):
@@ -88,11 +88,11 @@ def test_a_refused_letter_and_a_timeout_retried_once(acme_daily, provider):
     _customer(acme_daily)
     provider.behaviour.refuse = "postal code does not match the city"
     action = _run(acme_daily, "letter")
-    assert action.error_message == "the provider refused it: postal code does not match the city"
+    assert action.error_message == "The provider refused it: postal code does not match the city"
     provider.behaviour.refuse, provider.behaviour.slow = "", 1.5
     action_retry(action=action)
     action = _run(acme_daily, "letter", d(2, 4))
-    assert action.error_message == "the provider did not answer in time"
+    assert action.error_message == "The provider did not answer in time"
     action_retry(action=action)
     action = _run(acme_daily, "letter", d(2, 5))
     assert action.status == "sent"
@@ -153,7 +153,7 @@ def test_an_electronic_registered_letter_refused_by_the_provider(acme_daily, pro
     _customer(acme_daily, email="legal@client.example")
     provider.behaviour.fail = True
     action = _run(acme_daily, "e_registered_letter")
-    assert action.error_message == "the provider failed: HTTP 500 internal error"
+    assert action.error_message == "The provider failed: HTTP 500 internal error"
 
 
 def test_polling_records_the_acknowledgement_then_a_return(acme_daily, provider):
@@ -175,7 +175,7 @@ def test_polling_records_the_acknowledgement_then_a_return(acme_daily, provider)
     action = Action.objects.get()
     assert (action.status, action.error_message) == (
         "error",
-        "the provider could not deliver it: addressee unknown",
+        "The provider could not deliver it: addressee unknown",
     )
     assert outbox_poll() == 0  # final
 

@@ -116,10 +116,10 @@ def test_an_email_without_collection_contact_stays_in_error_on_the_page(
     client.force_login(bob)
     response = _send(client, action, subject="Hello", body="<p>Hello</p>")
     assert response.status_code == 400
-    assert "no collection contact" in response.content.decode()
+    assert "No collection contact" in response.content.decode()
     assert response.context["send_form"].non_field_errors()
     action.refresh_from_db()
-    assert (action.status, action.error_message) == ("error", "no collection contact")
+    assert (action.status, action.error_message) == ("error", "No collection contact")
     assert smtp.messages == [] and not Outbox.objects.exists()
 
 
@@ -130,7 +130,7 @@ def test_a_refused_email_is_an_error_on_the_page(
     client.force_login(bob)
     response = _send(client, action, subject="Hello", body="<p>Hello</p>")
     assert response.status_code == 400
-    assert "the mail server refused it: 550 mailbox unavailable" in response.content.decode()
+    assert "The mail server refused it: 550 mailbox unavailable" in response.content.decode()
     action.refresh_from_db()
     assert action.status == "error" and action.finished_on is None
     assert smtp_refusing.messages == []
@@ -197,9 +197,9 @@ def test_an_sms_without_connector_is_an_error_and_nothing_leaves(
     client.force_login(bob)
     response = _send(client, action, body="Hello")
     assert response.status_code == 400
-    assert "no SMS connector configured" in response.content.decode()
+    assert "No SMS connector configured" in response.content.decode()
     action.refresh_from_db()
-    assert (action.status, action.error_message) == ("error", "no SMS connector configured")
+    assert (action.status, action.error_message) == ("error", "No SMS connector configured")
     assert provider.requests == [] and not Outbox.objects.exists()
 
 

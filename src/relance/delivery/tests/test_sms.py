@@ -113,12 +113,12 @@ def test_generic_json_adapter(sms_scenario, acme_daily, provider):
 def test_no_connector_leaves_the_action_in_error(sms_scenario, acme_daily):
     _customer(acme_daily)
     action = _run(acme_daily)
-    assert (action.status, action.error_message) == ("error", "no SMS connector configured")
+    assert (action.status, action.error_message) == ("error", "No SMS connector configured")
 
 
 @pytest.mark.parametrize(
     ("mobile", "error"),
-    [("", "the contact has no mobile number"), ("12 34", "invalid mobile number")],
+    [("", "The contact has no mobile number"), ("12 34", "Invalid mobile number")],
 )
 def test_mobile_numbers_are_checked(sms_scenario, acme_daily, provider, mobile, error):
     _twilio(acme_daily, provider)
@@ -135,7 +135,7 @@ def test_a_refusal_is_an_error_with_the_reason(sms_scenario, acme_daily, provide
     action = _run(acme_daily)
     assert action.status == "error"
     assert action.error_message == (
-        "the provider refused it: The 'To' number is not a valid phone number."
+        "The provider refused it: The 'To' number is not a valid phone number."
     )
     assert Outbox.objects.get().status == "failed"
     # Fixed and retried: a new attempt with a new key (the refused one was never sent).
@@ -152,7 +152,7 @@ def test_a_timeout_then_a_retry_sends_once(sms_scenario, acme_daily, provider):
     action = _run(acme_daily)
     assert (action.status, action.error_message) == (
         "error",
-        "the provider did not answer in time",
+        "The provider did not answer in time",
     )
     first = Outbox.objects.get()
     assert (first.status, first.uncertain) == ("failed", True)
@@ -171,7 +171,7 @@ def test_the_default_timeout_is_about_two_seconds(sms_scenario, acme_daily, prov
     _customer(acme_daily)
     provider.behaviour.slow = 2.6
     action = _run(acme_daily)
-    assert action.error_message == "the provider did not answer in time"
+    assert action.error_message == "The provider did not answer in time"
 
 
 def test_a_500_is_an_error_and_the_retry_reuses_the_key(sms_scenario, acme_daily, provider):
@@ -181,7 +181,7 @@ def test_a_500_is_an_error_and_the_retry_reuses_the_key(sms_scenario, acme_daily
     action = _run(acme_daily)
     assert (action.status, action.error_message) == (
         "error",
-        "the provider failed: HTTP 500 internal error",
+        "The provider failed: HTTP 500 internal error",
     )
     provider.behaviour.fail = False
     action = _retry(acme_daily, action)
@@ -194,7 +194,7 @@ def test_an_unreachable_provider_then_a_retry_sends_once(sms_scenario, acme_dail
     _customer(acme_daily)
     action = _run(acme_daily)
     assert action.status == "error"
-    assert action.error_message.startswith("the provider could not be reached:")
+    assert action.error_message.startswith("The provider could not be reached:")
     assert "refused" in action.error_message.lower()
     sms.settings["url"] = provider.url
     sms.save()

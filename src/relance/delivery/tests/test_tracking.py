@@ -363,9 +363,9 @@ def test_the_webhooks_need_a_secret_to_be_mounted():
         (
             422,
             {"ErrorCode": 300, "Message": "Invalid 'From' address: 'relance@acme'."},
-            "the email provider refused it: ",
+            "The email provider refused it: ",
         ),
-        (500, {"Message": "Internal error"}, "the email provider could not take it: "),
+        (500, {"Message": "Internal error"}, "The email provider could not take it: "),
     ],
 )
 def test_a_provider_that_says_no_leaves_the_action_in_error_with_its_words(

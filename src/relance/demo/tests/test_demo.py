@@ -83,7 +83,7 @@ def test_the_demo_builds_two_entities_with_valid_identifiers():
     assert fr.late_interest_rate > 0 and fr.city == "Paris" and uk.city == "London"
     assert "Acme France SAS (acme-fr, EUR): 42 customers" in output
     assert "Acme Industries Ltd (acme-uk, GBP): 18 customers" in output
-    assert "open EUR" in output and "open GBP" in output
+    assert "Open EUR" in output and "Open GBP" in output
 
 
 @pytest.mark.django_db

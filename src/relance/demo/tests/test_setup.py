@@ -25,7 +25,7 @@ def test_setup_creates_the_default_tags_once():
     counts = (Tag.objects.count(), User.objects.count())
     second = run_setup()
 
-    assert "created tag 'Key account'" in first and "'Export'" not in first
+    assert "Created tag 'Key account'" in first and "'Export'" not in first
     assert set(Tag.objects.values_list("name", flat=True)) == {
         "Key account",
         "Public sector",
@@ -43,7 +43,7 @@ def test_setup_creates_the_administrator_from_the_environment(monkeypatch):
     again = run_setup(admin="root", email="root@example.com")
 
     root = User.objects.get(username="root")
-    assert "created administrator 'root'" in output
+    assert "Created administrator 'root'" in output
     assert (root.role, root.is_superuser, root.is_staff, root.email) == (
         "administrator",
         True,

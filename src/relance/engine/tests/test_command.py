@@ -48,12 +48,12 @@ def test_without_a_date_each_entity_runs_at_its_today(scenario_s, acme_daily, gl
 def test_a_run_in_progress_exits_non_zero(scenario_s, acme_daily, monkeypatch):
     monkeypatch.setattr("relance.engine.runner._try_advisory_lock", lambda entity: None)
     EngineRun.objects.create(entity=acme_daily, day=d(3, 1))
-    with pytest.raises(CommandError, match="not run: acme-fr"):
+    with pytest.raises(CommandError, match="Not run: acme-fr"):
         call_command("run", "--date", "2026-03-01")
 
 
 def test_bad_arguments_are_refused(db):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("run", "--date", "01/03/2026")
-    with pytest.raises(CommandError, match="no entity 'nope'"):
+    with pytest.raises(CommandError, match="No entity 'nope'"):
         call_command("run", "--entity", "nope")

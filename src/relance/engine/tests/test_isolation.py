@@ -119,7 +119,7 @@ def test_a_planning_error_past_the_bound_goes_through_isolation(acme_daily, trio
 def test_relance_run_strict_exits_non_zero_only_when_asked(acme_daily, trio, monkeypatch):
     _break_planning(monkeypatch, trio[1])
     call_command("run", "--date", "2026-01-20", "--entity", acme_daily.slug)  # exit 0
-    with pytest.raises(CommandError, match="customers failed"):
+    with pytest.raises(CommandError, match="Customers failed"):
         call_command("run", "--date", "2026-01-21", "--entity", acme_daily.slug, "--strict")
     assert EngineRun.objects.filter(status="finished").count() == 2
 

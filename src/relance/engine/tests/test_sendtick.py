@@ -337,7 +337,7 @@ def test_the_tick_command_sends_what_may_leave_now(scenario_s, acme_daily, smtp)
     call_command("tick", stdout=out)
     assert "sent 1, errors 0" in out.getvalue()
     call_command("tick", stdout=out)
-    assert out.getvalue().endswith("nothing to send now\n")
+    assert out.getvalue().endswith("Nothing to send now\n")
     assert len(smtp.messages) == 1
 
 

@@ -165,13 +165,13 @@ def test_the_command_prints_each_mailbox_and_fails_when_one_is_unreachable(
         "acme-fr: fetched 2, stored 2, duplicates 0, replies 2, auto-replies 0, bounces 0, "
         "unassigned 0, refused 0, failed 0"
     )
-    with pytest.raises(CommandError, match="unknown entity"):
+    with pytest.raises(CommandError, match="Unknown entity"):
         call_command("mail", "fetch", "--entity", "nope")
 
     mailbox.settings = dovecot.settings(port=_closed_port())
     mailbox.save()
     err = io.StringIO()
-    with pytest.raises(CommandError, match="mailbox not read for acme-fr"):
+    with pytest.raises(CommandError, match="Mailbox not read for acme-fr"):
         call_command("mail", "fetch", stdout=io.StringIO(), stderr=err)
     assert "Connection refused" in err.getvalue() or "ConnectionRefused" in err.getvalue()
 

@@ -19,14 +19,14 @@ def call(*args) -> tuple[str, str]:
 
 def test_import_prints_one_summary_line(acme, bob):
     out, _err = call("customers", str(DATA / "customers.csv"))
-    assert out == "created 2, updated 0, unchanged 0\n"
+    assert out == "Created 2, updated 0, unchanged 0\n"
     out, _err = call("customers", str(DATA / "customers.csv"), "--entity", "acme-fr")
-    assert out == "created 0, updated 0, unchanged 2\n"
+    assert out == "Created 0, updated 0, unchanged 2\n"
 
 
 def test_dry_run_says_what_it_would_do(acme, bob):
     out, _err = call("customers", str(DATA / "customers.csv"), "--dry-run")
-    assert out == "would create 2, update 0, leave 0 unchanged\n"
+    assert out == "Would create 2, update 0, leave 0 unchanged\n"
     assert ImportBatch.objects.get().dry_run
 
 
@@ -53,7 +53,7 @@ def test_failure_prints_every_error_and_exits_non_zero(acme, tmp_path):
 def test_entity_is_required_when_several_exist(acme, globex):
     with pytest.raises(CommandError, match="use --entity with one of acme-fr, globex-uk"):
         call("customers", str(DATA / "customers.csv"))
-    with pytest.raises(CommandError, match="no entity 'nope'"):
+    with pytest.raises(CommandError, match="No entity 'nope'"):
         call("customers", str(DATA / "customers.csv"), "--entity", "nope")
 
 

@@ -483,7 +483,7 @@ def test_the_base_files_are_valid(kind, acme, existing, tmp_path):
         path.write_bytes(content)
         out = StringIO()
         call_command("import", kind, str(path), "--dry-run", stdout=out, stderr=StringIO())
-        assert out.getvalue().startswith("would create")
+        assert out.getvalue().startswith("Would create")
     call_command("import", kind, str(path), stdout=StringIO(), stderr=StringIO())
     assert database_state() != before
 

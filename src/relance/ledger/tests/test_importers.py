@@ -87,7 +87,7 @@ def test_customers_file_with_bom_semicolons_and_decimal_comma(acme, bob):
 
     assert (batch.status, batch.rows, batch.created, batch.errors) == (ImportStatus.DONE, 2, 2, [])
     assert batch.started_by == bob and batch.finished_at and batch.file_name == "customers.csv"
-    assert import_summary(batch) == "created 2, updated 0, unchanged 0"
+    assert import_summary(batch) == "Created 2, updated 0, unchanged 0"
     martin = Customer.objects.get(entity=acme, external_id="C001")
     assert martin.legal_id == "732829320"
     assert martin.credit_limit == Decimal("15000.50")
@@ -167,7 +167,7 @@ def test_reimport_marks_paid_clears_dispute_and_counts_unchanged(imported, tmp_p
     )
     batch = run("items", path, imported)
 
-    assert import_summary(batch) == "created 0, updated 2, unchanged 2"
+    assert import_summary(batch) == "Created 0, updated 2, unchanged 2"
     assert Item.objects.get(number="F2026-001").open_amount == Decimal("0.00")
     cleared = Item.objects.get(number="F2026-002")
     assert (cleared.disputed, cleared.dispute_reason, cleared.dispute_date) == (False, "", None)
@@ -287,7 +287,7 @@ def test_dry_run_writes_nothing_and_counts(imported, tmp_path):
     batch = run("items", path, imported, dry_run=True)
 
     assert (batch.status, batch.dry_run) == (ImportStatus.PREVIEWED, True)
-    assert import_summary(batch) == "would create 1, update 1, leave 1 unchanged"
+    assert import_summary(batch) == "Would create 1, update 1, leave 1 unchanged"
     assert stored_counts() == before
     assert Item.objects.get(number="F2026-001").open_amount == Decimal("1200.00")
 

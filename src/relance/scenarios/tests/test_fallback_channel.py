@@ -79,7 +79,7 @@ def test_an_automatic_step_falling_back_to_a_letter_needs_a_letter_connector(
     with pytest.raises(ValidationError) as caught:
         _email_step(french, email_template, mode="auto", fallback_channel="letter")
     assert caught.value.message_dict["fallback_channel"] == [
-        "automatic letters need a print-and-mail connector: Acme France has no active one. "
+        "Automatic letters need a print-and-mail connector: Acme France has no active one. "
         "Add one in the administration (Delivery › Connectors) or make this step manual."
     ]
     # A manual step's letter is printed by hand; an SMS needs no letter connector.

@@ -152,16 +152,16 @@ def test_days_overdue_with_entities_on_different_days(customers, monkeypatch):
 @pytest.mark.parametrize(
     ("criteria", "message"),
     [
-        (rule("overdu", "gt", 1), "rule 1: unknown field 'overdu'"),
-        (rule("tags", "gt", 1), "rule 1: lookup 'gt' not allowed on 'tags'"),
-        (rule("days_overdue", "gt", "ten"), "rule 1: days_overdue: 'ten' is not a whole number"),
-        (rule("total_open", "gte", "lots"), "rule 1: total_open: 'lots' is not an amount"),
-        (rule("language", "eq", "de"), "rule 1: language: 'de' is not one of fr, en"),
-        (rule("category", "eq", ""), "rule 1: category: a value is required"),
-        (rule("entity", "in", []), "rule 1: entity: 'in' needs at least one value"),
-        ({"op": "xor", "rules": []}, "criteria: unknown operator 'xor'"),
-        ({"op": "and", "rules": "x"}, "criteria: 'rules' must be a list"),
-        ([], "criteria: criteria must be a mapping"),
+        (rule("overdu", "gt", 1), "Rule 1: no field is called 'overdu'."),
+        (rule("tags", "gt", 1), "Tags: the comparison 'gt' does not apply (use “is”"),
+        (rule("days_overdue", "gt", "ten"), "Days overdue: 'ten' is not a whole number."),
+        (rule("total_open", "gte", "lots"), "Total open invoices: 'lots' is not an amount."),
+        (rule("language", "eq", "de"), "Language: 'de' is not one of fr, en."),
+        (rule("category", "eq", ""), "Category: a value is required."),
+        (rule("entity", "in", []), "Entity (slug): “is one of” needs at least one value."),
+        ({"op": "xor", "rules": []}, "The rules: 'xor' is not an operator (use and, or)."),
+        ({"op": "and", "rules": "x"}, "The rules: the rules must be a list."),
+        ([], "The rules must be a group of rules."),
         (
             {
                 "op": "and",
@@ -170,7 +170,7 @@ def test_days_overdue_with_entities_on_different_days(customers, monkeypatch):
                     {"op": "or", "rules": [{"field": "nope", "lookup": "eq", "value": 1}]},
                 ],
             },
-            "rule 2.1: unknown field 'nope'",
+            "Rule 2.1: no field is called 'nope'.",
         ),
     ],
 )
@@ -191,7 +191,7 @@ def test_every_error_is_reported_at_once(db):
     }
     with pytest.raises(ValidationError) as caught:
         criteria_clean(criteria)
-    assert [m.split(":")[0] for m in caught.value.messages] == ["rule 1", "rule 3"]
+    assert [m.split(":")[0] for m in caught.value.messages] == ["Rule 1", "Days overdue"]
 
 
 def test_clean_types_values(db):
@@ -270,9 +270,9 @@ def test_new_fields_are_cleaned_with_their_reason(db):
         )
     # One message per faulty rule, in order, each naming what is wrong.
     first, second, third = error.value.messages
-    assert "rule 1" in first and "'lost'" in first and "promise_broken" in first
-    assert "rule 2" in second and "'gt'" in second
-    assert "rule 3" in third and "'ABC' is not a currency code" in third
+    assert "Status of an open invoice" in first and "'lost'" in first and "promise_broken" in first
+    assert "Status of an open invoice" in second and "'gt'" in second
+    assert third == "Guarantee amount: 'ABC' is not a currency code."
 
 
 def test_an_amount_in_a_currency_leaves_other_currencies_out(acme, globex):

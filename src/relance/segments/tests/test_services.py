@@ -47,7 +47,7 @@ def test_create_refuses_bad_criteria_and_names_the_rule(scenario):
             scenario=scenario,
             criteria={"rules": [{"field": "overdu", "lookup": "gt", "value": 1}]},
         )
-    assert caught.value.message_dict["criteria"] == ["rule 1: unknown field 'overdu'"]
+    assert caught.value.message_dict["criteria"] == ["Rule 1: no field is called 'overdu'."]
     assert not Segment.objects.exists()
 
 
@@ -195,5 +195,5 @@ def test_recompute_command(customers, scenario, acme):
     out = StringIO()
     call_command("segments", "recompute", "--entity", "acme-fr", stdout=out)
     assert out.getvalue() == "Everyone: 2 customers\n"
-    with pytest.raises(CommandError, match="unknown entity 'nope'"):
+    with pytest.raises(CommandError, match="Unknown entity 'nope'"):
         call_command("segments", "recompute", "--entity", "nope")

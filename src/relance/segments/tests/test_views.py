@@ -105,9 +105,26 @@ def test_invalid_rules_are_shown_and_nothing_saved(client, customers, scenario, 
     data = form_data(scenario, **{"g0-field": ["days_overdue"], "g0-value": ["ten"]})
     response = client.post(reverse("segments:create"), data)
     assert response.status_code == 200
-    assert "rule 1: days_overdue: &#x27;ten&#x27; is not a whole number" in (
-        response.content.decode()
-    )
+    assert "Days overdue: &#x27;ten&#x27; is not a whole number." in response.content.decode()
+    assert not Segment.objects.exists()
+
+
+def test_each_bad_rule_reads_as_a_sentence_naming_its_field(client, customers, scenario, alice):
+    client.force_login(alice)
+    rows = {
+        "g0-field": ["days_overdue", "language", "on_hold", "total_open"],
+        "g0-lookup": ["gt", "eq", "eq", "contains"],
+        "g0-value": ["abc", "de", "maybe", "1"],
+    }
+    response = client.post(reverse("segments:create"), form_data(scenario, **rows))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Days overdue: 'abc' is not a whole number.",
+        "Language: 'de' is not one of fr, en.",
+        "On hold: 'maybe' is not yes or no.",
+        "Total open invoices: the comparison 'contains' does not apply (use “is”, “is not”, "
+        "“greater than”, “at least”, “less than”, “at most”).",
+    ]
     assert not Segment.objects.exists()
 
 
@@ -166,7 +183,7 @@ def test_live_count(client, customers, scenario, alice, bob, acme):
     assert response.context["count"] == 1
     data = form_data(scenario, **{"g0-field": ["overdu"]})
     response = client.post(reverse("segments:count"), data, **HTMX)
-    assert response.context["errors"] == ["rule 1: unknown field 'overdu'"]
+    assert response.context["errors"] == ["Rule 1: no field is called 'overdu'."]
 
 
 def test_recompute_button(client, customers, scenario, alice):

@@ -156,3 +156,23 @@ def test_the_letterhead_phone_is_written_for_the_readers_country(notice, dupont,
     )
     ItemFactory(customer=abroad, number="F-GB-1")
     assert "+33 1 40 00 00 00" in pdf_text(render(notice, abroad, today=TODAY).pdf)
+
+
+def test_the_address_block_puts_a_uk_postcode_on_its_own_line(notice, dupont, acme_bank):
+    """A French letter: "69003 Lyon" on one line; to London, the town, then the postcode
+    on a line of its own, then the country (the sender's is never named)."""
+    text = [line.strip() for line in pdf_text(render(notice, dupont, today=TODAY).pdf).split("\n")]
+    assert "69003 Lyon" in text and "France" not in text
+    abroad = CustomerFactory(
+        entity=acme_bank,
+        name="Smith Ltd",
+        country="GB",
+        language="fr",
+        address_line1="1 High Street",
+        postal_code="SW1A 1AA",
+        city="London",
+    )
+    ItemFactory(customer=abroad, number="F-GB-1")
+    lines = [line.strip() for line in pdf_text(render(notice, abroad, today=TODAY).pdf).split("\n")]
+    start = lines.index("1 High Street")
+    assert lines[start : start + 4] == ["1 High Street", "London", "SW1A 1AA", "Royaume-Uni"]

@@ -145,3 +145,23 @@ def test_preview_is_signed_by_the_customer_s_collector_not_the_viewer(client, al
     url = reverse("templating:preview", args=[signed.pk])
     page = client.get(url, {"customer": customer.pk}).content.decode()
     assert "Cordialement, Bob Leroy" in page and "Cordialement, Alice" not in page
+
+
+def test_a_registered_letter_is_named_lettre_recommandee_in_french(client, bob):
+    from django.utils import translation
+
+    from relance.agenda.choices import ResponseChannel
+    from relance.scenarios.choices import StepChannel
+    from relance.templating.choices import LetterType
+
+    MessageTemplateFactory(name="Notice", channel="letter", letter_type="registered")
+    client.force_login(bob)
+    with translation.override("fr"):
+        page = client.get(reverse("templating:list"), HTTP_ACCEPT_LANGUAGE="fr")
+        labels = [
+            StepChannel.REGISTERED_LETTER.label,
+            ResponseChannel.REGISTERED_LETTER.label,
+            LetterType.REGISTERED.label,
+        ]
+        assert all(str(label).startswith("Lettre recommandée") for label in labels), labels
+    assert '<span class="badge text-bg-warning">Lettre recommandée</span>' in page.text

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         if options["entity"]:
             entity = Entity.objects.filter(slug=options["entity"]).first()
             if entity is None:
-                raise CommandError(f"no entity {options['entity']!r}")
+                raise CommandError(f"No entity {options['entity']!r}")
         rows = action_export_rows(
             entity=entity,
             status=options["status"],

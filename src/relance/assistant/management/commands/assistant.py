@@ -33,7 +33,7 @@ class Command(BaseCommand):
         path = model.save(assistant)
         model.forget()
         self.stdout.write(
-            f"trained on {len(rows)} corpus messages and {len(corrections)} corrections: "
+            f"Trained on {len(rows)} corpus messages and {len(corrections)} corrections: "
             f"model {assistant.version} saved to {path}"
         )
         if terms:

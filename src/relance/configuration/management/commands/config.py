@@ -48,4 +48,4 @@ class Command(BaseCommand):
             self.stdout.write(text, ending="")
             return
         Path(file).write_text(text, encoding="utf-8")
-        self.stdout.write(f"wrote {file}")
+        self.stdout.write(f"Wrote {file}")

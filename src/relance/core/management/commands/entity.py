@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if holidays_country is not None and holidays_country.lower() == "none":
             holidays_country = ""
         if Entity.objects.filter(slug=options["slug"]).exists():
-            raise CommandError(f"entity {options['slug']!r} already exists")
+            raise CommandError(f"Entity {options['slug']!r} already exists")
         try:
             entity = entity_create(
                 slug=options["slug"],
@@ -46,7 +46,7 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError("; ".join(validation_messages(exc))) from exc
-        self.stdout.write(f"created entity {entity.slug} ({entity.name})")
+        self.stdout.write(f"Created entity {entity.slug} ({entity.name})")
 
     def list(self):
         for entity in Entity.objects.order_by("slug"):

@@ -41,13 +41,13 @@ class Command(BaseCommand):
                 created += self.admin_create(admin, email)
         if created:
             for line in created:
-                self.stdout.write(f"created {line}")
+                self.stdout.write(f"Created {line}")
         else:
             self.stdout.write("Everything was already in place.")
 
     def admin_create(self, username: str, email: str) -> list[str]:
         if User.objects.filter(username=username).exists():
-            self.stdout.write(f"user {username!r} already exists: left unchanged")
+            self.stdout.write(f"User {username!r} already exists: left unchanged")
             return []
         password = os.environ.get(PASSWORD_VARIABLE, "")
         if not password:

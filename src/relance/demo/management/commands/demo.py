@@ -123,14 +123,14 @@ class Command(BaseCommand):
         )
         for slug, name, currency, customers in summary["entities"]:
             self.stdout.write(f"  {name} ({slug}, {currency}): {customers:,} customers")
-        self.stdout.write(f"  contacts: {summary['contacts']:,}")
+        self.stdout.write(f"  Contacts: {summary['contacts']:,}")
         kinds = ", ".join(
             f"{ItemKind(kind).label.lower()}s {count:,}" for kind, count in summary["items"].items()
         )
-        self.stdout.write(f"  items: {kinds}")
+        self.stdout.write(f"  Items: {kinds}")
         for currency, receivable, credits in summary["balances"]:
             self.stdout.write(
-                f"  open {currency}: invoices {receivable:,.2f}, "
+                f"  Open {currency}: invoices {receivable:,.2f}, "
                 f"credit notes and payments {credits:,.2f}, net {receivable - credits:,.2f}"
             )
 

@@ -65,7 +65,7 @@ class Command(BaseCommand):
         if entity:
             entities = entities.filter(slug=entity)
             if not entities.exists():
-                raise CommandError(f"no entity {entity!r}")
+                raise CommandError(f"No entity {entity!r}")
         refused, failed = [], []
         for each in entities:
             try:
@@ -85,8 +85,8 @@ class Command(BaseCommand):
             if summary.failed:
                 failed.append(f"{each.slug}: {summary.failed}")
         if refused:
-            raise CommandError(f"not run: {', '.join(refused)}")
+            raise CommandError(f"Not run: {', '.join(refused)}")
         if strict and failed:
             raise CommandError(
-                f"customers failed (see the agenda's error tab): {', '.join(failed)}"
+                f"Customers failed (see the agenda's error tab): {', '.join(failed)}"
             )

@@ -22,11 +22,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop, **options):
         if loop:
-            self.stdout.write(f"send tick every {settings.SEND_TICK_MINUTES} min")
+            self.stdout.write(f"Send tick every {settings.SEND_TICK_MINUTES} min")
             sendtick._loop(settings.SEND_TICK_MINUTES, threading.Event())
             return
         summaries = sendtick.send_tick()
         for summary in summaries:
             self.stdout.write(summary.line())
         if not summaries:
-            self.stdout.write("nothing to send now")
+            self.stdout.write("Nothing to send now")

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         if entity:
             scope = Entity.objects.filter(slug=entity).first()
             if scope is None:
-                raise CommandError(f"unknown entity {entity!r}")
+                raise CommandError(f"Unknown entity {entity!r}")
         summaries = mailboxes_fetch(entity=scope)
         if not summaries:
             self.stdout.write("No active IMAP mailbox connector.")
@@ -47,4 +47,4 @@ class Command(BaseCommand):
                 self.stderr.write(f"{summary.entity}: mailbox not read: {summary.error}")
         failed = [s.entity for s in summaries if s.error]
         if failed:
-            raise CommandError(f"mailbox not read for {', '.join(failed)}")
+            raise CommandError(f"Mailbox not read for {', '.join(failed)}")

@@ -43,13 +43,13 @@ class Command(BaseCommand):
             try:
                 return Entity.objects.get(slug=slug)
             except Entity.DoesNotExist:
-                raise CommandError(f"no entity {slug!r}: {self.slugs()}") from None
+                raise CommandError(f"No entity {slug!r}: {self.slugs()}") from None
         entities = list(Entity.objects.order_by("slug")[:2])
         if len(entities) == 1:
             return entities[0]
         if not entities:
-            raise CommandError("no entity yet: create one with `relance entity create`")
-        raise CommandError(f"several entities exist: use --entity with one of {self.slugs()}")
+            raise CommandError("No entity yet: create one with `relance entity create`")
+        raise CommandError(f"Several entities exist: use --entity with one of {self.slugs()}")
 
     @staticmethod
     def slugs() -> str:

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         if entity:
             scope = Entity.objects.filter(slug=entity).first()
             if scope is None:
-                raise CommandError(f"unknown entity {entity!r}")
+                raise CommandError(f"Unknown entity {entity!r}")
         counts = segments_recompute(entity=scope)
         names = dict(Segment.objects.filter(pk__in=counts).values_list("pk", "name"))
         for pk, count in counts.items():

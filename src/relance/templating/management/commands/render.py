@@ -26,20 +26,20 @@ class Command(BaseCommand):
     def handle(self, *args, template, customer, entity, language, output_format, output, **opts):
         if language and language not in Language.values:
             known = ", ".join(Language.values)
-            raise CommandError(f"unknown language {language!r} (choose from {known})")
+            raise CommandError(f"Unknown language {language!r} (choose from {known})")
         message_template = self.find_template(template)
         customer_obj = self.find_customer(customer, entity)
         if message_template.entity_id and message_template.entity_id != customer_obj.entity_id:
             raise CommandError(
-                f"template {template!r} is reserved to entity {message_template.entity.slug}"
+                f"Template {template!r} is reserved to entity {message_template.entity.slug}"
             )
         if language and message_template.variant_for(language).language != language:
-            raise CommandError(f"template {template!r} has no text in {language!r}")
+            raise CommandError(f"Template {template!r} has no text in {language!r}")
         output_format = output_format or ("html" if message_template.is_rich else "text")
         if output_format == "pdf" and message_template.channel != Channel.LETTER:
             raise CommandError("--format pdf is for letters only")
         if output_format == "html" and not message_template.is_rich:
-            raise CommandError(f"a {message_template.channel} template has no HTML: --format text")
+            raise CommandError(f"A {message_template.channel} template has no HTML: --format text")
         rendered = render(
             message_template, customer_obj, language=language, pdf=output_format == "pdf"
         )
@@ -52,7 +52,7 @@ class Command(BaseCommand):
             names = ", ".join(
                 repr(n) for n in MessageTemplate.objects.values_list("name", flat=True)
             )
-            raise CommandError(f"unknown template {name!r} (known: {names or 'none'})") from None
+            raise CommandError(f"Unknown template {name!r} (known: {names or 'none'})") from None
 
     def find_customer(self, external_id: str, entity: str | None) -> Customer:
         customers = Customer.objects.select_related("entity", "collector").filter(
@@ -63,9 +63,9 @@ class Command(BaseCommand):
         found = list(customers[:2])
         if not found:
             where = f" in entity {entity!r}" if entity else ""
-            raise CommandError(f"unknown customer {external_id!r}{where}")
+            raise CommandError(f"Unknown customer {external_id!r}{where}")
         if len(found) > 1:
-            raise CommandError(f"customer {external_id!r} exists in several entities: --entity")
+            raise CommandError(f"Customer {external_id!r} exists in several entities: --entity")
         return found[0]
 
     def content(self, rendered, output_format: str) -> bytes:
@@ -84,7 +84,7 @@ class Command(BaseCommand):
         if output:
             with open(output, "wb") as handle:
                 handle.write(content)
-            self.stderr.write(f"wrote {output} ({len(content):,} bytes)")
+            self.stderr.write(f"Wrote {output} ({len(content):,} bytes)")
         elif isinstance(content, bytes) and content.startswith(b"%PDF"):
             sys.stdout.buffer.write(content)
             sys.stdout.flush()
