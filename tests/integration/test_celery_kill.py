@@ -22,6 +22,7 @@ pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 RELANCE = [sys.executable, "-m", "relance"]
+CELERY_APP = "relance.config.celery"
 PG = "postgresql://postgres@127.0.0.1:5432"
 REDIS_URL = "redis://127.0.0.1:6379/7"
 CUSTOMERS = 1500  # ~14 sends/s per worker here: keeps the test near a minute
@@ -81,7 +82,7 @@ def smtp():
 
 
 def _worker(name: str, env: dict, log: Path) -> subprocess.Popen:
-    argv = [sys.executable, "-m", "celery", "-A", "relance", "worker", "--concurrency", "1"]
+    argv = [sys.executable, "-m", "celery", "-A", CELERY_APP, "worker", "--concurrency", "1"]
     argv += ["-n", f"{name}@%h", "--loglevel", "info", "--without-gossip", "--without-mingle"]
     return subprocess.Popen(
         argv, env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,

@@ -3,6 +3,7 @@ then each owner's digest email."""
 
 from celery import shared_task
 
+import relance.config.celery  # noqa: F401 - the configured app is the current one
 from relance.alerts.services import alerts_digest_send, alerts_evaluate
 
 

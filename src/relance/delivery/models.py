@@ -113,6 +113,14 @@ class Outbox(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "day"], name="outbox_by_status"),
+            # The rows in flight (or whose outcome is unknown), read at the start of every
+            # run (services.outbox_stuck): partial, so that reading them never depends on
+            # the statistics of a table that grows with every message sent.
+            models.Index(
+                fields=["action"],
+                condition=models.Q(status=OutboxStatus.SENDING) | models.Q(uncertain=True),
+                name="outbox_sending",
+            ),
             # A received reply names the message it answers (In-Reply-To): inbound/matching.py
             models.Index(fields=["message_id"], name="outbox_by_message_id"),
         ]

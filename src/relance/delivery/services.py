@@ -64,24 +64,40 @@ def handed_over(outbox: Outbox) -> None:
     for the tests that kill a run at the worst moment."""
 
 
-def outbox_recover(*, entity=None, action_ids: list[int] | None = None) -> int:
-    """Mark `sent` (unconfirmed) the open actions whose outbox row stayed `sending`."""
+def outbox_stuck(*, action_ids: list[int] | None = None):
+    """The outbox rows left `sending` (id, action id, run date), oldest first: read from the
+    partial index `outbox_sending` alone, without a join, so that the plan stays a scan of
+    the few rows in flight however many messages were sent before, whatever the tables'
+    statistics say (a join with the actions became a nested loop over history on a
+    PostgreSQL server whose statistics were stale)."""
     rows = Outbox.objects.filter(status=OutboxStatus.SENDING)
-    if entity is not None:
-        rows = rows.filter(action__entity=entity)
     if action_ids is not None:
         rows = rows.filter(action_id__in=action_ids)
+    return rows.order_by("id").values_list("id", "action_id", "day")
+
+
+def outbox_recover(*, entity=None, action_ids: list[int] | None = None) -> int:
+    """Mark `sent` (unconfirmed) the open actions whose outbox row stayed `sending`."""
+    stuck = list(outbox_stuck(action_ids=action_ids))
+    if not stuck:
+        return 0
+    actions = Action.objects.filter(pk__in=sorted({action_id for _pk, action_id, _d in stuck}))
+    if entity is not None:
+        actions = actions.filter(entity=entity)
+    notes = dict(actions.values_list("pk", "note"))
     recovered = 0
-    for row in rows.select_related("action").order_by("id"):
+    for pk, action_id, day in stuck:
+        if action_id not in notes:  # another entity's
+            continue
         with transaction.atomic():
-            Outbox.objects.filter(pk=row.pk).update(
+            Outbox.objects.filter(pk=pk).update(
                 status=OutboxStatus.SENT, error=UNCONFIRMED, updated_at=timezone.now()
             )
-            recovered += Action.objects.filter(pk=row.action_id, status__in=OPEN_STATUSES).update(
+            recovered += Action.objects.filter(pk=action_id, status__in=OPEN_STATUSES).update(
                 status=ActionStatus.SENT,
-                finished_on=row.day,
+                finished_on=day,
                 error_message="",
-                note=_with_note(row.action.note, UNCONFIRMED),
+                note=_with_note(notes[action_id], UNCONFIRMED),
                 updated_at=timezone.now(),
             )
     return recovered

@@ -9,6 +9,7 @@ from datetime import date
 from celery import shared_task
 from django.db import IntegrityError, InterfaceError, OperationalError
 
+import relance.config.celery  # noqa: F401 - the configured app is the current one
 from relance.agenda.choices import ActionStatus
 
 logger = logging.getLogger(__name__)

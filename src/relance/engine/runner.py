@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
+from relance.core.statistics import tables_analyze
 from relance.engine import planner
 from relance.engine.choices import FailureStage, RunKind, RunStatus
 from relance.engine.isolation import Failures, execute_each, failures_record, plan_each, write_each
@@ -403,10 +404,24 @@ def run_day(
             summary.recovered = outbox_recover(entity=entity)
             execute = deliver if send else None
             summary.customers = _process(entity, day, run, counts, execute, chunk_size, processes)
+            analyze_written(counts)
         _fill(summary, counts, started)
         run.counts = {k: v for k, v in asdict(summary).items() if k not in ("entity", "day")}
     logger.info("engine run %s", "; ".join(line.strip() for line in summary.lines()))
     return summary
+
+
+def analyze_written(counts: Counts) -> bool:
+    """Refresh the statistics of the tables a run (or a tick) bulk-wrote: its actions, their
+    outbox rows and the segments' memberships (core/statistics.py). Once per run, after
+    its last write."""
+    from relance.agenda.models import Action
+    from relance.delivery.models import Outbox
+    from relance.segments.models import SegmentMembership
+
+    written = counts.created + counts.updated + counts.skipped + sum(counts.cancelled.values())
+    written += counts.sent + counts.errors
+    return tables_analyze(Action, Outbox, SegmentMembership, rows=written)
 
 
 def _fill(summary: RunSummary, counts: Counts, started: float) -> None:

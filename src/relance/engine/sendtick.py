@@ -25,7 +25,13 @@ from relance.agenda.choices import ActionStatus
 from relance.agenda.models import Action
 from relance.core.models import Entity
 from relance.engine.choices import RunKind
-from relance.engine.runner import RunInProgress, deliver, entity_lock, run_customers
+from relance.engine.runner import (
+    RunInProgress,
+    analyze_written,
+    deliver,
+    entity_lock,
+    run_customers,
+)
 from relance.engine.writing import Counts
 from relance.scenarios.choices import MANUAL_ONLY_CHANNELS, StepMode
 
@@ -75,6 +81,7 @@ def entity_send_tick(*, entity: Entity, now: datetime | None = None, execute=del
     counts = Counts()
     with entity_lock(entity, day, kind=RunKind.SEND_TICK) as run:
         run_customers(entity, day, run, ids, counts, execute)
+        analyze_written(counts)
         summary = TickSummary(
             entity=entity.slug,
             day=day,

@@ -21,6 +21,7 @@ from datetime import date, datetime, time
 from celery import chord, shared_task
 from django.utils import timezone
 
+import relance.config.celery  # noqa: F401 - the configured app is the current one
 from relance.core.models import Entity
 from relance.engine import shards
 from relance.engine.choices import RunKind, RunStatus

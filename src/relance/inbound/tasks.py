@@ -5,6 +5,8 @@ import logging
 
 from celery import shared_task
 
+import relance.config.celery  # noqa: F401 - the configured app is the current one
+
 logger = logging.getLogger(__name__)
 
 

@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.core.cache import cache
 
+import relance.config.celery  # noqa: F401 - the configured app is the current one
 from relance.ledger.choices import ImportStatus
 from relance.ledger.models import ImportBatch
 

@@ -114,17 +114,22 @@ def _sync_members(segment: Segment, customers, todays, fields) -> int:
         cursor.execute(f"CREATE TEMPORARY TABLE {MATCHING_TABLE} (customer_id bigint PRIMARY KEY)")
         try:
             cursor.execute(f"INSERT INTO {MATCHING_TABLE} (customer_id) {select}", params)
+            if connection.vendor == "postgresql":  # a new table has no statistics at all
+                cursor.execute(f"ANALYZE {MATCHING_TABLE}")
             cursor.execute(
                 f"DELETE FROM {members} WHERE segment_id = %s{in_scope} AND NOT EXISTS "
                 f"(SELECT 1 FROM {MATCHING_TABLE} m WHERE m.customer_id = {members}.customer_id)",
                 [segment.pk, *scope_params],
             )
+            # The members already there are left by the unique constraint's own probe, one
+            # exact lookup a row: an anti-join here was planned from the statistics of a
+            # table analysed before its rows came, a nested loop over the members inserted
+            # by this very statement (100,000 customers: 89 s instead of 1).
             cursor.execute(
                 f"INSERT INTO {members} (customer_id, segment_id) "
-                f"SELECT m.customer_id, %s FROM {MATCHING_TABLE} m WHERE NOT EXISTS "
-                f"(SELECT 1 FROM {members} x WHERE x.segment_id = %s "
-                f"AND x.customer_id = m.customer_id)",
-                [segment.pk, segment.pk],
+                f"SELECT m.customer_id, %s FROM {MATCHING_TABLE} m WHERE true "
+                "ON CONFLICT (segment_id, customer_id) DO NOTHING",
+                [segment.pk],
             )
             cursor.execute(f"SELECT COUNT(*) FROM {MATCHING_TABLE}")
             return cursor.fetchone()[0]

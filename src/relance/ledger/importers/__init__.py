@@ -7,6 +7,8 @@ from pathlib import Path
 
 from django.db import DatabaseError, transaction
 
+from relance.activity.models import CustomerEvent
+from relance.core.statistics import tables_analyze
 from relance.ledger.choices import ImportKind
 from relance.ledger.importers.base import ErrorLog, Row, TableImport
 from relance.ledger.importers.contacts import ContactImport
@@ -67,7 +69,8 @@ def run_import(
 ) -> Outcome:
     """Check and (unless `dry_run`) write one file; bad data ends up in `Outcome.errors`,
     never in an exception, and leaves the database as it was. Each customer the file changes
-    gets one timeline event, by `acting_user` (None: the system), naming the batch."""
+    gets one timeline event, by `acting_user` (None: the system), naming the batch. A large
+    file's tables are analysed once written (core/statistics.py)."""
     errors = ErrorLog()
     outcome = Outcome()
     try:
@@ -85,6 +88,9 @@ def run_import(
                     _run_rows(importer, table, outcome, progress)
                     if errors or dry_run:
                         transaction.set_rollback(True)
+                if not (errors or dry_run):
+                    written = importer.created + importer.updated
+                    tables_analyze(importer.writer.model, CustomerEvent, rows=written)
     except ImportFileError as exc:
         errors.add(None, "", str(exc))
     except DatabaseError as exc:

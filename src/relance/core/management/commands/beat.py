@@ -7,7 +7,7 @@ from relance.core.management.commands.worker import celery_argv, exec_celery
 
 
 class Command(BaseCommand):
-    help = "Start Celery beat (celery -A relance beat): engine_tick every 15 minutes."
+    help = "Start Celery beat (celery -A relance.config.celery beat): engine_tick every 15 minutes."
 
     def add_arguments(self, parser):
         parser.add_argument("--loglevel", "-l", default="info")

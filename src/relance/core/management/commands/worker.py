@@ -6,9 +6,11 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+CELERY_APP = "relance.config.celery"
+
 
 def celery_argv(*args: str) -> list[str]:
-    return [sys.executable, "-m", "celery", "-A", "relance", *args]
+    return [sys.executable, "-m", "celery", "-A", CELERY_APP, *args]
 
 
 def exec_celery(argv: list[str]) -> None:
@@ -19,7 +21,7 @@ def exec_celery(argv: list[str]) -> None:
 
 
 class Command(BaseCommand):
-    help = "Start a Celery worker (celery -A relance worker)."
+    help = "Start a Celery worker (celery -A relance.config.celery worker)."
 
     def add_arguments(self, parser):
         parser.add_argument(

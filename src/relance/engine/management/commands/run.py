@@ -4,6 +4,7 @@ recorded and counted, and the run goes on; `--strict` then exits non-zero."""
 
 from datetime import date
 
+from django.core.checks import Tags
 from django.core.management.base import BaseCommand, CommandError
 
 from relance.core.models import Entity
@@ -19,6 +20,9 @@ def parse_day(raw: str) -> date:
 
 class Command(BaseCommand):
     help = "Run the collection engine: plan, cancel, create and send the day's actions."
+    # The models' checks only: the URL checks import every view (a second of the
+    # command's start), and a run serves no URL. `relance check` runs them all.
+    requires_system_checks = [Tags.models]
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="run date (default: each entity's today)")

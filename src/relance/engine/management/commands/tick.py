@@ -5,6 +5,7 @@ without a broker)."""
 import threading
 
 from django.conf import settings
+from django.core.checks import Tags
 from django.core.management.base import BaseCommand
 
 from relance.engine import sendtick
@@ -12,6 +13,9 @@ from relance.engine import sendtick
 
 class Command(BaseCommand):
     help = "Send the due automatic actions that may leave now (the send tick)."
+    # The models' checks only: the URL checks import every view (a second of the
+    # command's start), and a run serves no URL. `relance check` runs them all.
+    requires_system_checks = [Tags.models]
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -1,0 +1,179 @@
+"""Planning day after day: four cycles of the same ledger (run dates +0, +15, +30 and +45
+days), with payments between them, on PostgreSQL. Each cycle is its own process, as a
+daily `relance run` is: the run plans for real without sending (`run_day(send=False)`,
+one process: the plan time), then the send tick sends the due automatic emails through
+the real send path (outbox, SMTP) to an aiosmtpd server on 127.0.0.1 that accepts and
+discards them (the send time).
+
+History accumulates from one cycle to the next (finished actions, outbox rows) and
+nothing runs VACUUM or ANALYZE between cycles but what Relance runs itself (autovacuum is
+off on this machine's server): the plan time of the fourth cycle must stay within 1.5
+times the first's. The data is bench_engine's (`populate`): one collection contact per
+customer, ten open invoices each, due over the year before the first run date.
+
+Payments between cycles: a quarter of the overdue open invoices are paid in full
+(settled on the run date), written by one UPDATE as a payment import would write them.
+
+`python -m benchmarks cycles -- --sizes 10000` (default: 10,000 then 100,000 customers;
+ten invoices each).
+"""
+
+import argparse
+import os
+import re
+import socket
+import sys
+import time
+from datetime import datetime, timedelta
+from datetime import time as clock_time
+
+from benchmarks.bench_engine import RUN_DAY, populate
+from benchmarks.measure import BENCH_DIR, drop_database, fresh_database, relance, run_measured
+
+PG_DATABASE = "relance_bench_cycles"
+ENTITY = "bench"  # populate's entity
+CYCLES = 4
+DAYS_BETWEEN = 15
+ITEMS_PER_CUSTOMER = 10
+TARGET_RATIO = 1.5
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="bench_cycles")
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000",
+        help="customers per ledger, comma-separated (ten open invoices each)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args([str(arg) for arg in argv])
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    results = []
+    for customers in [int(size) for size in args.sizes.split(",")]:
+        results.append((customers, bench(customers, args.keep)))
+    print_table(results)
+
+
+def bench(customers: int, keep: bool) -> list[dict]:
+    from aiosmtpd.controller import Controller
+
+    port = _free_port()
+    sink = Controller(_Discard(), hostname="127.0.0.1", port=port)
+    sink.start()
+    url = fresh_database("postgresql", PG_DATABASE)
+    env = {**os.environ, "DATABASE_URL": url, "RELANCE_VAR": str(BENCH_DIR / "var")}
+    env["EMAIL_URL"] = f"smtp://127.0.0.1:{port}"
+    cycles = []
+    try:
+        relance(env, "migrate", "--no-input", "-v", "0", name="cycles")
+        relance(env, "entity", "create", ENTITY, "--name", "Bench", "--country", "FR",
+                "--currency", "EUR", name="cycles")  # fmt: skip
+        relance(env, "setup", name="cycles")
+        seconds, _kb, out = _python(env, "populate", str(customers))
+        print(f"populate {seconds:7.1f} s  {out.strip()}", flush=True)
+        for number in range(CYCLES):
+            _s, peak_kb, out = _python(env, "cycle", str(number))
+            figures = dict(re.findall(r"(\w+)=(\S+)", out))
+            figures["peak_mb"] = peak_kb / 1024
+            cycles.append(figures)
+            print(f"{customers:,} customers, cycle {number + 1} ({figures['day']}): plan "
+                  f"{float(figures['plan']):6.1f} s, send {float(figures['send']):6.1f} s "
+                  f"({figures['sent']} sent, {figures['errors']} errors), paid before "
+                  f"{figures['paid']}, created {figures['created']}, "
+                  f"{figures['peak_mb']:.0f} MB", flush=True)  # fmt: skip
+        return cycles
+    finally:
+        sink.stop()
+        if not keep:
+            drop_database("postgresql", PG_DATABASE)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Discard:
+    """An SMTP server's handler that accepts every message and keeps none."""
+
+    async def handle_DATA(self, server, session, envelope):
+        return "250 Message accepted for delivery"
+
+
+def print_table(results: list[tuple[int, list[dict]]]) -> None:
+    print()
+    print("| customers | cycle | run date | plan (s) | send (s) | sent | emails/s |")
+    print("|---:|---:|---|---:|---:|---:|---:|")
+    for customers, cycles in results:
+        for number, figures in enumerate(cycles, 1):
+            plan, send, sent = float(figures["plan"]), float(figures["send"]), int(figures["sent"])
+            rate = sent / send if send else 0.0
+            print(f"| {customers:,} | {number} | {figures['day']} | {plan:.1f} | {send:.1f} | "
+                  f"{sent:,} | {rate:.0f} |")  # fmt: skip
+    for customers, cycles in results:
+        if len(cycles) < CYCLES:
+            continue
+        first, last = float(cycles[0]["plan"]), float(cycles[-1]["plan"])
+        ratio = last / first if first else float("inf")
+        verdict = "met" if ratio <= TARGET_RATIO else "MISSED"
+        print(f"target at {customers:,} customers: cycle {CYCLES}'s plan within "
+              f"{TARGET_RATIO}x cycle 1's: {ratio:.2f}x, {verdict}")  # fmt: skip
+
+
+# --- a cycle, in its own process with Django set up --------------------------------------
+
+
+def cycle(number: int) -> None:
+    """Pay, plan for real without sending, then send what is due; prints its figures."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relance.config.settings")
+    django.setup()
+    from relance.core.models import Entity
+    from relance.engine.runner import run_day
+    from relance.engine.sendtick import entity_send_tick
+
+    entity = Entity.objects.get(slug=ENTITY)
+    day = RUN_DAY + timedelta(days=DAYS_BETWEEN * number)
+    paid = _pay(entity, day) if number else 0
+    started = time.perf_counter()
+    summary = run_day(entity=entity, day=day, send=False, processes=1)
+    plan = time.perf_counter() - started
+    # Mid-morning of the run date, in the sending hours of a working day.
+    ten = datetime.combine(day, clock_time(10), tzinfo=entity.local_now().tzinfo)
+    started = time.perf_counter()
+    tick = entity_send_tick(entity=entity, now=ten)
+    send = time.perf_counter() - started
+    sent, errors = (tick.sent, tick.errors) if tick else (0, 0)
+    print(f"day={day.isoformat()} plan={plan:.2f} send={send:.2f} sent={sent} errors={errors} "
+          f"paid={paid} created={summary.created} recovered={summary.recovered}")  # fmt: skip
+
+
+def _pay(entity, day) -> int:
+    """A quarter of the overdue open invoices paid in full, settled on `day`."""
+    from django.db import connection
+
+    from relance.ledger.models import Item
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Item._meta.db_table} SET open_amount = 0, settled_on = %s, "
+            "updated_at = now() WHERE entity_id = %s AND open_amount > 0 AND due_date < %s "
+            "AND id %% 4 = %s",
+            [day, entity.pk, day, day.toordinal() % 4],
+        )
+        return cursor.rowcount
+
+
+def _python(env: dict, *args: str) -> tuple[float, int, str]:
+    return run_measured(env, [sys.executable, "-m", "benchmarks.bench_cycles", *args], "cycles")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["populate"]:
+        populate(int(sys.argv[2]), ITEMS_PER_CUSTOMER)
+    elif sys.argv[1:2] == ["cycle"]:
+        cycle(int(sys.argv[2]))
+    else:
+        main(sys.argv[1:])
