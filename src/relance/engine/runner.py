@@ -403,6 +403,10 @@ def run_day(
             summary.recovered = outbox_recover(entity=entity)
             execute = deliver if send else None
             summary.customers = _process(entity, day, run, counts, execute, chunk_size, processes)
+            # What each customer owes at the end of the run, for the Insights figures.
+            from relance.insights.services import snapshot_take
+
+            snapshot_take(entity=entity, day=day)
         _fill(summary, counts, started)
         run.counts = {k: v for k, v in asdict(summary).items() if k not in ("entity", "day")}
     logger.info("engine run %s", "; ".join(line.strip() for line in summary.lines()))
