@@ -30,18 +30,11 @@ HISTORY_OPEN = """CASE
     ELSE COALESCE(
         (SELECT c.open_amount_after FROM {changes} c
           WHERE c.item_id = i.id AND c.day <= %(day)s ORDER BY c.day DESC, c.id DESC LIMIT 1),
-        CASE
-            WHEN COALESCE(
-                (SELECT c.open_amount_after FROM {changes} c
-                  WHERE c.item_id = i.id ORDER BY c.day, c.id LIMIT 1),
-                i.open_amount) > 0
-            THEN COALESCE(
-                (SELECT c.open_amount_after FROM {changes} c
-                  WHERE c.item_id = i.id ORDER BY c.day, c.id LIMIT 1),
-                i.open_amount)
-            WHEN i.settled_on IS NOT NULL THEN i.amount
-            ELSE 0
-        END)
+        NULLIF(COALESCE(
+            (SELECT c.open_amount_after FROM {changes} c
+              WHERE c.item_id = i.id ORDER BY c.day, c.id LIMIT 1),
+            i.open_amount), 0),
+        CASE WHEN i.settled_on IS NOT NULL THEN i.amount ELSE 0 END)
 END"""
 
 
@@ -127,7 +120,11 @@ def snapshots_backfill(*, entity, start: date, end: date, progress=None) -> Back
         raise ValueError(f"the end {end.isoformat()} is before the start {start.isoformat()}")
     began = time.monotonic()
     result = Backfill()
-    sql = _insert_sql(HISTORY_OPEN, "i.issue_date <= %(day)s")
+    # Items settled by then are left out before their history is read: most of a year's.
+    sql = _insert_sql(
+        HISTORY_OPEN,
+        "i.issue_date <= %(day)s AND (i.settled_on IS NULL OR i.settled_on > %(day)s)",
+    )
     day = start
     while day <= end:
         result.rows += _write_day(entity, day, sql)
