@@ -25,7 +25,11 @@ class SnapshotDay(models.Model):
     nothing open (no row at all for a day not written)."""
 
     entity = models.ForeignKey(
-        "core.Entity", on_delete=models.CASCADE, related_name="+", verbose_name=_("entity")
+        "core.Entity",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("entity"),
+        db_index=False,  # the unique (entity, day) and the index (entity, day, currency) lead
     )
     day = models.DateField(_("day"))
     written_at = models.DateTimeField(_("written at"), auto_now=True)
@@ -54,13 +58,18 @@ class CustomerSnapshot(models.Model):
     payments beside them, not aged and not netted (as on the customer's page)."""
 
     entity = models.ForeignKey(
-        "core.Entity", on_delete=models.CASCADE, related_name="+", verbose_name=_("entity")
+        "core.Entity",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("entity"),
+        db_index=False,  # the unique (entity, day) and the index (entity, day, currency) lead
     )
     customer = models.ForeignKey(
         "customers.Customer",
         on_delete=models.CASCADE,
         related_name="snapshots",
         verbose_name=_("customer"),
+        db_index=False,  # the unique (customer, day, currency) leads with it
     )
     day = models.DateField(_("day"))
     currency = models.CharField(_("currency"), max_length=3)

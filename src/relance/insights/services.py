@@ -66,9 +66,16 @@ def _insert_sql(open_sql: str, where: str) -> str:
         f"SELECT %(entity)s, customer_id, %(day)s, currency, {', '.join(sums)} FROM ("
         f"SELECT i.customer_id, i.currency, i.kind, i.due_date, "
         f"{open_sql.format(changes=changes)} AS open_at "
-        f"FROM {_table(Item)} i WHERE i.entity_id = %(entity)s AND {where}"
+        f"FROM {_table(Item)} i WHERE i.entity_id = %(entity)s AND {where}{_fence()}"
         f") o WHERE open_at > 0 GROUP BY customer_id, currency"
     )
+
+
+def _fence() -> str:
+    """Keep the per-item query apart from the sums: flattened into them (both databases
+    does), each item's history would be read once per sum, nine times instead of once
+    (SQLite does not flatten it, and a LIMIT there makes it slower)."""
+    return " OFFSET 0" if connection.vendor == "postgresql" else ""
 
 
 def _table(model) -> str:
