@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "relance.delivery",
     "relance.configuration",
     "relance.analytics",
+    "relance.insights",
     "relance.alerts",
     "relance.demo",
     "relance.audit",

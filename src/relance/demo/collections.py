@@ -26,8 +26,9 @@ from relance.core.defaults import run_defaults
 from relance.core.models import Entity
 from relance.delivery.choices import ConnectorChannel, ConnectorKind
 from relance.delivery.models import Connector
+from relance.demo.history import settled_changes
 from relance.engine.runner import run_day
-from relance.ledger.models import Item
+from relance.ledger.models import Item, ItemAmountChange
 from relance.scenarios.choices import StepChannel, StepMode
 
 # How the demo team works: the share of waiting confirmations approved each day, and of
@@ -143,6 +144,8 @@ def customers_pay(
         else:
             later = min(today, call + timedelta(days=rng.randint(1, 4)))
             payments[later].add(item_id)
+    settled = Item.objects.filter(pk__in=paid).values_list("pk", "entity_id", "open_amount")
+    ItemAmountChange.objects.bulk_create(settled_changes(list(settled), day))
     return Item.objects.filter(pk__in=paid).update(open_amount=Decimal("0.00"), settled_on=day)
 
 

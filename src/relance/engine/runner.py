@@ -398,12 +398,14 @@ def run_day(
         else:
             from relance.customers.services import holds_expire
             from relance.delivery.services import outbox_recover
+            from relance.insights.services import snapshot_take
 
             summary.holds_ended = holds_expire(entity=entity, day=day)
-
             summary.recovered = outbox_recover(entity=entity)
             execute = deliver if send else None
             summary.customers = _process(entity, day, run, counts, execute, chunk_size, processes)
+            # What each customer owes at the end of the run, for the Insights figures.
+            snapshot_take(entity=entity, day=day)
             analyze_written(counts)
         _fill(summary, counts, started)
         run.counts = {k: v for k, v in asdict(summary).items() if k not in ("entity", "day")}

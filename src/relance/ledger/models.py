@@ -153,3 +153,37 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.file_name}"
+
+
+class ItemAmountChange(models.Model):
+    """A dated change of an item's open amount: its first import (from 0), then each
+    import that saw a different open amount (a partial payment, a settlement, a reopening).
+    With `settled_on`, what the open amount of any item was on any past day rests on."""
+
+    entity = models.ForeignKey(
+        "core.Entity",
+        on_delete=models.CASCADE,
+        related_name="item_amount_changes",
+        verbose_name=_("entity"),
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="amount_changes", verbose_name=_("item")
+    )
+    # The entity's calendar day of the import that saw the change.
+    day = models.DateField(_("day"))
+    open_amount_after = models.DecimalField(_("open amount after"), max_digits=14, decimal_places=2)
+    delta = models.DecimalField(_("change"), max_digits=14, decimal_places=2)
+
+    objects = EntityScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["item", "day", "id"]
+        verbose_name = _("open amount change")
+        verbose_name_plural = _("open amount changes")
+        indexes = [
+            # The open amount of an item on a day: its last change on or before that day.
+            models.Index(fields=["item", "day"], name="item_amount_change_by_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.day.isoformat()} {self.delta:+}"

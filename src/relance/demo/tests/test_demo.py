@@ -455,3 +455,36 @@ def test_the_demo_collects_after_every_step_that_ran():
     assert settled.exists()
     assert not settled.filter(open_amount__gt=0).exists()
     assert not settled.filter(settled_on__gt=TODAY).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_year_of_snapshots_and_dated_payments():
+    """Every day of the past year has its snapshots, rebuilt from the history: partial
+    payments and the engine replay's payments are dated changes of the open amount, and
+    today's snapshot is what the items owe now."""
+    from django.db.models import Sum
+
+    from relance.insights.models import CustomerSnapshot, SnapshotDay
+    from relance.insights.selectors import monthly_figures
+    from relance.ledger.models import ItemAmountChange
+
+    output = demo(engine_days=10)
+    acme = Entity.objects.get(slug="acme-fr")
+    assert "customer snapshots over the last 365 days" in output
+    assert SnapshotDay.objects.filter(entity=acme).count() == 365
+    assert SnapshotDay.objects.filter(entity=acme).earliest("day").day == date(2025, 11, 24)
+    partial = Item.objects.filter(open_amount__gt=0, open_amount__lt=F("amount"))
+    assert partial.exists()
+    assert not partial.exclude(
+        Exists(ItemAmountChange.objects.filter(item=OuterRef("pk"), day__lte=TODAY))
+    ).exists()
+    replayed = Item.objects.filter(settled_on__gte=date(2026, 11, 14), actions__isnull=False)
+    assert replayed.filter(amount_changes__open_amount_after=0).exists()
+    today = CustomerSnapshot.objects.filter(entity=acme, day=TODAY, currency="EUR")
+    open_now = Item.objects.filter(entity=acme, kind="invoice", currency="EUR", open_amount__gt=0)
+    assert (
+        today.aggregate(t=Sum("open_amount"))["t"] == open_now.aggregate(t=Sum("open_amount"))["t"]
+    )
+    months = monthly_figures(acme, date(2026, 1, 1), TODAY)
+    assert len(months) == 11
+    assert all(m.dso_simple and m.dso_countback and m.cei is not None for m in months)

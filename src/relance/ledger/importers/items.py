@@ -14,6 +14,7 @@ from relance.core.validators import validate_currency
 from relance.customers.models import Customer
 from relance.ledger.choices import ItemKind
 from relance.ledger.importers.base import Row, TableImport, validation_reason
+from relance.ledger.importers.history import AmountHistory
 from relance.ledger.importers.readers import cell_text
 from relance.ledger.importers.writers import BulkWriter
 from relance.ledger.models import Item
@@ -109,6 +110,7 @@ class ItemImport(TableImport):
             unique_fields=["entity", "kind", "number"],
             update_fields=[*VALUE_FIELDS, "updated_at"],
         )
+        self.history = AmountHistory(self.entity, self.today)
 
     def check_columns(self) -> bool:
         if not super().check_columns():
@@ -224,6 +226,7 @@ class ItemImport(TableImport):
         for record in records:
             old = existing.get((record["kind"], record["number"]))
             new = self._merge(record, old)
+            self.history.note(old, new)
             if old is None:
                 self.created += 1
                 self._tally(new["customer_id"])[ADDED_AT[new["kind"]]] += 1
@@ -276,7 +279,7 @@ class ItemImport(TableImport):
         stored = Item.objects.filter(condition, entity=self.entity)
         return {
             (values["kind"], values["number"]): values
-            for values in stored.values("kind", "number", *VALUE_FIELDS)
+            for values in stored.values("id", "kind", "number", *VALUE_FIELDS)
         }
 
     def _merge(self, record: dict, old: dict | None) -> dict:
@@ -311,6 +314,7 @@ class ItemImport(TableImport):
     def finish(self) -> None:
         if not self.dry_run:
             self.writer.flush()
+            self.history.write()
             self.write_events({pk: tally_data(tally) for pk, tally in self.tallies.items()})
 
 

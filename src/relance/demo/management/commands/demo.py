@@ -12,6 +12,7 @@ from relance.demo import generator
 from relance.demo.alerts import demo_alerts
 from relance.demo.answers import demo_answers
 from relance.demo.collections import demo_collect
+from relance.demo.history import demo_snapshots, partial_payments
 from relance.demo.replies import demo_replies
 from relance.ledger.choices import ItemKind
 
@@ -86,6 +87,7 @@ class Command(BaseCommand):
             today=today,
             progress=self.progress if options["customers"] >= 10_000 else None,
         )
+        partial_payments(entities=entities, seed=options["seed"], today=today)
         if options["engine_days"]:
             collected = demo_collect(
                 entities=entities, today=today, days=options["engine_days"], seed=options["seed"]
@@ -107,6 +109,11 @@ class Command(BaseCommand):
                 f"{sum(replied.values())} emails received and read by the assistant "
                 f"({', '.join(f'{kind} {count}' for kind, count in sorted(replied.items()))})."
             )
+        history = demo_snapshots(entities=entities, today=today)
+        self.stdout.write(
+            f"Insights: {history['snapshots']:,} customer snapshots over the last "
+            f"{history['days']} days, rebuilt from the items' history."
+        )
         alerts = demo_alerts(today=today)
         self.stdout.write(f"{alerts} personal alerts evaluated: see My alerts.")
         self.print_summary(today, options["seed"], time.monotonic() - started)

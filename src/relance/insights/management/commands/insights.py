@@ -1,0 +1,70 @@
+"""`relance insights backfill --entity SLUG --from D [--to D]`: rebuild the daily snapshots
+from the items' history; `relance insights export --entity SLUG --from D1 --to D2
+[--format csv|xlsx] [--currency C] [-o FILE]`: the monthly figures (CSV to stdout without -o)."""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from relance.core.models import Entity
+from relance.insights.exports import export_figures
+from relance.insights.services import snapshots_backfill
+
+
+def _day(raw: str, option: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise CommandError(f"{option}: expected YYYY-MM-DD, got {raw!r}") from exc
+
+
+class Command(BaseCommand):
+    help = "Rebuild the daily snapshots of the Insights figures, or export the figures."
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True)
+        backfill = actions.add_parser("backfill", help="rebuild daily snapshots from history")
+        export = actions.add_parser("export", help="export the monthly figures")
+        for sub in (backfill, export):
+            sub.add_argument("--entity", required=True, help="slug of the entity")
+            sub.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD")
+        backfill.add_argument("--to", dest="date_to", help="YYYY-MM-DD (default: today)")
+        export.add_argument("--to", dest="date_to", required=True, help="YYYY-MM-DD")
+        export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+        export.add_argument("--currency", help="figures in this currency (default: the entity's)")
+        export.add_argument("-o", "--output", help="file to write (default: stdout, CSV only)")
+
+    def handle(self, *args, action, **options):
+        entity = Entity.objects.filter(slug=options["entity"]).first()
+        if entity is None:
+            raise CommandError(f"no entity {options['entity']!r}")
+        start = _day(options["date_from"], "--from")
+        end = _day(options["date_to"], "--to") if options["date_to"] else entity.today()
+        if end < start:
+            raise CommandError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
+        if action == "backfill":
+            self._backfill(entity, start, end)
+        else:
+            self._export(entity, start, end, options)
+
+    def _backfill(self, entity, start: date, end: date) -> None:
+        if end > entity.today():
+            raise CommandError(f"--to {end.isoformat()} is in the future")
+        result = snapshots_backfill(entity=entity, start=start, end=end)
+        self.stdout.write(
+            f"{entity.slug}: {result.days} days, {result.rows} customer snapshots "
+            f"in {result.seconds:.2f} s"
+        )
+
+    def _export(self, entity, start: date, end: date, options) -> None:
+        fmt, output = options["format"], options["output"]
+        currency = (options["currency"] or entity.currency).upper()
+        if output is None:
+            if fmt == "xlsx":
+                raise CommandError("--format xlsx needs -o FILE")
+            count = export_figures(entity, start, end, self.stdout, fmt, currency=currency)
+        else:
+            mode = {"newline": ""} if fmt == "csv" else {}
+            with open(output, "w" if fmt == "csv" else "wb", **mode) as out:
+                count = export_figures(entity, start, end, out, fmt, currency=currency)
+        self.stderr.write(f"{count} months exported")

@@ -1,0 +1,104 @@
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from relance.core.querysets import EntityScopedQuerySet
+
+# The aging buckets of a snapshot, as ledger.choices.AGING_BUCKETS names them: (field, lowest
+# days overdue, highest days overdue), None open-ended (customers.selectors.AGING_LIMITS).
+BUCKETS = [
+    ("not_due", None, 0),
+    ("d1_30", 1, 30),
+    ("d31_60", 31, 60),
+    ("d61_90", 61, 90),
+    ("d90_plus", 91, None),
+]
+
+
+def money(label):
+    return models.DecimalField(label, max_digits=16, decimal_places=2, default=Decimal("0.00"))
+
+
+class SnapshotDay(models.Model):
+    """A day whose snapshots of an entity are written: a customer without a row that day had
+    nothing open (no row at all for a day not written)."""
+
+    entity = models.ForeignKey(
+        "core.Entity",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("entity"),
+        db_index=False,  # the unique (entity, day) and the index (entity, day, currency) lead
+    )
+    day = models.DateField(_("day"))
+    written_at = models.DateTimeField(_("written at"), auto_now=True)
+
+    objects = EntityScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["entity", "day"]
+        verbose_name = _("snapshot day")
+        verbose_name_plural = _("snapshot days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "day"],
+                name="snapshot_day_unique",
+                violation_error_message=_("This day is already written."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} {self.day.isoformat()}"
+
+
+class CustomerSnapshot(models.Model):
+    """What a customer owed at the end of a day, in one currency: its open invoices aged by
+    days past due (the buckets sum to `open_amount`), and its open credit notes and unapplied
+    payments beside them, not aged and not netted (as on the customer's page)."""
+
+    entity = models.ForeignKey(
+        "core.Entity",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("entity"),
+        db_index=False,  # the unique (entity, day) and the index (entity, day, currency) lead
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="snapshots",
+        verbose_name=_("customer"),
+        db_index=False,  # the unique (customer, day, currency) leads with it
+    )
+    day = models.DateField(_("day"))
+    currency = models.CharField(_("currency"), max_length=3)
+    open_amount = money(_("open invoices"))
+    overdue = money(_("overdue"))
+    not_due = money(_("not due"))
+    d1_30 = money(_("1–30 days"))
+    d31_60 = money(_("31–60 days"))
+    d61_90 = money(_("61–90 days"))
+    d90_plus = money(_("over 90 days"))
+    credits = money(_("credits"))
+
+    objects = EntityScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["day", "customer", "currency"]
+        verbose_name = _("customer snapshot")
+        verbose_name_plural = _("customer snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "day", "currency"],
+                name="snapshot_unique_per_customer_day_currency",
+                violation_error_message=_("This customer already has a snapshot that day."),
+            ),
+        ]
+        indexes = [
+            # The figures read one entity's days, all customers at once.
+            models.Index(fields=["entity", "day", "currency"], name="snapshot_by_entity_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.day.isoformat()} {self.currency}"

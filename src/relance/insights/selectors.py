@@ -1,0 +1,220 @@
+"""What the figures read: receivables per day from the snapshots, sales per month from the
+items, for one entity and one currency (amounts are never converted here), optionally for
+a set of customers (a segment's, a collector's, a scenario's, one customer)."""
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Max, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from relance.insights import figures
+from relance.insights.models import BUCKETS, CustomerSnapshot, SnapshotDay
+from relance.ledger.choices import ItemKind
+from relance.ledger.models import Item
+
+ZERO = figures.ZERO
+CENT = Decimal("0.01")
+AMOUNTS = ["open_amount", "overdue", *(key for key, _low, _high in BUCKETS), "credits"]
+
+
+@dataclass(frozen=True)
+class Balance:
+    """The receivables of a set of customers at the end of a day (a sum of snapshots)."""
+
+    day: date | None  # the snapshot day read (the latest written on or before the day asked)
+    open_amount: Decimal = ZERO
+    overdue: Decimal = ZERO
+    not_due: Decimal = ZERO
+    d1_30: Decimal = ZERO
+    d31_60: Decimal = ZERO
+    d61_90: Decimal = ZERO
+    d90_plus: Decimal = ZERO
+    credits: Decimal = ZERO
+
+    @property
+    def buckets(self) -> list[tuple[str, Decimal]]:
+        return [(key, getattr(self, key)) for key, _low, _high in BUCKETS]
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: date  # its first day
+    end: date  # its last day, or the last day asked for in a month not over
+    days: int
+    sales: Decimal
+    opening: Balance
+    closing: Balance
+    dso_countback: Decimal | None
+    dso_simple: Decimal | None
+    best_possible_dso: Decimal | None
+    add: Decimal | None
+    cei: Decimal | None
+    overdue_ratio: Decimal | None
+
+
+def cents(value: Decimal | None) -> Decimal:
+    """A sum as money: SQLite answers 4700 where PostgreSQL answers 4700.00."""
+    return (value or ZERO).quantize(CENT)
+
+
+def _restricted(queryset: QuerySet, customers) -> QuerySet:
+    return queryset if customers is None else queryset.filter(customer__in=customers)
+
+
+def snapshot_days(entity, days: Iterable[date]) -> dict[date, date | None]:
+    """For each day asked, the latest day written on or before it (None: none was)."""
+    asked = sorted(set(days))
+    if not asked:
+        return {}
+    written = list(
+        SnapshotDay.objects.filter(entity=entity, day__lte=asked[-1])
+        .order_by("day")
+        .values_list("day", flat=True)
+    )
+    answer, index, latest = {}, 0, None
+    for day in asked:
+        while index < len(written) and written[index] <= day:
+            latest = written[index]
+            index += 1
+        answer[day] = latest
+    return answer
+
+
+def balances(entity, days: Iterable[date], *, currency: str, customers=None) -> dict:
+    """{day: Balance} for each day asked, from the snapshots of the latest day written on or
+    before it; two queries."""
+    read = snapshot_days(entity, days)
+    rows = _restricted(
+        CustomerSnapshot.objects.filter(
+            entity=entity, currency=currency, day__in={d for d in read.values() if d}
+        ),
+        customers,
+    )
+    sums = {
+        row["day"]: row
+        for row in rows.order_by().values("day").annotate(**{a: Sum(a) for a in AMOUNTS})
+    }
+    answer = {}
+    for day, snapshot_day in read.items():
+        row = sums.get(snapshot_day, {})
+        amounts = {a: cents(row.get(a)) for a in AMOUNTS}
+        answer[day] = Balance(day=snapshot_day, **amounts)
+    return answer
+
+
+def monthly_sales(entity, start: date, end: date, *, currency: str, customers=None) -> dict:
+    """{first day of the month: invoiced amount} of the invoices issued from `start` to
+    `end`; one query."""
+    rows = _restricted(
+        Item.objects.filter(
+            entity=entity,
+            kind=ItemKind.INVOICE,
+            currency=currency,
+            issue_date__range=(start, end),
+        ),
+        customers,
+    )
+    monthly = rows.order_by().annotate(month=TruncMonth("issue_date")).values("month")
+    return {row["month"]: cents(row["sales"]) for row in monthly.annotate(sales=Sum("amount"))}
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(day: date, months: int) -> date:
+    """The first day of the month `months` after the month of `day`."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def months_between(start: date, end: date) -> list[date]:
+    months, month = [], month_start(start)
+    while month <= end:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def monthly_figures(
+    entity, start: date, end: date, *, currency: str | None = None, customers=None
+) -> list[MonthFigures]:
+    """The figures of each calendar month from the month of `start` to that of `end` (a
+    month not over is measured to `end`), in `currency` (default: the entity's); three
+    queries, however many months and customers."""
+    currency = currency or entity.currency
+    months = months_between(start, end)
+    ends = {month: min(month_end(month), end) for month in months}
+    openings = {month: month - timedelta(days=1) for month in months}
+    read = balances(
+        entity, [*ends.values(), *openings.values()], currency=currency, customers=customers
+    )
+    first = add_months(months[0], -figures.COUNTBACK_MONTHS)
+    sales = monthly_sales(entity, first, end, currency=currency, customers=customers)
+    return [
+        _month(month, ends[month], read[openings[month]], read[ends[month]], sales)
+        for month in months
+    ]
+
+
+def _month(month: date, end: date, opening: Balance, closing: Balance, sales: dict):
+    days = (end - month).days + 1
+    sold = sales.get(month, ZERO)
+    back = [(days, sold)] + [
+        (calendar.monthrange(m.year, m.month)[1], sales.get(m, ZERO))
+        for m in (add_months(month, -n) for n in range(1, figures.COUNTBACK_MONTHS))
+    ]
+    known = closing.day is not None
+    receivables, current = closing.open_amount, closing.not_due
+    return MonthFigures(
+        month=month,
+        end=end,
+        days=days,
+        sales=sold,
+        opening=opening,
+        closing=closing,
+        dso_countback=figures.dso_countback(receivables, back) if known else None,
+        dso_simple=figures.dso_simple(receivables, sold, days) if known else None,
+        best_possible_dso=figures.best_possible_dso(current, sold, days) if known else None,
+        add=figures.average_days_delinquent(receivables, current, sold, days) if known else None,
+        cei=(
+            figures.cei(opening.open_amount, sold, receivables, current)
+            if known and opening.day is not None
+            else None
+        ),
+        overdue_ratio=figures.overdue_ratio(closing.overdue, receivables) if known else None,
+    )
+
+
+def aging_over_time(
+    entity, start: date, end: date, *, currency: str | None = None, customers=None
+) -> list[Balance]:
+    """The balance and its aging buckets on every day written from `start` to `end`; one
+    query."""
+    rows = _restricted(
+        CustomerSnapshot.objects.filter(
+            entity=entity, currency=currency or entity.currency, day__range=(start, end)
+        ),
+        customers,
+    )
+    sums = {
+        row["day"]: row
+        for row in rows.order_by().values("day").annotate(**{a: Sum(a) for a in AMOUNTS})
+    }
+    days = SnapshotDay.objects.filter(entity=entity, day__range=(start, end)).order_by("day")
+    return [
+        Balance(day=day, **{a: cents((sums.get(day) or {}).get(a)) for a in AMOUNTS})
+        for day in days.values_list("day", flat=True)
+    ]
+
+
+def latest_snapshot_day(entity) -> date | None:
+    return SnapshotDay.objects.filter(entity=entity).aggregate(day=Max("day"))["day"]

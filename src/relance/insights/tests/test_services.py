@@ -1,0 +1,86 @@
+"""Snapshots: taken by the daily run from the items as they are, rebuilt by the backfill
+from the items' history; both agree on today (the ledger of conftest.py)."""
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from relance.customers.tests.factories import CustomerFactory
+from relance.engine.runner import run_day
+from relance.insights.models import CustomerSnapshot, SnapshotDay
+from relance.insights.services import snapshot_take, snapshots_backfill
+from relance.insights.tests.conftest import TODAY, D, day
+from relance.ledger.tests.factories import ItemFactory
+
+FIELDS = ("open_amount", "overdue", "not_due", "d1_30", "d31_60", "d61_90", "d90_plus", "credits")
+
+
+def snapshots(on: datetime.date) -> dict:
+    rows = CustomerSnapshot.objects.filter(day=on).select_related("customer")
+    return {(r.customer.name[:6], r.currency): tuple(getattr(r, f) for f in FIELDS) for r in rows}
+
+
+def amounts(*values: str) -> tuple:
+    return tuple(D(v) for v in values)
+
+
+#                     open    overdue not_due 1-30    31-60   61-90   >90  credits
+MARCH_31 = {
+    ("Boulan", "EUR"): amounts("3000", "0", "3000", "0", "0", "0", "0", "0"),
+    ("Boulan", "USD"): amounts("400", "0", "400", "0", "0", "0", "0", "0"),
+    ("Dupont", "EUR"): amounts("1700", "1700", "0", "500", "1200", "0", "0", "100"),
+}
+
+
+def test_the_daily_snapshot_reads_the_open_items_and_is_idempotent(acme, ledger):
+    assert snapshot_take(entity=acme, day=TODAY) == 3
+    assert snapshot_take(entity=acme, day=TODAY) == 3
+    assert snapshots(TODAY) == MARCH_31
+    assert list(SnapshotDay.objects.values_list("day", flat=True)) == [TODAY]
+
+
+def test_the_backfill_rebuilds_past_days_from_the_history(acme, ledger):
+    result = snapshots_backfill(entity=acme, start=day(12, 31, 2025), end=TODAY)
+    assert result.days == 91
+    # 31 December: F7 was imported settled without a date, so it was never counted open.
+    assert snapshots(day(12, 31, 2025)) == {}
+    assert SnapshotDay.objects.filter(day=day(12, 31, 2025)).exists()
+    # 31 January: F1 (settled on 20 February, imported with its past) open in full; F2 as
+    # created on 20 January.
+    assert snapshots(day(1, 31)) == {
+        ("Boulan", "EUR"): amounts("1000", "0", "1000", "0", "0", "0", "0", "0"),
+        ("Dupont", "EUR"): amounts("2000", "0", "2000", "0", "0", "0", "0", "0"),
+    }
+    # 28 February: F1 settled; F3 open in full until its settlement; F2 paid 800 that day
+    # and due on 19 February: 1200 nine days overdue; F4 not due.
+    assert snapshots(day(2, 28)) == {
+        ("Boulan", "EUR"): amounts("1500", "0", "1500", "0", "0", "0", "0", "0"),
+        ("Dupont", "EUR"): amounts("1700", "1200", "500", "1200", "0", "0", "0", "0"),
+    }
+    # 19 February: F2 due that day, not yet overdue; F3 and F1 open.
+    assert snapshots(day(2, 19))[("Dupont", "EUR")][:3] == amounts("2000", "0", "2000")
+    assert snapshots(day(2, 19))[("Boulan", "EUR")][0] == D("2500")
+    assert snapshots(TODAY) == MARCH_31
+    snapshot_take(entity=acme, day=TODAY)
+    assert snapshots(TODAY) == MARCH_31  # the daily run agrees with the history
+
+
+def _backfill_queries(acme, customers: int) -> int:
+    for _ in range(customers):
+        ItemFactory(customer=CustomerFactory(entity=acme), issue_date=day(3, 1))
+    with CaptureQueriesContext(connection) as queries:
+        snapshots_backfill(entity=acme, start=day(3, 1), end=day(3, 3))
+    return len(queries)
+
+
+def test_the_backfill_costs_the_same_queries_for_2_or_40_customers(acme, globex):
+    assert _backfill_queries(acme, 2) == _backfill_queries(globex, 40)
+    assert CustomerSnapshot.objects.filter(entity=globex, day=day(3, 3)).count() == 40
+
+
+def test_the_daily_run_writes_the_snapshot_of_its_day(acme, ledger):
+    run_day(entity=acme, day=TODAY, send=False)
+    assert snapshots(TODAY) == MARCH_31
+    run_day(entity=acme, day=TODAY, dry_run=True)  # writes nothing: rolled back
+    assert SnapshotDay.objects.count() == 1
