@@ -82,7 +82,7 @@ def test_usd_figures_and_bad_arguments(acme, backfilled, tmp_path):
         "400.00",
         "31.0",
     )
-    with pytest.raises(CommandError, match="no entity 'nope'"):
+    with pytest.raises(CommandError, match="No entity 'nope'"):
         call_command("insights", "backfill", "--entity", "nope", "--from", "2026-01-01")
     with pytest.raises(CommandError, match="before --from"):
         call_command("insights", "export", "--entity", "acme-fr", "--from", "2026-03-01",

@@ -37,7 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         entity = Entity.objects.filter(slug=options["entity"]).first()
         if entity is None:
-            raise CommandError(f"no entity {options['entity']!r}")
+            raise CommandError(f"No entity {options['entity']!r}")
         start = _day(options["date_from"], "--from")
         end = _day(options["date_to"], "--to") if options["date_to"] else entity.today()
         if end < start:
