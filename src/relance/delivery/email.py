@@ -193,6 +193,17 @@ def smtp_error(exc: Exception) -> str:
     return UNREACHABLE.format(reason=str(exc) or type(exc).__name__)
 
 
+def refused(exc: Exception) -> bool:
+    """The mail server (or the provider's API) answered no to this message: it did not take
+    it. Any other failure (the session broke, a timeout) may have come after it took it."""
+    from anymail.exceptions import AnymailError
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException):
+        return True
+    answer = getattr(exc, "status_code", None) or getattr(exc, "response", None) is not None
+    return isinstance(exc, AnymailError) and bool(answer)
+
+
 def _provider_error(exc: Exception) -> str:
     """An email provider's API (django-anymail) that refused the message (its recipients,
     or an answer 4xx: the message as it is will never go) or could not be reached (5xx,

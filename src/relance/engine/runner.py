@@ -393,8 +393,9 @@ def run_day(
             except _DryRunRollback:
                 pass
         else:
-            from relance.delivery.services import outbox_recover
+            from relance.delivery.services import outbox_recover, outbox_release
 
+            outbox_release(entity=entity)  # never handed over: sent again by this run
             summary.recovered = outbox_recover(entity=entity)
             execute = deliver if send else None
             summary.customers = _process(entity, day, run, counts, execute, chunk_size, processes)
