@@ -160,6 +160,7 @@ def outbox_reserve(prepared: list[Prepared], numbers: dict[int, int], day: date)
     ids = [p.action.pk for p in prepared]
     skip = connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
+        _sqlite_write_lock()
         locked = Action.objects.select_for_update(skip_locked=skip).filter(
             pk__in=ids, status__in=OPEN_STATUSES
         )
@@ -175,6 +176,15 @@ def outbox_reserve(prepared: list[Prepared], numbers: dict[int, int], day: date)
         rows = [_outbox_row(p, numbers[p.action.pk], day) for p in prepared if p.action.pk in free]
         Outbox.objects.bulk_create(rows)
     return {row.action_id: row for row in rows}
+
+
+def _sqlite_write_lock() -> None:
+    """SQLite: take the database's write lock before reading, so that two processes
+    reserving at once queue (the busy timeout) instead of one failing ("database is
+    locked") when it upgrades a read to a write."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {Outbox._meta.db_table} SET id = id WHERE 0")
 
 
 def _outbox_row(prepared: Prepared, attempt: int, day: date) -> Outbox:
@@ -195,9 +205,14 @@ def _outbox_row(prepared: Prepared, attempt: int, day: date) -> Outbox:
 
 def _handing(outbox: Outbox) -> bool:
     """Mark the row `uncertain` (its message may leave from now on) if it is still
-    `sending`; False when outbox_release took it back: then it must not leave."""
-    marked = Outbox.objects.filter(pk=outbox.pk, status=OutboxStatus.SENDING).update(uncertain=True)
-    return bool(marked)
+    `sending`; False when outbox_release took it back: then it must not leave. One
+    statement per message, so written without the ORM's overhead."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Outbox._meta.db_table} SET uncertain = %s WHERE id = %s AND status = %s",
+            [True, outbox.pk, OutboxStatus.SENDING],
+        )
+        return cursor.rowcount == 1
 
 
 @contextmanager
