@@ -60,9 +60,6 @@ NO_CONNECTOR = {
     ),
 }
 NOT_AUTOMATIC = gettext_noop("not an automatic channel")
-NOT_HANDED = gettext_noop(
-    "not sent: the run stopped before handing it over; the action is sent again"
-)
 INVALID_EMAIL_PREFIX = INVALID_EMAIL.removesuffix("{reason}")
 
 
@@ -142,7 +139,7 @@ def current_status(action: Action) -> str:
 # not wait for the disk (PostgreSQL's synchronous_commit off; SQLite runs with synchronous
 # NORMAL): it survives the death of the process, which is what it is for. A batch that
 # stopped leaves one row `uncertain` (recovered as unconfirmed, never sent again) and rows
-# that never left (released by outbox_release: their actions are sent as a new attempt).
+# that never left (deleted by outbox_release: their actions are sent again).
 BATCH_SIZE = 200
 SENT, REFUSED, UNSENT, UNCERTAIN, RELEASED = "sent", "refused", "unsent", "uncertain", "released"
 DROPPED = gettext_noop(
@@ -232,11 +229,12 @@ def _commits_without_flush():
 
 
 def outbox_release(*, entity=None, action_ids: list[int] | None = None) -> int:
-    """Take back the email rows that a batch reserved but stopped before handing over
-    (`sending`, not `uncertain`): `failed`, their actions left open to be sent again.
-    Safe beside a live batch: its process hands over only rows still `sending`. On
-    PostgreSQL, rows reserved before the server last started stay for outbox_recover (an
-    `uncertain` mark committed without a flush may have been lost with the server)."""
+    """Delete the email rows that a batch reserved but stopped before handing over
+    (`sending`, not `uncertain`): their actions, still open, are sent again under the
+    same attempt and key (nothing left under them). One conditional statement, so safe
+    beside a live batch: its process hands over only rows still there. On PostgreSQL, rows
+    reserved before the server last started stay for outbox_recover (an `uncertain` mark
+    committed without a flush may have been lost with the server)."""
     rows = Outbox.objects.filter(
         status=OutboxStatus.SENDING, uncertain=False, channel=StepChannel.EMAIL
     )
@@ -246,7 +244,15 @@ def outbox_release(*, entity=None, action_ids: list[int] | None = None) -> int:
         rows = rows.filter(action_id__in=action_ids)
     if connection.vendor == "postgresql":
         rows = rows.filter(created_at__gt=RawSQL("pg_postmaster_start_time()", []))
-    return rows.update(status=OutboxStatus.FAILED, error=NOT_HANDED, updated_at=timezone.now())
+    query, params = rows.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        # The row's own conditions again, rechecked on the row as it is when deleted.
+        cursor.execute(
+            f"DELETE FROM {Outbox._meta.db_table} WHERE id IN ({query}) "
+            "AND status = %s AND uncertain = %s",
+            [*params, OutboxStatus.SENDING, False],
+        )
+        return cursor.rowcount
 
 
 def _hand_over(ready: list[Prepared], outboxes: dict) -> dict[int, tuple[str, str]]:
