@@ -19,6 +19,7 @@ from relance.delivery.replyto import reply_address
 from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
 from relance.scenarios.choices import Attachments
+from relance.templating.context import links_in_bulk
 from relance.templating.render import RenderError, render_context
 from relance.templating.selectors import build_contexts
 
@@ -153,25 +154,26 @@ def prepare_emails(actions: list, day: date, keys: dict[int, str]) -> list[Prepa
         issue_links=True,
     )
     contacts, files = _contacts(customer_ids), _invoice_files(customer_ids, day)
-    prepared = []
-    for action in actions:
-        step = action.step
-        if step is None or step.template_id is None:
-            prepared.append(Prepared(action, error=NO_TEMPLATE))
-            continue
-        to, cc, error = addresses(step, contacts[action.customer_id])
-        if error:
-            prepared.append(Prepared(action, error=error))
-            continue
-        ctx = contexts[action.customer_id]
-        try:
-            message, language = build_message(action, ctx, to, cc, keys[action.pk])
-        except RenderError as exc:
-            prepared.append(Prepared(action, error=str(exc)))
-            continue
-        _attach(message, step, ctx, files[action.customer_id], day, language)
-        prepared.append(Prepared(action, message, context=ctx))
-    return prepared
+    with links_in_bulk():  # the page links of the batch in one statement
+        return [
+            _prepare(action, contexts, contacts, files, day, keys[action.pk]) for action in actions
+        ]
+
+
+def _prepare(action, contexts, contacts, files, day: date, key: str) -> Prepared:
+    step = action.step
+    if step is None or step.template_id is None:
+        return Prepared(action, error=NO_TEMPLATE)
+    to, cc, error = addresses(step, contacts[action.customer_id])
+    if error:
+        return Prepared(action, error=error)
+    ctx = contexts[action.customer_id]
+    try:
+        message, language = build_message(action, ctx, to, cc, key)
+    except RenderError as exc:
+        return Prepared(action, error=str(exc))
+    _attach(message, step, ctx, files[action.customer_id], day, language)
+    return Prepared(action, message, context=ctx)
 
 
 def email_content(message: EmailMultiAlternatives) -> dict[str, str]:
@@ -191,6 +193,17 @@ def smtp_error(exc: Exception) -> str:
     if provider:
         return provider
     return UNREACHABLE.format(reason=str(exc) or type(exc).__name__)
+
+
+def refused(exc: Exception) -> bool:
+    """The mail server (or the provider's API) answered no to this message: it did not take
+    it. Any other failure (the session broke, a timeout) may have come after it took it."""
+    from anymail.exceptions import AnymailError
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException):
+        return True
+    answer = getattr(exc, "status_code", None) or getattr(exc, "response", None) is not None
+    return isinstance(exc, AnymailError) and bool(answer)
 
 
 def _provider_error(exc: Exception) -> str:

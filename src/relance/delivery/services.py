@@ -12,13 +12,15 @@ page goes the same way (`action_send_edited`), with the user's text instead of t
 The outbox row keeps what left: subject, text and HTML.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -32,9 +34,11 @@ from relance.delivery.connectors import CONNECTOR_CHANNEL, send_through_connecto
 from relance.delivery.email import (
     INVALID_EMAIL,
     NO_TEMPLATE,
+    OUTBOX_KEY,
     Prepared,
     email_content,
     prepare_emails,
+    refused,
     smtp_error,
 )
 from relance.delivery.models import Outbox
@@ -144,52 +148,219 @@ def current_status(action: Action) -> str:
     return Action.objects.filter(pk=action.pk).values_list("status", flat=True).get()
 
 
-def _send_one(
-    connection, prepared: Prepared, key: str, attempt: int, day: date, on_sent=None
-) -> str:
-    """The protocol for one message; answers the action's new status. `on_sent(outbox)` runs
-    in the transaction that records it sent."""
-    action = prepared.action
-    outbox = outbox_begin(
-        action,
+# Emails in batches ---------------------------------------------------------------------
+# A batch's outbox rows are committed `sending` in one transaction, its messages go over one
+# mail server session, and their outcomes are written in one transaction. In between, each
+# row is marked `uncertain` right before its message is handed over, in a commit that does
+# not wait for the disk (PostgreSQL's synchronous_commit off; SQLite runs with synchronous
+# NORMAL): it survives the death of the process, which is what it is for. A batch that
+# stopped leaves one row `uncertain` (recovered as unconfirmed, never sent again) and rows
+# that never left (deleted by outbox_release: their actions are sent again).
+BATCH_SIZE = 200
+SENT, REFUSED, UNSENT, UNCERTAIN, RELEASED = "sent", "refused", "unsent", "uncertain", "released"
+DROPPED = gettext_noop(
+    "delivery not confirmed: the connection to the mail server broke while the message was "
+    "handed over ({reason}); it was not sent again"
+)
+
+
+def outbox_reserve(prepared: list[Prepared], numbers: dict[int, int], day: date) -> dict:
+    """Commit, in one transaction, an outbox row `sending` for each prepared message whose
+    action is still open and whose attempt `numbers[action id]` nobody took since it was
+    read; answers {action id: Outbox}. The actions are locked while their rows are written
+    (the agenda then refuses to finish them until the outcome is recorded); on PostgreSQL
+    rows another transaction holds are skipped (SKIP LOCKED) rather than waited for."""
+    ids = [p.action.pk for p in prepared]
+    skip = connection.features.has_select_for_update_skip_locked
+    with transaction.atomic():
+        _sqlite_write_lock()
+        locked = Action.objects.select_for_update(skip_locked=skip).filter(
+            pk__in=ids, status__in=OPEN_STATUSES
+        )
+        free = set(locked.values_list("pk", flat=True))
+        # Read after the locks: a worker that reserved one of them before has committed.
+        taken = _attempts(sorted(free))
+        free = {
+            pk
+            for pk in free
+            if not taken.get(pk, {}).get("sending")
+            and taken.get(pk, {}).get("last", 0) + 1 == numbers[pk]
+        }
+        rows = [_outbox_row(p, numbers[p.action.pk], day) for p in prepared if p.action.pk in free]
+        Outbox.objects.bulk_create(rows)
+    return {row.action_id: row for row in rows}
+
+
+def _sqlite_write_lock() -> None:
+    """SQLite: take the database's write lock before reading, so that two processes
+    reserving at once queue (the busy timeout) instead of one failing ("database is
+    locked") when it upgrades a read to a write."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {Outbox._meta.db_table} SET id = id WHERE 0")
+
+
+def _outbox_row(prepared: Prepared, attempt: int, day: date) -> Outbox:
+    message = prepared.message
+    return Outbox(
+        action=prepared.action,
         attempt=attempt,
-        key=key,
-        channel=action.channel,
+        key=message.metadata[OUTBOX_KEY],
+        channel=prepared.action.channel,
         day=day,
-        message_id=prepared.message.extra_headers["Message-ID"],
+        message_id=message.extra_headers["Message-ID"],
         recipients=prepared.recipients,
         # The To addresses apart from the copies: a bounce of them all bounces the message.
-        proof={"to": list(prepared.message.to)},
-        **email_content(prepared.message),
-    )  # committed before the mail server hears of it
-    if outbox is None:
-        return current_status(action)
-    try:
-        connection.send_messages([prepared.message])
-    except Exception as exc:  # every SMTP or network failure ends as an `error` action
-        error = smtp_error(exc)
-        connection.close()  # a broken session is reopened by the next message
-        with transaction.atomic():
-            Outbox.objects.filter(pk=outbox.pk).update(status=OutboxStatus.FAILED, error=error)
-            _mark_errors([(action, error)])
-        return ActionStatus.ERROR
-    handed_over(outbox)
-    with transaction.atomic():
-        Outbox.objects.filter(pk=outbox.pk).update(status=OutboxStatus.SENT)
-        Action.objects.filter(pk=action.pk).update(
-            status=ActionStatus.SENT, finished_on=day, error_message="", updated_at=timezone.now()
+        proof={"to": list(message.to)},
+        **email_content(message),
+    )
+
+
+def _handing(outbox: Outbox) -> bool:
+    """Mark the row `uncertain` (its message may leave from now on) if it is still
+    `sending`; False when outbox_release took it back: then it must not leave. One
+    statement per message, so written without the ORM's overhead."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Outbox._meta.db_table} SET uncertain = %s WHERE id = %s AND status = %s",
+            [True, outbox.pk, OutboxStatus.SENDING],
         )
+        return cursor.rowcount == 1
+
+
+@contextmanager
+def _commits_without_flush():
+    """PostgreSQL: this session's commits return before the WAL reaches the disk (they are
+    lost only if the database server itself crashes, never with this process)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+def outbox_release(*, entity=None, action_ids: list[int] | None = None) -> int:
+    """Delete the email rows that a batch reserved but stopped before handing over
+    (`sending`, not `uncertain`): their actions, still open, are sent again under the
+    same attempt and key (nothing left under them). One conditional statement, so safe
+    beside a live batch: its process hands over only rows still there. On PostgreSQL, rows
+    reserved before the server last started stay for outbox_recover (an `uncertain` mark
+    committed without a flush may have been lost with the server)."""
+    rows = Outbox.objects.filter(
+        status=OutboxStatus.SENDING, uncertain=False, channel=StepChannel.EMAIL
+    )
+    if entity is not None:
+        rows = rows.filter(action__entity=entity)
+    if action_ids is not None:
+        rows = rows.filter(action_id__in=action_ids)
+    if connection.vendor == "postgresql":
+        rows = rows.filter(created_at__gt=RawSQL("pg_postmaster_start_time()", []))
+    query, params = rows.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        # The row's own conditions again, rechecked on the row as it is when deleted.
+        cursor.execute(
+            f"DELETE FROM {Outbox._meta.db_table} WHERE id IN ({query}) "
+            "AND status = %s AND uncertain = %s",
+            [*params, OutboxStatus.SENDING, False],
+        )
+        return cursor.rowcount
+
+
+def _hand_over(ready: list[Prepared], outboxes: dict) -> dict[int, tuple[str, str]]:
+    """Hand these messages over on one mail server session: {action id: (outcome, error)}.
+    A message the server refuses is that message's error only. When the session breaks
+    while a message is handed over, that message may have arrived (UNCERTAIN, never sent
+    again); the next ones go on a new session, or stay UNSENT if it cannot be opened."""
+    results: dict[int, tuple[str, str]] = {}
+    mail = get_connection()
+    is_open, unreachable = False, ""
+    try:
+        for prepared in ready:
+            pk = prepared.action.pk
+            if unreachable:
+                results[pk] = (UNSENT, unreachable)
+                continue
+            if not is_open:
+                try:
+                    mail.open()
+                except Exception as exc:  # nothing of this batch leaves: retryable
+                    unreachable = smtp_error(exc)
+                    results[pk] = (UNSENT, unreachable)
+                    continue
+                is_open = True
+            if not _handing(outboxes[pk]):  # released by another process: it sends it
+                results[pk] = (RELEASED, "")
+                continue
+            try:
+                mail.send_messages([prepared.message])
+            except Exception as exc:  # every SMTP or provider failure is one message's
+                results[pk] = (REFUSED if refused(exc) else UNCERTAIN, smtp_error(exc))
+                if results[pk][0] == UNCERTAIN or getattr(exc, "smtp_code", 0) == 421:
+                    mail.close()  # a broken or closing session: the next message reopens
+                    is_open = False
+                continue
+            handed_over(outboxes[pk])
+            results[pk] = (SENT, "")
+    finally:
+        mail.close()
+    return results
+
+
+def _record(results: dict, outboxes: dict, actions: dict, day: date, on_sent=None) -> None:
+    """Write a batch's outcomes in one transaction: outbox rows and actions in bulk.
+    `on_sent(outbox)` runs for each message sent, in that transaction."""
+    now = timezone.now()
+    sent = [pk for pk, (outcome, _e) in results.items() if outcome == SENT]
+    uncertain = {pk: e for pk, (outcome, e) in results.items() if outcome == UNCERTAIN}
+    failed = {pk: e for pk, (outcome, e) in results.items() if outcome in (REFUSED, UNSENT)}
+    notes = {pk: DROPPED.format(reason=error) for pk, error in uncertain.items()}
+    with transaction.atomic():
+        if sent:
+            for pk in sent:
+                outboxes[pk].status = OutboxStatus.SENT
+            rows = [outboxes[pk].pk for pk in sent]
+            Outbox.objects.filter(pk__in=rows).update(
+                status=OutboxStatus.SENT, uncertain=False, updated_at=now
+            )
+        if uncertain:
+            for pk, note in notes.items():
+                outbox = outboxes[pk]
+                outbox.status, outbox.error, outbox.uncertain = OutboxStatus.SENT, note, True
+                outbox.updated_at = now
+            Outbox.objects.bulk_update(
+                [outboxes[pk] for pk in notes], ["status", "error", "uncertain", "updated_at"]
+            )
+        finished = {"status": ActionStatus.SENT, "finished_on": day, "error_message": ""}
+        if sent:
+            Action.objects.filter(pk__in=sent).update(**finished, updated_at=now)
+        if uncertain:
+            for pk, note in notes.items():
+                action = actions[pk]
+                for field, value in finished.items():
+                    setattr(action, field, value)
+                action.note, action.updated_at = _with_note(action.note, note), now
+            fields = [*finished, "note", "updated_at"]
+            Action.objects.bulk_update([actions[pk] for pk in notes], fields)
+        if failed:
+            for pk, error in failed.items():
+                outbox = outboxes[pk]
+                outbox.status, outbox.error, outbox.updated_at = OutboxStatus.FAILED, error, now
+                outbox.uncertain = False  # the server said no, or never heard of it
+            Outbox.objects.bulk_update(
+                [outboxes[pk] for pk in failed], ["status", "error", "uncertain", "updated_at"]
+            )
+            _mark_errors([(actions[pk], error) for pk, error in failed.items()])
         if on_sent is not None:
-            on_sent(outbox)
-    return ActionStatus.SENT
+            for pk in [*sent, *uncertain]:
+                on_sent(outboxes[pk])
 
 
-def send_emails(
-    actions: list[Action], day: date, edits: dict[int, "Edited"] | None = None, on_sent=None
-) -> dict[int, str]:
-    """Send these email actions; `edits` (action id -> Edited) replaces the rendered
-    subject and parts of some, everything else (addresses, attachments) as prepared;
-    `on_sent(outbox)` runs as each is recorded sent."""
+def _send_batch(actions: list[Action], day: date, edits=None, on_sent=None) -> dict[int, str]:
     attempts = _attempts([a.pk for a in actions])
     numbers = {a.pk: attempts.get(a.pk, {}).get("last", 0) + 1 for a in actions}
     keys = {pk: f"action-{pk}-{n}" for pk, n in numbers.items()}
@@ -207,11 +378,35 @@ def send_emails(
             actions_fall_back(invalid, day)
     outcomes = {action.pk: ActionStatus.ERROR for action, _e in failures}
     ready = [p for p in prepared if not p.error]
-    if ready:
-        with get_connection() as connection:
-            for p in ready:
-                pk = p.action.pk
-                outcomes[pk] = _send_one(connection, p, keys[pk], numbers[pk], day, on_sent)
+    if not ready:
+        return outcomes
+    outboxes = outbox_reserve(ready, numbers, day)  # committed before the server hears of it
+    gone = [p.action.pk for p in ready if p.action.pk not in outboxes]
+    if gone:  # finished by a user, or taken by another worker, since they were read
+        outcomes.update(Action.objects.filter(pk__in=gone).values_list("pk", "status"))
+    ready = [p for p in ready if p.action.pk in outboxes]
+    with _commits_without_flush():
+        results = _hand_over(ready, outboxes)
+    _record(results, outboxes, {p.action.pk: p.action for p in ready}, day, on_sent)
+    released = [pk for pk, (outcome, _e) in results.items() if outcome == RELEASED]
+    if released:
+        outcomes.update(Action.objects.filter(pk__in=released).values_list("pk", "status"))
+    for pk, (outcome, _error) in results.items():
+        if outcome != RELEASED:
+            sent = outcome in (SENT, UNCERTAIN)
+            outcomes[pk] = ActionStatus.SENT if sent else ActionStatus.ERROR
+    return outcomes
+
+
+def send_emails(
+    actions: list[Action], day: date, edits: dict[int, "Edited"] | None = None, on_sent=None
+) -> dict[int, str]:
+    """Send these email actions in batches of BATCH_SIZE; `edits` (action id -> Edited)
+    replaces the rendered subject and parts of some, everything else (addresses,
+    attachments) as prepared; `on_sent(outbox)` runs as each is recorded sent."""
+    outcomes: dict[int, str] = {}
+    for start in range(0, len(actions), BATCH_SIZE):
+        outcomes.update(_send_batch(actions[start : start + BATCH_SIZE], day, edits, on_sent))
     return outcomes
 
 
@@ -224,6 +419,7 @@ def actions_execute(*, action_ids: list[int], day: date) -> dict[int, str]:
         .order_by("id")
     )
     outcomes: dict[int, str] = {}
+    outbox_release(action_ids=action_ids)  # what a stopped batch never handed over goes now
     unconfirmed = {pk for pk, row in _attempts(action_ids).items() if row["sending"]}
     if unconfirmed:  # left by a run that stopped: recorded, never sent again
         outbox_recover(action_ids=sorted(unconfirmed))
@@ -231,8 +427,11 @@ def actions_execute(*, action_ids: list[int], day: date) -> dict[int, str]:
     actions = [a for a in actions if a.pk not in unconfirmed]
     emails = [a for a in actions if a.channel == StepChannel.EMAIL]
     connected = [a for a in actions if a.channel in CONNECTOR_CHANNEL]
-    others = [(a, NOT_AUTOMATIC) for a in actions]
-    others = [(a, m) for a, m in others if a.channel not in CONNECTOR_CHANNEL and a not in emails]
+    others = [
+        (a, NOT_AUTOMATIC)
+        for a in actions
+        if a.channel not in CONNECTOR_CHANNEL and a.channel != StepChannel.EMAIL
+    ]
     if others:
         _mark_errors(others)
         outcomes.update({a.pk: ActionStatus.ERROR for a, _m in others})

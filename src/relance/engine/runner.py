@@ -397,10 +397,11 @@ def run_day(
                 pass
         else:
             from relance.customers.services import holds_expire
-            from relance.delivery.services import outbox_recover
+            from relance.delivery.services import outbox_recover, outbox_release
             from relance.insights.services import snapshot_take
 
             summary.holds_ended = holds_expire(entity=entity, day=day)
+            outbox_release(entity=entity)  # never handed over: sent again by this run
             summary.recovered = outbox_recover(entity=entity)
             execute = deliver if send else None
             summary.customers = _process(entity, day, run, counts, execute, chunk_size, processes)

@@ -100,7 +100,7 @@ def engine_run_entity(entity_id: int, day: str, sending_hours: bool = False) -> 
     dispatch the first round over every customer in shards; answers the run id.
     `sending_hours` (the beat's runs): outside the entity's sending hours the run plans but
     sends nothing; the send tick sends the due actions once the hours open."""
-    from relance.delivery.services import outbox_recover
+    from relance.delivery.services import outbox_recover, outbox_release
     from relance.engine.runner import RunInProgress, recompute_segments, run_open
 
     entity = Entity.objects.get(pk=entity_id)
@@ -121,6 +121,7 @@ def engine_run_entity(entity_id: int, day: str, sending_hours: bool = False) -> 
         return None
     try:
         recompute_segments(entity, run_date)
+        outbox_release(entity=entity)  # never handed over: sent again by this run
         recovered = outbox_recover(entity=entity)
         ranges = shards.id_ranges(shards.customer_ids(entity))
     except BaseException as exc:

@@ -3,8 +3,11 @@
 A link is a random token whose SHA-256 alone is stored; the page finds it by that hash
 (an index lookup on a digest, so no timing tells how much of a guess was right)."""
 
+import functools
 import hashlib
 import secrets
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -31,16 +34,30 @@ def token_hash(token: str) -> str:
 
 
 def portal_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("portal:page", args=[token])
+    path = _page_path(get_script_prefix(), settings.ROOT_URLCONF)
+    return settings.SITE_URL.rstrip("/") + path.replace(_TOKEN, token)
 
 
-@transaction.atomic
+_TOKEN = "0TOKEN0"  # a token's letters (URL-safe base64) are never escaped by reverse
+
+
+@functools.lru_cache(maxsize=8)
+def _page_path(_prefix: str, _urlconf: str) -> str:
+    """The page's path with a placeholder token, reversed once per prefix and urlconf
+    (a batch of messages issues thousands of links)."""
+    return reverse("portal:page", args=[_TOKEN])
+
+
+# The links issued inside portal_links_in_bulk(), written when it ends.
+_PENDING: ContextVar[list | None] = ContextVar("portal_links_pending", default=None)
+
+
 def portal_link_issue(*, customer, action=None) -> str:
     """A new link to `customer`'s page, valid for the entity's `portal_link_days`; returns
     its absolute URL (the only time the token exists in clear)."""
     token = secrets.token_urlsafe(32)  # 256 random bits
     now = timezone.now()
-    PortalLink.objects.create(
+    link = PortalLink(
         entity_id=customer.entity_id,
         customer=customer,
         action=action if getattr(action, "pk", None) else None,
@@ -48,7 +65,25 @@ def portal_link_issue(*, customer, action=None) -> str:
         created_at=now,
         expires_at=now + timedelta(days=customer.entity.portal_link_days),
     )
+    pending = _PENDING.get()
+    if pending is None:
+        link.save()
+    else:
+        pending.append(link)
     return portal_url(token)
+
+
+@contextmanager
+def portal_links_in_bulk():
+    """The links issued inside are written together, in one statement, when it ends
+    without an error (a batch of messages rendered before they leave)."""
+    reset = _PENDING.set([])
+    try:
+        yield
+        links = _PENDING.get()
+    finally:
+        _PENDING.reset(reset)
+    PortalLink.objects.bulk_create(links, batch_size=1000)
 
 
 def portal_link_for_context(ctx) -> str:

@@ -2,6 +2,7 @@
 (see `selectors.build_contexts`) so that rendering reads nothing more from the database."""
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,7 +17,15 @@ DAYS_PER_YEAR = Decimal("365")
 # Issues the customer's page link of a message that leaves (`issue_links`): the portal app
 # sets it at start-up (templating sits below it). Previews never call it.
 LINK_ISSUER: Callable[["CustomerContext"], str] | None = None
+# Its bulk form, also set by the portal: the links issued under it are written at its end.
+LINKS_IN_BULK: Callable[[], AbstractContextManager] | None = None
 PREVIEW_LINK_PATH = "/p/preview/"
+
+
+def links_in_bulk() -> AbstractContextManager:
+    """Render a batch of messages that leave inside it: their page links are written
+    together when it ends, instead of one commit each."""
+    return LINKS_IN_BULK() if LINKS_IN_BULK is not None else nullcontext()
 
 
 @dataclass(slots=True)

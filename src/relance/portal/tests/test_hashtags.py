@@ -112,3 +112,26 @@ def test_an_edited_preview_leaves_with_a_real_link(acme_daily, email_template, s
     assert placeholder not in message.body and placeholder not in message.alternatives[0][0]
     url = re.search(r"http\S+/p/[\w-]+/", message.body).group(0)
     assert url != placeholder
+
+
+def test_a_batch_s_links_are_written_in_one_statement_and_each_opens_its_page(
+    scenario_s, acme_daily, interactive_template, client, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SITE_URL = "https://relance.example"
+    for n in range(3):
+        make_invoice(make_customer(acme_daily, email=f"c{n}@client.example"), f"A{n}", d(1, 31))
+    run_day(entity=acme_daily, day=d(1, 19))
+    with CaptureQueriesContext(connection) as queries:
+        run_day(entity=acme_daily, day=d(1, 26))
+    inserts = [q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "portal_portallink"')]
+    assert len(inserts) == 1
+    assert PortalLink.objects.count() == 3
+    for message in mail.outbox:
+        html = message.alternatives[0][0]
+        path = re.search(r'href="https://relance\.example(/p/[^"]+)"', html).group(1)
+        assert client.get(path).status_code == 200
+    actions = set(Action.objects.filter(step_name="courtesy").values_list("pk", flat=True))
+    assert set(PortalLink.objects.values_list("action_id", flat=True)) == actions

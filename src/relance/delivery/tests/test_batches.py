@@ -1,0 +1,216 @@
+"""Emails sent in batches through a real SMTP server (aiosmtpd): one recipient refused,
+the session dropped mid-batch, the server gone, a run killed mid-batch, and a batch's rows
+taken back by another process while it hands them over. Whatever happens, no message
+reaches the server twice, and one that may have reached it is never sent again."""
+
+import pytest
+
+from relance.agenda.models import Action
+from relance.agenda.services import action_retry
+from relance.delivery import services
+from relance.delivery.models import Outbox
+from relance.delivery.tests.conftest import Recorder, _serve
+from relance.engine.runner import run_day
+from relance.engine.tests.conftest import make_customer, make_invoice
+from relance.engine.tests.simulation import d
+
+pytestmark = pytest.mark.django_db
+
+CUSTOMERS = 5
+
+
+class Dropping(Recorder):
+    """Takes the `drop_at`-th message (1-based), then closes the session before answering;
+    with `then_close`, it also stops listening: the server is gone."""
+
+    def __init__(self, drop_at: int, then_close: bool = False):
+        super().__init__()
+        self.drop_at, self.then_close, self.controller = drop_at, then_close, None
+
+    async def handle_DATA(self, server, session, envelope):
+        answer = await super().handle_DATA(server, session, envelope)
+        if len(self.messages) == self.drop_at:
+            if self.then_close:
+                self.controller.server.close()  # no new session from now on
+            server.transport.close()
+        return answer
+
+
+@pytest.fixture
+def serve(settings):
+    controllers = []
+
+    def start(handler):
+        controller = _serve(settings, handler)
+        handler.controller = controller
+        controllers.append(controller)
+        return handler
+
+    yield start
+    for controller in controllers:
+        controller.stop(no_assert=True)
+
+
+def _due(entity, emails=None):
+    """CUSTOMERS customers whose `courtesy` (scenario S) is due 01-26, in id order."""
+    emails = emails or [f"c{n}@client.example" for n in range(CUSTOMERS)]
+    for n, email in enumerate(emails):
+        make_invoice(make_customer(entity, email=email), f"A{n}", d(1, 31), issue=d(1, 1))
+    run_day(entity=entity, day=d(1, 19))
+    return list(Action.objects.filter(step_name="courtesy").order_by("id"))
+
+
+def _to(handler) -> list[str]:
+    return [message["To"] for message in handler.messages]
+
+
+def _statuses() -> list[str]:
+    return list(
+        Action.objects.filter(step_name="courtesy").order_by("id").values_list("status", flat=True)
+    )
+
+
+def test_a_batch_goes_over_one_session(scenario_s, acme_daily, serve):
+    smtp = serve(Recorder())
+    _due(acme_daily)
+    sessions = []
+    original = smtp.handle_DATA
+
+    async def counting(server, session, envelope):
+        sessions.append(id(session))
+        return await original(server, session, envelope)
+
+    smtp.handle_DATA = counting
+    summary = run_day(entity=acme_daily, day=d(1, 26))
+    assert summary.sent == CUSTOMERS
+    assert len(set(sessions)) == 1
+    assert sorted(_to(smtp)) == [f"c{n}@client.example" for n in range(CUSTOMERS)]
+    assert set(Outbox.objects.values_list("status", "uncertain")) == {("sent", False)}
+
+
+def test_a_refused_recipient_is_that_message_s_error_only(scenario_s, acme_daily, serve):
+    class RefusingOne(Recorder):
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address == "c2@client.example":
+                return "550 5.1.1 no such mailbox"
+            return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+    smtp = serve(RefusingOne())
+    _due(acme_daily)
+    summary = run_day(entity=acme_daily, day=d(1, 26))
+    assert (summary.sent, summary.errors) == (CUSTOMERS - 1, 1)
+    assert _statuses() == ["sent", "sent", "error", "sent", "sent"]
+    refused = Action.objects.get(status="error")
+    assert refused.error_message == "the mail server refused it: 550 5.1.1 no such mailbox"
+    assert Outbox.objects.get(action=refused).status == "failed"
+    assert len(smtp.messages) == CUSTOMERS - 1
+
+
+def test_a_session_dropped_mid_batch(scenario_s, acme_daily, serve):
+    """The server took the 2nd message and closed the session before answering: that one
+    is recorded sent but unconfirmed and never sent again; the next ones go on a new
+    session."""
+    smtp = serve(Dropping(drop_at=2))
+    actions = _due(acme_daily)
+    summary = run_day(entity=acme_daily, day=d(1, 26))
+    assert summary.sent == CUSTOMERS
+    assert len(smtp.messages) == CUSTOMERS  # each exactly once
+    assert len(set(_to(smtp))) == CUSTOMERS
+    dropped = Action.objects.get(pk=actions[1].pk)
+    assert dropped.status == "sent"
+    assert "delivery not confirmed: the connection to the mail server broke" in dropped.note
+    row = Outbox.objects.get(action=dropped)
+    assert (row.status, row.uncertain) == ("sent", True)
+    assert row.error.startswith("delivery not confirmed")
+    others = Outbox.objects.exclude(action=dropped)
+    assert set(others.values_list("status", "uncertain", "error")) == {("sent", False, "")}
+
+    run_day(entity=acme_daily, day=d(1, 27))
+    assert len(smtp.messages) == CUSTOMERS
+
+
+def test_the_server_gone_mid_batch_leaves_the_rest_to_retry(scenario_s, acme_daily, serve):
+    smtp = serve(Dropping(drop_at=2, then_close=True))
+    actions = _due(acme_daily)
+    summary = run_day(entity=acme_daily, day=d(1, 26))
+    assert (summary.sent, summary.errors) == (2, CUSTOMERS - 2)
+    assert _statuses() == ["sent", "sent", "error", "error", "error"]
+    unsent = Action.objects.filter(status="error")
+    assert all("could not be reached" in a.error_message for a in unsent)
+    assert set(Outbox.objects.filter(action__in=unsent).values_list("status", flat=True)) == {
+        "failed"
+    }
+    assert "delivery not confirmed" in Action.objects.get(pk=actions[1].pk).note
+
+    smtp = serve(Recorder())  # the server is back; the collector retries
+    for action in unsent:
+        action_retry(action=action)
+    run_day(entity=acme_daily, day=d(1, 27))
+    assert _statuses() == ["sent"] * CUSTOMERS
+    assert sorted(_to(smtp)) == [f"c{n}@client.example" for n in range(2, CUSTOMERS)]
+
+
+class Killed(BaseException):
+    """The process dies (a BaseException, as SystemExit)."""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_killed_mid_batch_sends_the_rest_once(scenario_s, acme_daily, serve, monkeypatch):
+    """Killed right after the server took the 2nd message of the batch: the rerun records
+    that one unconfirmed, and sends the three never handed over."""
+    smtp = serve(Recorder())
+    actions = _due(acme_daily)
+    calls = []
+
+    def die_at_second(outbox):
+        calls.append(outbox.pk)
+        if len(calls) == 2:
+            raise Killed
+
+    monkeypatch.setattr(services, "handed_over", die_at_second)
+    with pytest.raises(Killed):
+        run_day(entity=acme_daily, day=d(1, 26))
+    monkeypatch.undo()
+    assert len(smtp.messages) == 2
+    rows = Outbox.objects.order_by("action_id")
+    assert (
+        list(rows.values_list("status", "uncertain"))
+        == [("sending", True)] * 2 + [("sending", False)] * 3
+    )  # the batch was reserved at once
+
+    summary = run_day(entity=acme_daily, day=d(1, 26))
+    assert summary.recovered == 2  # the two handed over, recorded without a second send
+    assert _statuses() == ["sent"] * CUSTOMERS
+    assert sorted(_to(smtp)) == [f"c{n}@client.example" for n in range(CUSTOMERS)]
+    assert "delivery not confirmed" in Action.objects.get(pk=actions[1].pk).note
+    # One row per action still: the three never handed over went again under their key.
+    rows = Outbox.objects.order_by("action_id")
+    assert list(rows.values_list("attempt", "status")) == [(1, "sent")] * CUSTOMERS
+    assert [bool(error) for error in rows.values_list("error", flat=True)] == [True] * 2 + [
+        False
+    ] * 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_taken_back_by_another_process_do_not_leave(
+    scenario_s, acme_daily, serve, monkeypatch
+):
+    """Another process (a redelivered task) releases the batch's rows while it hands the
+    first over: the batch sends none of them, and each action still goes once."""
+    smtp = serve(Recorder())
+    _due(acme_daily)
+    released = []
+
+    def other_process_releases(outbox):
+        if not released:
+            released.append(services.outbox_release(entity=acme_daily))
+
+    monkeypatch.setattr(services, "handed_over", other_process_releases)
+    run_day(entity=acme_daily, day=d(1, 26))
+    monkeypatch.undo()
+    assert released == [CUSTOMERS - 1]  # the first was marked before it left: kept
+    # The batch skipped the four; the run planned them again and sent them.
+    assert _statuses() == ["sent"] * CUSTOMERS
+    assert sorted(_to(smtp)) == [f"c{n}@client.example" for n in range(CUSTOMERS)]
+    rows = Outbox.objects.values_list("attempt", "status", "error")
+    assert list(rows) == [(1, "sent", "")] * CUSTOMERS
