@@ -159,7 +159,7 @@ def current_status(action: Action) -> str:
 BATCH_SIZE = 200
 SENT, REFUSED, UNSENT, UNCERTAIN, RELEASED = "sent", "refused", "unsent", "uncertain", "released"
 DROPPED = gettext_noop(
-    "delivery not confirmed: the connection to the mail server broke while the message was "
+    "Delivery not confirmed: the connection to the mail server broke while the message was "
     "handed over ({reason}); it was not sent again"
 )
 

@@ -101,7 +101,7 @@ def test_a_refused_recipient_is_that_message_s_error_only(scenario_s, acme_daily
     assert (summary.sent, summary.errors) == (CUSTOMERS - 1, 1)
     assert _statuses() == ["sent", "sent", "error", "sent", "sent"]
     refused = Action.objects.get(status="error")
-    assert refused.error_message == "the mail server refused it: 550 5.1.1 no such mailbox"
+    assert refused.error_message == "The mail server refused it: 550 5.1.1 no such mailbox"
     assert Outbox.objects.get(action=refused).status == "failed"
     assert len(smtp.messages) == CUSTOMERS - 1
 
@@ -118,10 +118,10 @@ def test_a_session_dropped_mid_batch(scenario_s, acme_daily, serve):
     assert len(set(_to(smtp))) == CUSTOMERS
     dropped = Action.objects.get(pk=actions[1].pk)
     assert dropped.status == "sent"
-    assert "delivery not confirmed: the connection to the mail server broke" in dropped.note
+    assert "Delivery not confirmed: the connection to the mail server broke" in dropped.note
     row = Outbox.objects.get(action=dropped)
     assert (row.status, row.uncertain) == ("sent", True)
-    assert row.error.startswith("delivery not confirmed")
+    assert row.error.startswith("Delivery not confirmed")
     others = Outbox.objects.exclude(action=dropped)
     assert set(others.values_list("status", "uncertain", "error")) == {("sent", False, "")}
 
@@ -140,7 +140,7 @@ def test_the_server_gone_mid_batch_leaves_the_rest_to_retry(scenario_s, acme_dai
     assert set(Outbox.objects.filter(action__in=unsent).values_list("status", flat=True)) == {
         "failed"
     }
-    assert "delivery not confirmed" in Action.objects.get(pk=actions[1].pk).note
+    assert "Delivery not confirmed" in Action.objects.get(pk=actions[1].pk).note
 
     smtp = serve(Recorder())  # the server is back; the collector retries
     for action in unsent:
@@ -182,7 +182,7 @@ def test_a_run_killed_mid_batch_sends_the_rest_once(scenario_s, acme_daily, serv
     assert summary.recovered == 2  # the two handed over, recorded without a second send
     assert _statuses() == ["sent"] * CUSTOMERS
     assert sorted(_to(smtp)) == [f"c{n}@client.example" for n in range(CUSTOMERS)]
-    assert "delivery not confirmed" in Action.objects.get(pk=actions[1].pk).note
+    assert "Delivery not confirmed" in Action.objects.get(pk=actions[1].pk).note
     # One row per action still: the three never handed over went again under their key.
     rows = Outbox.objects.order_by("action_id")
     assert list(rows.values_list("attempt", "status")) == [(1, "sent")] * CUSTOMERS
