@@ -117,7 +117,6 @@ def test_the_upload_form_refuses_other_file_types_and_hidden_entities(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="French catalogue of the capitalised msgids (the lead's)")
 def test_the_summary_reads_in_french(client, alice, acme):
     from django.utils import translation
 

@@ -296,7 +296,6 @@ def test_electronic_registered_letters_need_their_own_connector(templates, acme)
     assert _automatic(scenario, "e_registered_letter", templates["letter"]).mode == "auto"
 
 
-@pytest.mark.xfail(strict=True, reason="French catalogue of the capitalised msgids (the lead's)")
 def test_the_reason_and_the_remedy_in_french(templates, acme):
     from django.utils import translation
 
