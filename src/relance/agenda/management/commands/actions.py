@@ -1,23 +1,13 @@
 """`relance actions export [--format csv|xlsx] [--status S] [--from D] [--to D]
 [--entity SLUG] [-o FILE]`: one row per action (CSV to stdout without -o)."""
 
-from datetime import date
-
 from django.core.management.base import BaseCommand, CommandError
 
 from relance.agenda.choices import ActionStatus
 from relance.agenda.exports import export_actions
 from relance.agenda.selectors import action_export_rows
+from relance.core.commands import option_day
 from relance.core.models import Entity
-
-
-def _day(raw: str | None, option: str) -> date | None:
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise CommandError(f"{option}: expected YYYY-MM-DD, got {raw!r}") from exc
 
 
 class Command(BaseCommand):
@@ -42,8 +32,8 @@ class Command(BaseCommand):
         rows = action_export_rows(
             entity=entity,
             status=options["status"],
-            date_from=_day(options["date_from"], "--from"),
-            date_to=_day(options["date_to"], "--to"),
+            date_from=option_day(options["date_from"], "--from"),
+            date_to=option_day(options["date_to"], "--to"),
         )
         fmt, output = options["format"], options["output"]
         if output is None:

@@ -1,11 +1,10 @@
 """`relance alerts evaluate [--date YYYY-MM-DD]`: evaluate every active alert rule;
 `relance alerts digest`: mail each owner the customers of their last evaluation (once)."""
 
-from datetime import date
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from relance.alerts.services import alerts_digest_send, alerts_evaluate
+from relance.core.commands import option_day
 
 
 class Command(BaseCommand):
@@ -22,12 +21,7 @@ class Command(BaseCommand):
             sent = alerts_digest_send()
             self.stdout.write(f"{sent} digest emails sent")
             return
-        day = None
-        if options.get("date"):
-            try:
-                day = date.fromisoformat(options["date"])
-            except ValueError as exc:
-                raise CommandError(f"--date: expected YYYY-MM-DD, got {options['date']!r}") from exc
+        day = option_day(options.get("date"), "--date")
         results = alerts_evaluate(day=day)
         self.stdout.write(
             f"{len(results)} rules evaluated, {sum(results.values())} customers matched"

@@ -2,20 +2,12 @@
 [--processes N] [--chunk-size N]`: the daily engine run. A customer the engine fails on is
 recorded and counted, and the run goes on; `--strict` then exits non-zero."""
 
-from datetime import date
-
 from django.core.checks import Tags
 from django.core.management.base import BaseCommand, CommandError
 
+from relance.core.commands import option_day
 from relance.core.models import Entity
 from relance.engine.runner import CHUNK_SIZE, RunInProgress, default_processes, run_day
-
-
-def parse_day(raw: str) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise CommandError(f"--date: expected YYYY-MM-DD, got {raw!r}") from exc
 
 
 class Command(BaseCommand):
@@ -64,7 +56,7 @@ class Command(BaseCommand):
         chunk_size = options.get("chunk_size") or CHUNK_SIZE
         if processes < 1 or chunk_size < 1:
             raise CommandError("--processes and --chunk-size take a number from 1")
-        day = parse_day(date) if date else None
+        day = option_day(date, "--date")
         entities = Entity.objects.order_by("slug")
         if entity:
             entities = entities.filter(slug=entity)

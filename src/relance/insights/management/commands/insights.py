@@ -6,16 +6,10 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from relance.core.commands import option_day
 from relance.core.models import Entity
 from relance.insights.exports import export_figures
 from relance.insights.services import snapshots_backfill
-
-
-def _day(raw: str, option: str) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise CommandError(f"{option}: expected YYYY-MM-DD, got {raw!r}") from exc
 
 
 class Command(BaseCommand):
@@ -38,8 +32,8 @@ class Command(BaseCommand):
         entity = Entity.objects.filter(slug=options["entity"]).first()
         if entity is None:
             raise CommandError(f"No entity {options['entity']!r}")
-        start = _day(options["date_from"], "--from")
-        end = _day(options["date_to"], "--to") if options["date_to"] else entity.today()
+        start = option_day(options["date_from"], "--from")
+        end = option_day(options["date_to"], "--to") or entity.today()
         if end < start:
             raise CommandError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
         if action == "backfill":
