@@ -53,11 +53,11 @@ def test_a_collector_accepts_the_assistants_reading_of_a_promise(
     log_in("bob", "/agenda/responses/")
     row = page.locator("tr", has_text="Dupont SA")
     expect(row).to_have_count(1)
-    row.get_by_role("link", name=re.compile(r"\d{4}-\d{2}-\d{2}")).click()
+    row.get_by_role("link", name=re.compile(r"\d{2}\D\d{2}\D\d{4}")).click()
 
     panel = page.locator(".assistant-proposal")
     expect(panel.locator(".proposal-intent")).to_have_text("Promise to pay")
-    expect(panel.locator(".proposal-date")).to_have_text("2030-01-20")
+    expect(panel.locator(".proposal-date")).to_have_text("20 Jan 2030")
     rows = panel.locator(".proposal-items tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text("F-2026-0142")
@@ -67,7 +67,7 @@ def test_a_collector_accepts_the_assistants_reading_of_a_promise(
     expect(page.get_by_text("The assistant's reading is recorded.")).to_be_visible()
     panel = page.locator(".assistant-proposal")
     expect(panel.locator(".proposal-decided")).to_contain_text("Accepted by")
-    expect(panel.locator(".item-promise")).to_have_text(["2030-01-20", "2030-01-20"])
+    expect(panel.locator(".item-promise")).to_have_text(["20/01/2030", "20/01/2030"])
     expect(page.locator(".response-handled")).to_be_visible()
 
     promised = dict(Item.objects.filter(customer=dupont).values_list("number", "promise_date"))
