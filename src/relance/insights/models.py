@@ -102,3 +102,92 @@ class CustomerSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.day.isoformat()} {self.currency}"
+
+
+class DailyTotal(models.Model):
+    """The sum of an entity's snapshots of a day, per currency and per collector (the
+    customer's collector when the day was written; empty: customers without one): what the
+    dashboard reads instead of 100,000 snapshots a day. Rewritten with the snapshots
+    (services.snapshot_totals_write)."""
+
+    entity = models.ForeignKey(
+        "core.Entity",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("entity"),
+        db_index=False,  # the index (entity, currency, day) leads with it
+    )
+    day = models.DateField(_("day"))
+    currency = models.CharField(_("currency"), max_length=3)
+    collector = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("collector"),
+        db_index=False,
+        db_constraint=False,  # a collector deleted later leaves the totals as they were
+    )
+    customers = models.PositiveIntegerField(_("customers"), default=0)
+    open_amount = money(_("open invoices"))
+    overdue = money(_("overdue"))
+    not_due = money(_("not due"))
+    d1_30 = money(_("1–30 days"))
+    d31_60 = money(_("31–60 days"))
+    d61_90 = money(_("61–90 days"))
+    d90_plus = money(_("over 90 days"))
+    credits = money(_("credits"))
+
+    objects = EntityScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["entity", "day", "currency", "collector"]
+        verbose_name = _("daily total")
+        verbose_name_plural = _("daily totals")
+        indexes = [
+            models.Index(fields=["entity", "currency", "day"], name="daily_total_by_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} {self.day.isoformat()} {self.currency} {self.collector_id}"
+
+
+class MonthlySales(models.Model):
+    """The invoices issued in a month by an entity, per currency and per collector (as
+    DailyTotal): the sales of the DSO, read by the dashboard without scanning every item.
+    Rewritten whole with the snapshots, so they are the sales as of the last day written."""
+
+    entity = models.ForeignKey(
+        "core.Entity",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("entity"),
+        db_index=False,  # the index (entity, currency, month) leads with it
+    )
+    month = models.DateField(_("month"))  # its first day
+    currency = models.CharField(_("currency"), max_length=3)
+    collector = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("collector"),
+        db_index=False,
+        db_constraint=False,
+    )
+    sales = money(_("sales"))
+
+    objects = EntityScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["entity", "month", "currency", "collector"]
+        verbose_name = _("monthly sales")
+        verbose_name_plural = _("monthly sales")
+        indexes = [
+            models.Index(fields=["entity", "currency", "month"], name="monthly_sales_by_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} {self.month.isoformat()} {self.currency} {self.collector_id}"

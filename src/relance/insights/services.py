@@ -18,8 +18,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection, transaction
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 
-from relance.insights.models import BUCKETS, CustomerSnapshot, SnapshotDay
+from relance.customers.models import Customer
+from relance.insights.models import BUCKETS, CustomerSnapshot, DailyTotal, MonthlySales, SnapshotDay
 from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item, ItemAmountChange
 
@@ -110,7 +113,9 @@ def _write_day(entity, day: date, sql: str) -> int:
 def snapshot_take(*, entity, day: date) -> int:
     """The snapshots of `day` from the items' open amounts as they are now (the daily run,
     whose day is the entity's today); idempotent. Answers the rows written."""
-    return _write_day(entity, day, _insert_sql(CURRENT_OPEN, "i.open_amount > 0"))
+    written = _write_day(entity, day, _insert_sql(CURRENT_OPEN, "i.open_amount > 0"))
+    snapshot_totals_write(entity=entity, start=day, end=day)
+    return written
 
 
 @dataclass
@@ -139,5 +144,49 @@ def snapshots_backfill(*, entity, start: date, end: date, progress=None) -> Back
         if progress:
             progress(day, result)
         day += timedelta(days=1)
+    snapshot_totals_write(entity=entity, start=start, end=end)
     result.seconds = round(time.monotonic() - began, 3)
     return result
+
+
+TOTAL_AMOUNTS = ["open_amount", "overdue", *(key for key, _l, _h in BUCKETS), "credits"]
+
+
+def snapshot_totals_write(*, entity, start: date, end: date) -> int:
+    """Replace the entity's daily totals from `start` to `end` by the sums of its snapshots
+    (per day, currency and customer's collector), in one INSERT … SELECT, and its monthly
+    sales by the invoices' amounts (per month, currency and collector): what the dashboard
+    reads (insights/dashboard.py). Answers the daily rows written."""
+    sums = ", ".join(f"SUM(s.{name})" for name in TOTAL_AMOUNTS)
+    sql = (
+        f"INSERT INTO {_table(DailyTotal)} "
+        f"(entity_id, day, currency, collector_id, customers, {', '.join(TOTAL_AMOUNTS)}) "
+        f"SELECT s.entity_id, s.day, s.currency, c.collector_id, COUNT(*), {sums} "
+        f"FROM {_table(CustomerSnapshot)} s JOIN {_table(Customer)} c ON c.id = s.customer_id "
+        f"WHERE s.entity_id = %s AND s.day >= %s AND s.day <= %s "
+        f"GROUP BY s.entity_id, s.day, s.currency, c.collector_id"
+    )
+    adapt = connection.ops.adapt_datefield_value
+    sales = (
+        Item.objects.filter(entity=entity, kind=ItemKind.INVOICE)
+        .order_by()
+        .annotate(month=TruncMonth("issue_date"))
+        .values("month", "currency", "customer__collector")
+        .annotate(sales=Sum("amount"))
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        DailyTotal.objects.filter(entity=entity, day__range=(start, end)).delete()
+        cursor.execute(sql, [entity.pk, adapt(start), adapt(end)])
+        written = cursor.rowcount
+        MonthlySales.objects.filter(entity=entity).delete()
+        MonthlySales.objects.bulk_create(
+            MonthlySales(
+                entity=entity,
+                month=row["month"],
+                currency=row["currency"],
+                collector_id=row["customer__collector"],
+                sales=row["sales"],
+            )
+            for row in sales
+        )
+    return written

@@ -1,0 +1,91 @@
+"""The dashboard's charts as data for Apache ECharts (static insights/insights.js draws
+them): each point comes with its text formatted on the server, in the reader's language
+("1 234,56 €", "48,6"), so the tooltips read as the tables do."""
+
+from decimal import Decimal
+
+from babel.numbers import format_decimal, format_percent
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from relance.core.templatetags.money import EMPTY, babel_locale, money
+
+
+def days_text(value: Decimal | None) -> str:
+    """A number of days to the tenth, in the active language ("48.6" / "48,6")."""
+    if value is None:
+        return EMPTY
+    return format_decimal(value, format="#,##0.0", locale=babel_locale())
+
+
+def percent_text(value: Decimal | None) -> str:
+    """A percentage to the tenth ("36.2%" / "36,2 %")."""
+    if value is None:
+        return EMPTY
+    return format_percent(value / 100, locale=babel_locale(), decimal_quantization=False)
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def series(name: str, values, text) -> dict:
+    values = list(values)
+    return {"name": name, "values": [_number(v) for v in values], "texts": list(map(text, values))}
+
+
+def month_label(month) -> str:
+    return date_format(month, "YEAR_MONTH_FORMAT")
+
+
+def days_chart(months, drill_urls) -> dict:
+    """DSO (both methods), best possible DSO and ADD, month by month."""
+    return {
+        "unit": "days",
+        "categories": [m.month.isoformat() for m in months],
+        "labels": [month_label(m.month) for m in months],
+        "drill": drill_urls,
+        "series": [
+            series(_("DSO, countback"), [m.dso_countback for m in months], days_text),
+            series(_("DSO, simple"), [m.dso_simple for m in months], days_text),
+            series(_("Best possible DSO"), [m.best_possible_dso for m in months], days_text),
+            series(_("ADD"), [m.add for m in months], days_text),
+        ],
+    }
+
+
+def percent_chart(months, drill_urls) -> dict:
+    """CEI and the overdue ratio, month by month."""
+    return {
+        "unit": "percent",
+        "categories": [m.month.isoformat() for m in months],
+        "labels": [month_label(m.month) for m in months],
+        "drill": drill_urls,
+        "series": [
+            series(_("CEI"), [m.cei for m in months], percent_text),
+            series(_("Overdue ratio"), [m.overdue_ratio for m in months], percent_text),
+        ],
+    }
+
+
+def aging_chart(aging, bucket_labels, currency: str, drill_urls) -> dict:
+    """The aging buckets of every day written, stacked."""
+    return {
+        "unit": "money",
+        "stacked": True,
+        "currency": currency,
+        "categories": [balance.day.isoformat() for balance in aging],
+        "labels": [date_format(balance.day, "SHORT_DATE_FORMAT") for balance in aging],
+        "drill": drill_urls,
+        "series": [
+            {
+                **series(
+                    label,
+                    [getattr(balance, key) for balance in aging],
+                    lambda value: money(value, currency),
+                ),
+                "key": key,
+            }
+            for key, label in bucket_labels
+        ],
+    }

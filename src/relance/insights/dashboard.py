@@ -1,0 +1,310 @@
+"""What the Insights dashboard reads, for a *scope*: one or several entities (a group), one
+currency, optionally one collector, optionally a set of customers (a segment's, a
+scenario's).
+
+Without a set of customers the dashboard reads the daily totals and monthly sales written
+with the snapshots (models.DailyTotal, MonthlySales: a few hundred rows a year, whatever the
+number of customers); with one it sums the customers' snapshots (selectors.py), as the
+export does. Both answer the same Balance and MonthFigures as selectors.py, so the figures
+are computed by the same functions (figures.py).
+
+Amounts are summed across entities only within one currency. The seam for a reporting
+currency (insights/fx.py, to come) is `Scope.currency`: converting per-currency balances
+before `_summed` is where it goes.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from relance.insights import figures, selectors
+from relance.insights.models import CustomerSnapshot, DailyTotal, MonthlySales, SnapshotDay
+from relance.insights.selectors import AMOUNTS, Balance, MonthFigures, cents
+from relance.ledger.choices import ItemKind
+from relance.ledger.models import Item
+
+ZERO = figures.ZERO
+TOP_CUSTOMERS = 10
+
+
+@dataclass(frozen=True)
+class Scope:
+    entities: tuple  # the entities (visible to the user) whose figures are summed
+    currency: str
+    collector: object | None = None  # a User: the customers they collect
+    # A segment's or a scenario's customers (a queryset of Customer ids), else None.
+    customers: QuerySet | None = field(default=None, compare=False)
+
+    @property
+    def entity_ids(self) -> list[int]:
+        return [entity.pk for entity in self.entities]
+
+    @property
+    def from_totals(self) -> bool:
+        return self.customers is None
+
+
+def _summed(balances: Iterable[Balance]) -> Balance:
+    """The balance of several entities: their amounts added, the latest day read."""
+    balances = list(balances)
+    days = [balance.day for balance in balances if balance.day is not None]
+    if not days:
+        return Balance(day=None)
+    amounts = {a: sum((getattr(b, a) for b in balances), ZERO) for a in AMOUNTS}
+    return Balance(day=max(days), **amounts)
+
+
+def _written_days(scope: Scope, days: list[date]) -> dict[int, dict[date, date | None]]:
+    """{entity id: {day asked: the latest day written on or before it}}; one query."""
+    rows = (
+        SnapshotDay.objects.filter(entity__in=scope.entity_ids, day__lte=max(days))
+        .order_by("entity", "day")
+        .values_list("entity", "day")
+    )
+    written = defaultdict(list)
+    for entity_id, day in rows:
+        written[entity_id].append(day)
+    answer = {}
+    for entity_id in scope.entity_ids:
+        answer[entity_id] = {}
+        entity_days, index, latest = written.get(entity_id, []), 0, None
+        for day in sorted(set(days)):
+            while index < len(entity_days) and entity_days[index] <= day:
+                latest = entity_days[index]
+                index += 1
+            answer[entity_id][day] = latest
+    return answer
+
+
+def _collector_filter(scope: Scope, path: str) -> Q:
+    return Q() if scope.collector is None else Q(**{path: scope.collector})
+
+
+def _customers_of(scope: Scope, entity) -> QuerySet | None:
+    """The set of customers of an entity to read from the snapshots (None: all)."""
+    if scope.customers is None:
+        return None
+    customers = scope.customers.filter(entity=entity)
+    if scope.collector is not None:
+        customers = customers.filter(collector=scope.collector)
+    return customers
+
+
+def scope_balances(scope: Scope, days: Iterable[date]) -> dict[date, Balance]:
+    """{day: Balance} of the scope at the end of each day asked (each entity at its latest
+    day written on or before it)."""
+    days = sorted(set(days))
+    if not days or not scope.entities:
+        return {day: Balance(day=None) for day in days}
+    if not scope.from_totals:
+        per_entity = [
+            selectors.balances(
+                entity, days, currency=scope.currency, customers=_customers_of(scope, entity)
+            )
+            for entity in scope.entities
+        ]
+        return {day: _summed(read[day] for read in per_entity) for day in days}
+    read = _written_days(scope, days)
+    wanted = {d for entity_days in read.values() for d in entity_days.values() if d}
+    rows = (
+        DailyTotal.objects.filter(
+            _collector_filter(scope, "collector"),
+            entity__in=scope.entity_ids,
+            currency=scope.currency,
+            day__in=wanted,
+        )
+        .order_by()
+        .values("entity", "day")
+        .annotate(**{a: Sum(a) for a in AMOUNTS})
+    )
+    sums = {(row["entity"], row["day"]): row for row in rows}
+    answer = {}
+    for day in days:
+        parts = []
+        for entity_id, entity_days in read.items():
+            written = entity_days[day]
+            if written is not None:
+                row = sums.get((entity_id, written), {})
+                parts.append(Balance(day=written, **{a: cents(row.get(a)) for a in AMOUNTS}))
+        answer[day] = _summed(parts)
+    return answer
+
+
+def scope_sales(scope: Scope, start: date, end: date) -> dict[date, Decimal]:
+    """{first day of the month: invoiced amount} from `start` to `end`."""
+    if not scope.from_totals:
+        sales = defaultdict(lambda: ZERO)
+        for entity in scope.entities:
+            monthly = selectors.monthly_sales(
+                entity, start, end, currency=scope.currency, customers=_customers_of(scope, entity)
+            )
+            for month, amount in monthly.items():
+                sales[month] += amount
+        return dict(sales)
+    rows = (
+        MonthlySales.objects.filter(
+            _collector_filter(scope, "collector"),
+            entity__in=scope.entity_ids,
+            currency=scope.currency,
+            month__range=(selectors.month_start(start), end),
+        )
+        .order_by()
+        .values("month")
+        .annotate(sales=Sum("sales"))
+    )
+    return {row["month"]: cents(row["sales"]) for row in rows}
+
+
+def scope_months(scope: Scope, start: date, end: date) -> list[MonthFigures]:
+    """The figures of each month from the month of `start` to that of `end`, as
+    selectors.monthly_figures computes them for one entity."""
+    months = selectors.months_between(start, end)
+    ends = {month: min(selectors.month_end(month), end) for month in months}
+    openings = {month: month - timedelta(days=1) for month in months}
+    read = scope_balances(scope, [*ends.values(), *openings.values()])
+    first = selectors.add_months(months[0], -figures.COUNTBACK_MONTHS)
+    sales = scope_sales(scope, first, end)
+    return [
+        selectors._month(month, ends[month], read[openings[month]], read[ends[month]], sales)
+        for month in months
+    ]
+
+
+def scope_aging(scope: Scope, start: date, end: date) -> list[Balance]:
+    """The balance and its buckets on every day written from `start` to `end` (the days any
+    of the entities wrote)."""
+    if scope.from_totals:
+        rows = DailyTotal.objects.filter(_collector_filter(scope, "collector"))
+    else:
+        rows = CustomerSnapshot.objects.filter(
+            _collector_filter(scope, "customer__collector"), customer__in=scope.customers
+        )
+    rows = (
+        rows.filter(entity__in=scope.entity_ids, currency=scope.currency, day__range=(start, end))
+        .order_by()
+        .values("day")
+        .annotate(**{a: Sum(a) for a in AMOUNTS})
+    )
+    sums = {row["day"]: row for row in rows}
+    days = (
+        SnapshotDay.objects.filter(entity__in=scope.entity_ids, day__range=(start, end))
+        .order_by("day")
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    return [
+        Balance(day=day, **{a: cents((sums.get(day) or {}).get(a)) for a in AMOUNTS})
+        for day in days
+    ]
+
+
+def snapshots_on(scope: Scope, day: date) -> QuerySet:
+    """The customers' snapshots behind the scope's balance of `day` (each entity's latest
+    day written on or before it): the drill-down from a figure to its customers."""
+    read = _written_days(scope, [day])
+    on_day = Q(pk__in=[])
+    for entity_id, entity_days in read.items():
+        if entity_days[day] is not None:
+            on_day |= Q(entity_id=entity_id, day=entity_days[day])
+    rows = CustomerSnapshot.objects.filter(
+        on_day, _collector_filter(scope, "customer__collector"), currency=scope.currency
+    )
+    if scope.customers is not None:
+        rows = rows.filter(customer__in=scope.customers)
+    return rows
+
+
+def top_overdue(scope: Scope, day: date, limit: int = TOP_CUSTOMERS) -> list[CustomerSnapshot]:
+    """The customers who owed the most overdue at the end of `day`."""
+    rows = snapshots_on(scope, day).filter(overdue__gt=0)
+    return list(
+        rows.select_related("customer", "entity").order_by("-overdue", "customer_id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    collector_id: int | None
+    customers: int
+    balance: Balance
+    sales: Decimal  # of the month of the day read, to that day
+    dso_simple: Decimal | None
+    dso_countback: Decimal | None
+
+
+def collector_portfolios(scope: Scope, day: date) -> list[Portfolio]:
+    """Each collector's customers at the end of `day`: open, overdue and their DSO (simple
+    over the month of `day`, and by the countback); the largest open first."""
+    if scope.from_totals:
+        read = _written_days(scope, [day])
+        on_day = Q(pk__in=[])
+        for entity_id, entity_days in read.items():
+            if entity_days[day] is not None:
+                on_day |= Q(entity_id=entity_id, day=entity_days[day])
+        rows = DailyTotal.objects.filter(
+            on_day, _collector_filter(scope, "collector"), currency=scope.currency
+        )
+        rows = rows.order_by().values("collector").annotate(count=Sum("customers"))
+        sales_rows = MonthlySales.objects.filter(_collector_filter(scope, "collector"))
+        sales_rows = sales_rows.values("collector", "month").annotate(amount=Sum("sales"))
+    else:
+        rows = snapshots_on(scope, day).order_by().values(collector=F("customer__collector"))
+        rows = rows.annotate(count=Count("id"))
+        sales_rows = _item_sales(scope)
+    first = selectors.add_months(day, -figures.COUNTBACK_MONTHS)
+    sales_rows = sales_rows.filter(
+        entity__in=scope.entity_ids, currency=scope.currency, month__range=(first, day)
+    ).order_by()
+    sales = defaultdict(lambda: ZERO)
+    for row in sales_rows:
+        sales[(row["collector"], row["month"])] += cents(row["amount"])
+    month = selectors.month_start(day)
+    days = (day - month).days + 1
+    portfolios = []
+    for row in rows.annotate(**{a: Sum(a) for a in AMOUNTS}):
+        collector = row["collector"]
+        balance = Balance(day=day, **{a: cents(row[a]) for a in AMOUNTS})
+        back = [(days, sales[(collector, month)])] + [
+            (selectors.month_end(m).day, sales[(collector, m)])
+            for m in (selectors.add_months(month, -n) for n in range(1, figures.COUNTBACK_MONTHS))
+        ]
+        portfolios.append(
+            Portfolio(
+                collector_id=collector,
+                customers=row["count"],
+                balance=balance,
+                sales=sales[(collector, month)],
+                dso_simple=figures.dso_simple(balance.open_amount, back[0][1], days),
+                dso_countback=figures.dso_countback(balance.open_amount, back),
+            )
+        )
+    return sorted(portfolios, key=lambda p: (-p.balance.open_amount, p.collector_id or 0))
+
+
+def _item_sales(scope: Scope) -> QuerySet:
+    """Invoiced amounts per collector and month, from the items of the scope's customers."""
+    items = Item.objects.filter(
+        _collector_filter(scope, "customer__collector"),
+        kind=ItemKind.INVOICE,
+        customer__in=scope.customers,
+    ).annotate(month=TruncMonth("issue_date"))
+    return items.values("month", collector=F("customer__collector")).annotate(amount=Sum("amount"))
+
+
+def latest_day(entity_ids: Iterable[int]) -> date | None:
+    """The latest day written by any of the entities."""
+    return SnapshotDay.objects.filter(entity__in=list(entity_ids)).aggregate(day=Max("day"))["day"]
+
+
+def scope_currencies(entity_ids: Iterable[int]) -> list[str]:
+    """The currencies the entities' snapshots hold (for the currency filter)."""
+    rows = MonthlySales.objects.filter(entity__in=list(entity_ids)).order_by()
+    totals = DailyTotal.objects.filter(entity__in=list(entity_ids)).order_by()
+    currencies = set(rows.values_list("currency", flat=True).distinct())
+    currencies |= set(totals.values_list("currency", flat=True).distinct())
+    return sorted(currencies)

@@ -1,0 +1,131 @@
+"""The Insights filters (dashboard and drill-downs share them): every choice is among what
+the user may see, and the form answers the dashboard's Scope and period."""
+
+from datetime import date
+
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from relance.accounts.models import User
+from relance.core.models import Entity
+from relance.customers.filtersets import bootstrap_form, user_label
+from relance.customers.models import Customer
+from relance.insights import dashboard, selectors
+from relance.scenarios.models import Scenario
+from relance.segments.models import Segment, SegmentMembership
+
+MONTH_FORMATS = ["%Y-%m"]
+DEFAULT_MONTHS = 12
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def format_value(self, value):
+        return value.strftime("%Y-%m") if isinstance(value, date) else value
+
+
+class InsightsFilterForm(forms.Form):
+    entity = forms.ModelMultipleChoiceField(
+        queryset=Entity.objects.none(),
+        required=False,
+        label=_("Entities"),
+        help_text=_("None chosen: all those you may see."),
+    )
+    currency = forms.ChoiceField(choices=[], required=False, label=_("Currency"))
+    segment = forms.ModelChoiceField(
+        queryset=Segment.objects.none(),
+        required=False,
+        label=_("Segment"),
+        empty_label=_("All segments"),
+    )
+    collector = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Collector"),
+        empty_label=_("All collectors"),
+    )
+    scenario = forms.ModelChoiceField(
+        queryset=Scenario.objects.none(),
+        required=False,
+        label=_("Scenario"),
+        empty_label=_("All scenarios"),
+    )
+    start = forms.DateField(
+        required=False, input_formats=MONTH_FORMATS, widget=MonthInput, label=_("From")
+    )
+    end = forms.DateField(
+        required=False, input_formats=MONTH_FORMATS, widget=MonthInput, label=_("To")
+    )
+
+    def __init__(self, data=None, *, user):
+        super().__init__(data)
+        self.user = user
+        entities = Entity.objects.visible_to(user).order_by("name")
+        self.visible_entities = list(entities)
+        self.fields["entity"].queryset = entities
+        self.fields["entity"].widget.attrs["data-searchable"] = ""
+        visible_ids = [entity.pk for entity in self.visible_entities]
+        currencies = dashboard.scope_currencies(visible_ids) or sorted(
+            {entity.currency for entity in self.visible_entities}
+        )
+        self.fields["currency"].choices = [(c, c) for c in currencies]
+        self.fields["segment"].queryset = Segment.objects.visible_to(user).order_by(
+            "priority", "name", "id"
+        )
+        self.fields["scenario"].queryset = Scenario.objects.visible_to(user).order_by("name")
+        collected = Customer.objects.filter(entity__in=visible_ids, collector=OuterRef("pk"))
+        self.fields["collector"].queryset = User.objects.filter(Exists(collected)).order_by(
+            "first_name", "last_name", "username"
+        )
+        self.fields["collector"].label_from_instance = user_label
+        bootstrap_form(self)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The end month is before the start month."))
+        return data
+
+    def scope(self) -> dashboard.Scope:
+        """The entities, currency, collector and customers chosen (a valid form)."""
+        data = self.cleaned_data
+        entities = tuple(data.get("entity") or self.visible_entities)
+        currency = data.get("currency") or self._default_currency(entities)
+        customers = None
+        ids = [entity.pk for entity in entities]
+        if data.get("segment") or data.get("scenario"):
+            customers = Customer.objects.filter(entity__in=ids)
+            if data.get("segment"):
+                members = SegmentMembership.objects.filter(
+                    segment=data["segment"], customer=OuterRef("pk")
+                )
+                customers = customers.filter(Exists(members))
+            if data.get("scenario"):
+                customers = customers.filter(scenario=data["scenario"])
+            customers = customers.values("pk")
+        return dashboard.Scope(
+            entities=entities,
+            currency=currency,
+            collector=data.get("collector"),
+            customers=customers,
+        )
+
+    def _default_currency(self, entities) -> str:
+        choices = [value for value, _label in self.fields["currency"].choices]
+        for entity in entities:
+            if entity.currency in choices:
+                return entity.currency
+        return choices[0] if choices else (entities[0].currency if entities else "EUR")
+
+    def period(self, latest: date | None) -> tuple[date, date]:
+        """The first and last day shown: the months chosen, by default the twelve months to
+        the latest day written (to today without any)."""
+        data = self.cleaned_data
+        last = latest or date.today()
+        end = selectors.month_end(data["end"]) if data.get("end") else last
+        end = min(end, last) if latest else end
+        start = data.get("start") or selectors.add_months(end, 1 - DEFAULT_MONTHS)
+        return selectors.month_start(start), end

@@ -1,0 +1,227 @@
+"""The Insights pages over the ledger of conftest.py, backfilled: the figures shown are the
+hand-worked ones of docs/insights.md (those test_selectors.py checks), the totals the
+dashboard reads equal the customers' snapshots, a user sees only their entities, and
+every table exports as CSV and XLSX."""
+
+import csv
+import io
+import json
+import re
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from relance.customers.tests.factories import CustomerFactory
+from relance.insights import dashboard
+from relance.insights.models import DailyTotal, MonthlySales
+from relance.insights.selectors import aging_over_time, balances, monthly_figures
+from relance.insights.services import snapshot_take, snapshots_backfill
+from relance.insights.tests.conftest import TODAY, D, day
+from relance.ledger.tests.factories import ItemFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("insights:dashboard")
+DRILL = reverse("insights:customers")
+
+
+@pytest.fixture
+def backfilled(acme, ledger, alice):
+    ledger["dupont"].collector = alice
+    ledger["dupont"].save()
+    snapshots_backfill(entity=acme, start=day(12, 1, 2025), end=TODAY)
+    return ledger
+
+
+@pytest.fixture
+def globex_ledger(globex):
+    """Globex's own customer, overdue, in a snapshot of the same day."""
+    customer = CustomerFactory(entity=globex, name="Globex Secret Ltd", currency="GBP")
+    ItemFactory(
+        customer=customer,
+        number="G1",
+        issue_date=day(1, 10),
+        due_date=day(2, 9),
+        amount=D("9999"),
+        open_amount=D("9999"),
+    )
+    snapshot_take(entity=globex, day=TODAY)
+    return customer
+
+
+def chart(html: str, name: str) -> dict:
+    found = re.search(
+        rf'<script id="chart-data-{name}" type="application/json">(.*?)</script>', html, re.S
+    )
+    return json.loads(found[1])
+
+
+def test_totals_equal_the_customers_snapshots(acme, backfilled, alice):
+    scope = dashboard.Scope(entities=(acme,), currency="EUR")
+    months = [day(1, 31), day(2, 28), TODAY]
+    assert dashboard.scope_balances(scope, months) == balances(acme, months, currency="EUR")
+    fast = dashboard.scope_months(scope, day(1, 1), TODAY)
+    assert fast == monthly_figures(acme, day(1, 1), TODAY)
+    assert dashboard.scope_aging(scope, day(1, 1), TODAY) == aging_over_time(acme, day(1, 1), TODAY)
+    # Dupont is alice's: her portfolio on 31 March is F2 1200 + F4 500, all overdue.
+    mine = dashboard.Scope(entities=(acme,), currency="EUR", collector=alice)
+    assert dashboard.scope_balances(mine, [TODAY])[TODAY].open_amount == D("1700")
+    # Sales by month are kept per collector: Dupont's March sales are 0, Martin's 3000.
+    march = MonthlySales.objects.filter(entity=acme, month=day(3, 1), currency="EUR")
+    assert {row.collector_id: row.sales for row in march} == {None: D("3000.00")}
+    assert DailyTotal.objects.filter(entity=acme, day=TODAY, currency="USD").get().open_amount == D(
+        "400"
+    )
+
+
+def test_dashboard_shows_the_hand_worked_figures(client, acme, backfilled, alice):
+    client.force_login(alice)
+    response = client.get(URL, {"entity": acme.pk, "start": "2026-01", "end": "2026-03"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    # March (docs/insights.md): countback 54.8, simple 48.6, best 31.0, ADD 17.6, CEI 46.9,
+    # overdue ratio 36.2 %.
+    for key, text in [
+        ("dso_countback", "54.8"),
+        ("dso_simple", "48.6"),
+        ("best_possible_dso", "31.0"),
+        ("add", "17.6"),
+        ("cei", "46.9%"),
+        ("overdue_ratio", "36.2%"),
+    ]:
+        card = html.split(f'id="figure-{key}"', 1)[1].split("</details>", 1)[0]
+        assert f">{text}</a>" in card, key
+    days = chart(html, "days")
+    assert days["categories"] == ["2026-01-01", "2026-02-01", "2026-03-01"]
+    assert days["series"][0]["values"] == [31.0, 40.4, 54.8]  # countback
+    assert days["series"][1]["values"] == [31.0, 44.8, 48.6]  # simple
+    assert chart(html, "percent")["series"][0]["values"] == [None, 60.0, 46.9]  # CEI
+    aging = chart(html, "aging")
+    march_31 = aging["categories"].index("2026-03-31")
+    by_key = {serie["key"]: serie["values"][march_31] for serie in aging["series"]}
+    assert by_key == {"not_due": 3000, "d1_30": 500, "d31_60": 1200, "d61_90": 0, "d90_plus": 0}
+    # The top customer by overdue is Dupont (1,700), with a link to his page.
+    top = html.split('id="top-table"', 1)[1].split("</table>", 1)[0]
+    assert reverse("customers:detail", args=[backfilled["dupont"].pk]) in top
+    assert "€1,700.00" in top
+
+
+def test_dashboard_in_french_formats_numbers_the_french_way(client, acme, backfilled, alice):
+    client.force_login(alice)
+    with translation.override("fr"):
+        response = client.get(
+            URL, {"start": "2026-03", "end": "2026-03"}, HTTP_ACCEPT_LANGUAGE="fr"
+        )
+    html = response.content.decode()
+    assert 'lang="fr"' in html
+    assert ">48,6</a>" in html
+    assert "1\u202f700,00\xa0€" in html or "1\xa0700,00\xa0€" in html
+    assert chart(html, "days")["series"][1]["texts"] == ["48,6"]
+
+
+def test_a_collector_of_acme_never_sees_globex(
+    client, acme, globex, backfilled, globex_ledger, bob
+):
+    client.force_login(bob)
+    html = client.get(URL).content.decode()
+    assert "Globex" not in html
+    assert 'value="GBP"' not in html  # not even as a currency to choose
+    # Asked for Globex by id, the filter refuses it.
+    assert client.get(URL, {"entity": globex.pk}).status_code == 400
+    drill = client.get(DRILL, {"entity": globex.pk, "day": TODAY.isoformat()})
+    assert drill.status_code == 400
+    # Without an entity, a drill-down in GBP still lists nothing of Globex's.
+    drill = client.get(DRILL, {"currency": "GBP", "day": TODAY.isoformat()})
+    assert "Globex Secret" not in drill.content.decode()
+
+
+def test_a_group_of_entities_adds_up_per_currency(
+    client, acme, globex, backfilled, globex_ledger, alice
+):
+    client.force_login(alice)
+    query = {
+        "entity": [acme.pk, globex.pk],
+        "currency": "GBP",
+        "start": "2026-03",
+        "end": "2026-03",
+    }
+    html = client.get(URL, query).content.decode()
+    aging = chart(html, "aging")
+    march_31 = aging["categories"].index("2026-03-31")
+    assert {s["key"]: s["values"][march_31] for s in aging["series"]}["d31_60"] == 9999
+    assert "Globex Secret Ltd" in html  # top customers by overdue, in GBP
+
+
+def test_segment_filter_reads_the_members_snapshots(client, acme, backfilled, alice):
+    from relance.scenarios.tests.factories import ScenarioFactory
+    from relance.segments.models import Segment, SegmentMembership
+
+    scenario = ScenarioFactory(name="Standard", steps=[{"name": "mail"}])
+    segment = Segment.objects.create(name="Martin only", entity=acme, scenario=scenario)
+    SegmentMembership.objects.create(segment=segment, customer=backfilled["martin"])
+    client.force_login(alice)
+    html = client.get(
+        URL, {"segment": segment.pk, "start": "2026-03", "end": "2026-03"}
+    ).content.decode()
+    # Martin alone in March: DSO 31.0 by both methods, CEI 100.0 % (docs/insights.md).
+    days = chart(html, "days")
+    assert days["series"][0]["values"] == [31.0] and days["series"][1]["values"] == [31.0]
+    assert chart(html, "percent")["series"][0]["values"] == [100.0]
+    assert "Dupont SA" not in html  # Martin has nothing overdue: no top customer at all
+    assert "Nothing overdue." in html
+
+
+def test_drill_down_from_a_bucket_lists_its_customers(client, acme, backfilled, alice):
+    client.force_login(alice)
+    html = client.get(URL, {"start": "2026-03", "end": "2026-03"}).content.decode()
+    link = re.search(r'id="bucket-d31_60" href="([^"]+)"', html)[1].replace("&amp;", "&")
+    page = client.get(link)
+    text = page.content.decode()
+    assert page.status_code == 200
+    # On 31 March only Dupont has something 31–60 days overdue (F2, 1,200).
+    assert "Dupont SA" in text and "Boulangerie Martin" not in text
+    assert reverse("customers:detail", args=[backfilled["dupont"].pk]) in text
+    assert "overdue=true" in text  # the link to his overdue items
+    # 28 February, 1–30 days: Dupont again (F2 9 days late); Martin owes F3, not due.
+    late = client.get(DRILL, {"day": "2026-02-28", "amount": "d1_30"}).content.decode()
+    assert "Dupont SA" in late and "Boulangerie Martin" not in late
+    not_due = client.get(DRILL, {"day": "2026-02-28", "amount": "not_due"}).content.decode()
+    assert "Boulangerie Martin" in not_due
+
+
+def test_exports_hold_the_figures(client, acme, backfilled, alice):
+    client.force_login(alice)
+    query = {"start": "2026-01", "end": "2026-03", "table": "months", "export": "csv"}
+    response = client.get(URL, query)
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
+    assert [row["dso_countback"] for row in rows] == ["31.0", "40.4", "54.8"]
+    assert [row["cei"] for row in rows] == ["", "60.0", "46.9"]
+    response = client.get(URL, {**query, "table": "collectors", "export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = list(sheet.values)
+    assert values[0][:5] == ("collector", "customers", "currency", "open", "overdue")
+    # Alice collects Dupont (1,700 open, all overdue); Martin has no collector (3,000).
+    assert sorted(row[3:5] for row in values[1:]) == [(1700, 1700), (3000, 0)]
+    drill = client.get(DRILL, {"day": TODAY.isoformat(), "amount": "overdue", "export": "csv"})
+    lines = list(csv.reader(io.StringIO(b"".join(drill.streaming_content).decode("utf-8-sig"))))
+    assert len(lines) == 2 and "Dupont SA" in lines[1]
+    assert Decimal(lines[1][lines[0].index("Overdue")]) == D("1700.00")
+
+
+def test_bad_filters_are_refused_with_their_reason(client, alice, acme):
+    client.force_login(alice)
+    response = client.get(URL, {"start": "2026-05", "end": "2026-01"})
+    assert response.status_code == 400
+    assert "The end month is before the start month." in response.content.decode()
+    assert client.get(DRILL, {"day": "soon"}).status_code == 400
+
+
+def test_no_snapshot_yet_says_so(client, alice, acme):
+    client.force_login(alice)
+    html = client.get(URL).content.decode()
+    assert "No snapshot yet" in html
+    assert "figure-dso_simple" not in html

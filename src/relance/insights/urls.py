@@ -1,0 +1,9 @@
+from django.urls import path
+
+from relance.insights import views
+
+app_name = "insights"
+urlpatterns = [
+    path("", views.insights_dashboard, name="dashboard"),
+    path("customers/", views.insights_customers, name="customers"),
+]
