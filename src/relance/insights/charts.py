@@ -4,6 +4,7 @@ them): each point comes with its text formatted on the server, in the reader's l
 
 from decimal import Decimal
 
+from babel import Locale
 from babel.numbers import format_decimal, format_percent
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,7 +23,13 @@ def percent_text(value: Decimal | None) -> str:
     """A percentage to the tenth ("36.2%" / "36,2 %")."""
     if value is None:
         return EMPTY
-    return format_percent(value / 100, locale=babel_locale(), decimal_quantization=False)
+    # The locale's percent pattern ("#,##0%", "#,##0 %") with one decimal kept.
+    pattern = Locale.parse(babel_locale()).percent_formats[None].pattern
+    return format_percent(
+        value / 100,
+        format=pattern.replace("0%", "0.0%").replace("0\xa0%", "0.0\xa0%"),
+        locale=babel_locale(),
+    )
 
 
 def _number(value: Decimal | None) -> float | None:
