@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Sum
-from django.db.models.functions import TruncMonth
 
 from relance.customers.models import Customer
 from relance.insights.models import BUCKETS, CustomerSnapshot, DailyTotal, MonthlySales, SnapshotDay
@@ -152,41 +150,43 @@ def snapshots_backfill(*, entity, start: date, end: date, progress=None) -> Back
 TOTAL_AMOUNTS = ["open_amount", "overdue", *(key for key, _l, _h in BUCKETS), "credits"]
 
 
+def _month_sql(column: str) -> str:
+    """The first day of the month of a date column, in SQL."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
+
+
 def snapshot_totals_write(*, entity, start: date, end: date) -> int:
     """Replace the entity's daily totals from `start` to `end` by the sums of its snapshots
-    (per day, currency and customer's collector), in one INSERT … SELECT, and its monthly
-    sales by the invoices' amounts (per month, currency and collector): what the dashboard
-    reads (insights/dashboard.py). Answers the daily rows written."""
+    (per day, currency and customer's collector), and its monthly sales by the invoices'
+    amounts (per month, currency and collector): what the dashboard reads
+    (insights/dashboard.py). Two DELETEs and two INSERT … SELECT, inside the caller's
+    transaction if there is one (no savepoint of its own: the daily run counts its
+    queries). Answers the daily rows written."""
     sums = ", ".join(f"SUM(s.{name})" for name in TOTAL_AMOUNTS)
-    sql = (
+    customers = _table(Customer)
+    totals_sql = (
         f"INSERT INTO {_table(DailyTotal)} "
         f"(entity_id, day, currency, collector_id, customers, {', '.join(TOTAL_AMOUNTS)}) "
         f"SELECT s.entity_id, s.day, s.currency, c.collector_id, COUNT(*), {sums} "
-        f"FROM {_table(CustomerSnapshot)} s JOIN {_table(Customer)} c ON c.id = s.customer_id "
+        f"FROM {_table(CustomerSnapshot)} s JOIN {customers} c ON c.id = s.customer_id "
         f"WHERE s.entity_id = %s AND s.day >= %s AND s.day <= %s "
         f"GROUP BY s.entity_id, s.day, s.currency, c.collector_id"
     )
-    adapt = connection.ops.adapt_datefield_value
-    sales = (
-        Item.objects.filter(entity=entity, kind=ItemKind.INVOICE)
-        .order_by()
-        .annotate(month=TruncMonth("issue_date"))
-        .values("month", "currency", "customer__collector")
-        .annotate(sales=Sum("amount"))
+    month = _month_sql("i.issue_date")
+    sales_sql = (
+        f"INSERT INTO {_table(MonthlySales)} (entity_id, month, currency, collector_id, sales) "
+        f"SELECT i.entity_id, {month}, i.currency, c.collector_id, SUM(i.amount) "
+        f"FROM {_table(Item)} i JOIN {customers} c ON c.id = i.customer_id "
+        f"WHERE i.entity_id = %s AND i.kind = %s "
+        f"GROUP BY i.entity_id, {month}, i.currency, c.collector_id"
     )
-    with transaction.atomic(), connection.cursor() as cursor:
+    adapt = connection.ops.adapt_datefield_value
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         DailyTotal.objects.filter(entity=entity, day__range=(start, end)).delete()
-        cursor.execute(sql, [entity.pk, adapt(start), adapt(end)])
+        cursor.execute(totals_sql, [entity.pk, adapt(start), adapt(end)])
         written = cursor.rowcount
         MonthlySales.objects.filter(entity=entity).delete()
-        MonthlySales.objects.bulk_create(
-            MonthlySales(
-                entity=entity,
-                month=row["month"],
-                currency=row["currency"],
-                collector_id=row["customer__collector"],
-                sales=row["sales"],
-            )
-            for row in sales
-        )
+        cursor.execute(sales_sql, [entity.pk, ItemKind.INVOICE.value])
     return written
