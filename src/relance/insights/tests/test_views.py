@@ -225,3 +225,23 @@ def test_no_snapshot_yet_says_so(client, alice, acme):
     html = client.get(URL).content.decode()
     assert "No snapshot yet" in html
     assert "figure-dso_simple" not in html
+
+
+def test_the_daily_snapshot_rewrites_its_totals_and_the_sales(acme, backfilled):
+    snapshot_take(entity=acme, day=TODAY)
+    snapshot_take(entity=acme, day=TODAY)  # again the same day: replaced, not added
+    eur = DailyTotal.objects.filter(entity=acme, day=TODAY, currency="EUR")
+    assert sum(row.open_amount for row in eur) == D("4700")
+    assert sum(row.customers for row in eur) == 2
+    # An invoice issued in March, imported since: the next snapshot counts it in the sales.
+    ItemFactory(
+        customer=backfilled["martin"],
+        number="F8",
+        issue_date=day(3, 30),
+        due_date=day(4, 29),
+        amount=D("250"),
+        open_amount=D("250"),
+    )
+    snapshot_take(entity=acme, day=TODAY)
+    march = MonthlySales.objects.filter(entity=acme, month=day(3, 1), currency="EUR")
+    assert sum(row.sales for row in march) == D("3250")
