@@ -5,11 +5,16 @@ them): each point comes with its text formatted on the server, in the reader's l
 from decimal import Decimal
 
 from babel import Locale
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_currency_precision,
+)
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from relance.core.templatetags.money import EMPTY, babel_locale, money
+from relance.core.templatetags.money import EMPTY, babel_locale
 
 
 def days_text(value: Decimal | None) -> str:
@@ -30,6 +35,28 @@ def percent_text(value: Decimal | None) -> str:
         format=pattern.replace("0%", "0.0%").replace("0\xa0%", "0.0\xa0%"),
         locale=babel_locale(),
     )
+
+
+def money_formatter(currency: str):
+    """A function formatting amounts of `currency` as core's `money` filter does in the
+    active language ("€1,234.50", "1 234,50 €"), ten times faster: the aging chart and its
+    table format thousands of amounts. The symbols are read once from Babel's own output."""
+    locale = babel_locale()
+    digits = get_currency_precision(currency)
+    sample = format_currency(Decimal("1234567.5"), currency, locale=locale)
+    places = [index for index, char in enumerate(sample) if char.isdigit()]
+    first, last = places[0], places[-1]
+    prefix, suffix, group = sample[:first], sample[last + 1 :], sample[first + 1]
+    decimal = sample[last - digits] if digits else ""
+
+    def formatted(value) -> str:
+        if value is None:
+            return EMPTY
+        text = f"{abs(value):,.{digits}f}".replace(",", "\0").replace(".", decimal)
+        sign = "-" if value < 0 else ""
+        return sign + prefix + text.replace("\0", group) + suffix
+
+    return formatted
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -77,6 +104,7 @@ def percent_chart(months, drill_urls) -> dict:
 
 def aging_chart(aging, bucket_labels, currency: str, drill_urls) -> dict:
     """The aging buckets of every day written, stacked."""
+    formatted = money_formatter(currency)
     return {
         "unit": "money",
         "stacked": True,
@@ -86,11 +114,7 @@ def aging_chart(aging, bucket_labels, currency: str, drill_urls) -> dict:
         "drill": drill_urls,
         "series": [
             {
-                **series(
-                    label,
-                    [getattr(balance, key) for balance in aging],
-                    lambda value: money(value, currency),
-                ),
+                **series(label, [getattr(balance, key) for balance in aging], formatted),
                 "key": key,
             }
             for key, label in bucket_labels

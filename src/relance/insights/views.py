@@ -161,9 +161,7 @@ def insights_dashboard(request):
             {"month": month, "url": url, "texts": _month_texts(month)}
             for month, url in zip(months, month_urls, strict=True)
         ],
-        "aging_rows": [
-            {"balance": b, "amounts": [amount for _key, amount in b.buckets]} for b in aging
-        ],
+        "aging_rows": _aging_rows(aging, scope.currency),
         "portfolio_rows": [
             {
                 "portfolio": p,
@@ -189,6 +187,19 @@ def insights_dashboard(request):
         "bucket_urls": [(key, label, drill_url(query, end, key)) for key, label in bucket_labels()],
     }
     return render(request, "insights/dashboard.html", context)
+
+
+def _aging_rows(aging, currency: str) -> list[dict]:
+    """The aging table's rows, their amounts formatted (365 rows of six amounts)."""
+    formatted = charts.money_formatter(currency)
+    return [
+        {
+            "day": balance.day,
+            "amounts": [formatted(balance.open_amount)]
+            + [formatted(amount) for _key, amount in balance.buckets],
+        }
+        for balance in aging
+    ]
 
 
 def _month_texts(month) -> dict[str, str]:

@@ -245,3 +245,15 @@ def test_the_daily_snapshot_rewrites_its_totals_and_the_sales(acme, backfilled):
     snapshot_take(entity=acme, day=TODAY)
     march = MonthlySales.objects.filter(entity=acme, month=day(3, 1), currency="EUR")
     assert sum(row.sales for row in march) == D("3250")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("currency", ["EUR", "GBP", "JPY", "CHF"])
+def test_the_fast_money_formatter_writes_what_the_money_filter_writes(language, currency):
+    from relance.core.templatetags.money import money
+    from relance.insights.charts import money_formatter
+
+    with translation.override(language):
+        formatted = money_formatter(currency)
+        for value in ("0", "0.5", "7", "999.99", "1000", "1234.56", "-1234.56", "98765432.1"):
+            assert formatted(D(value)) == money(D(value), currency), value
