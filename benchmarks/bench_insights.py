@@ -27,7 +27,7 @@ from datetime import date, timedelta
 
 from benchmarks.measure import BENCH_DIR, drop_database, fresh_database, relance, run_measured
 
-PG_DATABASE = "relance_bench_insights"
+PG_DATABASE = os.environ.get("BENCH_INSIGHTS_DATABASE", "relance_bench_insights")
 ENTITY = "bench"
 RUN_DAY = date(2026, 6, 15)
 ITEMS_PER_CUSTOMER = 10

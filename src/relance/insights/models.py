@@ -107,3 +107,58 @@ class CustomerSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.day.isoformat()} {self.currency}"
+
+
+def part(label):
+    return models.DecimalField(label, max_digits=4, decimal_places=1, null=True, blank=True)
+
+
+class CustomerRisk(models.Model):
+    """A customer's risk score on a day (0 no risk, 100 the highest) and the parts it is
+    made of, each 0–100, empty where the customer gives no data for it (insights/risk.py
+    and docs/insights.md give the formula). Written by the daily snapshot, for the
+    customer's page, segments and alerts to read the latest."""
+
+    entity = models.ForeignKey(
+        "core.Entity",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("entity"),
+        db_index=False,  # the index (entity, day) leads with it
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="risks",
+        verbose_name=_("customer"),
+        db_index=False,  # the unique (customer, day) leads with it
+    )
+    day = models.DateField(_("day"))
+    score = models.PositiveSmallIntegerField(_("risk score"))
+    days_late = models.DecimalField(
+        _("average days late"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    dso = models.DecimalField(_("DSO"), max_digits=7, decimal_places=1, null=True, blank=True)
+    lateness = part(_("payment lateness"))
+    overdue_share = part(_("overdue share"))
+    trend = part(_("trend"))
+    disputes = part(_("disputes"))
+    credit_use = part(_("credit limit use"))
+
+    objects = EntityScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["day", "customer"]
+        verbose_name = _("customer risk")
+        verbose_name_plural = _("customer risks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "day"],
+                name="customer_risk_unique_per_day",
+                violation_error_message=_("This customer already has a risk score that day."),
+            ),
+        ]
+        indexes = [models.Index(fields=["entity", "day"], name="customer_risk_by_entity_day")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.day.isoformat()} {self.score}"

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 
 from relance.insights.models import BUCKETS, CustomerSnapshot, SnapshotDay
+from relance.insights.risk import risk_take
 from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item, ItemAmountChange
 
@@ -97,8 +98,11 @@ def _write_day(entity, day: date, sql: str) -> int:
 
 def snapshot_take(*, entity, day: date) -> int:
     """The snapshots of `day` from the items' open amounts as they are now (the daily run,
-    whose day is the entity's today); idempotent. Answers the rows written."""
-    return _write_day(entity, day, _insert_sql(CURRENT_OPEN, "i.open_amount > 0"))
+    whose day is the entity's today), and the customers' risk scores that day; idempotent.
+    Answers the snapshot rows written."""
+    written = _write_day(entity, day, _insert_sql(CURRENT_OPEN, "i.open_amount > 0"))
+    risk_take(entity=entity, day=day)
+    return written
 
 
 @dataclass
