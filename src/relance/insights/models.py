@@ -162,3 +162,35 @@ class CustomerRisk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.day.isoformat()} {self.score}"
+
+
+class ExchangeRate(models.Model):
+    """A company's own exchange rate: 1 `currency` = `rate` `quote` from `day` on (until
+    its next rate). Imported from a CSV (`relance insights rates --from FILE`); where none
+    is known on or before a day, the ECB reference rates are used (insights/fx.py)."""
+
+    day = models.DateField(_("day"))
+    currency = models.CharField(_("currency"), max_length=3)
+    quote = models.CharField(_("in currency"), max_length=3)
+    rate = models.DecimalField(_("rate"), max_digits=20, decimal_places=8)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        ordering = ["currency", "quote", "day"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "quote", "day"],
+                name="exchange_rate_unique_per_day",
+                violation_error_message=_("This rate is already known that day."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rate__gt=0),
+                name="exchange_rate_positive",
+                violation_error_message=_("A rate must be greater than 0."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} 1 {self.currency} = {self.rate} {self.quote}"
