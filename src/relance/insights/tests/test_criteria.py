@@ -89,7 +89,7 @@ def test_labels_and_help_are_translated(db):
     fields = criterion_fields()
     with translation.override("fr"):
         assert str(fields["risk_score"].label) == "Score de risque"
-        assert str(fields["overdue_ratio"].help).startswith("Factures échues")
+        assert str(fields["overdue_ratio"].help).startswith("Factures ouvertes échues")
     assert all(str(fields[key].help) for key in ("risk_score", "overdue_ratio", "dso"))
 
 
