@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -27,7 +27,8 @@ from relance.segments.criteria import (
 
 # Fields whose figure is a date turned into a number of days on the evaluation day.
 DAYS_OVERDUE = "days_overdue"
-PERCENT_FIELDS = {"credit_limit_use"}
+PERCENT_FIELDS = {"credit_limit_use", "overdue_ratio"}
+DAYS_FIELDS = {"dso"}  # a number of days with a decimal
 
 
 def rule_matches(rule: AlertRule, todays, fields=None) -> tuple[QuerySet, dict[str, str]]:
@@ -82,6 +83,9 @@ def figure_text(criterion: CriterionField | None, value, currency: str) -> str:
         return ngettext("in %(days)s day", "in %(days)s days", value) % {"days": value}
     if criterion.key in PERCENT_FIELDS:
         return percent(value)
+    if criterion.key in DAYS_FIELDS:
+        days = number_format(Decimal(str(value)), 1)
+        return _("%(days)s days") % {"days": days}
     if criterion.money or criterion.key == "item_status":
         return money(value, currency)
     if criterion.type == DATE:

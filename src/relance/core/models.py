@@ -47,6 +47,13 @@ class Entity(models.Model):
     currency = models.CharField(
         _("base currency"), max_length=3, default="EUR", validators=[validators.validate_currency]
     )
+    reporting_currency = models.CharField(
+        _("reporting currency"),
+        max_length=3,
+        default="EUR",
+        validators=[validators.validate_currency],
+        help_text=_("The Insights convert this entity's figures in all currencies into it."),
+    )
     language = models.CharField(
         _("default language"), max_length=2, choices=Language.choices, default=Language.FRENCH
     )

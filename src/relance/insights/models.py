@@ -63,6 +63,10 @@ class CustomerSnapshot(models.Model):
         related_name="+",
         verbose_name=_("entity"),
         db_index=False,  # the unique (entity, day) and the index (entity, day, currency) lead
+        # No constraint in the database (deleting still cascades, in Django): its check on
+        # each inserted row was half the cost of a backfill (36 million rows a year at
+        # 100,000 customers), and the rows are derived: a backfill rebuilds them.
+        db_constraint=False,
     )
     customer = models.ForeignKey(
         "customers.Customer",
@@ -70,6 +74,7 @@ class CustomerSnapshot(models.Model):
         related_name="snapshots",
         verbose_name=_("customer"),
         db_index=False,  # the unique (customer, day, currency) leads with it
+        db_constraint=False,  # as for the entity
     )
     day = models.DateField(_("day"))
     currency = models.CharField(_("currency"), max_length=3)
@@ -191,3 +196,90 @@ class MonthlySales(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_id} {self.month.isoformat()} {self.currency} {self.collector_id}"
+
+
+def part(label):
+    return models.DecimalField(label, max_digits=4, decimal_places=1, null=True, blank=True)
+
+
+class CustomerRisk(models.Model):
+    """A customer's risk score on a day (0 no risk, 100 the highest) and the parts it is
+    made of, each 0–100, empty where the customer gives no data for it (insights/risk.py
+    and docs/insights.md give the formula). Written by the daily snapshot, for the
+    customer's page, segments and alerts to read the latest."""
+
+    entity = models.ForeignKey(
+        "core.Entity",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("entity"),
+        db_index=False,  # the index (entity, day) leads with it
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="risks",
+        verbose_name=_("customer"),
+        db_index=False,  # the unique (customer, day) leads with it
+    )
+    day = models.DateField(_("day"))
+    score = models.PositiveSmallIntegerField(_("risk score"))
+    days_late = models.DecimalField(
+        _("average days late"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    dso = models.DecimalField(_("DSO"), max_digits=7, decimal_places=1, null=True, blank=True)
+    lateness = part(_("payment lateness"))
+    overdue_share = part(_("overdue share"))
+    trend = part(_("trend"))
+    disputes = part(_("disputes"))
+    credit_use = part(_("credit limit use"))
+
+    objects = EntityScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["day", "customer"]
+        verbose_name = _("customer risk")
+        verbose_name_plural = _("customer risks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "day"],
+                name="customer_risk_unique_per_day",
+                violation_error_message=_("This customer already has a risk score that day."),
+            ),
+        ]
+        indexes = [models.Index(fields=["entity", "day"], name="customer_risk_by_entity_day")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.day.isoformat()} {self.score}"
+
+
+class ExchangeRate(models.Model):
+    """A company's own exchange rate: 1 `currency` = `rate` `quote` from `day` on (until
+    its next rate). Imported from a CSV (`relance insights rates --from FILE`); where none
+    is known on or before a day, the ECB reference rates are used (insights/fx.py)."""
+
+    day = models.DateField(_("day"))
+    currency = models.CharField(_("currency"), max_length=3)
+    quote = models.CharField(_("in currency"), max_length=3)
+    rate = models.DecimalField(_("rate"), max_digits=20, decimal_places=8)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        ordering = ["currency", "quote", "day"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "quote", "day"],
+                name="exchange_rate_unique_per_day",
+                violation_error_message=_("This rate is already known that day."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rate__gt=0),
+                name="exchange_rate_positive",
+                violation_error_message=_("A rate must be greater than 0."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} 1 {self.currency} = {self.rate} {self.quote}"

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
@@ -100,6 +101,7 @@ class CriterionField:
     custom_field: CustomField | None = None
     money: bool = False  # an amount in the customer's currency; "5000 EUR" also tests it
     days_until: bool = False  # days from the entity's today to the date at `path`
+    help: object = ""  # what the figure is, shown beside its label
 
 
 def _language_choices() -> list[tuple[str, str]]:
@@ -248,6 +250,64 @@ STATIC_FIELDS = [
         "_uncovered",
         figures=True,
         money=True,
+    ),
+]
+
+# The Insights figures of a customer, read from what the daily snapshot stored on its
+# entity's latest day (insights.CustomerRisk, insights.CustomerSnapshot): the models are
+# named, not imported, as segments sit below insights.
+AGED = [
+    ("d1_30", _("Overdue 1–30 days")),
+    ("d31_60", _("Overdue 31–60 days")),
+    ("d61_90", _("Overdue 61–90 days")),
+    ("d90_plus", _("Overdue over 90 days")),
+]
+STATIC_FIELDS += [
+    CriterionField(
+        "risk_score",
+        _("Risk score"),
+        INTEGER,
+        (*ORDER_LOOKUPS, "is_empty"),
+        "_risk_score",
+        nullable=True,
+        help=_(
+            "0 (no risk) to 100, from the payment lateness, the overdue share, the trend, "
+            "the disputes and the credit limit use (the latest daily score)."
+        ),
+    ),
+    CriterionField(
+        "overdue_ratio",
+        _("Overdue ratio (%)"),
+        NUMBER,
+        (*ORDER_LOOKUPS, "is_empty"),
+        "_overdue_ratio",
+        nullable=True,
+        figures=True,
+        help=_("Overdue open invoices / open invoices × 100, in the customer's currency."),
+    ),
+    CriterionField(
+        "dso",
+        _("DSO of the customer (days)"),
+        NUMBER,
+        (*ORDER_LOOKUPS, "is_empty"),
+        "_dso",
+        nullable=True,
+        help=_(
+            "Open invoices / invoices issued in the last 90 days × 90, on the latest daily "
+            "score's day; empty without invoices in the 90 days."
+        ),
+    ),
+    *(
+        CriterionField(
+            f"aged_{key}",
+            label,
+            NUMBER,
+            ORDER_LOOKUPS,
+            f"_aged_{key}",
+            money=True,
+            help=_("In the customer's currency, from the latest daily snapshot."),
+        )
+        for key, label in AGED
     ),
 ]
 
@@ -545,6 +605,13 @@ class _Compiler:
             self.annotations[criterion.path] = _uncovered()
         elif criterion.path == "_next_due":
             self.annotations[criterion.path] = _next_due(self.todays)
+        elif criterion.path == "_overdue_ratio":
+            self.annotations[criterion.path] = _overdue_ratio()
+        elif criterion.path in ("_risk_score", "_dso"):
+            column = {"_risk_score": "score", "_dso": "dso"}[criterion.path]
+            self.annotations[criterion.path] = _latest_risk(column)
+        elif criterion.path.startswith("_aged_"):
+            self.annotations[criterion.path] = _latest_aged(criterion.path.removeprefix("_aged_"))
         elif custom is not None and criterion.type in (NUMBER, INTEGER, DATE):
             alias = f"_cf_{custom.name}"
             output = (
@@ -691,6 +758,39 @@ def _open_invoice_count():
     )
     count = invoices.order_by().values("customer").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
+
+
+def _overdue_ratio():
+    """Overdue open invoices as a percentage of the open invoices, in the customer's
+    currency (NULL with nothing open), as the Insights overdue ratio."""
+    return ExpressionWrapper(
+        F("overdue") * Value(Decimal(100)) / NullIf(F("open_invoices"), Value(Decimal(0))),
+        output_field=PERCENT,
+    )
+
+
+def _latest_risk(column: str):
+    """`column` of the outer customer's risk on the latest day its entity's scores were
+    written (NULL: no score that day: nothing open and nothing paid in the year)."""
+    risks = apps.get_model("insights", "CustomerRisk").objects
+    latest = risks.filter(entity_id=OuterRef(OuterRef("entity_id"))).order_by("-day")
+    found = risks.filter(customer=OuterRef("pk"), day=Subquery(latest.values("day")[:1]))
+    field = IntegerField() if column == "score" else PERCENT
+    return Subquery(found.values(column)[:1], output_field=field)
+
+
+def _latest_aged(bucket: str):
+    """The outer customer's aging `bucket` in its currency on its entity's latest snapshot
+    day (0 without a row that day: nothing was open)."""
+    snapshot_days = apps.get_model("insights", "SnapshotDay").objects
+    latest = snapshot_days.filter(entity_id=OuterRef(OuterRef("entity_id"))).order_by("-day")
+    found = apps.get_model("insights", "CustomerSnapshot").objects.filter(
+        customer=OuterRef("pk"),
+        currency=OuterRef("currency"),
+        day=Subquery(latest.values("day")[:1]),
+    )
+    amount = Subquery(found.values(bucket)[:1], output_field=MONEY)
+    return Coalesce(amount, Value(Decimal(0), output_field=MONEY), output_field=MONEY)
 
 
 def _credit_limit_use():

@@ -324,8 +324,8 @@ def test_customer_page_queries_are_bounded(client, alice, book, django_assert_ma
         ContactFactory(customer=dupont)
     client.force_login(alice)
     # The 11th: the panel's engine errors; the 12th: the customer page's links (revoke);
-    # the 13th: the menu's count of responses to handle.
-    with django_assert_max_num_queries(13):
+    # the 13th: the menu's count of responses to handle; the 14th: the Risk card's score.
+    with django_assert_max_num_queries(14):
         client.get(dupont.get_absolute_url())
 
 

@@ -75,3 +75,45 @@ def ledger(acme):
         currency="USD",
     )
     return {"martin": martin, "dupont": dupont}
+
+
+def invoice(customer, issued, due, amount, *, settled_on=None, open_amount=None, **extra):
+    return ItemFactory(
+        customer=customer,
+        issue_date=issued,
+        due_date=due,
+        amount=D(amount),
+        open_amount=D(amount if open_amount is None and settled_on is None else open_amount or 0),
+        settled_on=settled_on,
+        **extra,
+    )
+
+
+@pytest.fixture
+def risky(acme):
+    """Risky SA, credit limit 4,000 EUR.
+    Settled in the year (days late = settled on − due date):
+      R1 1000 due 2025-11-01 settled 2025-11-11: 10 days late (before the last 90 days)
+      R2 3000 due 2026-01-10 settled 2026-02-19: 40 days late (in the last 90 days)
+      R3 1000 due 2026-02-01 settled 2026-02-01: on time (in the last 90 days)
+    Open: R4 2000 due 2026-03-01 (overdue, disputed), R5 2000 due 2026-04-30 (disputed),
+    a credit note of 500, and an invoice in USD (not the customer's currency: left out)."""
+    customer = CustomerFactory(entity=acme, name="Risky SA", credit_limit=D("4000"))
+    invoice(customer, day(10, 2, 2025), day(11, 1, 2025), "1000", settled_on=day(11, 11, 2025))
+    invoice(customer, day(12, 11, 2025), day(1, 10), "3000", settled_on=day(2, 19))
+    invoice(customer, day(1, 2), day(2, 1), "1000", settled_on=day(2, 1))
+    invoice(customer, day(1, 30), day(3, 1), "2000", disputed=True)
+    invoice(customer, day(3, 31), day(4, 30), "2000", disputed=True)
+    ItemFactory(customer=customer, kind="credit_note", issue_date=day(3, 1), amount=D("500"))
+    invoice(customer, day(1, 5), day(1, 20), "9000", currency="USD")
+    return customer
+
+
+@pytest.fixture
+def prudent(acme):
+    """Prudent SARL, no credit limit: P1 1000 due 2026-01-15 paid that day; P2 1000 open,
+    due 2026-04-15, issued 2026-03-16."""
+    customer = CustomerFactory(entity=acme, name="Prudent SARL")
+    invoice(customer, day(12, 16, 2025), day(1, 15), "1000", settled_on=day(1, 15))
+    invoice(customer, day(3, 16), day(4, 15), "1000")
+    return customer

@@ -2,6 +2,7 @@
 from the items' history; both agree on today (the ledger of conftest.py)."""
 
 import datetime
+import random
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,7 +11,7 @@ from relance.customers.tests.factories import CustomerFactory
 from relance.engine.runner import run_day
 from relance.insights.models import CustomerSnapshot, SnapshotDay
 from relance.insights.services import snapshot_take, snapshots_backfill
-from relance.insights.tests.conftest import TODAY, D, day
+from relance.insights.tests.conftest import TODAY, D, change, day
 from relance.ledger.tests.factories import ItemFactory
 
 FIELDS = ("open_amount", "overdue", "not_due", "d1_30", "d31_60", "d61_90", "d90_plus", "credits")
@@ -84,3 +85,67 @@ def test_the_daily_run_writes_the_snapshot_of_its_day(acme, ledger):
     assert snapshots(TODAY) == MARCH_31
     run_day(entity=acme, day=TODAY, dry_run=True)  # writes nothing: rolled back
     assert SnapshotDay.objects.count() == 1
+
+
+def _play_history(acme, first: datetime.date, days: int, seed: int) -> dict:
+    """Play `days` days of a ledger as imports would see it, taking the daily snapshot at
+    the end of each: invoices issued in EUR and USD (some due the day they are issued,
+    some long overdue by the end), partial payments, settlements, reopenings, two changes
+    of one item on one day, credit notes applied. Answers {day: snapshots that day}."""
+    rng = random.Random(seed)
+    customers = [CustomerFactory(entity=acme, name=f"{n} Client", currency="EUR") for n in range(4)]
+    items, taken = [], {}
+
+    def change_to(item, on, amount):
+        delta = amount - item.open_amount
+        item.open_amount = amount
+        item.settled_on = on if amount == 0 else None
+        item.save(update_fields=["open_amount", "settled_on"])
+        change(item, on, str(amount), str(delta))
+
+    for n in range(days):
+        on = first + datetime.timedelta(days=n)
+        for _ in range(rng.randint(0, 2)):
+            kind = "credit_note" if rng.random() < 0.15 else "invoice"
+            amount = D(rng.randint(1, 400) * 5)
+            item = ItemFactory(
+                customer=rng.choice(customers),
+                kind=kind,
+                currency=rng.choice(["EUR", "EUR", "USD"]),
+                issue_date=on,
+                due_date=on + datetime.timedelta(days=rng.choice([0, 1, 10, 30]))
+                if kind == "invoice"
+                else None,
+                amount=amount,
+                open_amount=D(0),
+            )
+            change_to(item, on, amount)
+            items.append(item)
+        for item in rng.sample(items, min(len(items), rng.randint(0, 3))):
+            roll = rng.random()
+            if item.open_amount > 0 and roll < 0.4:  # a partial payment, sometimes two a day
+                for _ in range(rng.choice([1, 1, 2])):
+                    change_to(item, on, (item.open_amount / 2).quantize(D("0.01")))
+            elif item.open_amount > 0 and roll < 0.7:
+                change_to(item, on, D(0))  # settled
+            elif item.open_amount == 0 and roll < 0.9:
+                change_to(item, on, item.amount / 4)  # reopened: a payment reversed
+        snapshot_take(entity=acme, day=on)
+        taken[on] = snapshots(on)
+    return taken
+
+
+def test_the_backfill_gives_each_day_what_the_daily_snapshot_gave(acme):
+    # 130 days: the first invoices age through every bucket, up to over 90 days.
+    first = day(1, 1)
+    taken = _play_history(acme, first, days=130, seed=7)
+    assert any(rows for rows in taken.values())
+    assert any(v[6] > 0 for rows in taken.values() for v in rows.values())  # over 90 days
+    assert any(cur == "USD" for rows in taken.values() for _c, cur in rows)
+    CustomerSnapshot.objects.all().delete()
+    SnapshotDay.objects.all().delete()
+    result = snapshots_backfill(entity=acme, start=first, end=first + datetime.timedelta(129))
+    assert result.days == 130
+    assert result.rows == sum(len(rows) for rows in taken.values())
+    for on, rows in taken.items():
+        assert snapshots(on) == rows, on

@@ -1,14 +1,17 @@
 """`relance insights backfill --entity SLUG --from D [--to D]`: rebuild the daily snapshots
 from the items' history; `relance insights export --entity SLUG --from D1 --to D2
-[--format csv|xlsx] [--currency C] [-o FILE]`: the monthly figures (CSV to stdout without -o)."""
+[--format csv|xlsx] [--currency C] [-o FILE]`: the monthly figures (CSV to stdout without -o);
+`relance insights rates --from FILE`: import a company's exchange rates (insights/fx.py)."""
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from relance.core.commands import option_day
 from relance.core.models import Entity
 from relance.insights.exports import export_figures
+from relance.insights.fx import rates_import
 from relance.insights.services import snapshots_backfill
 
 
@@ -19,6 +22,10 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True)
         backfill = actions.add_parser("backfill", help="rebuild daily snapshots from history")
         export = actions.add_parser("export", help="export the monthly figures")
+        rates = actions.add_parser("rates", help="import exchange rates from a CSV file")
+        rates.add_argument(
+            "--from", dest="rates_file", required=True, help="CSV: date,currency,quote,rate"
+        )
         for sub in (backfill, export):
             sub.add_argument("--entity", required=True, help="slug of the entity")
             sub.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD")
@@ -29,6 +36,8 @@ class Command(BaseCommand):
         export.add_argument("-o", "--output", help="file to write (default: stdout, CSV only)")
 
     def handle(self, *args, action, **options):
+        if action == "rates":
+            return self._rates(options["rates_file"])
         entity = Entity.objects.filter(slug=options["entity"]).first()
         if entity is None:
             raise CommandError(f"No entity {options['entity']!r}")
@@ -40,6 +49,18 @@ class Command(BaseCommand):
             self._backfill(entity, start, end)
         else:
             self._export(entity, start, end, options)
+
+    def _rates(self, path: str) -> None:
+        try:
+            with open(path, encoding="utf-8") as file:
+                text = file.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Cannot read {path}: {exc}") from None
+        try:
+            count = rates_import(text=text)
+        except ValidationError as exc:
+            raise CommandError("\n".join(["Nothing imported:", *exc.messages])) from None
+        self.stdout.write(f"{count} exchange rates imported")
 
     def _backfill(self, entity, start: date, end: date) -> None:
         if end > entity.today():

@@ -13,7 +13,7 @@ times with Django's test client in one process, as the credit manager; printed: 
 wall time and the median CPU time of the process (the database's own time is in the wall
 time only: the machine is shared, so read the CPU column with the load average printed).
 
-`python -m benchmarks insights -- --customers 100000 --days 365`
+`python -m benchmarks dashboard -- --customers 100000 --days 365`
 """
 
 import argparse
@@ -26,7 +26,7 @@ from datetime import timedelta
 from benchmarks.bench_engine import ENTITY, RUN_DAY, populate
 from benchmarks.measure import BENCH_DIR, PG_ADMIN_URL, pg_admin, relance
 
-PG_PREFIX = "m27pages_bench_insights"
+PG_PREFIX = "relance_bench_dashboard"
 COLLECTORS = 20
 TARGET_MS = 300
 PAGES = [
@@ -38,7 +38,7 @@ PAGES = [
 
 
 def main(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="bench_insights")
+    parser = argparse.ArgumentParser(prog="bench_dashboard")
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--items-per-customer", type=int, default=10)
     parser.add_argument("--days", type=int, default=365, help="days of snapshots")
@@ -54,7 +54,7 @@ def main(argv: list[str]) -> None:
         build(env, name, args)
     else:
         print(f"data set: {name} (kept; --rebuild to build it again)", flush=True)
-    command = [sys.executable, "-m", "benchmarks.bench_insights", "--child-measure"]
+    command = [sys.executable, "-m", "benchmarks.bench_dashboard", "--child-measure"]
     subprocess.run(
         [*command, str(int(args.compare))], env=env, check=True, cwd=BENCH_DIR.parent.parent
     )
@@ -64,11 +64,11 @@ def build(env: dict, name: str, args) -> None:
     building = env["DATABASE_URL"]
     pg_admin(f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
     started = time.perf_counter()
-    relance(env, "migrate", "--no-input", "-v", "0", name="insights")
+    relance(env, "migrate", "--no-input", "-v", "0", name="dashboard")
     relance(env, "entity", "create", ENTITY, "--name", "Bench", "--country", "FR",
-            "--currency", "EUR", name="insights")  # fmt: skip
-    relance(env, "setup", name="insights")
-    child = [sys.executable, "-m", "benchmarks.bench_insights"]
+            "--currency", "EUR", name="dashboard")  # fmt: skip
+    relance(env, "setup", name="dashboard")
+    child = [sys.executable, "-m", "benchmarks.bench_dashboard"]
     steps = [
         ["--child-populate", str(args.customers), str(args.items_per_customer)],
         ["--child-snapshots", str(args.days)],
