@@ -30,6 +30,7 @@ urlpatterns = [
     path("inbox/", include("relance.inbound.urls")),
     path("delivery/", include("relance.delivery.urls")),
     path("analytics/", include("relance.analytics.urls")),
+    path("insights/", include("relance.insights.urls")),
     path("alerts/", include("relance.alerts.urls")),
     path("audit/", include("relance.audit.urls")),
     path("p/", include("relance.portal.urls")),
