@@ -5,12 +5,11 @@ behaviour").
 Two parts. The pure part adds up `BehaviourSums` (plain counts and amounts, which add
 across customers, so a segment's, a collector's or an entity's behaviour is the sum of its
 customers' sums) and turns sums into `Behaviour` figures. The selector part reads the sums
-of every customer of an entity at once: one GROUP BY over the invoices, one query for the
-dispute events and one for the invoices those events name, whatever the number of
-customers."""
+of every customer of an entity at once, or of every collector, or the entity's total: one
+GROUP BY over the invoices, one query for the dispute events and one for the invoices those
+events name, whatever the number of customers."""
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import Decimal
@@ -107,23 +106,6 @@ def behaviour(sums: BehaviourSums) -> Behaviour:
     )
 
 
-def combined(sums: Iterable[BehaviourSums]) -> BehaviourSums:
-    total = BehaviourSums()
-    for one in sums:
-        total = total + one
-    return total
-
-
-def grouped(sums: Mapping[int, BehaviourSums], groups: Mapping[int, object]) -> dict:
-    """{group: Behaviour} from per-customer sums and {customer id: its group} (a collector,
-    a segment): a customer without a group is under None."""
-    by_group: dict = defaultdict(BehaviourSums)
-    for customer_id, one in sums.items():
-        key = groups.get(customer_id)
-        by_group[key] = by_group[key] + one
-    return {key: behaviour(one) for key, one in by_group.items()}
-
-
 @dataclass(frozen=True)
 class DisputeMark:
     """A dispute opened (opens=True) or cleared on an invoice, from the timeline."""
@@ -178,8 +160,17 @@ def _money(value) -> Decimal:
     return Decimal(value) if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def _invoice_sums(entity, as_of: date, customers) -> dict[int, dict]:
+# What the sums are grouped by: the SQL of the key, and the join it needs.
+GROUPS = {
+    "customer": ("i.customer_id", ""),
+    "collector": ("c.collector_id", " JOIN customers_customer c ON c.id = i.customer_id"),
+    "entity": ("NULL", ""),
+}
+
+
+def _invoice_sums(entity, as_of: date, customers, by: str) -> dict:
     start, recent, previous = window(as_of)
+    key, join = GROUPS[by]
     d = sql.date_param
     days_late = sql.days_between("i.settled_on", "i.due_date")
     late = f"CASE WHEN i.settled_on > i.due_date THEN {days_late} ELSE 0 END"
@@ -198,7 +189,7 @@ def _invoice_sums(entity, as_of: date, customers) -> dict[int, dict]:
     query = f"""
         WITH b AS (SELECT {d()} AS start_day, {d()} AS recent_day, {d()} AS previous_day,
                           {d()} AS as_of)
-        SELECT i.customer_id,
+        SELECT {key},
           SUM(CASE WHEN {paid} THEN 1 ELSE 0 END),
           SUM(CASE WHEN {paid} THEN {sql.days_between("i.settled_on", "i.issue_date")} ELSE 0 END),
           SUM(CASE WHEN {paid} THEN i.amount ELSE 0 END),
@@ -213,10 +204,10 @@ def _invoice_sums(entity, as_of: date, customers) -> dict[int, dict]:
                    AND i.settled_on <= b.as_of THEN 1 ELSE 0 END),
           SUM(CASE WHEN {issued} THEN 1 ELSE 0 END),
           SUM(CASE WHEN {issued} AND i.disputed THEN 1 ELSE 0 END)
-        FROM ledger_item i CROSS JOIN b
+        FROM ledger_item i{join} CROSS JOIN b
         WHERE i.entity_id = %s AND i.kind = %s
           AND (({paid}) OR ({promised}) OR ({issued})){restriction}
-        GROUP BY i.customer_id
+        GROUP BY 1
     """
     params = [start, recent, previous, as_of, entity.pk, ItemKind.INVOICE, *restriction_params]
     names = [
@@ -236,11 +227,11 @@ def _invoice_sums(entity, as_of: date, customers) -> dict[int, dict]:
     ]
     counts = {"paid_count", "days_to_pay", "promises", "promises_kept", "issued", "disputed"}
     return {
-        customer_id: {
+        group: {
             name: int(value or 0) if name in counts else _money(value)
             for name, value in zip(names, values, strict=True)
         }
-        for customer_id, *values in sql.fetch(query, params)
+        for group, *values in sql.fetch(query, params)
     }
 
 
@@ -282,42 +273,59 @@ def dispute_marks(entity, as_of: date, customers=None) -> list[DisputeMark]:
     return marks
 
 
-def _dispute_sums(entity, as_of: date, customers, sums: dict[int, dict]) -> None:
+def _group_of(by: str, customer_ids: set[int]) -> dict:
+    """{customer id: its group's key} for the customers of the dispute events."""
+    if by == "customer":
+        return {pk: pk for pk in customer_ids}
+    if by == "entity":
+        return dict.fromkeys(customer_ids)
+    from relance.customers.models import Customer
+
+    return dict(Customer.objects.filter(pk__in=customer_ids).values_list("pk", "collector_id"))
+
+
+def _dispute_sums(entity, as_of: date, customers, by: str, sums: dict) -> None:
     """Add to `sums` the disputes of the timeline: the resolved ones (cleared in the window)
     and the invoices issued in the window that were disputed once but are no longer (those
     disputed now are counted by the invoice query)."""
     start, _recent, _previous = window(as_of)
     episodes = dispute_episodes(dispute_marks(entity, as_of, customers))
+    if not episodes:
+        return
+    no_longer = list(
+        Item.objects.filter(
+            number_in(sorted({episode.number for episode in episodes})),
+            entity=entity,
+            kind=ItemKind.INVOICE,
+            disputed=False,
+            issue_date__range=(start, as_of),
+        ).values_list("customer_id", flat=True)
+    )
+    group = _group_of(by, {episode.customer_id for episode in episodes})
     for episode in episodes:
         if episode.cleared is not None and start <= episode.cleared <= as_of:
-            one = sums.setdefault(episode.customer_id, {})
+            one = sums.setdefault(group[episode.customer_id], {})
             one["disputes_resolved"] = one.get("disputes_resolved", 0) + 1
             days = (episode.cleared - episode.opened).days
             one["days_to_resolve"] = one.get("days_to_resolve", 0) + days
-    numbers = sorted({episode.number for episode in episodes})
-    if not numbers:
-        return
-    no_longer = Item.objects.filter(
-        number_in(numbers),
-        entity=entity,
-        kind=ItemKind.INVOICE,
-        disputed=False,
-        issue_date__range=(start, as_of),
-    )
-    for customer_id in no_longer.values_list("customer_id", flat=True):
-        one = sums.setdefault(customer_id, {})
+    for customer_id in no_longer:
+        one = sums.setdefault(group[customer_id], {})
         one["disputed"] = one.get("disputed", 0) + 1
 
 
-def behaviour_sums(entity, *, as_of: date | None = None, customers=None) -> dict:
-    """{customer id: BehaviourSums} of the customers of `entity` (or those of `customers`, a
-    queryset or a list) with an invoice to measure, at the entity's today or `as_of`; three
-    queries however many customers. Amounts are summed across currencies: days and shares
-    are weighted by them as they are, without conversion."""
+def behaviour_sums(
+    entity, *, as_of: date | None = None, customers=None, by: str = "customer"
+) -> dict:
+    """{customer id: BehaviourSums} of the customers of `entity` (or of those of `customers`,
+    a queryset or a list) with an invoice to measure, at the entity's today or `as_of`;
+    by="collector": {collector id or None: BehaviourSums}; by="entity": {None: the total}.
+    Three queries at most (a fourth for the collectors of the customers with disputes),
+    however many customers. Amounts are summed across currencies: days and shares are
+    weighted by them as they are, without conversion."""
     as_of = as_of or entity.today()
-    sums = _invoice_sums(entity, as_of, customers)
-    _dispute_sums(entity, as_of, customers, sums)
-    return {customer_id: BehaviourSums(**values) for customer_id, values in sums.items()}
+    sums = _invoice_sums(entity, as_of, customers, by)
+    _dispute_sums(entity, as_of, customers, by, sums)
+    return {key: BehaviourSums(**values) for key, values in sums.items()}
 
 
 def customer_behaviour(customer, *, as_of: date | None = None) -> Behaviour:
@@ -328,18 +336,12 @@ def customer_behaviour(customer, *, as_of: date | None = None) -> Behaviour:
 
 def behaviour_of(entity, *, as_of: date | None = None, customers=None) -> Behaviour:
     """The behaviour of a set of customers taken together (a segment's: `customers` is its
-    queryset) or of the whole entity (None)."""
-    return behaviour(combined(behaviour_sums(entity, as_of=as_of, customers=customers).values()))
+    queryset) or of the whole entity (None), summed by the database."""
+    sums = behaviour_sums(entity, as_of=as_of, customers=customers, by="entity")
+    return behaviour(sums.get(None, BehaviourSums()))
 
 
 def behaviour_by_collector(entity, *, as_of: date | None = None) -> dict:
     """{collector id or None: Behaviour} of the entity's customers, by collector."""
-    from relance.customers.models import Customer
-
-    sums = behaviour_sums(entity, as_of=as_of)
-    collectors = dict(
-        Customer.objects.filter(entity=entity, collector__isnull=False).values_list(
-            "pk", "collector_id"
-        )
-    )
-    return grouped(sums, collectors)
+    sums = behaviour_sums(entity, as_of=as_of, by="collector")
+    return {collector: behaviour(one) for collector, one in sums.items()}

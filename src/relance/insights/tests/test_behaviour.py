@@ -62,8 +62,11 @@ def test_the_entity_and_the_collectors_add_the_customers_sums(acme, bob):
     assert (entity.average_days_to_pay, entity.average_days_late) == (D("41.2"), D("10.0"))
     assert entity.on_time_share == D("50.0")
     assert entity.dispute_rate == D("16.7")  # 2 of 12
+    assert entity.average_days_to_resolve == D("14.0")
     by_collector = b.behaviour_by_collector(acme, as_of=AS_OF)
     assert by_collector[bob.pk].average_days_late == D("7.1")  # Martin's
+    assert by_collector[bob.pk].dispute_rate == D("25.0")
+    assert by_collector[bob.pk].average_days_to_resolve == D("14.0")
     assert by_collector[None].average_days_late == D("30.0")  # Dupont's, no collector
     segment = b.behaviour_of(
         acme, as_of=AS_OF, customers=type(ledger["martin"]).objects.filter(pk=ledger["dupont"].pk)
