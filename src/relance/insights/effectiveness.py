@@ -12,19 +12,15 @@ from decimal import Decimal
 from relance.agenda.choices import ActionStatus
 from relance.insights import sql
 from relance.insights.figures import rounded
+from relance.insights.models import BUCKETS
 from relance.ledger.choices import ItemKind
 
 WINDOWS = (7, 14, 30)
 # Steps done or sent over the last year are measured.
 SINCE_DAYS = 365
-# Days overdue of the step's reference invoice on the observed day: (key, lowest, highest).
-STAGES = [
-    ("not_due", None, 0),
-    ("d1_30", 1, 30),
-    ("d31_60", 31, 60),
-    ("d61_90", 61, 90),
-    ("d90_plus", 91, None),
-]
+# The stages: the days overdue of the step's reference invoice on the observed day, in the
+# aging buckets of the snapshots (key, lowest, highest).
+STAGES = BUCKETS
 RECEIVED = (ActionStatus.SENT, ActionStatus.DONE)
 NOT_RECEIVED = (ActionStatus.SKIPPED, ActionStatus.CANCELLED)
 ZERO = Decimal("0.00")

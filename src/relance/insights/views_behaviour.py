@@ -13,6 +13,7 @@ from relance.core.params import InvalidParameter, id_param
 from relance.customers.models import Customer
 from relance.insights import behaviour, effectiveness, forecast
 from relance.insights.help import BEHAVIOUR_HELP, FORECAST_HELP, STEP_HELP
+from relance.ledger.choices import AGING_BUCKETS
 
 FORMATS = ("csv", "xlsx")
 
@@ -72,7 +73,7 @@ def step_table(entity, rows) -> list[list]:
         ),
         _("Currency"),
     ]
-    stages = dict(stage_labels())
+    stages = {key: str(label) for key, label in AGING_BUCKETS}
     table = [header]
     for row in rows:
         stage = row["stage"]
@@ -89,16 +90,6 @@ def step_table(entity, rows) -> list[list]:
     return table
 
 
-def stage_labels():
-    return [
-        ("not_due", _("Not due")),
-        ("d1_30", _("1–30 days")),
-        ("d31_60", _("31–60 days")),
-        ("d61_90", _("61–90 days")),
-        ("d90_plus", _("Over 90 days")),
-    ]
-
-
 def step_effectiveness_page(request):
     """Each scenario's steps with what customers paid after them and without them yet."""
     entity, entities = chosen_entity(request)
@@ -106,7 +97,7 @@ def step_effectiveness_page(request):
     rows = effectiveness.step_rows(entity, effectiveness.step_effectiveness(entity))
     if fmt:
         return exported(step_table(entity, rows), fmt, "steps")
-    labels = dict(stage_labels())
+    labels = dict(AGING_BUCKETS)
     for row in rows:
         row["stage_label"] = labels[row["stage"].stage]
         row["windows"] = [
