@@ -1,9 +1,10 @@
 from django.urls import path
 
-from relance.insights import views
+from relance.insights import urls_behaviour, views
 
 app_name = "insights"
 urlpatterns = [
     path("", views.insights_dashboard, name="dashboard"),
     path("customers/", views.insights_customers, name="customers"),
+    *urls_behaviour.urlpatterns,
 ]

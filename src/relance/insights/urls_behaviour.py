@@ -1,0 +1,15 @@
+"""The URL patterns of the behaviour, steps and forecast pages, included by insights/urls.py."""
+
+from django.urls import path
+
+from relance.insights import views_behaviour as views
+
+urlpatterns = [
+    path("steps/", views.step_effectiveness_page, name="steps"),
+    path("forecast/", views.forecast_page, name="forecast"),
+    path(
+        "customers/<int:pk>/behaviour/",
+        views.customer_behaviour_card,
+        name="customer-behaviour",
+    ),
+]
