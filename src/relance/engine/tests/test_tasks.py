@@ -14,8 +14,8 @@ from relance.engine.models import EngineRun
 from relance.engine.runner import run_day
 from relance.engine.tasks import engine_run, engine_run_all, engine_run_entity, entities_due
 from relance.engine.tests.conftest import make_customer, make_invoice
-from relance.engine.tests.test_runner import history
 from relance.engine.tests.simulation import d
+from relance.engine.tests.test_runner import history
 
 pytestmark = pytest.mark.django_db
 
@@ -166,9 +166,7 @@ def test_a_distributed_run_writes_the_days_snapshot(scenario_s, acme_daily):
     assert (snapshot.open_amount, snapshot.overdue) == (Decimal("120.00"), Decimal("120.00"))
 
 
-def test_a_distributed_run_that_wrote_many_rows_analyses_them(
-    scenario_s, acme_daily, monkeypatch
-):
+def test_a_distributed_run_that_wrote_many_rows_analyses_them(scenario_s, acme_daily, monkeypatch):
     """Recorded on the run (`analyzed`) on either database; on PostgreSQL the planner's row
     count of the actions moves too."""
     _population(acme_daily)
