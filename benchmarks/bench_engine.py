@@ -26,7 +26,8 @@ from benchmarks.measure import (
     run_measured,
 )
 
-PG_DATABASE = "relance_bench_engine"
+# BENCH_PG_PREFIX: a prefix of one's own, when several people benchmark on one server.
+PG_DATABASE = os.environ.get("BENCH_PG_PREFIX", "") + "relance_bench_engine"
 ENTITY = "bench"
 RUN_DAY = date(2026, 6, 15)  # a Monday; the invoices fall due over the year before
 ITEMS_PER_CUSTOMER = 10

@@ -4,7 +4,9 @@ customers of an entity in chunks, each chunk in a fixed number of queries."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
+from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 
 from relance.agenda.choices import FINISHED_STATUSES, OPEN_STATUSES, ActionStatus, PlannedBy
@@ -19,6 +21,7 @@ from relance.engine.planner import (
     StepData,
     choose_scenario_id,
 )
+from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
 from relance.scenarios.choices import CONTACT_CHANNELS
 from relance.scenarios.models import Scenario, Step
@@ -109,7 +112,16 @@ def _span(ids: list[int]) -> Q:
     return Q(customer_id__gte=ids[0], customer_id__lte=ids[-1])
 
 
-def _items(ids: list[int]) -> dict[int, list[ItemData]]:
+def _items(ids: list[int], day: date) -> dict[int, list[ItemData]]:
+    """The chunk's open items the planner decides on: on PostgreSQL the few that can decide
+    (deciding_items), elsewhere every one."""
+    if connection.vendor == "postgresql":
+        return deciding_items(ids, day)
+    return every_item(ids)
+
+
+def every_item(ids: list[int]) -> dict[int, list[ItemData]]:
+    """Every open item of the chunk's customers."""
     rows = (
         Item.objects.filter(_span(ids), open_amount__gt=0)
         .annotate(payment_pending=Q(payment_pending_since__isnull=False))
@@ -118,6 +130,86 @@ def _items(ids: list[int]) -> dict[int, list[ItemData]]:
     items = defaultdict(list)
     for pk, customer, *rest in rows.order_by():
         items[customer].append(ItemData(pk, *rest))
+    return items
+
+
+# What the planner reads of the items (planner.situation) is the reference invoice R (the
+# earliest dunnable one), the dunnable amount in R's currency due on or before
+# max(D, R's due date), and the credits in that currency. So, per customer and currency:
+# an invoice that is never dunnable (disputed, blocked, paid online, no due date) changes
+# nothing and is left out; one under a promise is read as it is (whether it is dunnable
+# depends on the scenario's grace); of those due on or before D (which all count whichever
+# is R), the ones due on the earliest date are read as they are and the others as one
+# sum, dated their latest due date (later than the earliest: never R); of those due after
+# D only the ones due on the earliest such date can count (when R is one of them), read
+# as they are; the credits count as their sum. Two rows or so a customer instead of ten
+# here: less to read, build and plan. One aggregation by hash and one hash join, no sort
+# of the items; the sum's row carries the whole part's total, from which deciding_items
+# takes the invoices read as they are (no second join for it).
+DECIDING_ITEMS_SQL = """
+WITH open AS MATERIALIZED (
+    SELECT i.id, i.customer_id, i.kind, i.number, i.issue_date, i.due_date, i.open_amount,
+        i.currency, i.promise_date,
+        CASE WHEN i.kind <> %(invoice)s THEN 'credit'
+             WHEN i.promise_date IS NOT NULL THEN 'promised'
+             WHEN i.due_date <= %(day)s THEN 'due'
+             ELSE 'ahead' END AS part
+    FROM ledger_item i
+    WHERE i.customer_id BETWEEN %(first)s AND %(last)s AND i.open_amount > 0
+        AND (i.kind <> %(invoice)s OR (i.due_date IS NOT NULL AND NOT i.disputed
+             AND NOT i.blocked AND i.payment_pending_since IS NULL))
+), groups AS MATERIALIZED (
+    SELECT customer_id, currency, part, min(due_date) AS first_due, max(due_date) AS last_due,
+        max(issue_date) AS last_issue, max(number) AS last_number, max(id) AS last_id,
+        sum(open_amount) AS total
+    FROM open
+    WHERE part IN ('due', 'ahead')
+    GROUP BY customer_id, currency, part
+), firsts AS MATERIALIZED (
+    SELECT o.id, o.customer_id, o.kind, o.number, o.issue_date, o.due_date, o.open_amount,
+        o.currency, o.part
+    FROM open o
+    JOIN groups g ON g.customer_id = o.customer_id AND g.currency = o.currency
+        AND g.part = o.part AND g.first_due = o.due_date
+)
+SELECT 0 AS place, id, customer_id, kind, number, issue_date, due_date, open_amount,
+    currency, promise_date
+FROM open WHERE part = 'promised'
+UNION ALL
+SELECT 1, id, customer_id, kind, number, issue_date, due_date, open_amount, currency, NULL
+FROM firsts
+UNION ALL
+SELECT 2, last_id, customer_id, %(invoice)s, last_number, last_issue, last_due, total,
+    currency, NULL
+FROM groups WHERE part = 'due' AND last_due > first_due
+UNION ALL
+SELECT 3, max(id), customer_id, %(credit)s, '', min(issue_date), NULL, sum(open_amount),
+    currency, NULL
+FROM open WHERE part = 'credit'
+GROUP BY customer_id, currency
+ORDER BY place
+"""
+
+
+def deciding_items(ids: list[int], day: date) -> dict[int, list[ItemData]]:
+    """The items that decide (DECIDING_ITEMS_SQL), in one statement over the chunk's id
+    range; a sum as a row of its own, after the invoices it sits beside."""
+    params = {"first": ids[0], "last": ids[-1], "day": day}
+    params |= {"invoice": ItemKind.INVOICE, "credit": ItemKind.CREDIT_NOTE}
+    items, earliest_due = defaultdict(list), defaultdict(Decimal)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Hash joins whatever the statistics say of the CTEs (they guess one row each).
+        cursor.execute("SET LOCAL enable_nestloop = off")
+        cursor.execute(DECIDING_ITEMS_SQL, params)
+        rows = cursor.fetchall()
+    for place, pk, customer, kind, number, issued, due, amount, currency, promise in rows:
+        if place == 1 and due <= day:
+            earliest_due[customer, currency] += amount
+        elif place == 2:  # the part's total: the rest of it, beside its earliest invoices
+            amount -= earliest_due[customer, currency]
+        items[customer].append(
+            ItemData(pk, kind, number, issued, due, amount, currency, promise_date=promise)
+        )
     return items
 
 
@@ -172,7 +264,7 @@ def load_chunk(entity, ids: list[int], day: date, catalogue: Catalogue) -> Chunk
     customers = customers.order_by().values_list(
         "id", "on_hold", "hold_until", "scenario_id", "collector_id"
     )
-    items, actions = _items(ids), _actions(ids)
+    items, actions = _items(ids, day), _actions(ids)
     last_contacts, segments = _last_contacts(ids), _segment_scenarios(entity, ids)
     paused = customers_paused_by_reply(entity=entity, day=day, ids=ids)
     states, collectors = {}, {}

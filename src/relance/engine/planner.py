@@ -202,7 +202,7 @@ def dunnable_invoices(items: Iterable[ItemData], day: date, grace_days: int) -> 
         and not item.disputed
         and not item.blocked
         and not item.payment_pending
-        and not promise_active(item, day, grace_days)
+        and (item.promise_date is None or not promise_active(item, day, grace_days))
     ]
 
 
@@ -395,7 +395,9 @@ def _keep_open(
     (the action then stays open, due, for the first run after the pause)."""
     decisions: list[Decision] = []
     index = _step_index(state.scenario, action.step_position)
-    if action.status == PLANNED and index is not None and not action.rescheduled:
+    # An action created by this call (a provisional id) is due as it was just planned.
+    fresh = action.id < 0
+    if action.status == PLANNED and index is not None and not action.rescheduled and not fresh:
         cycle = [a for a in _cycle(state, ref) if a.id != action.id]
         planned, rule = planned_date(state, cycle, index, ref, wd)
         due = max(planned, action.created_on)
@@ -441,11 +443,18 @@ def _too_late(state: CustomerState, open_actions, ref: ItemData, day: date) -> l
     ]
 
 
-def decide(state: CustomerState, day: date, wd: WorkingDay, new_id: int = -1) -> list[Decision]:
+def decide(
+    state: CustomerState,
+    day: date,
+    wd: WorkingDay,
+    new_id: int = -1,
+    found: Situation | None = None,
+) -> list[Decision]:
     """One round of decisions for `state` at `day` (empty: nothing changes), in the
-    contract's order: cancellations, preventive skips, then the open action or the next."""
+    contract's order: cancellations, preventive skips, then the open action or the next.
+    `found`: the customer's situation at `day`, when the caller has it already."""
     open_actions = [a for a in state.actions if a.is_open]
-    found = situation(state, day)
+    found = found or situation(state, day)
     if found.reference is None:
         return [Cancel(a.id, found.stop_reason) for a in open_actions]
     ref = found.reference
@@ -500,8 +509,10 @@ def plan_customer(
     (f). Exceeding it raises PlanningError, which the runner records for this customer."""
     decisions: list[Decision] = []
     new_id = first_new_id
+    # The items, the scenario and the hold never change during a call: nor does this.
+    found = situation(state, day)
     for _ in range(max_rounds(state.scenario)):
-        round_ = decide(state, day, is_working_day, new_id)
+        round_ = decide(state, day, is_working_day, new_id, found)
         if not round_:
             return decisions
         decisions += round_

@@ -59,6 +59,7 @@ class RunSummary:
     failed: int = 0  # customers the run could not plan, write or send (EngineError)
     paused: int = 0  # customers whose automatic messages a reply holds
     holds_ended: int = 0  # customers whose hold's end date had passed, released
+    analyzed: bool = False  # the statistics of the tables it bulk-wrote were refreshed
     send: bool = True
     processes: int = 1
     seconds: float = 0.0
@@ -396,22 +397,44 @@ def run_day(
             except _DryRunRollback:
                 pass
         else:
-            from relance.customers.services import holds_expire
-            from relance.delivery.services import outbox_recover, outbox_release
-            from relance.insights.services import snapshot_take
-
-            summary.holds_ended = holds_expire(entity=entity, day=day)
-            outbox_release(entity=entity)  # never handed over: sent again by this run
-            summary.recovered = outbox_recover(entity=entity)
+            begun = run_begin(entity, day)
+            summary.holds_ended, summary.recovered = begun.holds_ended, begun.recovered
             execute = deliver if send else None
             summary.customers = _process(entity, day, run, counts, execute, chunk_size, processes)
-            # What each customer owes at the end of the run, for the Insights figures.
-            snapshot_take(entity=entity, day=day)
-            analyze_written(counts)
+            summary.analyzed = run_end(entity, day, counts)
         _fill(summary, counts, started)
         run.counts = {k: v for k, v in asdict(summary).items() if k not in ("entity", "day")}
     logger.info("engine run %s", "; ".join(line.strip() for line in summary.lines()))
     return summary
+
+
+@dataclass(frozen=True)
+class RunBegun:
+    holds_ended: int  # customers whose hold's end date had passed, released
+    recovered: int  # unconfirmed sends of a stopped run, recorded as sent
+
+
+def run_begin(entity, day: date) -> RunBegun:
+    """What every real run does before planning, in process (run_day) or on workers
+    (tasks.engine_run_entity): release the holds that ended, take back the sends never
+    handed over (their actions are sent again by this run) and record the unconfirmed
+    ones. One function for both, so the two paths cannot drift apart."""
+    from relance.customers.services import holds_expire
+    from relance.delivery.services import outbox_recover, outbox_release
+
+    holds_ended = holds_expire(entity=entity, day=day)
+    outbox_release(entity=entity)
+    return RunBegun(holds_ended=holds_ended, recovered=outbox_recover(entity=entity))
+
+
+def run_end(entity, day: date, counts: Counts) -> bool:
+    """What every real run does after its last write, in process or as the distributed
+    run's last callback: the day's snapshot of what each customer owes (Insights), then
+    the statistics of the tables it bulk-wrote. Answers whether it analysed them."""
+    from relance.insights.services import snapshot_take
+
+    snapshot_take(entity=entity, day=day)
+    return analyze_written(counts)
 
 
 def analyze_written(counts: Counts) -> bool:

@@ -1,6 +1,7 @@
 """The pieces of a distributed run (engine/tasks.py): customer ids split into shards, one
 shard planned and written, and the run's EngineRun row added to by every task."""
 
+from collections import Counter
 from datetime import date
 
 from django.db import transaction
@@ -14,7 +15,7 @@ from relance.engine.writing import Counts
 
 SHARD_SIZE = 1000
 SUMMED = ("customers", "created", "skipped", "updated", "sent", "errors", "recovered", "unsent")
-SUMMED += ("failed", "paused")
+SUMMED += ("failed", "paused", "holds_ended")
 
 
 def customer_ids(entity, first_id: int | None = None, last_id: int | None = None) -> list[int]:
@@ -81,7 +82,16 @@ def run_add(run_id: int, added: dict) -> None:
         run.save(update_fields=["counts", "heartbeat_at"])
 
 
-def run_finish(run_id: int, *, status: str, error: str = "") -> None:
+def counts_of(summed: dict | None) -> Counts:
+    """The Counts of a run's row as the tasks added them (for runner.run_end)."""
+    summed = summed or {}
+    counts = Counts(cancelled=Counter(summed.get("cancelled", {})))
+    for name in ("created", "skipped", "updated", "sent", "errors", "unsent", "failed", "paused"):
+        setattr(counts, name, summed.get(name, 0))
+    return counts
+
+
+def run_finish(run_id: int, *, status: str, error: str = "", analyzed: bool = False) -> None:
     """Close the run once (a redelivered callback finds it closed)."""
     with transaction.atomic():
         run = EngineRun.objects.select_for_update().get(pk=run_id)
@@ -92,6 +102,7 @@ def run_finish(run_id: int, *, status: str, error: str = "") -> None:
             "dry_run": False,
             "send": True,
             "cancelled": run.counts.get("cancelled", {}),
+            "analyzed": analyzed,
             "seconds": round((now - run.started_at).total_seconds(), 3),
         }
         run.status, run.error, run.finished_at = status, error, now

@@ -96,12 +96,13 @@ def engine_tick() -> list[int]:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def engine_run_entity(entity_id: int, day: str, sending_hours: bool = False) -> int | None:
-    """Open the run (the entity lock), recompute segments, recover unconfirmed sends and
-    dispatch the first round over every customer in shards; answers the run id.
-    `sending_hours` (the beat's runs): outside the entity's sending hours the run plans but
-    sends nothing; the send tick sends the due actions once the hours open."""
-    from relance.delivery.services import outbox_recover, outbox_release
-    from relance.engine.runner import RunInProgress, recompute_segments, run_open
+    """Open the run (the entity lock), begin it as run_day does (runner.run_begin: holds
+    that ended, unconfirmed sends), recompute segments and dispatch the first round over
+    every customer in shards; answers the run id. The last callback ends it as run_day
+    does (runner.run_end, in _finish). `sending_hours` (the beat's runs): outside the
+    entity's sending hours the run plans but sends nothing; the send tick sends the due
+    actions once the hours open."""
+    from relance.engine.runner import RunInProgress, recompute_segments, run_begin, run_open
 
     entity = Entity.objects.get(pk=entity_id)
     run_date = date.fromisoformat(day)
@@ -120,14 +121,14 @@ def engine_run_entity(entity_id: int, day: str, sending_hours: bool = False) -> 
         logger.warning("%s", exc)
         return None
     try:
+        begun = run_begin(entity, run_date)  # before the segments: a released hold counts
         recompute_segments(entity, run_date)
-        outbox_release(entity=entity)  # never handed over: sent again by this run
-        recovered = outbox_recover(entity=entity)
         ranges = shards.id_ranges(shards.customer_ids(entity))
     except BaseException as exc:
         shards.run_finish(run.pk, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
         raise
-    shards.run_add(run.pk, {"recovered": recovered, "customers": sum(n for *_r, n in ranges)})
+    begun_counts = {"recovered": begun.recovered, "holds_ended": begun.holds_ended}
+    shards.run_add(run.pk, {**begun_counts, "customers": sum(n for *_r, n in ranges)})
     headers = [
         engine_run_shard.si(entity_id, day, run.pk, first, last) for first, last, _n in ranges
     ]
@@ -177,12 +178,30 @@ def engine_shards_done(
         shards.run_add(run_id, {"unsent": len(due)})  # the send tick sends them
         due = []
     if not due:
-        shards.run_finish(run_id, status=RunStatus.FINISHED)
+        _finish(entity_id, day, run_id)
         return 0
     customers = sorted({c for c, _a in due})
     headers = [delivery_send_action.si(action_id, day) for _c, action_id in due]
     _round(headers, engine_sends_done.s(entity_id, day, run_id, round_no, customers))
     return len(due)
+
+
+def _finish(entity_id: int, day: str, run_id: int) -> None:
+    """End the run as run_day ends (runner.run_end: the day's snapshot, the statistics of
+    what the shards bulk-wrote), then close it; a redelivered callback finds it closed."""
+    from relance.engine.runner import run_end
+
+    run = EngineRun.objects.get(pk=run_id)
+    if run.status != RunStatus.RUNNING:
+        return
+    try:
+        analyzed = run_end(
+            Entity.objects.get(pk=entity_id), date.fromisoformat(day), shards.counts_of(run.counts)
+        )
+    except BaseException as exc:
+        shards.run_finish(run_id, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        raise
+    shards.run_finish(run_id, status=RunStatus.FINISHED, analyzed=analyzed)
 
 
 def _unsettled(entity_id: int, day: date, run_id: int, customers: list[int]) -> int:
@@ -206,7 +225,7 @@ def engine_sends_done(
     if round_no >= MAX_ROUNDS:  # a bug (runner.max_rounds): theirs, not the run's
         failed = _unsettled(entity_id, date.fromisoformat(day), run_id, customers)
         shards.run_add(run_id, {"failed": failed})
-        shards.run_finish(run_id, status=RunStatus.FINISHED)
+        _finish(entity_id, day, run_id)
         return 0
     headers = [
         engine_run_shard.si(entity_id, day, run_id, customer_ids=part)

@@ -1,9 +1,12 @@
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import connection
 
 from relance.agenda.models import Action
+from relance.core.tests.test_statistics import _analyze_now, _rows_known
 from relance.delivery.models import Outbox
 from relance.engine import shards
 from relance.engine.choices import RunStatus
@@ -12,6 +15,7 @@ from relance.engine.runner import run_day
 from relance.engine.tasks import engine_run, engine_run_all, engine_run_entity, entities_due
 from relance.engine.tests.conftest import make_customer, make_invoice
 from relance.engine.tests.simulation import d
+from relance.engine.tests.test_runner import history
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +116,7 @@ def test_eager_tasks_give_the_result_of_run_day(scenario_s, acme_daily, monkeypa
     assert _snapshot() == by_tasks
     assert len(mail.outbox) == sent_by_tasks > 0
     keys = ("customers", "created", "skipped", "updated", "cancelled", "sent", "errors")
+    keys += ("holds_ended", "analyzed")
     by_run_day = [r.counts for r in EngineRun.objects.order_by("day")]
     assert [{k: c[k] for k in keys} for c in task_counts] == [
         {k: c[k] for k in keys} for c in by_run_day
@@ -133,3 +138,45 @@ def test_a_distributed_run_past_its_rounds_records_the_customers_not_the_run(
     run = EngineRun.objects.get(pk=run_id)
     assert (run.status, run.counts["failed"], run.counts["sent"]) == ("finished", 1, 1)
     assert EngineError.objects.get().customer == customer
+
+
+# --- a distributed run begins and ends as run_day does (runner.run_begin, run_end) ------
+
+
+def test_a_distributed_run_releases_a_hold_that_ended(scenario_s, acme_daily):
+    customer = make_customer(acme_daily, on_hold=True, hold_until=d(1, 25))
+    make_invoice(customer, "A1", d(1, 31))
+    run_id = engine_run_entity.delay(acme_daily.pk, d(1, 26).isoformat()).get()
+    customer.refresh_from_db()
+    assert (customer.on_hold, customer.hold_until) == (False, None)
+    assert customer.events.get(kind="customer_released").day == d(1, 26)
+    assert EngineRun.objects.get(pk=run_id).counts["holds_ended"] == 1
+    # Released before the planning: the run that releases it plans for it.
+    assert history()[0][:3] == ("courtesy", "A1", "sent")
+
+
+def test_a_distributed_run_writes_the_days_snapshot(scenario_s, acme_daily):
+    from relance.insights.models import CustomerSnapshot, SnapshotDay
+
+    customer = make_customer(acme_daily)
+    make_invoice(customer, "A1", d(1, 31), amount=Decimal("120.00"))
+    engine_run_entity.delay(acme_daily.pk, d(2, 5).isoformat()).get()
+    assert SnapshotDay.objects.filter(entity=acme_daily, day=d(2, 5)).exists()
+    snapshot = CustomerSnapshot.objects.get(customer=customer, day=d(2, 5))
+    assert (snapshot.open_amount, snapshot.overdue) == (Decimal("120.00"), Decimal("120.00"))
+
+
+def test_a_distributed_run_that_wrote_many_rows_analyses_them(scenario_s, acme_daily, monkeypatch):
+    """Recorded on the run (`analyzed`) on either database; on PostgreSQL the planner's row
+    count of the actions moves too."""
+    _population(acme_daily)
+    run_id = engine_run_entity.delay(acme_daily.pk, d(1, 5).isoformat()).get()
+    assert EngineRun.objects.get(pk=run_id).counts["analyzed"] is False  # below the threshold
+    if connection.vendor == "postgresql":
+        _analyze_now("agenda_action")
+    # The threshold lowered to the few rows the next run writes (1,000 in production).
+    monkeypatch.setattr("relance.core.statistics.ANALYZE_AFTER_ROWS", 1)
+    run_id = engine_run_entity.delay(acme_daily.pk, d(2, 20).isoformat()).get()
+    assert EngineRun.objects.get(pk=run_id).counts["analyzed"] is True
+    if connection.vendor == "postgresql":
+        assert _rows_known("agenda_action") == Action.objects.count() > 0
