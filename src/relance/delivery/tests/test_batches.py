@@ -156,10 +156,11 @@ class Killed(BaseException):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_run_killed_mid_batch_sends_the_rest_once(scenario_s, acme_daily, serve, monkeypatch):
-    """Killed right after the server took the 2nd message of the batch: the rerun records
-    that one unconfirmed, and sends the three never handed over."""
+    """Killed right after the server took the 2nd message of the batch, the first group of
+    two: the rerun records those two unconfirmed, and sends the three never marked."""
     smtp = serve(Recorder())
     actions = _due(acme_daily)
+    monkeypatch.setattr(services, "HAND_OVER_GROUP", 2)
     calls = []
 
     def die_at_second(outbox):
@@ -196,9 +197,11 @@ def test_rows_taken_back_by_another_process_do_not_leave(
     scenario_s, acme_daily, serve, monkeypatch
 ):
     """Another process (a redelivered task) releases the batch's rows while it hands the
-    first over: the batch sends none of them, and each action still goes once."""
+    first group (two) over: the batch sends none of the rest, and each action still goes
+    once."""
     smtp = serve(Recorder())
     _due(acme_daily)
+    monkeypatch.setattr(services, "HAND_OVER_GROUP", 2)
     released = []
 
     def other_process_releases(outbox):
@@ -208,9 +211,44 @@ def test_rows_taken_back_by_another_process_do_not_leave(
     monkeypatch.setattr(services, "handed_over", other_process_releases)
     run_day(entity=acme_daily, day=d(1, 26))
     monkeypatch.undo()
-    assert released == [CUSTOMERS - 1]  # the first was marked before it left: kept
+    assert released == [CUSTOMERS - 2]  # the first group was marked before it left: kept
     # The batch skipped the four; the run planned them again and sent them.
     assert _statuses() == ["sent"] * CUSTOMERS
     assert sorted(_to(smtp)) == [f"c{n}@client.example" for n in range(CUSTOMERS)]
     rows = Outbox.objects.values_list("attempt", "status", "error")
     assert list(rows) == [(1, "sent", "")] * CUSTOMERS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_crash_reports_at_most_one_group_uncertain(scenario_s, acme_daily, serve, monkeypatch):
+    """With groups of three, killed right after the 4th message left: nothing is sent
+    again; the messages that left (outcomes are recorded per batch) and the rest of the
+    group in flight, the 5th, which never left, are all reported as not confirmed. A crash
+    costs at most HAND_OVER_GROUP - 1 such messages, never a message sent twice."""
+    smtp = serve(Recorder())
+    actions = _due(acme_daily)
+    monkeypatch.setattr(services, "HAND_OVER_GROUP", 3)
+    calls = []
+
+    def die_at_fourth(outbox):
+        calls.append(outbox.pk)
+        if len(calls) == 4:
+            raise Killed
+
+    monkeypatch.setattr(services, "handed_over", die_at_fourth)
+    with pytest.raises(Killed):
+        run_day(entity=acme_daily, day=d(1, 26))
+    monkeypatch.undo()
+    rows = Outbox.objects.order_by("action_id")
+    # Both groups marked; nothing recorded yet (the outcomes are written per batch).
+    assert list(rows.values_list("uncertain", flat=True)) == [True] * CUSTOMERS
+    assert len(smtp.messages) == 4
+
+    summary = run_day(entity=acme_daily, day=d(1, 26))
+    assert summary.recovered == CUSTOMERS
+    assert _statuses() == ["sent"] * CUSTOMERS
+    assert len(smtp.messages) == 4  # none twice; the 5th is the one lost
+    received = {message["Message-ID"] for message in smtp.messages}
+    assert Outbox.objects.get(action=actions[4]).message_id not in received
+    unconfirmed = Action.objects.filter(note__contains="Delivery not confirmed")
+    assert unconfirmed.count() == CUSTOMERS
