@@ -16,7 +16,7 @@ from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.utils.translation import gettext_noop
 
 from relance.customers.models import Contact
-from relance.delivery.mime import envelope, message_bytes
+from relance.delivery.mime import envelope, message_bytes, sendmail
 from relance.delivery.replyto import reply_address
 from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
@@ -190,7 +190,7 @@ def send_one(mail, message) -> None:
     sender, recipients = envelope(message)
     if recipients:
         with mail._lock:
-            mail.connection.sendmail(sender, recipients, raw)
+            sendmail(mail.connection, sender, recipients, raw)
 
 
 def email_content(message: EmailMultiAlternatives) -> dict[str, str]:

@@ -14,7 +14,8 @@ import base64
 import binascii
 import re
 import secrets
-from email.utils import formatdate
+import smtplib
+from email.utils import formatdate, parseaddr
 from functools import lru_cache
 
 from django.conf import settings
@@ -87,16 +88,14 @@ def _subject(subject: str) -> str | None:
         return None
     if subject.isascii() and len(subject) <= 900:
         return f"Subject: {subject}"
-    words, chunk, size = [], [], 0
-    for char in subject:
-        length = len(char.encode())
-        if size + length > WORD_BYTES:
-            words.append("".join(chunk))
-            chunk, size = [], 0
-        chunk.append(char)
-        size += length
-    words.append("".join(chunk))
-    encoded = [f"=?utf-8?b?{base64.b64encode(w.encode()).decode()}?=" for w in words if w]
+    data, words, start = subject.encode(), [], 0
+    while start < len(data):
+        end = min(start + WORD_BYTES, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:  # not inside a character
+            end -= 1
+        words.append(data[start:end])
+        start = end
+    encoded = [f"=?utf-8?b?{base64.b64encode(word).decode()}?=" for word in words]
     return "Subject: " + "\r\n ".join(encoded)
 
 
@@ -127,5 +126,53 @@ def _boundary(bodies: list[str]) -> str:
 
 
 def envelope(message) -> tuple[str, list[str]]:
-    """The SMTP envelope as Django's backend gives it: sender and recipients, sanitized."""
-    return _address(message.from_email), [_address(a) for a in message.recipients()]
+    """The SMTP envelope: the bare addresses of the sender and the recipients."""
+    return _bare(message.from_email), [_bare(a) for a in message.recipients()]
+
+
+def _bare(address: str) -> str:
+    if address.isascii() and PLAIN_ADDRESS.fullmatch(address):
+        return address
+    return _bare_of(address)
+
+
+@lru_cache(maxsize=256)
+def _bare_of(address: str) -> str:
+    return parseaddr(_sanitized(address))[1]
+
+
+def sendmail(session: smtplib.SMTP, sender: str, recipients: list[str], raw: bytes) -> None:
+    """smtplib's `sendmail` for bare addresses (`envelope`), with the same answers and
+    exceptions, without parsing each address again (email.utils.parseaddr: a tenth of a
+    batch's CPU)."""
+    session.ehlo_or_helo_if_needed()
+    size = f" size={len(raw)}" if session.does_esmtp and session.has_extn("size") else ""
+    session.putcmd("mail", f"FROM:<{sender}>{size}")
+    code, answer = session.getreply()
+    if code != 250:
+        _give_up(session, code)
+        raise smtplib.SMTPSenderRefused(code, answer, sender)
+    refused = {}
+    for recipient in recipients:
+        session.putcmd("rcpt", f"TO:<{recipient}>")
+        code, answer = session.getreply()
+        if code not in (250, 251):
+            refused[recipient] = (code, answer)
+        if code == 421:
+            session.close()
+            raise smtplib.SMTPRecipientsRefused(refused)
+    if len(refused) == len(recipients):
+        session._rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, answer = session.data(raw)
+    if code != 250:
+        _give_up(session, code)
+        raise smtplib.SMTPDataError(code, answer)
+
+
+def _give_up(session: smtplib.SMTP, code: int) -> None:
+    """After a refusal: the session closes on 421 (the server is closing it), else resets."""
+    if code == 421:
+        session.close()
+    else:
+        session._rset()
