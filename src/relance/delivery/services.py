@@ -12,6 +12,7 @@ page goes the same way (`action_send_edited`), with the user's text instead of t
 The outbox row keeps what left: subject, text and HTML.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -382,7 +383,19 @@ def _record(results: dict, outboxes: dict, actions: dict, day: date, on_sent=Non
                 on_sent(outboxes[pk])
 
 
-def _send_batch(actions: list[Action], day: date, edits=None, on_sent=None) -> dict[int, str]:
+@dataclass
+class _Batch:
+    """A batch of emails reserved and ready to hand over; `outcomes` so far (errors, and
+    actions gone since they were read)."""
+
+    ready: list[Prepared]
+    outboxes: dict
+    outcomes: dict[int, str]
+
+
+def _batch_prepare(actions: list[Action], day: date, edits=None) -> _Batch:
+    """Render a batch's messages and reserve their outbox rows (committed `sending` before
+    the server hears of them); the errors are recorded at once."""
     attempts = _attempts([a.pk for a in actions])
     numbers = {a.pk: attempts.get(a.pk, {}).get("last", 0) + 1 for a in actions}
     keys = {pk: f"action-{pk}-{n}" for pk, n in numbers.items()}
@@ -401,15 +414,32 @@ def _send_batch(actions: list[Action], day: date, edits=None, on_sent=None) -> d
     outcomes = {action.pk: ActionStatus.ERROR for action, _e in failures}
     ready = [p for p in prepared if not p.error]
     if not ready:
-        return outcomes
-    outboxes = outbox_reserve(ready, numbers, day)  # committed before the server hears of it
+        return _Batch([], {}, outcomes)
+    outboxes = outbox_reserve(ready, numbers, day)
     gone = [p.action.pk for p in ready if p.action.pk not in outboxes]
     if gone:  # finished by a user, or taken by another worker, since they were read
         outcomes.update(Action.objects.filter(pk__in=gone).values_list("pk", "status"))
-    ready = [p for p in ready if p.action.pk in outboxes]
-    with _commits_without_flush():
-        results = _hand_over(ready, outboxes)
-    _record(results, outboxes, {p.action.pk: p.action for p in ready}, day, on_sent)
+    return _Batch([p for p in ready if p.action.pk in outboxes], outboxes, outcomes)
+
+
+def _batch_hand_over(batch: _Batch, *, own_connection: bool = False) -> dict:
+    """The batch's messages handed over: {action id: (outcome, error)}. `own_connection`:
+    run in a thread of its own, whose database connection is closed at the end."""
+    try:
+        with _commits_without_flush():
+            return _hand_over(batch.ready, batch.outboxes)
+    finally:
+        if own_connection:
+            connection.close()
+
+
+def _batch_record(batch: _Batch, results: dict, day: date, on_sent=None) -> dict[int, str]:
+    """Write the batch's outcomes (one transaction); answers {action id: status}."""
+    outcomes = batch.outcomes
+    if not results:
+        return outcomes
+    actions = {p.action.pk: p.action for p in batch.ready}
+    _record(results, batch.outboxes, actions, day, on_sent)
     released = [pk for pk, (outcome, _e) in results.items() if outcome == RELEASED]
     if released:
         outcomes.update(Action.objects.filter(pk__in=released).values_list("pk", "status"))
@@ -425,10 +455,46 @@ def send_emails(
 ) -> dict[int, str]:
     """Send these email actions in batches of BATCH_SIZE; `edits` (action id -> Edited)
     replaces the rendered subject and parts of some, everything else (addresses,
-    attachments) as prepared; `on_sent(outbox)` runs as each is recorded sent."""
+    attachments) as prepared; `on_sent(outbox)` runs as each is recorded sent.
+
+    On PostgreSQL, outside a transaction, a batch is handed over by a thread with its own
+    database connection while the next batch is rendered and reserved: the mail server's
+    answers are waited for while this thread works (the GIL is released on the socket).
+    Each batch is recorded before the next is handed over, so nothing changes for the
+    outbox protocol: at most one batch is in flight, and a crash leaves the next one
+    reserved but never marked (released and sent again)."""
+    batches = [actions[start : start + BATCH_SIZE] for start in range(0, len(actions), BATCH_SIZE)]
+    overlap = len(batches) > 1 and connection.vendor == "postgresql"
+    if not overlap or connection.in_atomic_block:  # another connection would not see the rows
+        outcomes: dict[int, str] = {}
+        for chunk in batches:
+            batch = _batch_prepare(chunk, day, edits)
+            results = _batch_hand_over(batch) if batch.ready else {}
+            outcomes.update(_batch_record(batch, results, day, on_sent))
+        return outcomes
+    return _send_overlapped(batches, day, edits, on_sent)
+
+
+def _send_overlapped(batches: list[list[Action]], day: date, edits, on_sent) -> dict[int, str]:
     outcomes: dict[int, str] = {}
-    for start in range(0, len(actions), BATCH_SIZE):
-        outcomes.update(_send_batch(actions[start : start + BATCH_SIZE], day, edits, on_sent))
+    in_flight = None  # (batch, future)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hand-over") as sender:
+        try:
+            for chunk in batches:
+                batch = _batch_prepare(chunk, day, edits)
+                if in_flight is not None:
+                    previous, future = in_flight
+                    in_flight = None
+                    outcomes.update(_batch_record(previous, future.result(), day, on_sent))
+                if batch.ready:
+                    future = sender.submit(_batch_hand_over, batch, own_connection=True)
+                    in_flight = (batch, future)
+                else:
+                    outcomes.update(batch.outcomes)
+        finally:
+            if in_flight is not None:  # whatever stopped the loop, what left is recorded
+                previous, future = in_flight
+                outcomes.update(_batch_record(previous, future.result(), day, on_sent))
     return outcomes
 
 

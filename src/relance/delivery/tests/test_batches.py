@@ -4,6 +4,7 @@ taken back by another process while it hands them over. Whatever happens, no mes
 reaches the server twice, and one that may have reached it is never sent again."""
 
 import pytest
+from django.db import connection
 
 from relance.agenda.models import Action
 from relance.agenda.services import action_retry
@@ -252,3 +253,53 @@ def test_a_crash_reports_at_most_one_group_uncertain(scenario_s, acme_daily, ser
     assert Outbox.objects.get(action=actions[4]).message_id not in received
     unconfirmed = Action.objects.filter(note__contains="Delivery not confirmed")
     assert unconfirmed.count() == CUSTOMERS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_handed_over_while_the_next_is_prepared(scenario_s, acme_daily, serve, monkeypatch):
+    """Batches of two: on PostgreSQL each goes from a thread while the next is rendered
+    and reserved (in order elsewhere); every message once, every outcome recorded."""
+    smtp = serve(Recorder())
+    _due(acme_daily)
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    summary = run_day(entity=acme_daily, day=d(1, 26))
+    assert summary.sent == CUSTOMERS
+    assert sorted(_to(smtp)) == [f"c{n}@client.example" for n in range(CUSTOMERS)]
+    assert _statuses() == ["sent"] * CUSTOMERS
+    rows = Outbox.objects.values_list("status", "uncertain", "error")
+    assert list(rows) == [("sent", False, "")] * CUSTOMERS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_killed_while_a_batch_is_in_flight(scenario_s, acme_daily, serve, monkeypatch):
+    """Batches of two, killed after the 3rd message left (the 2nd batch, handed over while
+    the 3rd was reserved): the first batch was recorded; the second is recovered as not
+    confirmed (its 4th message never left: one group); the third, reserved but never
+    marked, is sent by the next run. Nothing twice."""
+    smtp = serve(Recorder())
+    actions = _due(acme_daily)
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    calls = []
+
+    def die_at_third(outbox):
+        calls.append(outbox.pk)
+        if len(calls) == 3:
+            raise Killed
+
+    monkeypatch.setattr(services, "handed_over", die_at_third)
+    with pytest.raises(Killed):
+        run_day(entity=acme_daily, day=d(1, 26))
+    monkeypatch.undo()
+    assert len(smtp.messages) == 3
+    rows = Outbox.objects.order_by("action_id")
+    # The third batch is reserved only where it was prepared during the hand-over.
+    reserved = [("sending", False)] if connection.vendor == "postgresql" else []
+    expected = [("sent", False)] * 2 + [("sending", True)] * 2 + reserved
+    assert list(rows.values_list("status", "uncertain")) == expected
+
+    summary = run_day(entity=acme_daily, day=d(1, 26))
+    assert summary.recovered == 2
+    assert _statuses() == ["sent"] * CUSTOMERS
+    received = sorted(_to(smtp))
+    assert received == [f"c{n}@client.example" for n in (0, 1, 2, 4)]
+    assert "Delivery not confirmed" in Action.objects.get(pk=actions[3].pk).note
