@@ -108,8 +108,9 @@ def bench(database: str, actions: int, workers: list[int], keep: bool) -> list[t
             check = "each once" if once else f"{sink.count} received, {len(sink.ids)} distinct"
             rate = actions / seconds
             print(f"{database:<10} {count} worker(s): {actions:,} emails in {seconds:.1f} s = "
-                  f"{rate:,.0f}/s, workers' CPU {cpu:.1f} s ({outcomes}; {check}; "
-                  f"load {os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
+                  f"{rate:,.0f}/s, workers' CPU {cpu:.1f} s = {cpu * 1000 / actions:.2f} ms "
+                  f"per email ({outcomes}; {check}; load {os.getloadavg()[0]:.1f})",
+                  flush=True)  # fmt: skip
             results.append((database, count, actions, seconds, cpu, check, ceiling))
         return results
     finally:
@@ -265,20 +266,21 @@ def send(index: int, workers: int) -> None:
 
 
 def print_table(results: list[tuple]) -> None:
-    """Emails/s on the clock, per CPU second of the workers (what free cores would allow:
-    this machine's are shared), and the bare SMTP ceiling of as many sessions."""
+    """Emails/s on the clock, the workers' CPU per email and emails per CPU second of the
+    workers (what free cores would allow: this machine's are shared), and the bare SMTP
+    ceiling of as many sessions."""
     print()
-    print("| database | workers | emails | seconds | emails/s | per worker CPU s | "
-          "SMTP ceiling/s | server |")  # fmt: skip
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    print("| database | workers | emails | seconds | emails/s | CPU ms/email | "
+          "per worker CPU s | SMTP ceiling/s | server |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for database, workers, actions, seconds, cpu, check, ceiling in results:
         if seconds is None:
-            print(f"| {database} | {workers} | {actions:,} | – | – | – | {ceiling:,.0f} | "
+            print(f"| {database} | {workers} | {actions:,} | – | – | – | – | {ceiling:,.0f} | "
                   f"{check} |")  # fmt: skip
             continue
         print(f"| {database} | {workers} | {actions:,} | {seconds:.1f} | "
-              f"{actions / seconds:,.0f} | {actions / cpu:,.0f} | {ceiling:,.0f} | "
-              f"{check} |")  # fmt: skip
+              f"{actions / seconds:,.0f} | {cpu * 1000 / actions:.2f} | {actions / cpu:,.0f} | "
+              f"{ceiling:,.0f} | {check} |")  # fmt: skip
     one = [r for r in results if r[0] == "postgresql" and r[1] == 1 and r[3]]
     if one:
         rate = one[0][2] / one[0][3]

@@ -12,9 +12,11 @@ from datetime import date
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.utils.translation import gettext_noop
 
 from relance.customers.models import Contact
+from relance.delivery.mime import envelope, message_bytes, sendmail
 from relance.delivery.replyto import reply_address
 from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
@@ -174,6 +176,21 @@ def _prepare(action, contexts, contacts, files, day: date, key: str) -> Prepared
         return Prepared(action, error=str(exc))
     _attach(message, step, ctx, files[action.customer_id], day, language)
     return Prepared(action, message, context=ctx)
+
+
+def send_one(mail, message) -> None:
+    """Hand `message` over on the open connection `mail`. Django's SMTP backend gets the
+    bytes written by delivery/mime.py (a reminder's shape, without the `email` package's
+    cost); any other backend (an email provider's API, the tests' outbox), or a message of
+    another shape, goes the backend's own way. Raises what the backend raises."""
+    raw = message_bytes(message) if type(mail) is SmtpBackend else None
+    if raw is None:
+        mail.send_messages([message])
+        return
+    sender, recipients = envelope(message)
+    if recipients:
+        with mail._lock:
+            sendmail(mail.connection, sender, recipients, raw)
 
 
 def email_content(message: EmailMultiAlternatives) -> dict[str, str]:

@@ -12,6 +12,7 @@ page goes the same way (`action_send_edited`), with the user's text instead of t
 The outbox row keeps what left: subject, text and HTML.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +29,7 @@ from django.utils.translation import gettext_noop
 from relance.activity.services import message_sent_event_record
 from relance.agenda.choices import OPEN_STATUSES, ActionStatus
 from relance.agenda.models import Action
+from relance.core.bulk import copy_insert
 from relance.delivery.bounces import actions_fall_back
 from relance.delivery.choices import OutboxStatus
 from relance.delivery.connectors import CONNECTOR_CHANNEL, send_through_connectors
@@ -39,6 +41,7 @@ from relance.delivery.email import (
     email_content,
     prepare_emails,
     refused,
+    send_one,
     smtp_error,
 )
 from relance.delivery.models import Outbox
@@ -150,13 +153,18 @@ def current_status(action: Action) -> str:
 
 # Emails in batches ---------------------------------------------------------------------
 # A batch's outbox rows are committed `sending` in one transaction, its messages go over one
-# mail server session, and their outcomes are written in one transaction. In between, each
-# row is marked `uncertain` right before its message is handed over, in a commit that does
-# not wait for the disk (PostgreSQL's synchronous_commit off; SQLite runs with synchronous
-# NORMAL): it survives the death of the process, which is what it is for. A batch that
-# stopped leaves one row `uncertain` (recovered as unconfirmed, never sent again) and rows
-# that never left (deleted by outbox_release: their actions are sent again).
+# mail server session, and their outcomes are written in one transaction. In between, the
+# rows are marked `uncertain` by groups of HAND_OVER_GROUP, right before the group's first
+# message is handed over, in a commit that does not wait for the disk (PostgreSQL's
+# synchronous_commit off; SQLite runs with synchronous NORMAL): it survives the death of
+# the process, which is what it is for. A batch that stopped leaves at most one group
+# `uncertain` (recovered as unconfirmed, never sent again: of them, those that had not left
+# yet are lost, reported as not confirmed), and rows that never left (deleted by
+# outbox_release: their actions are sent again). A statement per group rather than per
+# message: a twentieth of the round trips to the database, for at most 20 messages to
+# check by hand after a crash.
 BATCH_SIZE = 200
+HAND_OVER_GROUP = 20
 SENT, REFUSED, UNSENT, UNCERTAIN, RELEASED = "sent", "refused", "unsent", "uncertain", "released"
 DROPPED = gettext_noop(
     "Delivery not confirmed: the connection to the mail server broke while the message was "
@@ -187,7 +195,7 @@ def outbox_reserve(prepared: list[Prepared], numbers: dict[int, int], day: date)
             and taken.get(pk, {}).get("last", 0) + 1 == numbers[pk]
         }
         rows = [_outbox_row(p, numbers[p.action.pk], day) for p in prepared if p.action.pk in free]
-        Outbox.objects.bulk_create(rows)
+        copy_insert(rows, OUTBOX_GIVEN)
     return {row.action_id: row for row in rows}
 
 
@@ -198,6 +206,11 @@ def _sqlite_write_lock() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {Outbox._meta.db_table} SET id = id WHERE 0")
+
+
+# The fields _outbox_row sets: the others keep their defaults.
+OUTBOX_GIVEN = ("action", "attempt", "key", "channel", "day", "message_id", "recipients")
+OUTBOX_GIVEN += ("subject", "body", "html", "proof")
 
 
 def _outbox_row(prepared: Prepared, attempt: int, day: date) -> Outbox:
@@ -216,16 +229,19 @@ def _outbox_row(prepared: Prepared, attempt: int, day: date) -> Outbox:
     )
 
 
-def _handing(outbox: Outbox) -> bool:
-    """Mark the row `uncertain` (its message may leave from now on) if it is still
-    `sending`; False when outbox_release took it back: then it must not leave. One
-    statement per message, so written without the ORM's overhead."""
+def _handing(outboxes: list[Outbox]) -> set[int]:
+    """Mark these rows `uncertain` (their messages may leave from now on) where they are
+    still `sending`: answers the ids marked; a row outbox_release took back is not, and its
+    message must not leave. One statement per group, written without the ORM's overhead."""
+    ids = [outbox.pk for outbox in outboxes]
+    marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Outbox._meta.db_table} SET uncertain = %s WHERE id = %s AND status = %s",
-            [True, outbox.pk, OutboxStatus.SENDING],
+            f"UPDATE {Outbox._meta.db_table} SET uncertain = %s "
+            f"WHERE id IN ({marks}) AND status = %s RETURNING id",
+            [True, *ids, OutboxStatus.SENDING],
         )
-        return cursor.rowcount == 1
+        return {row[0] for row in cursor.fetchall()}
 
 
 @contextmanager
@@ -273,39 +289,46 @@ def outbox_release(*, entity=None, action_ids: list[int] | None = None) -> int:
 
 def _hand_over(ready: list[Prepared], outboxes: dict) -> dict[int, tuple[str, str]]:
     """Hand these messages over on one mail server session: {action id: (outcome, error)}.
-    A message the server refuses is that message's error only. When the session breaks
-    while a message is handed over, that message may have arrived (UNCERTAIN, never sent
-    again); the next ones go on a new session, or stay UNSENT if it cannot be opened."""
+    They go in groups of HAND_OVER_GROUP, each group marked uncertain in one statement
+    just before its first message leaves. A message the server refuses is that message's
+    error only. When the session breaks while a message is handed over, that message may
+    have arrived (UNCERTAIN, never sent again); the next ones go on a new session, or stay
+    UNSENT if it cannot be opened."""
     results: dict[int, tuple[str, str]] = {}
     mail = get_connection()
     is_open, unreachable = False, ""
     try:
-        for prepared in ready:
-            pk = prepared.action.pk
-            if unreachable:
-                results[pk] = (UNSENT, unreachable)
-                continue
-            if not is_open:
-                try:
-                    mail.open()
-                except Exception as exc:  # nothing of this batch leaves: retryable
-                    unreachable = smtp_error(exc)
+        for start in range(0, len(ready), HAND_OVER_GROUP):
+            group = ready[start : start + HAND_OVER_GROUP]
+            marked = None
+            for prepared in group:
+                pk = prepared.action.pk
+                if unreachable:
                     results[pk] = (UNSENT, unreachable)
                     continue
-                is_open = True
-            if not _handing(outboxes[pk]):  # released by another process: it sends it
-                results[pk] = (RELEASED, "")
-                continue
-            try:
-                mail.send_messages([prepared.message])
-            except Exception as exc:  # every SMTP or provider failure is one message's
-                results[pk] = (REFUSED if refused(exc) else UNCERTAIN, smtp_error(exc))
-                if results[pk][0] == UNCERTAIN or getattr(exc, "smtp_code", 0) == 421:
-                    mail.close()  # a broken or closing session: the next message reopens
-                    is_open = False
-                continue
-            handed_over(outboxes[pk])
-            results[pk] = (SENT, "")
+                if not is_open:
+                    try:
+                        mail.open()
+                    except Exception as exc:  # nothing more of this batch leaves: retryable
+                        unreachable = smtp_error(exc)
+                        results[pk] = (UNSENT, unreachable)
+                        continue
+                    is_open = True
+                if marked is None:  # the session is open: the group may leave
+                    marked = _handing([outboxes[p.action.pk] for p in group])
+                if outboxes[pk].pk not in marked:  # released by another process: it sends it
+                    results[pk] = (RELEASED, "")
+                    continue
+                try:
+                    send_one(mail, prepared.message)
+                except Exception as exc:  # every SMTP or provider failure is one message's
+                    results[pk] = (REFUSED if refused(exc) else UNCERTAIN, smtp_error(exc))
+                    if results[pk][0] == UNCERTAIN or getattr(exc, "smtp_code", 0) == 421:
+                        mail.close()  # a broken or closing session: the next message reopens
+                        is_open = False
+                    continue
+                handed_over(outboxes[pk])
+                results[pk] = (SENT, "")
     finally:
         mail.close()
     return results
@@ -360,7 +383,19 @@ def _record(results: dict, outboxes: dict, actions: dict, day: date, on_sent=Non
                 on_sent(outboxes[pk])
 
 
-def _send_batch(actions: list[Action], day: date, edits=None, on_sent=None) -> dict[int, str]:
+@dataclass
+class _Batch:
+    """A batch of emails reserved and ready to hand over; `outcomes` so far (errors, and
+    actions gone since they were read)."""
+
+    ready: list[Prepared]
+    outboxes: dict
+    outcomes: dict[int, str]
+
+
+def _batch_prepare(actions: list[Action], day: date, edits=None) -> _Batch:
+    """Render a batch's messages and reserve their outbox rows (committed `sending` before
+    the server hears of them); the errors are recorded at once."""
     attempts = _attempts([a.pk for a in actions])
     numbers = {a.pk: attempts.get(a.pk, {}).get("last", 0) + 1 for a in actions}
     keys = {pk: f"action-{pk}-{n}" for pk, n in numbers.items()}
@@ -379,15 +414,32 @@ def _send_batch(actions: list[Action], day: date, edits=None, on_sent=None) -> d
     outcomes = {action.pk: ActionStatus.ERROR for action, _e in failures}
     ready = [p for p in prepared if not p.error]
     if not ready:
-        return outcomes
-    outboxes = outbox_reserve(ready, numbers, day)  # committed before the server hears of it
+        return _Batch([], {}, outcomes)
+    outboxes = outbox_reserve(ready, numbers, day)
     gone = [p.action.pk for p in ready if p.action.pk not in outboxes]
     if gone:  # finished by a user, or taken by another worker, since they were read
         outcomes.update(Action.objects.filter(pk__in=gone).values_list("pk", "status"))
-    ready = [p for p in ready if p.action.pk in outboxes]
-    with _commits_without_flush():
-        results = _hand_over(ready, outboxes)
-    _record(results, outboxes, {p.action.pk: p.action for p in ready}, day, on_sent)
+    return _Batch([p for p in ready if p.action.pk in outboxes], outboxes, outcomes)
+
+
+def _batch_hand_over(batch: _Batch, *, own_connection: bool = False) -> dict:
+    """The batch's messages handed over: {action id: (outcome, error)}. `own_connection`:
+    run in a thread of its own, whose database connection is closed at the end."""
+    try:
+        with _commits_without_flush():
+            return _hand_over(batch.ready, batch.outboxes)
+    finally:
+        if own_connection:
+            connection.close()
+
+
+def _batch_record(batch: _Batch, results: dict, day: date, on_sent=None) -> dict[int, str]:
+    """Write the batch's outcomes (one transaction); answers {action id: status}."""
+    outcomes = batch.outcomes
+    if not results:
+        return outcomes
+    actions = {p.action.pk: p.action for p in batch.ready}
+    _record(results, batch.outboxes, actions, day, on_sent)
     released = [pk for pk, (outcome, _e) in results.items() if outcome == RELEASED]
     if released:
         outcomes.update(Action.objects.filter(pk__in=released).values_list("pk", "status"))
@@ -403,21 +455,87 @@ def send_emails(
 ) -> dict[int, str]:
     """Send these email actions in batches of BATCH_SIZE; `edits` (action id -> Edited)
     replaces the rendered subject and parts of some, everything else (addresses,
-    attachments) as prepared; `on_sent(outbox)` runs as each is recorded sent."""
+    attachments) as prepared; `on_sent(outbox)` runs as each is recorded sent.
+
+    On PostgreSQL, outside a transaction, a batch is handed over by a thread with its own
+    database connection while the next batch is rendered and reserved: the mail server's
+    answers are waited for while this thread works (the GIL is released on the socket).
+    Each batch is recorded before the next is handed over, so nothing changes for the
+    outbox protocol: at most one batch is in flight, and a crash leaves the next one
+    reserved but never marked (released and sent again)."""
+    batches = [actions[start : start + BATCH_SIZE] for start in range(0, len(actions), BATCH_SIZE)]
+    overlap = len(batches) > 1 and connection.vendor == "postgresql"
+    if not overlap or connection.in_atomic_block:  # another connection would not see the rows
+        outcomes: dict[int, str] = {}
+        for chunk in batches:
+            batch = _batch_prepare(chunk, day, edits)
+            results = _batch_hand_over(batch) if batch.ready else {}
+            outcomes.update(_batch_record(batch, results, day, on_sent))
+        return outcomes
+    return _send_overlapped(batches, day, edits, on_sent)
+
+
+def _send_overlapped(batches: list[list[Action]], day: date, edits, on_sent) -> dict[int, str]:
     outcomes: dict[int, str] = {}
-    for start in range(0, len(actions), BATCH_SIZE):
-        outcomes.update(_send_batch(actions[start : start + BATCH_SIZE], day, edits, on_sent))
+    in_flight = None  # (batch, future)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hand-over") as sender:
+        try:
+            for chunk in batches:
+                batch = _batch_prepare(chunk, day, edits)
+                if in_flight is not None:
+                    previous, future = in_flight
+                    in_flight = None
+                    outcomes.update(_batch_record(previous, future.result(), day, on_sent))
+                if batch.ready:
+                    future = sender.submit(_batch_hand_over, batch, own_connection=True)
+                    in_flight = (batch, future)
+                else:
+                    outcomes.update(batch.outcomes)
+        finally:
+            if in_flight is not None:  # whatever stopped the loop, what left is recorded
+                previous, future = in_flight
+                outcomes.update(_batch_record(previous, future.result(), day, on_sent))
     return outcomes
+
+
+def _open_actions(action_ids: list[int]) -> list[Action]:
+    """These actions if open, in id order, with their customers and what sending reads of
+    them: entities, collectors, steps with their templates and copies, each loaded once and
+    shared (the thousands of actions of a batch share a few steps and one entity, of which
+    select_related would build a copy per action, and prefetching fill each copy)."""
+    from django.contrib.auth import get_user_model
+
+    from relance.core.models import Entity
+    from relance.scenarios.models import Step
+
+    actions = list(
+        Action.objects.filter(pk__in=action_ids, status__in=OPEN_STATUSES)
+        .select_related("customer")
+        .order_by("id")
+    )
+    customers = [action.customer for action in actions]
+    entity_ids = {c.entity_id for c in customers} | {a.entity_id for a in actions}
+    entities = Entity.objects.in_bulk(entity_ids)
+    collectors = get_user_model().objects.in_bulk({c.collector_id for c in customers} - {None})
+    steps = (
+        Step.objects.select_related("template")
+        .prefetch_related("cc_users", "template__variants")
+        .in_bulk({action.step_id for action in actions} - {None})
+    )
+    for action in actions:
+        customer = action.customer
+        customer.entity = entities[customer.entity_id]
+        if customer.collector_id is not None:
+            customer.collector = collectors[customer.collector_id]
+        action.entity = entities[action.entity_id]
+        if action.step_id is not None:
+            action.step = steps[action.step_id]
+    return actions
 
 
 def actions_execute(*, action_ids: list[int], day: date) -> dict[int, str]:
     """Execute these open actions at `day` through their channel: {action id: status}."""
-    actions = list(
-        Action.objects.filter(pk__in=action_ids, status__in=OPEN_STATUSES)
-        .select_related("customer__entity", "customer__collector", "step__template")
-        .prefetch_related("step__cc_users", "step__template__variants")
-        .order_by("id")
-    )
+    actions = _open_actions(action_ids)
     outcomes: dict[int, str] = {}
     outbox_release(action_ids=action_ids)  # what a stopped batch never handed over goes now
     unconfirmed = {pk for pk, row in _attempts(action_ids).items() if row["sending"]}

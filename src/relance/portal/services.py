@@ -24,6 +24,7 @@ from relance.activity.choices import EventKind
 from relance.activity.models import CustomerEvent
 from relance.agenda.choices import ResponseChannel, ResponseKind
 from relance.agenda.models import CustomerResponse
+from relance.core.bulk import copy_insert
 from relance.ledger.models import Item
 from relance.portal.choices import DisputeReason, LinkState
 from relance.portal.models import PortalLink
@@ -48,7 +49,8 @@ def _page_path(_prefix: str, _urlconf: str) -> str:
     return reverse("portal:page", args=[_TOKEN])
 
 
-# The links issued inside portal_links_in_bulk(), written when it ends.
+# The links issued inside portal_links_in_bulk(), written when it ends; what each sets.
+LINK_GIVEN = ("entity", "customer", "action", "token_hash", "created_at", "expires_at")
 _PENDING: ContextVar[list | None] = ContextVar("portal_links_pending", default=None)
 
 
@@ -83,7 +85,7 @@ def portal_links_in_bulk():
         links = _PENDING.get()
     finally:
         _PENDING.reset(reset)
-    PortalLink.objects.bulk_create(links, batch_size=1000)
+    copy_insert(links, LINK_GIVEN)
 
 
 def portal_link_for_context(ctx) -> str:

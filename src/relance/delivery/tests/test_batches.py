@@ -4,6 +4,7 @@ taken back by another process while it hands them over. Whatever happens, no mes
 reaches the server twice, and one that may have reached it is never sent again."""
 
 import pytest
+from django.db import connection
 
 from relance.agenda.models import Action
 from relance.agenda.services import action_retry
@@ -156,10 +157,11 @@ class Killed(BaseException):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_run_killed_mid_batch_sends_the_rest_once(scenario_s, acme_daily, serve, monkeypatch):
-    """Killed right after the server took the 2nd message of the batch: the rerun records
-    that one unconfirmed, and sends the three never handed over."""
+    """Killed right after the server took the 2nd message of the batch, the first group of
+    two: the rerun records those two unconfirmed, and sends the three never marked."""
     smtp = serve(Recorder())
     actions = _due(acme_daily)
+    monkeypatch.setattr(services, "HAND_OVER_GROUP", 2)
     calls = []
 
     def die_at_second(outbox):
@@ -196,9 +198,11 @@ def test_rows_taken_back_by_another_process_do_not_leave(
     scenario_s, acme_daily, serve, monkeypatch
 ):
     """Another process (a redelivered task) releases the batch's rows while it hands the
-    first over: the batch sends none of them, and each action still goes once."""
+    first group (two) over: the batch sends none of the rest, and each action still goes
+    once."""
     smtp = serve(Recorder())
     _due(acme_daily)
+    monkeypatch.setattr(services, "HAND_OVER_GROUP", 2)
     released = []
 
     def other_process_releases(outbox):
@@ -208,9 +212,94 @@ def test_rows_taken_back_by_another_process_do_not_leave(
     monkeypatch.setattr(services, "handed_over", other_process_releases)
     run_day(entity=acme_daily, day=d(1, 26))
     monkeypatch.undo()
-    assert released == [CUSTOMERS - 1]  # the first was marked before it left: kept
+    assert released == [CUSTOMERS - 2]  # the first group was marked before it left: kept
     # The batch skipped the four; the run planned them again and sent them.
     assert _statuses() == ["sent"] * CUSTOMERS
     assert sorted(_to(smtp)) == [f"c{n}@client.example" for n in range(CUSTOMERS)]
     rows = Outbox.objects.values_list("attempt", "status", "error")
     assert list(rows) == [(1, "sent", "")] * CUSTOMERS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_crash_reports_at_most_one_group_uncertain(scenario_s, acme_daily, serve, monkeypatch):
+    """With groups of three, killed right after the 4th message left: nothing is sent
+    again; the messages that left (outcomes are recorded per batch) and the rest of the
+    group in flight, the 5th, which never left, are all reported as not confirmed. A crash
+    costs at most HAND_OVER_GROUP - 1 such messages, never a message sent twice."""
+    smtp = serve(Recorder())
+    actions = _due(acme_daily)
+    monkeypatch.setattr(services, "HAND_OVER_GROUP", 3)
+    calls = []
+
+    def die_at_fourth(outbox):
+        calls.append(outbox.pk)
+        if len(calls) == 4:
+            raise Killed
+
+    monkeypatch.setattr(services, "handed_over", die_at_fourth)
+    with pytest.raises(Killed):
+        run_day(entity=acme_daily, day=d(1, 26))
+    monkeypatch.undo()
+    rows = Outbox.objects.order_by("action_id")
+    # Both groups marked; nothing recorded yet (the outcomes are written per batch).
+    assert list(rows.values_list("uncertain", flat=True)) == [True] * CUSTOMERS
+    assert len(smtp.messages) == 4
+
+    summary = run_day(entity=acme_daily, day=d(1, 26))
+    assert summary.recovered == CUSTOMERS
+    assert _statuses() == ["sent"] * CUSTOMERS
+    assert len(smtp.messages) == 4  # none twice; the 5th is the one lost
+    received = {message["Message-ID"] for message in smtp.messages}
+    assert Outbox.objects.get(action=actions[4]).message_id not in received
+    unconfirmed = Action.objects.filter(note__contains="Delivery not confirmed")
+    assert unconfirmed.count() == CUSTOMERS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_handed_over_while_the_next_is_prepared(scenario_s, acme_daily, serve, monkeypatch):
+    """Batches of two: on PostgreSQL each goes from a thread while the next is rendered
+    and reserved (in order elsewhere); every message once, every outcome recorded."""
+    smtp = serve(Recorder())
+    _due(acme_daily)
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    summary = run_day(entity=acme_daily, day=d(1, 26))
+    assert summary.sent == CUSTOMERS
+    assert sorted(_to(smtp)) == [f"c{n}@client.example" for n in range(CUSTOMERS)]
+    assert _statuses() == ["sent"] * CUSTOMERS
+    rows = Outbox.objects.values_list("status", "uncertain", "error")
+    assert list(rows) == [("sent", False, "")] * CUSTOMERS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_killed_while_a_batch_is_in_flight(scenario_s, acme_daily, serve, monkeypatch):
+    """Batches of two, killed after the 3rd message left (the 2nd batch, handed over while
+    the 3rd was reserved): the first batch was recorded; the second is recovered as not
+    confirmed (its 4th message never left: one group); the third, reserved but never
+    marked, is sent by the next run. Nothing twice."""
+    smtp = serve(Recorder())
+    actions = _due(acme_daily)
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    calls = []
+
+    def die_at_third(outbox):
+        calls.append(outbox.pk)
+        if len(calls) == 3:
+            raise Killed
+
+    monkeypatch.setattr(services, "handed_over", die_at_third)
+    with pytest.raises(Killed):
+        run_day(entity=acme_daily, day=d(1, 26))
+    monkeypatch.undo()
+    assert len(smtp.messages) == 3
+    rows = Outbox.objects.order_by("action_id")
+    # The third batch is reserved only where it was prepared during the hand-over.
+    reserved = [("sending", False)] if connection.vendor == "postgresql" else []
+    expected = [("sent", False)] * 2 + [("sending", True)] * 2 + reserved
+    assert list(rows.values_list("status", "uncertain")) == expected
+
+    summary = run_day(entity=acme_daily, day=d(1, 26))
+    assert summary.recovered == 2
+    assert _statuses() == ["sent"] * CUSTOMERS
+    received = sorted(_to(smtp))
+    assert received == [f"c{n}@client.example" for n in (0, 1, 2, 4)]
+    assert "Delivery not confirmed" in Action.objects.get(pk=actions[3].pk).note

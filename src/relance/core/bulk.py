@@ -1,0 +1,50 @@
+"""Inserting a batch of model instances faster than bulk_create where it matters (sending:
+outbox rows, page links): COPY on PostgreSQL, bulk_create elsewhere."""
+
+import json
+
+from django.db import connection
+from django.db.models import JSONField
+
+
+def copy_insert(objs: list, given: tuple[str, ...]) -> None:
+    """Insert `objs` (new instances of one model) and give them their ids, as bulk_create
+    does. `given` names the fields each instance sets itself: their values are written as
+    they are (already of the column's Python type); every other field takes the first
+    instance's default (an `auto_now` time: one for the batch), prepared once.
+
+    On PostgreSQL the ids are taken from the sequence first, then the rows go by COPY:
+    bulk_create spends most of its time in Django's SQL compiler and in psycopg's quoting
+    of each value, a fifth of a batch of emails' CPU for its outbox rows."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs)
+        return
+    meta = model._meta
+    fields = [meta.get_field(name) for name in given]
+    rest = [f for f in meta.concrete_fields if not f.primary_key and f not in fields]
+    first = objs[0]
+    constants = tuple(f.get_db_prep_save(f.pre_save(first, add=True), connection) for f in rest)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in [meta.pk, *fields, *rest])
+    readers = [
+        (lambda obj, name=f.attname: json.dumps(getattr(obj, name)))
+        if isinstance(f, JSONField)
+        else (lambda obj, name=f.attname: getattr(obj, name))
+        for f in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        ids = sorted(pk for (pk,) in cursor.fetchall())
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for pk, obj in zip(ids, objs, strict=True):
+                copy.write_row((pk, *[read(obj) for read in readers], *constants))
+    for pk, obj in zip(ids, objs, strict=True):
+        obj.pk, obj._state.adding, obj._state.db = pk, False, connection.alias
+        for field in rest:
+            setattr(obj, field.attname, getattr(first, field.attname))
