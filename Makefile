@@ -63,8 +63,8 @@ serve-prod: install
 	$(SERVE_ENV) $(RELANCE) serve --bind 127.0.0.1:$(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(RELANCE) makemigrations --check --dry-run -v 0
 
 test: install lint

@@ -11,10 +11,11 @@ The collectors are distinct users with sessions written server-side (no password
 in the measure). Each browses with a pause of 0 to 2 × `--think` seconds between pages:
 2.5 s on average by default, a brisk collector (1,440 pages an hour each, 72,000 for the
 fifty); `--think 5` is a collector reading pages and phoning, `--think 1` a stress test
-(fifty people clicking every second), `--think 0` finds the ceiling. The server is warmed up first (not counted), and the daily run starts
-`--run-after` seconds into the load. Bounded by `--requests` and `--max-seconds`, against
-127.0.0.1 only. It prints requests per second, p50/p95/p99 and errors, overall, per kind
-of page and while the daily run executed.
+(fifty people clicking every second), `--think 0` finds the ceiling. The server is warmed
+up first (not counted), and the daily run starts `--run-after` seconds into the load.
+Bounded by `--requests` and `--max-seconds`, against 127.0.0.1 only. It prints requests
+per second, p50/p95/p99 and errors, overall, per kind of page and while the daily run
+executed.
 
 `python -m benchmarks load -- --customers 2000` is a quick smoke run.
 """
