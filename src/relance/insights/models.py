@@ -109,22 +109,21 @@ class CustomerSnapshot(models.Model):
         return f"{self.customer_id} {self.day.isoformat()} {self.currency}"
 
 
-class DailyTotal(models.Model):
-    """The sum of an entity's snapshots of a day, per currency and per collector (the
-    customer's collector when the day was written; empty: customers without one): what the
-    dashboard reads instead of 100,000 snapshots a day. Rewritten with the snapshots
-    (services.snapshot_totals_write)."""
-
-    entity = models.ForeignKey(
+def total_entity():
+    """The entity of a totals row, indexed only by the row's (entity, currency, …) index."""
+    return models.ForeignKey(
         "core.Entity",
         on_delete=models.CASCADE,
         related_name="+",
         verbose_name=_("entity"),
-        db_index=False,  # the index (entity, currency, day) leads with it
+        db_index=False,
     )
-    day = models.DateField(_("day"))
-    currency = models.CharField(_("currency"), max_length=3)
-    collector = models.ForeignKey(
+
+
+def total_collector():
+    """The collector of a totals row: the customer's when the row was written (empty: none).
+    No constraint: a collector deleted later leaves the totals as they were."""
+    return models.ForeignKey(
         "accounts.User",
         on_delete=models.SET_NULL,
         null=True,
@@ -132,8 +131,20 @@ class DailyTotal(models.Model):
         related_name="+",
         verbose_name=_("collector"),
         db_index=False,
-        db_constraint=False,  # a collector deleted later leaves the totals as they were
+        db_constraint=False,
     )
+
+
+class DailyTotal(models.Model):
+    """The sum of an entity's snapshots of a day, per currency and per collector (the
+    customer's collector when the day was written; empty: customers without one): what the
+    dashboard reads instead of 100,000 snapshots a day. Rewritten with the snapshots
+    (services.snapshot_totals_write)."""
+
+    entity = total_entity()  # the index (entity, currency, day) leads with it
+    day = models.DateField(_("day"))
+    currency = models.CharField(_("currency"), max_length=3)
+    collector = total_collector()
     customers = models.PositiveIntegerField(_("customers"), default=0)
     open_amount = money(_("open invoices"))
     overdue = money(_("overdue"))
@@ -163,25 +174,10 @@ class MonthlySales(models.Model):
     DailyTotal): the sales of the DSO, read by the dashboard without scanning every item.
     Rewritten whole with the snapshots, so they are the sales as of the last day written."""
 
-    entity = models.ForeignKey(
-        "core.Entity",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("entity"),
-        db_index=False,  # the index (entity, currency, month) leads with it
-    )
+    entity = total_entity()  # the index (entity, currency, month) leads with it
     month = models.DateField(_("month"))  # its first day
     currency = models.CharField(_("currency"), max_length=3)
-    collector = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("collector"),
-        db_index=False,
-        db_constraint=False,
-    )
+    collector = total_collector()
     sales = money(_("sales"))
 
     objects = EntityScopedQuerySet.as_manager()
