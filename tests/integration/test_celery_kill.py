@@ -15,7 +15,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-import redis
 from aiosmtpd.controller import Controller
 
 pytestmark = pytest.mark.integration
@@ -23,7 +22,7 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 RELANCE = [sys.executable, "-m", "relance"]
 CELERY_APP = "relance.config.celery"
-PG = "postgresql://postgres@127.0.0.1:5432"
+
 REDIS_URL = "redis://127.0.0.1:6379/7"
 CUSTOMERS = 1500  # ~14 sends/s per worker here: keeps the test near a minute
 KILL_AT = CUSTOMERS // 10
@@ -51,25 +50,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@pytest.fixture
-def database():
-    name = f"relance_celery_{os.getpid()}"
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
-    yield f"{PG}/{name}"
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-@pytest.fixture
-def broker():
-    client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
-    yield REDIS_URL
-    client.flushdb()
 
 
 @pytest.fixture

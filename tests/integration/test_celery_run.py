@@ -10,33 +10,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
-import redis
 
-from tests.integration.test_celery_kill import CELERY_APP, PG, RELANCE, ROOT, _kill, _query, _wait
+from tests.integration.test_celery_kill import CELERY_APP, RELANCE, ROOT, _kill, _query, _wait
 
 pytestmark = pytest.mark.integration
 
 REDIS_URL = "redis://127.0.0.1:6379/8"  # not the kill test's: both may run at once
 CUSTOMERS = 1100  # the run creates more than ANALYZE_AFTER_ROWS actions
-
-
-@pytest.fixture
-def database():
-    name = f"relance_celery_run_{os.getpid()}"
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
-    yield f"{PG}/{name}"
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-@pytest.fixture
-def broker():
-    client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
-    yield REDIS_URL
-    client.flushdb()
 
 
 def _execute(db_url: str, sql: str, *params) -> None:
