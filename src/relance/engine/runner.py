@@ -263,16 +263,26 @@ def default_processes() -> int:
 
 
 def _process(
-    entity, day, run, counts: Counts, execute: Executor | None, chunk_size: int, processes=1
-) -> int:
+    entity,
+    day,
+    run,
+    counts: Counts,
+    execute: Executor | None,
+    chunk_size: int,
+    processes=1,
+    alongside: Callable[[], None] | None = None,
+) -> tuple[int, bool]:
+    """Plan the entity's customers; answers how many, and whether `alongside` (work that
+    reads nothing the planning writes: the day's snapshot) ran, in a thread of its own
+    while several processes planned (it is then left out of the run's end)."""
     recompute_segments(entity, day)
     ids = load_customer_ids(entity)
     chunks = [ids[start : start + chunk_size] for start in range(0, len(ids), chunk_size)]
     processes = processes_for_run(processes, len(ids), chunk_size)
     counts.processes = processes
     if processes > 1:
-        _process_in_parallel(entity, day, run, chunks, counts, execute, processes)
-        return len(ids)
+        _process_in_parallel(entity, day, run, chunks, counts, execute, processes, alongside)
+        return len(ids), alongside is not None
     catalogue = load_catalogue(entity)
     # Once per run: each call of Entity.is_working_day builds the year's holiday calendar.
     is_working_day = functools.cache(entity.is_working_day)
@@ -280,7 +290,7 @@ def _process(
         chunk = load_chunk(entity, part, day, catalogue)
         run_chunk(entity, day, chunk, catalogue, counts, execute, is_working_day, run_id=run.pk)
         EngineRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
-    return len(ids)
+    return len(ids), False
 
 
 # --- one run on several cores (PostgreSQL) ----------------------------------------------
@@ -327,12 +337,44 @@ def _child_chunk(ids: list[int]) -> Counts:
     return counts
 
 
-def _process_in_parallel(entity, day, run, chunks, counts, execute, processes: int) -> None:
+def _process_in_parallel(
+    entity, day, run, chunks, counts, execute, processes: int, alongside=None
+) -> None:
     context = multiprocessing.get_context("fork")
     initargs = (entity.pk, day, run.pk, execute)
-    with context.Pool(processes, initializer=_child_start, initargs=initargs) as pool:
+    # `alongside` starts once the children are forked (a fork never copies that thread),
+    # and takes a core's share while the children wait for the database and the reverse.
+    pool = context.Pool(processes, initializer=_child_start, initargs=initargs)
+    with pool, _in_thread(alongside):
         for part in pool.imap_unordered(_child_chunk, chunks):
             counts.add(part)
+
+
+@contextmanager
+def _in_thread(work: Callable[[], None] | None) -> Iterator[None]:
+    """Run `work` in a thread, with its own database connection, during the block; wait
+    for it at the end, and raise what it raised."""
+    if work is None:
+        yield
+        return
+    raised: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            work()
+        except BaseException as exc:  # re-raised in the caller's thread
+            raised.append(exc)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    thread = threading.Thread(target=target, name="relance-run-alongside")
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+    if raised:
+        raise raised[0]
 
 
 def run_customers(entity, day, run, customer_ids, counts: Counts, execute: Executor | None) -> None:
@@ -390,7 +432,7 @@ def run_day(
         if dry_run:
             try:
                 with transaction.atomic():
-                    summary.customers = _process(
+                    summary.customers, _taken = _process(
                         entity, day, run, counts, simulate_sending, chunk_size
                     )
                     raise _DryRunRollback
@@ -400,8 +442,11 @@ def run_day(
             begun = run_begin(entity, day)
             summary.holds_ended, summary.recovered = begun.holds_ended, begun.recovered
             execute = deliver if send else None
-            summary.customers = _process(entity, day, run, counts, execute, chunk_size, processes)
-            summary.analyzed = run_end(entity, day, counts)
+            snapshot = functools.partial(snapshot_take, entity=entity, day=day)
+            summary.customers, taken = _process(
+                entity, day, run, counts, execute, chunk_size, processes, alongside=snapshot
+            )
+            summary.analyzed = run_end(entity, day, counts, snapshot=not taken)
         _fill(summary, counts, started)
         run.counts = {k: v for k, v in asdict(summary).items() if k not in ("entity", "day")}
     logger.info("engine run %s", "; ".join(line.strip() for line in summary.lines()))
@@ -427,14 +472,24 @@ def run_begin(entity, day: date) -> RunBegun:
     return RunBegun(holds_ended=holds_ended, recovered=outbox_recover(entity=entity))
 
 
-def run_end(entity, day: date, counts: Counts) -> bool:
+def run_end(entity, day: date, counts: Counts, *, snapshot: bool = True) -> bool:
     """What every real run does after its last write, in process or as the distributed
-    run's last callback: the day's snapshot of what each customer owes (Insights), then
-    the statistics of the tables it bulk-wrote. Answers whether it analysed them."""
-    from relance.insights.services import snapshot_take
-
-    snapshot_take(entity=entity, day=day)
+    run's last callback: the day's snapshot of what each customer owes (Insights), unless
+    it was taken while the run planned (`snapshot=False`), then the statistics of the
+    tables it bulk-wrote. Answers whether it analysed them."""
+    if snapshot:
+        snapshot_take(entity=entity, day=day)
     return analyze_written(counts)
+
+
+def snapshot_take(*, entity, day: date) -> None:
+    """The day's Insights snapshot (insights.services.snapshot_take). It reads the items and
+    customers, never the actions: it may be taken while the customers are planned, in a
+    connection of its own, once the segments (which read the latest risk scores) are
+    recomputed."""
+    from relance.insights.services import snapshot_take as take
+
+    take(entity=entity, day=day)
 
 
 def analyze_written(counts: Counts) -> bool:

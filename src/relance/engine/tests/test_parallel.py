@@ -12,9 +12,10 @@ from django.db import connection
 
 from relance.agenda.models import Action
 from relance.delivery.models import Outbox
-from relance.engine.runner import processes_for_run
+from relance.engine.runner import _in_thread, processes_for_run
 from relance.engine.tests.conftest import make_customer, make_invoice
 from relance.engine.tests.simulation import d
+from relance.insights.models import CustomerRisk, CustomerSnapshot, DailyTotal, SnapshotDay
 
 CUSTOMERS, CHUNK = 12, 3
 DAYS = [d(1, 26), d(2, 3), d(2, 15)]
@@ -57,6 +58,18 @@ def _snapshot() -> tuple[list, list]:
     )
 
 
+def _insights() -> list[list]:
+    """The days' Insights rows, which a parallel run writes while its processes plan."""
+    snapshots = CustomerSnapshot.objects.order_by("customer__external_id", "day")
+    risks = CustomerRisk.objects.order_by("customer__external_id", "day")
+    return [
+        list(SnapshotDay.objects.order_by("day").values_list("day")),
+        list(snapshots.values_list("customer__external_id", "day", "open_amount", "overdue")),
+        list(risks.values_list("customer__external_id", "day", "score")),
+        list(DailyTotal.objects.order_by("day").values_list("day", "customers", "open_amount")),
+    ]
+
+
 @POSTGRESQL_ONLY
 @pytest.mark.django_db(transaction=True)
 def test_parallel_run_matches_the_single_process_run(scenario_s, acme_daily, tmp_path):
@@ -65,14 +78,20 @@ def test_parallel_run_matches_the_single_process_run(scenario_s, acme_daily, tmp
         make_invoice(customer, f"F{n:02}", d(1, 20) + timedelta(n % 5), issue=d(1, 1))
 
     parallel = _run(acme_daily, 2, tmp_path)
-    in_parallel = _snapshot()
+    in_parallel, insights_in_parallel = _snapshot(), _insights()
     Outbox.objects.all().delete()
     Action.objects.all().delete()
+    for model in (SnapshotDay, CustomerSnapshot, CustomerRisk, DailyTotal):
+        model.objects.all().delete()
     single = _run(acme_daily, 1, tmp_path)
 
     assert all("processes: 2" in output for output in parallel)
     assert not any("processes:" in output for output in single)
     assert in_parallel == _snapshot()
+    # The snapshot taken beside the planning processes is the one a run takes at its end.
+    assert insights_in_parallel == _insights()
+    assert [day for (day,) in insights_in_parallel[0]] == DAYS
+    assert len(insights_in_parallel[1]) == CUSTOMERS * len(DAYS)
     # Something happened: every customer has its actions, the emails left once each.
     assert {row[0] for row in in_parallel[0]} == {f"P{n:02}" for n in range(CUSTOMERS)}
     assert len(in_parallel[1]) >= CUSTOMERS
@@ -92,3 +111,24 @@ def test_one_process_where_forking_is_unsafe_or_useless(monkeypatch):
     # A web server's or a worker's threads: forking could copy a lock held by one of them.
     monkeypatch.setattr("relance.engine.runner.threading.active_count", lambda: 3)
     assert processes_for_run(4, many, 2000) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_work_alongside_runs_in_its_own_thread_and_raises_there():
+    import threading
+
+    seen = []
+    with _in_thread(lambda: seen.append(threading.current_thread().name)):
+        seen.append("block")
+    assert sorted(seen) == ["block", "relance-run-alongside"]
+
+    def failing():
+        raise ValueError("snapshot failed")
+
+    ran = []
+    with pytest.raises(ValueError, match="snapshot failed"), _in_thread(failing):
+        ran.append(True)  # the block still runs to its end; the error comes after it
+    assert ran == [True]
+    with _in_thread(None):  # nothing alongside: the block alone
+        ran.append(True)
+    assert ran == [True, True]
