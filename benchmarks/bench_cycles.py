@@ -2,8 +2,9 @@
 days), with payments between them, on PostgreSQL. Each cycle is its own process, as a
 daily `relance run` is: the run plans for real without sending (`run_day(send=False)`,
 one process: the plan time), then the send tick sends the due automatic emails through
-the real send path (outbox, SMTP) to an aiosmtpd server on 127.0.0.1 that accepts and
-discards them (the send time).
+the real send path (outbox, SMTP) to an aiosmtpd server on 127.0.0.1, in the benchmark's
+own process (bench_sending's Sink), that counts and discards them (the send time); each
+cycle's line says whether the server got every email sent exactly once.
 
 History accumulates from one cycle to the next (finished actions, outbox rows) and
 nothing runs VACUUM or ANALYZE between cycles but what Relance runs itself (autovacuum is
@@ -33,6 +34,7 @@ from datetime import datetime, timedelta
 from datetime import time as clock_time
 
 from benchmarks.bench_engine import RUN_DAY, populate
+from benchmarks.bench_sending import Sink
 from benchmarks.measure import BENCH_DIR, drop_database, fresh_database, relance, run_measured
 
 # BENCH_PG_PREFIX: a prefix of one's own, when several people benchmark on one server.
@@ -69,9 +71,9 @@ def main(argv: list[str]) -> None:
 def bench(customers: int, keep: bool, sending: str = "smtp") -> list[dict]:
     from aiosmtpd.controller import Controller
 
-    port = _free_port()
-    sink = Controller(_Discard(), hostname="127.0.0.1", port=port)
-    sink.start()
+    port, sink = _free_port(), Sink()
+    server = Controller(sink, hostname="127.0.0.1", port=port)
+    server.start()
     database = f"{PG_DATABASE}_{customers}"  # one per size
     url = fresh_database("postgresql", database)
     env = {**os.environ, "DATABASE_URL": url, "RELANCE_VAR": str(BENCH_DIR / "var")}
@@ -86,18 +88,21 @@ def bench(customers: int, keep: bool, sending: str = "smtp") -> list[dict]:
         seconds, _kb, out = _python(env, "populate", str(customers), name=name)
         print(f"populate {seconds:7.1f} s  {out.strip()}", flush=True)
         for number in range(CYCLES):
+            sink.count, sink.ids = 0, set()
             _s, peak_kb, out = _python(env, "cycle", str(number), sending, name=name)
             figures = dict(re.findall(r"(\w+)=(\S+)", out))
             figures["peak_mb"] = peak_kb / 1024
+            figures["server"] = _received(sink, int(figures["sent"]), sending)
             cycles.append(figures)
             print(f"{customers:,} customers, cycle {number + 1} ({figures['day']}): plan "
                   f"{float(figures['plan']):6.1f} s, send {float(figures['send']):6.1f} s "
-                  f"({figures['sent']} sent, {figures['errors']} errors), paid before "
+                  f"({figures['sent']} sent, {figures['errors']} errors, at the server: "
+                  f"{figures['server']}), paid before "
                   f"{figures['paid']}, created {figures['created']}, "
                   f"{figures['peak_mb']:.0f} MB", flush=True)  # fmt: skip
         return cycles
     finally:
-        sink.stop()
+        server.stop()
         if not keep:
             drop_database("postgresql", database)
 
@@ -108,23 +113,25 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-class _Discard:
-    """An SMTP server's handler that accepts every message and keeps none."""
-
-    async def handle_DATA(self, server, session, envelope):
-        return "250 Message accepted for delivery"
+def _received(sink: Sink, sent: int, sending: str) -> str:
+    """What the SMTP server got of a cycle's emails: each exactly once, or what went wrong."""
+    if sending == "recorded":
+        return "nothing sent (recorded)"
+    if sink.count == len(sink.ids) == sent:
+        return "each once"
+    return f"{sink.count} received, {len(sink.ids)} distinct"
 
 
 def print_table(results: list[tuple[int, list[dict]]]) -> None:
     print()
-    print("| customers | cycle | run date | plan (s) | send (s) | sent | emails/s |")
-    print("|---:|---:|---|---:|---:|---:|---:|")
+    print("| customers | cycle | run date | plan (s) | send (s) | sent | emails/s | server |")
+    print("|---:|---:|---|---:|---:|---:|---:|---|")
     for customers, cycles in results:
         for number, figures in enumerate(cycles, 1):
             plan, send, sent = float(figures["plan"]), float(figures["send"]), int(figures["sent"])
             rate = sent / send if send else 0.0
             print(f"| {customers:,} | {number} | {figures['day']} | {plan:.1f} | {send:.1f} | "
-                  f"{sent:,} | {rate:.0f} |")  # fmt: skip
+                  f"{sent:,} | {rate:.0f} | {figures['server']} |")  # fmt: skip
     for customers, cycles in results:
         if len(cycles) < CYCLES:
             continue
