@@ -38,6 +38,11 @@ def fresh_database(database: str, name: str) -> str:
     if database != "postgresql":
         raise SystemExit(f"unknown database {database!r}: sqlite or postgresql")
     pg_admin(f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
+    return pg_url(name)
+
+
+def pg_url(name: str) -> str:
+    """The URL of the PostgreSQL database `name` on the benchmarks' server."""
     return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
