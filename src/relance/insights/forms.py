@@ -11,12 +11,14 @@ from relance.accounts.models import User
 from relance.core.models import Entity
 from relance.customers.filtersets import bootstrap_form, user_label
 from relance.customers.models import Customer
-from relance.insights import dashboard, selectors
+from relance.insights import dashboard, fx, selectors
 from relance.scenarios.models import Scenario
 from relance.segments.models import Segment, SegmentMembership
 
 MONTH_FORMATS = ["%Y-%m"]
 DEFAULT_MONTHS = 12
+# The currency choice "every currency, converted into the reporting currency".
+CONVERTED = "all"
 
 
 class MonthInput(forms.DateInput):
@@ -70,7 +72,10 @@ class InsightsFilterForm(forms.Form):
         currencies = dashboard.scope_currencies(visible_ids) or sorted(
             {entity.currency for entity in self.visible_entities}
         )
-        self.fields["currency"].choices = [(c, c) for c in currencies]
+        self.fields["currency"].choices = [
+            (CONVERTED, _("All, converted into %(currency)s") % {"currency": self._reporting()}),
+            *((c, c) for c in currencies),
+        ]
         self.fields["segment"].queryset = Segment.objects.visible_to(user).order_by(
             "priority", "name", "id"
         )
@@ -94,6 +99,9 @@ class InsightsFilterForm(forms.Form):
         data = self.cleaned_data
         entities = tuple(data.get("entity") or self.visible_entities)
         currency = data.get("currency") or self._default_currency(entities)
+        converted = currency == CONVERTED
+        if converted:
+            currency = self._reporting(entities)
         customers = None
         ids = [entity.pk for entity in entities]
         if data.get("segment") or data.get("scenario"):
@@ -111,10 +119,20 @@ class InsightsFilterForm(forms.Form):
             currency=currency,
             collector=data.get("collector"),
             customers=customers,
+            converted=converted,
         )
 
+    def _reporting(self, entities=None) -> str:
+        """The reporting currency: one entity's own, the group's for several."""
+        entities = entities or self.visible_entities
+        return fx.reporting_currency(entities[0] if len(entities) == 1 else None)
+
     def _default_currency(self, entities) -> str:
-        choices = [value for value, _label in self.fields["currency"].choices]
+        """Entities in different currencies (a group): converted into the reporting
+        currency; else the entities' currency."""
+        if len({entity.currency for entity in entities}) > 1:
+            return CONVERTED
+        choices = [value for value, _label in self.fields["currency"].choices[1:]]
         for entity in entities:
             if entity.currency in choices:
                 return entity.currency

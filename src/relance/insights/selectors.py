@@ -34,6 +34,8 @@ class Balance:
     d61_90: Decimal = ZERO
     d90_plus: Decimal = ZERO
     credits: Decimal = ZERO
+    # Converted into a reporting currency (insights/fx.py): the day of the oldest rate used.
+    rate_day: date | None = None
 
     @property
     def buckets(self) -> list[tuple[str, Decimal]]:

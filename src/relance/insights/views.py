@@ -17,7 +17,7 @@ from relance.core.exports import csv_response, xlsx_response
 from relance.core.params import InvalidParameter, choice_param
 from relance.core.views import EXPORT_FORMATS, check_list_params
 from relance.customers.filtersets import user_label
-from relance.insights import charts, dashboard
+from relance.insights import charts, dashboard, fx
 from relance.insights.exports import COLUMNS, figure_row
 from relance.insights.forms import InsightsFilterForm
 from relance.insights.selectors import AMOUNTS
@@ -94,6 +94,7 @@ def figure_cards(months, end_urls) -> list[dict]:
                 "change": change,
                 "help": helps[key],
                 "url": end_urls[drill],
+                "rate_day": current.closing.rate_day,
             }
         )
     return cards
@@ -133,10 +134,13 @@ def insights_dashboard(request):
     scope = form.scope()
     latest = dashboard.latest_day(scope.entity_ids)
     start, end = form.period(latest)
-    months = dashboard.scope_months(scope, start, end) if latest else []
-    aging = dashboard.scope_aging(scope, start, end) if latest else []
-    top = dashboard.top_overdue(scope, end) if latest else []
-    portfolios = dashboard.collector_portfolios(scope, end) if latest else []
+    try:
+        months = dashboard.scope_months(scope, start, end) if latest else []
+        aging = dashboard.scope_aging(scope, start, end) if latest else []
+        top = dashboard.top_overdue(scope, end) if latest else []
+        portfolios = dashboard.collector_portfolios(scope, end) if latest else []
+    except fx.RateNotFound as exc:
+        raise InvalidParameter(str(exc)) from exc
     collectors = _collector_names(portfolios)
     export = choice_param(request.GET, "export", EXPORT_FORMATS)
     if export:
@@ -195,6 +199,7 @@ def _aging_rows(aging, currency: str) -> list[dict]:
     return [
         {
             "day": balance.day,
+            "rate_day": balance.rate_day,
             "amounts": [formatted(balance.open_amount)]
             + [formatted(amount) for _key, amount in balance.buckets],
         }
@@ -231,10 +236,14 @@ def _export(rows, name: str, file_format: str):
 def _export_rows(table, scope, months, aging, top, portfolios, collectors):
     currency = scope.currency
     if table == "months":
-        return [COLUMNS, *(figure_row(month, currency) for month in months)]
+        rows = ((*figure_row(month, currency), month.closing.rate_day) for month in months)
+        return [(*COLUMNS, "rate_day"), *rows]
     if table == "aging":
-        header = ("day", "currency", *AMOUNTS)
-        return [header, *((b.day, currency, *(getattr(b, a) for a in AMOUNTS)) for b in aging)]
+        header = ("day", "currency", *AMOUNTS, "rate_day")
+        return [
+            header,
+            *((b.day, currency, *(getattr(b, a) for a in AMOUNTS), b.rate_day) for b in aging),
+        ]
     if table == "top":
         header = ("customer", "number", "entity", "day", "currency", *AMOUNTS)
         return [
