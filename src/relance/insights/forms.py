@@ -28,6 +28,22 @@ class MonthInput(forms.DateInput):
         return value.strftime("%Y-%m") if isinstance(value, date) else value
 
 
+def chosen_customers(entity_ids, segment=None, scenario=None, collector=None):
+    """The customers (a queryset of ids) of a segment, a scenario and a collector among the
+    entities', or None when none is chosen (every customer)."""
+    if not (segment or scenario or collector):
+        return None
+    customers = Customer.objects.filter(entity__in=entity_ids)
+    if segment:
+        members = SegmentMembership.objects.filter(segment=segment, customer=OuterRef("pk"))
+        customers = customers.filter(Exists(members))
+    if scenario:
+        customers = customers.filter(scenario=scenario)
+    if collector:
+        customers = customers.filter(collector=collector)
+    return customers.values("pk")
+
+
 class InsightsFilterForm(forms.Form):
     entity = forms.ModelMultipleChoiceField(
         queryset=Entity.objects.none(),
@@ -102,18 +118,9 @@ class InsightsFilterForm(forms.Form):
         converted = currency == CONVERTED
         if converted:
             currency = self._reporting(entities)
-        customers = None
-        ids = [entity.pk for entity in entities]
-        if data.get("segment") or data.get("scenario"):
-            customers = Customer.objects.filter(entity__in=ids)
-            if data.get("segment"):
-                members = SegmentMembership.objects.filter(
-                    segment=data["segment"], customer=OuterRef("pk")
-                )
-                customers = customers.filter(Exists(members))
-            if data.get("scenario"):
-                customers = customers.filter(scenario=data["scenario"])
-            customers = customers.values("pk")
+        customers = chosen_customers(
+            [entity.pk for entity in entities], data.get("segment"), data.get("scenario")
+        )
         return dashboard.Scope(
             entities=entities,
             currency=currency,
@@ -147,3 +154,34 @@ class InsightsFilterForm(forms.Form):
         end = min(end, last) if latest else end
         start = data.get("start") or selectors.add_months(end, 1 - DEFAULT_MONTHS)
         return selectors.month_start(start), end
+
+
+class PageFilterForm(InsightsFilterForm):
+    """The filters of the forecast and steps pages: one entity (the first the user sees by
+    default), a segment, a collector, a scenario, and for the steps page the months whose
+    observations count; no currency (their amounts are per currency, never converted)."""
+
+    entity = forms.ModelChoiceField(
+        queryset=Entity.objects.none(), required=False, label=_("Entity"), empty_label=None
+    )
+
+    def __init__(self, data=None, *, user, with_period: bool = True):
+        super().__init__(data, user=user)
+        del self.fields["currency"]
+        if not with_period:
+            del self.fields["start"], self.fields["end"]
+
+    def chosen_entity(self):
+        return self.cleaned_data.get("entity") or (
+            self.visible_entities[0] if self.visible_entities else None
+        )
+
+    def customers(self):
+        data = self.cleaned_data
+        entity = self.chosen_entity()
+        return chosen_customers(
+            [entity.pk] if entity else [],
+            data.get("segment"),
+            data.get("scenario"),
+            data.get("collector"),
+        )
