@@ -188,6 +188,7 @@ def insights_dashboard(request):
             months, {a: drill_url(query, end, a) for a in ("open_amount", "not_due", "overdue")}
         ),
         "helps": figure_helps(),
+        "chart_locale": charts.chart_locale(),
         "bucket_urls": [(key, label, drill_url(query, end, key)) for key, label in bucket_labels()],
     }
     return render(request, "insights/dashboard.html", context)

@@ -17,7 +17,7 @@ from relance.core.exports import csv_response, xlsx_response
 from relance.core.models import Entity
 from relance.core.params import InvalidParameter, choice_param, id_param
 from relance.customers.models import Customer
-from relance.insights import behaviour, effectiveness, forecast, selectors
+from relance.insights import behaviour, charts, effectiveness, forecast, selectors
 from relance.insights.forms import PageFilterForm
 from relance.insights.help import BEHAVIOUR_HELP, FORECAST_HELP, STEP_HELP
 from relance.ledger.choices import AGING_BUCKETS
@@ -180,6 +180,7 @@ def chart_data(result) -> dict:
             "received": _("Came in"),
             "average": _("Average came in over the 13 past weeks"),
             "week": _("Week from"),
+            "amount": _("Amount ({currency})"),
         },
         "currencies": [
             {
@@ -216,6 +217,7 @@ def forecast_page(request):
         "entities": entities,
         "forecast": result,
         "chart": chart_data(result),
+        "chart_locale": charts.chart_locale(),
         "help": FORECAST_HELP,
         "min_history": forecast.MIN_HISTORY,
     }

@@ -341,3 +341,28 @@ def test_converted_figures_read_the_same_from_the_totals_and_the_snapshots(
     top = dashboard.top_overdue(totals, TODAY)
     # Globex's 9999 GBP (11998.80 EUR) ranks before Dupont's 1700 EUR.
     assert [row.customer.name for row in top] == ["Globex Secret Ltd", "Dupont SA"]
+
+
+def test_the_charts_words_come_in_the_readers_language(client, acme, backfilled, alice):
+    """ECharts' own words (month names, legend selector, screen-reader descriptions) and the
+    charts' axis names and tooltip line are Django's translations, French and English."""
+    client.force_login(alice)
+    english = client.get(URL, {"start": "2026-03", "end": "2026-03"}).content.decode()
+    locale = chart(english.replace("chart-locale", "chart-data-locale"), "locale")
+    assert locale["time"]["month"][0] == "January"
+    assert locale["time"]["dayOfWeek"][0] == "Sunday"
+    assert chart(english, "days")["axes"] == {"x": "Month", "y": "Days"}
+    assert chart(english, "aging")["axes"]["y"] == "Amount (EUR)"
+    with translation.override("fr"):
+        french = client.get(
+            URL, {"start": "2026-03", "end": "2026-03"}, HTTP_ACCEPT_LANGUAGE="fr"
+        ).content.decode()
+    locale = chart(french.replace("chart-locale", "chart-data-locale"), "locale")
+    assert locale["time"]["month"][0] == "janvier"
+    assert locale["time"]["dayOfWeek"][0].lower() == "dimanche"
+    assert locale["legend"]["selector"] == {"all": "Toutes", "inverse": "Inverser"}
+    assert locale["texts"]["line"] == "{name} : {value}"
+    assert locale["aria"]["general"]["withoutTitle"] == "Ceci est un graphique"
+    assert chart(french, "days")["axes"] == {"x": "Mois", "y": "Jours"}
+    assert chart(french, "percent")["axes"]["y"] == "Pourcentage"
+    assert chart(french, "aging")["axes"] == {"x": "Jour", "y": "Montant (EUR)"}
