@@ -46,6 +46,7 @@ class Scope:
     entities: tuple  # the entities (visible to the user) whose figures are summed
     currency: str
     collector: object | None = None  # a User: the customers they collect
+    no_collector: bool = False  # only the customers without a collector
     # A segment's or a scenario's customers (a queryset of Customer ids), else None.
     customers: QuerySet | None = field(default=None, compare=False)
     # Every currency converted into `currency` (a reporting currency), else `currency` only.
@@ -140,6 +141,8 @@ def _written_days(scope: Scope, days: list[date]) -> dict[int, dict[date, date |
 
 
 def _collector_filter(scope: Scope, path: str) -> Q:
+    if scope.no_collector:
+        return Q(**{f"{path}__isnull": True})
     return Q() if scope.collector is None else Q(**{path: scope.collector})
 
 
@@ -147,10 +150,7 @@ def _customers_of(scope: Scope, entity) -> QuerySet | None:
     """The set of customers of an entity to read from the snapshots (None: all)."""
     if scope.customers is None:
         return None
-    customers = scope.customers.filter(entity=entity)
-    if scope.collector is not None:
-        customers = customers.filter(collector=scope.collector)
-    return customers
+    return scope.customers.filter(_collector_filter(scope, "collector"), entity=entity)
 
 
 def scope_balances(scope: Scope, days: Iterable[date]) -> dict[date, Balance]:

@@ -28,10 +28,10 @@ class MonthInput(forms.DateInput):
         return value.strftime("%Y-%m") if isinstance(value, date) else value
 
 
-def chosen_customers(entity_ids, segment=None, scenario=None, collector=None):
-    """The customers (a queryset of ids) of a segment, a scenario and a collector among the
-    entities', or None when none is chosen (every customer)."""
-    if not (segment or scenario or collector):
+def chosen_customers(entity_ids, segment=None, scenario=None, collector=None, no_collector=False):
+    """The customers (a queryset of ids) of a segment, a scenario and a collector (or
+    without one) among the entities', or None when none is chosen (every customer)."""
+    if not (segment or scenario or collector or no_collector):
         return None
     customers = Customer.objects.filter(entity__in=entity_ids)
     if segment:
@@ -41,6 +41,8 @@ def chosen_customers(entity_ids, segment=None, scenario=None, collector=None):
         customers = customers.filter(scenario=scenario)
     if collector:
         customers = customers.filter(collector=collector)
+    if no_collector:
+        customers = customers.filter(collector__isnull=True)
     return customers.values("pk")
 
 
@@ -64,6 +66,7 @@ class InsightsFilterForm(forms.Form):
         label=_("Collector"),
         empty_label=_("All collectors"),
     )
+    no_collector = forms.BooleanField(required=False, label=_("Without a collector"))
     scenario = forms.ModelChoiceField(
         queryset=Scenario.objects.none(),
         required=False,
@@ -105,6 +108,8 @@ class InsightsFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("no_collector") and data.get("collector"):
+            self.add_error("no_collector", _("Choose a collector or none, not both."))
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             self.add_error("end", _("The end month is before the start month."))
@@ -125,6 +130,7 @@ class InsightsFilterForm(forms.Form):
             entities=entities,
             currency=currency,
             collector=data.get("collector"),
+            no_collector=bool(data.get("no_collector")),
             customers=customers,
             converted=converted,
         )
@@ -184,4 +190,5 @@ class PageFilterForm(InsightsFilterForm):
             data.get("segment"),
             data.get("scenario"),
             data.get("collector"),
+            bool(data.get("no_collector")),
         )

@@ -4,6 +4,7 @@ same filters (forms.InsightsFilterForm: only what the user may see) and export t
 tables as CSV or XLSX (?export=csv|xlsx, core.exports)."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,10 +15,11 @@ from django_tables2 import RequestConfig
 
 from relance.accounts.models import User
 from relance.core.exports import csv_response, xlsx_response
-from relance.core.params import InvalidParameter, choice_param
+from relance.core.params import InvalidParameter, choice_param, id_param
 from relance.core.views import EXPORT_FORMATS, check_list_params
 from relance.customers.filtersets import user_label
-from relance.insights import charts, dashboard, fx
+from relance.customers.models import Customer
+from relance.insights import charts, dashboard, fx, selectors
 from relance.insights.exports import COLUMNS, figure_row
 from relance.insights.forms import InsightsFilterForm
 from relance.insights.selectors import AMOUNTS
@@ -114,7 +116,7 @@ def _filters(request) -> InsightsFilterForm:
 
 def _filter_query(request) -> dict:
     """The filters of the query string, to carry into the drill-down links."""
-    keep = ("entity", "currency", "segment", "collector", "scenario")
+    keep = ("entity", "currency", "segment", "collector", "no_collector", "scenario")
     return {key: request.GET.getlist(key) for key in keep if request.GET.getlist(key)}
 
 
@@ -216,9 +218,10 @@ def _month_texts(month) -> dict[str, str]:
 
 
 def _collector_url(query: dict, collector_id: int | None, end: date) -> str:
-    """A collector's customers on the last day shown (the customers without one: all)."""
+    """A collector's customers on the last day shown (or those without a collector)."""
+    query = {key: value for key, value in query.items() if key != "no_collector"}
     if collector_id is None:
-        return drill_url(query, end, "open_amount")
+        return drill_url({**query, "no_collector": ["on"]}, end, "open_amount")
     return drill_url({**query, "collector": [collector_id]}, end, "open_amount")
 
 
@@ -328,3 +331,27 @@ def _day_param(request) -> date:
     except ValueError as exc:
         message = _("Day: %(value)s is not a date (YYYY-MM-DD).") % {"value": raw[:20]}
         raise InvalidParameter(message) from exc
+
+
+def insights_customer_items(request):
+    """A customer's invoices open at the end of a past day (`?customer=&day=&currency=`,
+    `&overdue=true`: those past due that day), with their open amounts of that day."""
+    customer_id = id_param(request.GET, "customer")
+    if customer_id is None:
+        raise InvalidParameter(_("Choose a customer."))
+    customer = Customer.objects.select_related("entity").get_for_user(request.user, pk=customer_id)
+    day = _day_param(request)
+    currency = (request.GET.get("currency") or customer.currency)[:3].upper()
+    items = selectors.items_open_on(customer, day, currency=currency)
+    overdue = request.GET.get("overdue") == "true"
+    if overdue:
+        items = items.filter(due_date__lt=day)
+    context = {
+        "customer": customer,
+        "day": day,
+        "currency": currency,
+        "overdue": overdue,
+        "items": items,
+        "total": sum((item.open_on for item in items), Decimal("0.00")),
+    }
+    return render(request, "insights/customer_items.html", context)

@@ -55,7 +55,7 @@ def page_filters(request, *, with_period: bool) -> PageFilterForm:
 
 def filter_query(request) -> str:
     """The filters of the query string, for the export links and the drill-downs."""
-    keep = ("entity", "segment", "collector", "scenario", "start", "end")
+    keep = ("entity", "segment", "collector", "no_collector", "scenario", "start", "end")
     return urlencode({k: request.GET[k] for k in keep if request.GET.get(k)})
 
 

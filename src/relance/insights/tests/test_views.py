@@ -366,3 +366,45 @@ def test_the_charts_words_come_in_the_readers_language(client, acme, backfilled,
     assert chart(french, "days")["axes"] == {"x": "Mois", "y": "Jours"}
     assert chart(french, "percent")["axes"]["y"] == "Pourcentage"
     assert chart(french, "aging")["axes"] == {"x": "Jour", "y": "Montant (EUR)"}
+
+
+def test_the_no_collector_portfolio_lists_only_the_customers_without_one(
+    client, acme, backfilled, alice
+):
+    # Dupont is alice's, Martin has no collector.
+    client.force_login(alice)
+    html = client.get(URL, {"start": "2026-03", "end": "2026-03"}).content.decode()
+    table = html.split('id="portfolios-table"', 1)[1].split("</table>", 1)[0]
+    link = re.search(r'<a href="([^"]+)">No collector</a>', table)[1].replace("&amp;", "&")
+    assert "no_collector=on" in link
+    page = client.get(link).content.decode()
+    assert "Boulangerie Martin" in page and "Dupont SA" not in page
+    both = client.get(URL, {"collector": alice.pk, "no_collector": "on"})
+    assert both.status_code == 400
+
+
+def test_items_of_a_past_day_show_that_days_open_amounts(client, acme, backfilled, alice):
+    """Martin on 28 February: F3 (1,500, settled on 20 March, no history) was open in full;
+    F1 (settled 20 February) and F5 (issued 15 March) were not. Today F3 owes 0."""
+    client.force_login(alice)
+    drill = client.get(DRILL, {"day": "2026-02-28", "amount": "not_due"}).content.decode()
+    martin = backfilled["martin"].pk
+    link = re.search(rf'<a href="(/insights/customers/items/\?customer={martin}&[^"]+)"', drill)[1]
+    page = client.get(link.replace("&amp;", "&")).content.decode()
+    table = page.split('id="items-on-day"', 1)[1]
+    assert "<td>F3</td>" in table and "<td>F1</td>" not in table and "<td>F5</td>" not in table
+    row = table.split("<td>F3</td>", 1)[1].split("</tr>", 1)[0]
+    assert "€1,500.00</td>" in row and "€0.00</td>" in row  # that day, and today
+    # Dupont on 28 February, overdue only: F2, 1,200 after the 800 paid that day.
+    dupont = client.get(
+        reverse("insights:customer-items"),
+        {
+            "customer": backfilled["dupont"].pk,
+            "day": "2026-02-28",
+            "currency": "EUR",
+            "overdue": "true",
+        },
+    ).content.decode()
+    table = dupont.split('id="items-on-day"', 1)[1]
+    assert "<td>F2</td>" in table and "<td>F4</td>" not in table  # F4 not yet due
+    assert "€1,200.00" in table
