@@ -119,10 +119,7 @@ def assemble(as_of: date, expected_rows, received_rows, entity_days_late=None) -
 
 
 def _behaviour_cte() -> str:
-    late = (
-        f"CASE WHEN i.settled_on > i.due_date"
-        f" THEN {sql.days_between('i.settled_on', 'i.due_date')} ELSE 0 END"
-    )
+    late = sql.days_late()
     return f"""
         h AS (
           SELECT i.customer_id, COUNT(*) AS paid, SUM(i.amount * ({late})) AS late_amount_days,
