@@ -161,6 +161,7 @@ def scope_balances(scope: Scope, days: Iterable[date]) -> dict[date, Balance]:
         return {day: Balance(day=None) for day in days}
     book = rate_book(scope, days[-1])
     if not scope.from_totals:
+        currencies = _currencies(scope)
         per_part = [
             {
                 day: in_reporting(book, currency, balance)
@@ -169,7 +170,7 @@ def scope_balances(scope: Scope, days: Iterable[date]) -> dict[date, Balance]:
                 ).items()
             }
             for entity in scope.entities
-            for currency in _currencies(scope)
+            for currency in currencies
         ]
         return {day: _summed(read[day] for read in per_part) for day in days}
     read = _written_days(scope, days)
@@ -208,8 +209,9 @@ def scope_sales(scope: Scope, start: date, end: date) -> dict[date, Decimal]:
     book = rate_book(scope, end)
     sales = defaultdict(lambda: ZERO)
     if not scope.from_totals:
+        currencies = _currencies(scope)
         for entity in scope.entities:
-            for currency in _currencies(scope):
+            for currency in currencies:
                 monthly = selectors.monthly_sales(
                     entity, start, end, currency=currency, customers=_customers_of(scope, entity)
                 )
