@@ -67,3 +67,32 @@ def test_dashboard_charts_and_drill_down_in_english_and_french(
     expect(page.locator("#drill-title")).to_contain_text("Échu au 31/03/2026")
     expect(page.locator("#list-results").get_by_role("link", name="Dupont SA")).to_be_visible()
     assert console_errors == []
+
+
+def test_a_filtered_chart_speaks_french(
+    live_server, page, backfilled, alice, log_in, console_errors
+):
+    """Martin's collector alone, in French: the chart draws his figures (March: DSO 31.0 by
+    both methods, docs/insights.md), its axes and tooltip in French."""
+    martin = backfilled["martin"]
+    martin.collector = alice
+    martin.save(update_fields=["collector"])
+    snapshots_backfill(entity=martin.entity, start=day(12, 1, 2025), end=TODAY)  # his totals
+    log_in("alice", start="/insights/")
+    page.get_by_role("button", name="FR").first.click()
+    page.goto(f"{live_server.url}/insights/?collector={alice.pk}&start=2026-03&end=2026-03")
+    charts_drawn(page)
+    option = page.evaluate(
+        "() => { const o = echarts.getInstanceByDom(document.getElementById('chart-days'))"
+        ".getOption(); return {y: o.yAxis[0].name, x: o.xAxis[0].name,"
+        " values: o.series.map((s) => s.data)}; }"
+    )
+    assert option["y"] == "Jours" and option["x"] == "Mois"
+    assert option["values"][:2] == [[31.0], [31.0]]
+    page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('chart-days'))"
+        ".dispatchAction({type: 'showTip', seriesIndex: 1, dataIndex: 0})"
+    )
+    tooltip = page.locator("#chart-days div").filter(has_text="mars 2026").last
+    expect(tooltip).to_contain_text("DSO, méthode simple : 31,0")
+    assert console_errors == []

@@ -247,14 +247,15 @@ def test_a_customer_answers_from_the_emailed_link_and_the_engine_stops(
     assert session["amount_total"] == 100000 and session["currency"] == "usd"
     assert _post_webhook(live_server, session) == 200
     page.goto(session["success_url"])
-    pending = page.get_by_role("cell", name=re.compile(r"US-004.*payment in progress"))
-    expect(pending).to_be_visible()
+    # The confirmed payment settled US-004: no longer owed, no longer listed.
+    expect(page.get_by_role("cell", name=re.compile(r"US-004"))).to_have_count(0)
 
     items = {item.number: item for item in Item.objects.filter(customer=dupont)}
     assert items["F-001"].disputed
     assert items["F-002"].promise_date == promised
     assert items["F-003"].payment_announced_on == today
     assert items["US-004"].payment_pending_since is not None
+    assert (items["US-004"].open_amount, items["US-004"].settled_on) == (0, today)
     assert not items["F-005"].disputed and items["F-005"].promise_date is None
     announced = CustomerResponse.objects.get(kind="payment_announced")
     assert announced.attachment.read() == PROOF_PDF

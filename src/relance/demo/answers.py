@@ -3,7 +3,7 @@ reached by a message open the link it carried and answer in every way the page o
 that the agenda's Responses tab, its counter and the customers' timelines have something
 to show. Through the portal's own services: the items change as a real answer changes them."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from relance.agenda.choices import ActionStatus
@@ -35,7 +35,7 @@ TEXTS = {
 ANSWERS = ("dispute", "promise", "paid", "comment", "callback", "contact", "payment")
 
 
-def demo_answers(*, entities: list[Entity]) -> int:
+def demo_answers(*, entities: list[Entity], today: date | None = None) -> int:
     """Each entity's first customers with a sent message and open invoices answer, one kind
     each, through a link issued for that message. Answers how many responses."""
     made = 0
@@ -46,7 +46,7 @@ def demo_answers(*, entities: list[Entity]) -> int:
             url = services.portal_link_issue(customer=action.customer, action=action)
             link = services.portal_link_resolve(url.rstrip("/").rsplit("/", 1)[-1]).link
             services.portal_link_open(link=link)
-            _answer(kind, link, invoices, entity, texts)
+            _answer(kind, link, invoices, entity, texts, today or entity.today())
             made += 1
     return made
 
@@ -78,7 +78,9 @@ def _answering_customers(entity: Entity, count: int) -> list[tuple[Action, list[
     return found
 
 
-def _answer(kind: str, link, invoices: list[Item], entity: Entity, texts: dict) -> None:
+def _answer(kind: str, link, invoices: list[Item], entity: Entity, texts: dict, day) -> None:
+    """One answer; the portal checks dates against the wall clock, the online payment is
+    settled on the demo's `day` (its history ends there)."""
     today = entity.today()
     ids = [invoice.pk for invoice in invoices]
     if kind == "dispute":
@@ -108,10 +110,10 @@ def _answer(kind: str, link, invoices: list[Item], entity: Entity, texts: dict) 
     elif kind == "contact":
         services.portal_contact_propose(link=link, contact=dict(texts["contact"]))
     else:
-        _paid_online(link.customer, invoices[0])
+        _paid_online(link.customer, invoices[0], day)
 
 
-def _paid_online(customer, invoice: Item) -> None:
+def _paid_online(customer, invoice: Item, today: date) -> None:
     """A card payment as Stripe's webhook completes it (no provider is called: the demo
     records the session it would have created)."""
     payment = Payment.objects.create(
@@ -125,5 +127,7 @@ def _paid_online(customer, invoice: Item) -> None:
     payment.items.set([invoice])
     cents = int(invoice.open_amount * 100)
     payment_complete(
-        payment=payment, session={"amount_total": cents, "currency": invoice.currency.lower()}
+        payment=payment,
+        session={"amount_total": cents, "currency": invoice.currency.lower()},
+        day=today,
     )

@@ -172,8 +172,7 @@ def _invoice_sums(entity, as_of: date, customers, by: str) -> dict:
     start, recent, previous = window(as_of)
     key, join = GROUPS[by]
     d = sql.date_param
-    days_late = sql.days_between("i.settled_on", "i.due_date")
-    late = f"CASE WHEN i.settled_on > i.due_date THEN {days_late} ELSE 0 END"
+    late = sql.days_late()
     paid = (
         "i.settled_on >= b.start_day AND i.settled_on <= b.as_of AND i.settled_on >= i.issue_date"
     )

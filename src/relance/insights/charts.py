@@ -11,6 +11,7 @@ from babel.numbers import (
     format_percent,
     get_currency_precision,
 )
+from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -59,6 +60,50 @@ def money_formatter(currency: str):
     return formatted
 
 
+def chart_locale() -> dict:
+    """ECharts' own words (its `locale` option: month and day names, the legend's
+    selector, the descriptions read to screen readers) and the charts' texts (tooltip
+    line, empty value), in the reader's language from Django's catalogues; the page passes
+    them to echarts.init, so no chart text stays in English on a French page."""
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # ECharts counts from Sunday, Django from Monday
+    return {
+        "time": {
+            "month": [str(MONTHS[n]) for n in range(1, 13)],
+            "monthAbbr": [str(MONTHS_3[n]).capitalize() for n in range(1, 13)],
+            "dayOfWeek": [str(WEEKDAYS[n]) for n in sunday_first],
+            "dayOfWeekAbbr": [str(WEEKDAYS_ABBR[n]) for n in sunday_first],
+        },
+        "legend": {"selector": {"all": _("All"), "inverse": _("Invert")}},
+        "aria": {
+            "general": {
+                "withTitle": _("This is a chart about “{title}”"),
+                "withoutTitle": _("This is a chart"),
+            },
+            "series": {
+                "single": {
+                    "prefix": "",
+                    "withName": _(" named {seriesName}."),
+                    "withoutName": ".",
+                },
+                "multiple": {
+                    "prefix": _(". It has {seriesCount} series."),
+                    "withName": _(" Series {seriesId}: {seriesName}."),
+                    "withoutName": _(" Series {seriesId}."),
+                    "separator": {"middle": "", "end": ""},
+                },
+            },
+            "data": {
+                "allData": _("The data: "),
+                "partialData": _("The first {displayCnt} values: "),
+                "withName": _("{name}: {value}"),
+                "withoutName": "{value}",
+                "separator": {"middle": ", ", "end": ". "},
+            },
+        },
+        "texts": {"line": _("{name}: {value}"), "empty": EMPTY},
+    }
+
+
 def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
@@ -76,6 +121,7 @@ def days_chart(months, drill_urls) -> dict:
     """DSO (both methods), best possible DSO and ADD, month by month."""
     return {
         "unit": "days",
+        "axes": {"x": _("Month"), "y": _("Days")},
         "categories": [m.month.isoformat() for m in months],
         "labels": [month_label(m.month) for m in months],
         "drill": drill_urls,
@@ -92,6 +138,7 @@ def percent_chart(months, drill_urls) -> dict:
     """CEI and the overdue ratio, month by month."""
     return {
         "unit": "percent",
+        "axes": {"x": _("Month"), "y": _("Percent")},
         "categories": [m.month.isoformat() for m in months],
         "labels": [month_label(m.month) for m in months],
         "drill": drill_urls,
@@ -107,6 +154,7 @@ def aging_chart(aging, bucket_labels, currency: str, drill_urls) -> dict:
     formatted = money_formatter(currency)
     return {
         "unit": "money",
+        "axes": {"x": _("Day"), "y": _("Amount (%(currency)s)") % {"currency": currency}},
         "stacked": True,
         "currency": currency,
         "categories": [balance.day.isoformat() for balance in aging],

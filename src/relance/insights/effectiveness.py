@@ -106,9 +106,12 @@ def _stage_sql(day: str, due: str) -> str:
     return f"CASE {cases} ELSE '{STAGES[-1][0]}' END"
 
 
-def step_effectiveness(entity, *, as_of: date | None = None, since: date | None = None):
+def step_effectiveness(
+    entity, *, as_of: date | None = None, since: date | None = None, customers=None
+):
     """StepStage of every scenario step of `entity` with an observation since `since`
-    (default: a year before `as_of`, the entity's today); one query.
+    (default: a year before `as_of`, the entity's today), of the actions of `customers`
+    only if given (a queryset or a list); one query.
 
     Observations: a step *received* is an action sent or done, observed from its finish
     day; a *comparison* is an action of the same step observed from its due day that had
@@ -120,6 +123,7 @@ def step_effectiveness(entity, *, as_of: date | None = None, since: date | None 
     as_of = as_of or entity.today()
     since = since or as_of - timedelta(days=SINCE_DAYS - 1)
     d = sql.date_param
+    restriction, restriction_params = sql.customers_clause("o.customer_id", customers)
     statuses = ", ".join(f"'{status}'" for status in (*RECEIVED, *NOT_RECEIVED))
     received = ", ".join(f"'{status}'" for status in RECEIVED)
     not_received = ", ".join(f"'{status}'" for status in NOT_RECEIVED)
@@ -162,9 +166,11 @@ def step_effectiveness(entity, *, as_of: date | None = None, since: date | None 
         FROM o CROSS JOIN b
         LEFT JOIN p ON p.customer_id = o.customer_id AND p.day > o.day
           AND p.day <= {sql.add_days("o.day", max(WINDOWS))} AND p.issue_date <= o.day
+        WHERE 1 = 1{restriction}
         GROUP BY o.scenario_id, o.step_position, stage, o.received
     """
     params = [since, as_of, entity.pk, entity.pk, entity.pk, ItemKind.INVOICE, entity.currency]
+    params += restriction_params
     return step_stages(sql.fetch(query, params))
 
 

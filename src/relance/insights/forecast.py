@@ -15,7 +15,8 @@ from relance.insights.behaviour import window
 from relance.ledger.choices import ItemKind
 
 WEEKS = 13
-# A customer with fewer invoices paid over the last year takes the entity's days late.
+# A customer with fewer invoices paid over the last year takes its segment's days late (the
+# first of its active segments by priority), else the entity's.
 MIN_HISTORY = 3
 LATER = WEEKS  # the week index of "after the 13 weeks"
 DISPUTED = -1  # the week index of disputed invoices: no date is forecast for them
@@ -44,9 +45,10 @@ def expected_payment_date(
 ) -> date | None:
     """When an open invoice is expected to be paid: None if disputed (its payment waits
     for the dispute); the promised date if a promise is pending (today or later); else its
-    due date plus `days_late` (its customer's days late weighted by amount, or the entity's
-    for a customer with too little history) rounded half up to whole days, but never
-    before `as_of` (an invoice later than its customer's habit is expected now)."""
+    due date plus `days_late` (its customer's days late weighted by amount, or its
+    segment's, else the entity's, for a customer with too little history) rounded half up
+    to whole days, but never before `as_of` (an invoice later than its customer's habit is
+    expected now)."""
     if disputed:
         return None
     if promise_date is not None and promise_date >= as_of:
@@ -117,10 +119,7 @@ def assemble(as_of: date, expected_rows, received_rows, entity_days_late=None) -
 
 
 def _behaviour_cte() -> str:
-    late = (
-        f"CASE WHEN i.settled_on > i.due_date"
-        f" THEN {sql.days_between('i.settled_on', 'i.due_date')} ELSE 0 END"
-    )
+    late = sql.days_late()
     return f"""
         h AS (
           SELECT i.customer_id, COUNT(*) AS paid, SUM(i.amount * ({late})) AS late_amount_days,
@@ -149,13 +148,34 @@ def entity_days_late(entity, as_of: date) -> Decimal | None:
     return None if late is None else Decimal(str(late))
 
 
-def expected_by_week(entity, as_of: date) -> list[tuple]:
-    """(currency, week index, open amount) of the entity's open invoices (one query): the
-    SQL of expected_payment_date and week_index."""
+def _segment_cte() -> str:
+    """m: each customer's segment (its first active one by priority, as the planner picks
+    its scenario); sg: each segment's days late, weighted by amount over its members'
+    invoices paid in the window (the h of _behaviour_cte)."""
+    return f"""
+        m AS (
+          SELECT sm.customer_id, sm.segment_id, ROW_NUMBER() OVER (
+                   PARTITION BY sm.customer_id ORDER BY s.priority, s.name, s.id) AS position
+          FROM segments_segmentmembership sm JOIN segments_segment s ON s.id = sm.segment_id
+          WHERE s.is_active AND (s.entity_id = %s OR s.entity_id IS NULL)
+        ),
+        sg AS (
+          SELECT m.segment_id, CASE WHEN SUM(h.amount) > 0
+                 THEN {sql.divided("SUM(h.late_amount_days)", "SUM(h.amount)")} END AS late
+          FROM m JOIN h ON h.customer_id = m.customer_id
+          GROUP BY m.segment_id
+        )"""
+
+
+def _placed(entity, as_of: date, customers) -> tuple[str, list]:
+    """The SQL (and its parameters) of each open invoice of the entity (of `customers`
+    only, if given) with its currency, amount and week: expected_payment_date and
+    week_index, each customer with too little history taking its segment's days late, else
+    the entity's (their behaviour read over all the entity's customers)."""
     d = sql.date_param
     days_late = (
         f"COALESCE(CASE WHEN h.paid >= %s AND h.amount > 0"
-        f" THEN {sql.divided('h.late_amount_days', 'h.amount')} END, e.late, 0)"
+        f" THEN {sql.divided('h.late_amount_days', 'h.amount')} END, sg.late, e.late, 0)"
     )
     # Half up to whole days: days late are never negative, and ROUND rounds halves away
     # from 0 on both databases.
@@ -167,56 +187,79 @@ def expected_by_week(entity, as_of: date) -> list[tuple]:
         f" THEN {sql.days_between('i.promise_date', 'b.monday')} ELSE {estimated} END"
     )
     today = sql.days_between("b.as_of", "b.monday")
+    restriction, restriction_params = sql.customers_clause("i.customer_id", customers)
     query = f"""
         WITH b AS (SELECT {d()} AS start_day, {d()} AS as_of, {d()} AS monday),
         {_behaviour_cte()},
+        {_segment_cte()},
         x AS (
-          SELECT i.currency, i.open_amount, i.disputed, {offset} AS offset_days, {today} AS today
+          SELECT i.id, i.currency, i.open_amount, i.disputed, {offset} AS offset_days,
+                 {today} AS today
           FROM ledger_item i CROSS JOIN b CROSS JOIN e
           LEFT JOIN h ON h.customer_id = i.customer_id
-          WHERE i.entity_id = %s AND i.kind = %s AND i.open_amount > 0
-        )
-        SELECT currency,
-               CASE WHEN disputed THEN {DISPUTED}
-                    WHEN offset_days < today THEN today / 7
-                    WHEN offset_days / 7 > {LATER} THEN {LATER}
-                    ELSE offset_days / 7 END AS week,
-               SUM(open_amount)
-        FROM x
-        GROUP BY currency, week
-    """
+          LEFT JOIN m ON m.customer_id = i.customer_id AND m.position = 1
+          LEFT JOIN sg ON sg.segment_id = m.segment_id
+          WHERE i.entity_id = %s AND i.kind = %s AND i.open_amount > 0{restriction}
+        ),
+        placed AS (
+          SELECT id, currency, open_amount,
+                 CASE WHEN disputed THEN {DISPUTED}
+                      WHEN offset_days < today THEN today / 7
+                      WHEN offset_days / 7 > {LATER} THEN {LATER}
+                      ELSE offset_days / 7 END AS week
+          FROM x
+        )"""
     start = window(as_of)[0]
-    params = [start, as_of, week_start(as_of), entity.pk, ItemKind.INVOICE, MIN_HISTORY]
-    params += [entity.pk, ItemKind.INVOICE]
-    return sql.fetch(query, params)
+    params = [start, as_of, week_start(as_of), entity.pk, ItemKind.INVOICE, entity.pk]
+    return query, [*params, MIN_HISTORY, entity.pk, ItemKind.INVOICE, *restriction_params]
 
 
-def received_by_week(entity, as_of: date) -> list[tuple]:
+def expected_by_week(entity, as_of: date, customers=None) -> list[tuple]:
+    """(currency, week index, open amount) of the entity's open invoices (one query)."""
+    query, params = _placed(entity, as_of, customers)
+    return sql.fetch(
+        f"{query} SELECT currency, week, SUM(open_amount) FROM placed GROUP BY 1, 2", params
+    )
+
+
+def expected_item_ids(entity, as_of: date, *, currency: str, week: int, customers=None):
+    """The ids of the open invoices placed in `week` (LATER, DISPUTED) in `currency`: the
+    drill-down from a week's expected amount to its invoices (one query)."""
+    query, params = _placed(entity, as_of, customers)
+    rows = sql.fetch(
+        f"{query} SELECT id FROM placed WHERE currency = %s AND week = %s",
+        [*params, currency, week],
+    )
+    return [row[0] for row in rows]
+
+
+def received_by_week(entity, as_of: date, customers=None) -> list[tuple]:
     """(currency, week index ≤ 0, amount) of the decreases of the open amounts of the
     entity's invoices (payments, from the item history) over the 13 weeks before the week
     of `as_of` and that week up to `as_of` (one query)."""
     d = sql.date_param
     first = week_start(as_of) - timedelta(weeks=WEEKS)
+    restriction, restriction_params = sql.customers_clause("i.customer_id", customers)
     query = f"""
         WITH b AS (SELECT {d()} AS first_day, {d()} AS as_of, {d()} AS monday)
         SELECT i.currency, {sql.days_between("c.day", "b.first_day")} / 7 - {WEEKS} AS week,
                SUM(-c.delta)
         FROM ledger_itemamountchange c JOIN ledger_item i ON i.id = c.item_id CROSS JOIN b
         WHERE c.entity_id = %s AND c.delta < 0 AND i.kind = %s
-          AND c.day >= b.first_day AND c.day <= b.as_of
+          AND c.day >= b.first_day AND c.day <= b.as_of{restriction}
         GROUP BY i.currency, week
     """
-    params = [first, as_of, week_start(as_of), entity.pk, ItemKind.INVOICE]
+    params = [first, as_of, week_start(as_of), entity.pk, ItemKind.INVOICE, *restriction_params]
     return sql.fetch(query, params)
 
 
-def cash_forecast(entity, *, as_of: date | None = None) -> Forecast:
-    """The 13-week forecast of `entity` per currency, with the 13 past weeks' payments;
-    three queries."""
+def cash_forecast(entity, *, as_of: date | None = None, customers=None) -> Forecast:
+    """The 13-week forecast of `entity` per currency (of `customers` only, a queryset or a
+    list, if given), with the 13 past weeks' payments; three queries."""
     as_of = as_of or entity.today()
     return assemble(
         as_of,
-        expected_by_week(entity, as_of),
-        received_by_week(entity, as_of),
+        expected_by_week(entity, as_of, customers),
+        received_by_week(entity, as_of, customers),
         entity_days_late(entity, as_of),
     )

@@ -11,12 +11,14 @@ from relance.accounts.models import User
 from relance.core.models import Entity
 from relance.customers.filtersets import bootstrap_form, user_label
 from relance.customers.models import Customer
-from relance.insights import dashboard, selectors
+from relance.insights import dashboard, fx, selectors
 from relance.scenarios.models import Scenario
 from relance.segments.models import Segment, SegmentMembership
 
 MONTH_FORMATS = ["%Y-%m"]
 DEFAULT_MONTHS = 12
+# The currency choice "every currency, converted into the reporting currency".
+CONVERTED = "all"
 
 
 class MonthInput(forms.DateInput):
@@ -24,6 +26,24 @@ class MonthInput(forms.DateInput):
 
     def format_value(self, value):
         return value.strftime("%Y-%m") if isinstance(value, date) else value
+
+
+def chosen_customers(entity_ids, segment=None, scenario=None, collector=None, no_collector=False):
+    """The customers (a queryset of ids) of a segment, a scenario and a collector (or
+    without one) among the entities', or None when none is chosen (every customer)."""
+    if not (segment or scenario or collector or no_collector):
+        return None
+    customers = Customer.objects.filter(entity__in=entity_ids)
+    if segment:
+        members = SegmentMembership.objects.filter(segment=segment, customer=OuterRef("pk"))
+        customers = customers.filter(Exists(members))
+    if scenario:
+        customers = customers.filter(scenario=scenario)
+    if collector:
+        customers = customers.filter(collector=collector)
+    if no_collector:
+        customers = customers.filter(collector__isnull=True)
+    return customers.values("pk")
 
 
 class InsightsFilterForm(forms.Form):
@@ -46,6 +66,7 @@ class InsightsFilterForm(forms.Form):
         label=_("Collector"),
         empty_label=_("All collectors"),
     )
+    no_collector = forms.BooleanField(required=False, label=_("Without a collector"))
     scenario = forms.ModelChoiceField(
         queryset=Scenario.objects.none(),
         required=False,
@@ -70,7 +91,10 @@ class InsightsFilterForm(forms.Form):
         currencies = dashboard.scope_currencies(visible_ids) or sorted(
             {entity.currency for entity in self.visible_entities}
         )
-        self.fields["currency"].choices = [(c, c) for c in currencies]
+        self.fields["currency"].choices = [
+            (CONVERTED, _("All, converted into %(currency)s") % {"currency": self._reporting()}),
+            *((c, c) for c in currencies),
+        ]
         self.fields["segment"].queryset = Segment.objects.visible_to(user).order_by(
             "priority", "name", "id"
         )
@@ -84,6 +108,8 @@ class InsightsFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("no_collector") and data.get("collector"):
+            self.add_error("no_collector", _("Choose a collector or none, not both."))
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             self.add_error("end", _("The end month is before the start month."))
@@ -94,27 +120,32 @@ class InsightsFilterForm(forms.Form):
         data = self.cleaned_data
         entities = tuple(data.get("entity") or self.visible_entities)
         currency = data.get("currency") or self._default_currency(entities)
-        customers = None
-        ids = [entity.pk for entity in entities]
-        if data.get("segment") or data.get("scenario"):
-            customers = Customer.objects.filter(entity__in=ids)
-            if data.get("segment"):
-                members = SegmentMembership.objects.filter(
-                    segment=data["segment"], customer=OuterRef("pk")
-                )
-                customers = customers.filter(Exists(members))
-            if data.get("scenario"):
-                customers = customers.filter(scenario=data["scenario"])
-            customers = customers.values("pk")
+        converted = currency == CONVERTED
+        if converted:
+            currency = self._reporting(entities)
+        customers = chosen_customers(
+            [entity.pk for entity in entities], data.get("segment"), data.get("scenario")
+        )
         return dashboard.Scope(
             entities=entities,
             currency=currency,
             collector=data.get("collector"),
+            no_collector=bool(data.get("no_collector")),
             customers=customers,
+            converted=converted,
         )
 
+    def _reporting(self, entities=None) -> str:
+        """The reporting currency: one entity's own, the group's for several."""
+        entities = entities or self.visible_entities
+        return fx.reporting_currency(entities[0] if len(entities) == 1 else None)
+
     def _default_currency(self, entities) -> str:
-        choices = [value for value, _label in self.fields["currency"].choices]
+        """Entities in different currencies (a group): converted into the reporting
+        currency; else the entities' currency."""
+        if len({entity.currency for entity in entities}) > 1:
+            return CONVERTED
+        choices = [value for value, _label in self.fields["currency"].choices[1:]]
         for entity in entities:
             if entity.currency in choices:
                 return entity.currency
@@ -129,3 +160,35 @@ class InsightsFilterForm(forms.Form):
         end = min(end, last) if latest else end
         start = data.get("start") or selectors.add_months(end, 1 - DEFAULT_MONTHS)
         return selectors.month_start(start), end
+
+
+class PageFilterForm(InsightsFilterForm):
+    """The filters of the forecast and steps pages: one entity (the first the user sees by
+    default), a segment, a collector, a scenario, and for the steps page the months whose
+    observations count; no currency (their amounts are per currency, never converted)."""
+
+    entity = forms.ModelChoiceField(
+        queryset=Entity.objects.none(), required=False, label=_("Entity"), empty_label=None
+    )
+
+    def __init__(self, data=None, *, user, with_period: bool = True):
+        super().__init__(data, user=user)
+        del self.fields["currency"]
+        if not with_period:
+            del self.fields["start"], self.fields["end"]
+
+    def chosen_entity(self):
+        return self.cleaned_data.get("entity") or (
+            self.visible_entities[0] if self.visible_entities else None
+        )
+
+    def customers(self):
+        data = self.cleaned_data
+        entity = self.chosen_entity()
+        return chosen_customers(
+            [entity.pk] if entity else [],
+            data.get("segment"),
+            data.get("scenario"),
+            data.get("collector"),
+            bool(data.get("no_collector")),
+        )

@@ -20,8 +20,8 @@ customer's DSO over the last 90 days (open invoices / invoices issued in the 90 
 Computed for all the entity's customers in one INSERT … SELECT (a GROUP BY over the items)
 by the daily snapshot, so that segments and alerts filter on the stored score.
 
-Note: insights/behaviour.py (payment behaviour) computes days late too, for its pages; the
-two should share one definition once both are merged.
+Days late are those of insights/behaviour.py and the forecast: one definition,
+`sql.days_late`.
 """
 
 from dataclasses import dataclass
@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from relance.customers.models import Customer
+from relance.insights import sql
 from relance.insights.models import CustomerRisk
 from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
@@ -98,7 +99,7 @@ def _parts_sql() -> str:
             f"CASE WHEN credit_limit > 0 THEN {_clamp('(open - credits) * 100 / credit_limit')} END"
         ),
     }
-    return ", ".join(f"{sql} AS {name}" for name, sql in parts.items())
+    return ", ".join(f"{expression} AS {name}" for name, expression in parts.items())
 
 
 def _score_sql() -> str:
@@ -112,10 +113,7 @@ def _score_sql() -> str:
 
 def _risk_sql() -> str:
     table = connection.ops.quote_name
-    if connection.vendor == "postgresql":
-        late = "GREATEST(i.settled_on - i.due_date, 0)"
-    else:
-        late = "MAX(julianday(i.settled_on) - julianday(i.due_date), 0)"
+    late = sql.days_late()  # as the behaviour and the forecast count them
     invoice = "i.kind = %(invoice)s"
     sums = SUMS_SQL.format(
         paid_year=f"{invoice} AND i.due_date IS NOT NULL AND i.settled_on > %(year)s "

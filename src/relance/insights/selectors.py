@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Max, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 
 from relance.insights import figures
 from relance.insights.models import BUCKETS, CustomerSnapshot, SnapshotDay
 from relance.ledger.choices import ItemKind
-from relance.ledger.models import Item
+from relance.ledger.models import Item, ItemAmountChange
 
 ZERO = figures.ZERO
 CENT = Decimal("0.01")
@@ -34,6 +35,8 @@ class Balance:
     d61_90: Decimal = ZERO
     d90_plus: Decimal = ZERO
     credits: Decimal = ZERO
+    # Converted into a reporting currency (insights/fx.py): the day of the oldest rate used.
+    rate_day: date | None = None
 
     @property
     def buckets(self) -> list[tuple[str, Decimal]]:
@@ -218,3 +221,38 @@ def aging_over_time(
 
 def latest_snapshot_day(entity) -> date | None:
     return SnapshotDay.objects.filter(entity=entity).aggregate(day=Max("day"))["day"]
+
+
+def items_open_on(customer, day: date, *, currency: str) -> QuerySet:
+    """The customer's invoices in `currency` open at the end of `day`, each annotated with
+    `open_on` (its open amount that day), by the rules of docs/insights.md ("History"): 0
+    before its issue date and from its `settled_on` on; else the open amount after its last
+    change on or before the day; else (before its first import) what that import saw if not
+    0, its full amount if imported settled with a date, 0 without one; an item without any
+    change counts its open amount as it is. One query: the drill-down from a past day's
+    snapshot to the items behind it."""
+    changes = ItemAmountChange.objects.filter(item=models.OuterRef("pk")).order_by()
+    last = changes.filter(day__lte=day).order_by("-day", "-id").values("open_amount_after")[:1]
+    first = changes.order_by("day", "id").values("open_amount_after")[:1]
+    money = models.DecimalField(max_digits=14, decimal_places=2)
+    open_on = models.Case(
+        models.When(settled_on__lte=day, then=models.Value(ZERO)),
+        models.When(last_seen__isnull=False, then=models.F("last_seen")),
+        models.When(first_seen__gt=0, then=models.F("first_seen")),
+        models.When(settled_on__isnull=False, then=models.F("amount")),
+        default=models.Value(ZERO),
+        output_field=money,
+    )
+    return (
+        Item.objects.filter(
+            customer=customer, kind=ItemKind.INVOICE, currency=currency, issue_date__lte=day
+        )
+        .annotate(last_seen=models.Subquery(last, output_field=money))
+        # Without any change: first seen with its open amount as it is.
+        .annotate(
+            first_seen=Coalesce(models.Subquery(first, output_field=money), models.F("open_amount"))
+        )
+        .annotate(open_on=open_on)
+        .filter(open_on__gt=0)
+        .order_by("due_date", "number")
+    )

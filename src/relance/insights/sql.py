@@ -11,6 +11,13 @@ def days_between(later: str, earlier: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
+def days_late(settled: str = "i.settled_on", due: str = "i.due_date") -> str:
+    """SQL for the days an invoice was paid late: settled − due, 0 when paid on or before
+    its due date. The one definition the behaviour, the forecast and the risk score share
+    (docs/insights.md, "Payment behaviour" and "Risk score")."""
+    return f"(CASE WHEN {settled} > {due} THEN {days_between(settled, due)} ELSE 0 END)"
+
+
 def date_param(placeholder: str = "%s") -> str:
     """A date parameter as a date (PostgreSQL would otherwise guess its type in arithmetic)."""
     return f"CAST({placeholder} AS date)" if connection.vendor == "postgresql" else placeholder

@@ -11,13 +11,13 @@ from relance.insights.models import CustomerSnapshot
 
 
 def items_url(snapshot, overdue: bool) -> str:
-    """The ledger's list of the customer's open items (overdue ones only if asked): what
-    they owe today."""
-    query = {"entity": snapshot.entity_id, "customer": snapshot.customer.external_id}
-    query |= {"currency": snapshot.currency, "status": "open"}
+    """The customer's invoices open on the snapshot's day, with their open amounts of that
+    day from the items' history (overdue ones only if asked)."""
+    query = {"customer": snapshot.customer_id, "day": snapshot.day.isoformat()}
+    query["currency"] = snapshot.currency
     if overdue:
         query["overdue"] = "true"
-    return f"{reverse('ledger:item-list')}?{urlencode(query)}"
+    return f"{reverse('insights:customer-items')}?{urlencode(query)}"
 
 
 class SnapshotTable(tables.Table):

@@ -6,5 +6,6 @@ app_name = "insights"
 urlpatterns = [
     path("", views.insights_dashboard, name="dashboard"),
     path("customers/", views.insights_customers, name="customers"),
+    path("customers/items/", views.insights_customer_items, name="customer-items"),
     *urls_behaviour.urlpatterns,
 ]

@@ -4,6 +4,7 @@ same filters (forms.InsightsFilterForm: only what the user may see) and export t
 tables as CSV or XLSX (?export=csv|xlsx, core.exports)."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,10 +15,11 @@ from django_tables2 import RequestConfig
 
 from relance.accounts.models import User
 from relance.core.exports import csv_response, xlsx_response
-from relance.core.params import InvalidParameter, choice_param
+from relance.core.params import InvalidParameter, choice_param, id_param
 from relance.core.views import EXPORT_FORMATS, check_list_params
 from relance.customers.filtersets import user_label
-from relance.insights import charts, dashboard
+from relance.customers.models import Customer
+from relance.insights import charts, dashboard, fx, selectors
 from relance.insights.exports import COLUMNS, figure_row
 from relance.insights.forms import InsightsFilterForm
 from relance.insights.selectors import AMOUNTS
@@ -94,6 +96,7 @@ def figure_cards(months, end_urls) -> list[dict]:
                 "change": change,
                 "help": helps[key],
                 "url": end_urls[drill],
+                "rate_day": current.closing.rate_day,
             }
         )
     return cards
@@ -113,7 +116,7 @@ def _filters(request) -> InsightsFilterForm:
 
 def _filter_query(request) -> dict:
     """The filters of the query string, to carry into the drill-down links."""
-    keep = ("entity", "currency", "segment", "collector", "scenario")
+    keep = ("entity", "currency", "segment", "collector", "no_collector", "scenario")
     return {key: request.GET.getlist(key) for key in keep if request.GET.getlist(key)}
 
 
@@ -133,10 +136,13 @@ def insights_dashboard(request):
     scope = form.scope()
     latest = dashboard.latest_day(scope.entity_ids)
     start, end = form.period(latest)
-    months = dashboard.scope_months(scope, start, end) if latest else []
-    aging = dashboard.scope_aging(scope, start, end) if latest else []
-    top = dashboard.top_overdue(scope, end) if latest else []
-    portfolios = dashboard.collector_portfolios(scope, end) if latest else []
+    try:
+        months = dashboard.scope_months(scope, start, end) if latest else []
+        aging = dashboard.scope_aging(scope, start, end) if latest else []
+        top = dashboard.top_overdue(scope, end) if latest else []
+        portfolios = dashboard.collector_portfolios(scope, end) if latest else []
+    except fx.RateNotFound as exc:
+        raise InvalidParameter(str(exc)) from exc
     collectors = _collector_names(portfolios)
     export = choice_param(request.GET, "export", EXPORT_FORMATS)
     if export:
@@ -184,6 +190,7 @@ def insights_dashboard(request):
             months, {a: drill_url(query, end, a) for a in ("open_amount", "not_due", "overdue")}
         ),
         "helps": figure_helps(),
+        "chart_locale": charts.chart_locale(),
         "bucket_urls": [(key, label, drill_url(query, end, key)) for key, label in bucket_labels()],
     }
     return render(request, "insights/dashboard.html", context)
@@ -195,6 +202,7 @@ def _aging_rows(aging, currency: str) -> list[dict]:
     return [
         {
             "day": balance.day,
+            "rate_day": balance.rate_day,
             "amounts": [formatted(balance.open_amount)]
             + [formatted(amount) for _key, amount in balance.buckets],
         }
@@ -210,9 +218,10 @@ def _month_texts(month) -> dict[str, str]:
 
 
 def _collector_url(query: dict, collector_id: int | None, end: date) -> str:
-    """A collector's customers on the last day shown (the customers without one: all)."""
+    """A collector's customers on the last day shown (or those without a collector)."""
+    query = {key: value for key, value in query.items() if key != "no_collector"}
     if collector_id is None:
-        return drill_url(query, end, "open_amount")
+        return drill_url({**query, "no_collector": ["on"]}, end, "open_amount")
     return drill_url({**query, "collector": [collector_id]}, end, "open_amount")
 
 
@@ -231,10 +240,14 @@ def _export(rows, name: str, file_format: str):
 def _export_rows(table, scope, months, aging, top, portfolios, collectors):
     currency = scope.currency
     if table == "months":
-        return [COLUMNS, *(figure_row(month, currency) for month in months)]
+        rows = ((*figure_row(month, currency), month.closing.rate_day) for month in months)
+        return [(*COLUMNS, "rate_day"), *rows]
     if table == "aging":
-        header = ("day", "currency", *AMOUNTS)
-        return [header, *((b.day, currency, *(getattr(b, a) for a in AMOUNTS)) for b in aging)]
+        header = ("day", "currency", *AMOUNTS, "rate_day")
+        return [
+            header,
+            *((b.day, currency, *(getattr(b, a) for a in AMOUNTS), b.rate_day) for b in aging),
+        ]
     if table == "top":
         header = ("customer", "number", "entity", "day", "currency", *AMOUNTS)
         return [
@@ -318,3 +331,27 @@ def _day_param(request) -> date:
     except ValueError as exc:
         message = _("Day: %(value)s is not a date (YYYY-MM-DD).") % {"value": raw[:20]}
         raise InvalidParameter(message) from exc
+
+
+def insights_customer_items(request):
+    """A customer's invoices open at the end of a past day (`?customer=&day=&currency=`,
+    `&overdue=true`: those past due that day), with their open amounts of that day."""
+    customer_id = id_param(request.GET, "customer")
+    if customer_id is None:
+        raise InvalidParameter(_("Choose a customer."))
+    customer = Customer.objects.select_related("entity").get_for_user(request.user, pk=customer_id)
+    day = _day_param(request)
+    currency = (request.GET.get("currency") or customer.currency)[:3].upper()
+    items = selectors.items_open_on(customer, day, currency=currency)
+    overdue = request.GET.get("overdue") == "true"
+    if overdue:
+        items = items.filter(due_date__lt=day)
+    context = {
+        "customer": customer,
+        "day": day,
+        "currency": currency,
+        "overdue": overdue,
+        "items": items,
+        "total": sum((item.open_on for item in items), Decimal("0.00")),
+    }
+    return render(request, "insights/customer_items.html", context)

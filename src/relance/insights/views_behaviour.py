@@ -1,19 +1,27 @@
 """The pages of payment behaviour, step effectiveness and the cash forecast: thin views over
 insights.behaviour, insights.effectiveness and insights.forecast, scoped to the entities the
-user sees (`?entity=` picks one, the first by default)."""
+user sees (`?entity=` picks one, the first by default) and filtered as the dashboard is
+(segment, collector, scenario; the months for the steps), with a drill-down from each
+forecast week to its invoices."""
+
+from datetime import timedelta
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from relance.core.exports import csv_response, xlsx_response
 from relance.core.models import Entity
-from relance.core.params import InvalidParameter, id_param
+from relance.core.params import InvalidParameter, choice_param, id_param
 from relance.customers.models import Customer
-from relance.insights import behaviour, effectiveness, forecast
+from relance.insights import behaviour, charts, effectiveness, forecast, selectors
+from relance.insights.forms import PageFilterForm
 from relance.insights.help import BEHAVIOUR_HELP, FORECAST_HELP, STEP_HELP
 from relance.ledger.choices import AGING_BUCKETS
+from relance.ledger.models import Item
 
 FORMATS = ("csv", "xlsx")
 
@@ -27,6 +35,28 @@ def chosen_entity(request):
     if entity is None:
         raise Http404(_("No entity to show."))
     return entity, entities
+
+
+def page_filters(request, *, with_period: bool) -> PageFilterForm:
+    """The page's filters, checked: an entity the user does not see is a 404 (as a missing
+    one), any other faulty choice a 400 naming the field."""
+    chosen_entity(request)
+    form = PageFilterForm(request.GET, user=request.user, with_period=with_period)
+    if not form.is_valid():
+        raise InvalidParameter(
+            " ".join(
+                f"{form.fields[name].label if name in form.fields else name}: {error}"
+                for name, errors in form.errors.items()
+                for error in errors
+            )
+        )
+    return form
+
+
+def filter_query(request) -> str:
+    """The filters of the query string, for the export links and the drill-downs."""
+    keep = ("entity", "segment", "collector", "no_collector", "scenario", "start", "end")
+    return urlencode({k: request.GET[k] for k in keep if request.GET.get(k)})
 
 
 def export_format(request) -> str | None:
@@ -91,10 +121,18 @@ def step_table(entity, rows) -> list[list]:
 
 
 def step_effectiveness_page(request):
-    """Each scenario's steps with what customers paid after them and without them yet."""
-    entity, entities = chosen_entity(request)
+    """Each scenario's steps with what customers paid after them and without them yet, over
+    the months chosen (by default the last 365 days)."""
+    form = page_filters(request, with_period=True)
+    entity, entities = form.chosen_entity(), form.visible_entities
     fmt = export_format(request)
-    rows = effectiveness.step_rows(entity, effectiveness.step_effectiveness(entity))
+    today = entity.today()
+    start, end = form.cleaned_data.get("start"), form.cleaned_data.get("end")
+    as_of = min(selectors.month_end(end), today) if end else today
+    stages = effectiveness.step_effectiveness(
+        entity, as_of=as_of, since=start, customers=form.customers()
+    )
+    rows = effectiveness.step_rows(entity, stages)
     if fmt:
         return exported(step_table(entity, rows), fmt, "steps")
     labels = dict(AGING_BUCKETS)
@@ -117,6 +155,8 @@ def step_effectiveness_page(request):
         "rows": rows,
         "windows": effectiveness.WINDOWS,
         "help": STEP_HELP,
+        "form": form,
+        "query": filter_query(request),
     }
     return render(request, "insights/steps.html", context)
 
@@ -140,6 +180,7 @@ def chart_data(result) -> dict:
             "received": _("Came in"),
             "average": _("Average came in over the 13 past weeks"),
             "week": _("Week from"),
+            "amount": _("Amount ({currency})"),
         },
         "currencies": [
             {
@@ -159,18 +200,58 @@ def chart_data(result) -> dict:
 
 
 def forecast_page(request):
-    """The 13-week cash forecast, per currency, against the 13 past weeks."""
-    entity, entities = chosen_entity(request)
+    """The 13-week cash forecast, per currency, against the 13 past weeks; each week's
+    expected amount links to its invoices."""
+    form = page_filters(request, with_period=False)
+    entity, entities = form.chosen_entity(), form.visible_entities
     fmt = export_format(request)
-    result = forecast.cash_forecast(entity)
+    result = forecast.cash_forecast(entity, customers=form.customers())
     if fmt:
         return exported(forecast_table(result), fmt, "forecast")
+    query = filter_query(request)
     context = {
+        "form": form,
+        "query": query,
+        "week_url": f"{reverse('insights:forecast-items')}?{query}{'&' if query else ''}",
         "entity": entity,
         "entities": entities,
         "forecast": result,
         "chart": chart_data(result),
+        "chart_locale": charts.chart_locale(),
         "help": FORECAST_HELP,
         "min_history": forecast.MIN_HISTORY,
     }
     return render(request, "insights/forecast.html", context)
+
+
+def forecast_items_page(request):
+    """The open invoices behind a week's expected amount (`?currency=&week=`: 0–12, 13 for
+    after the 13 weeks, -1 for the disputed), with the rule that placed them."""
+    form = page_filters(request, with_period=False)
+    entity = form.chosen_entity()
+    currency = request.GET.get("currency", "")[:3].upper()
+    weeks = [str(index) for index in range(forecast.DISPUTED, forecast.LATER + 1)]
+    week = choice_param(request.GET, "week", weeks)
+    if week is None:
+        raise InvalidParameter(_("“week” must be a number from -1 to 13."))
+    week = int(week)
+    as_of = entity.today()
+    ids = forecast.expected_item_ids(
+        entity, as_of, currency=currency, week=week, customers=form.customers()
+    )
+    items = (
+        Item.objects.filter(pk__in=ids).select_related("customer").order_by("due_date", "number")
+    )
+    monday = forecast.week_start(as_of)
+    context = {
+        "entity": entity,
+        "form": form,
+        "items": items,
+        "currency": currency,
+        "week": week,
+        "week_start": monday + timedelta(weeks=week) if 0 <= week < forecast.LATER else None,
+        "later": week == forecast.LATER,
+        "disputed": week == forecast.DISPUTED,
+        "back_url": f"{reverse('insights:forecast')}?{filter_query(request)}",
+    }
+    return render(request, "insights/forecast_items.html", context)

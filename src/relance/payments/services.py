@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +22,7 @@ from relance.agenda.choices import ResponseChannel, ResponseKind
 from relance.agenda.models import CustomerResponse
 from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
+from relance.ledger.services import items_settle
 from relance.payments import gateway
 from relance.payments.choices import PaymentProvider, PaymentStatus
 from relance.payments.models import Payment
@@ -296,10 +298,14 @@ def _session_matches(payment: Payment, session: dict[str, Any]) -> bool:
     )
 
 
-def payment_complete(*, payment: Payment, session: dict[str, Any]) -> Payment:
-    """The provider was paid: the items wait for reconciliation (the engine sends them no
-    reminder) and the agenda shows the payment as a customer response. A replayed event
-    finds the payment completed and changes nothing."""
+def payment_complete(
+    *, payment: Payment, session: dict[str, Any], day: date | None = None
+) -> Payment:
+    """The provider was paid: the items are settled on the entity's today (their open
+    amount to 0, with its history, as an import would), they wait for the ERP's
+    reconciliation (an import still showing them open does not reopen them) and the agenda
+    shows the payment as a customer response. A replayed event finds the payment completed
+    and changes nothing. `day`: the day settled (the demo's day), default the entity's today."""
     if not _session_matches(payment, session):
         logger.error(
             "Stripe session %s: paid %s %s, expected %s %s; left for a person to check",
@@ -324,6 +330,11 @@ def payment_complete(*, payment: Payment, session: dict[str, Any]) -> Payment:
             return payment
         items = list(payment.items.all())
         Item.objects.filter(pk__in=[item.pk for item in items]).update(payment_pending_since=now)
+        items_settle(
+            entity=payment.entity,
+            item_ids=[item.pk for item in items],
+            day=day or payment.entity.today(),
+        )
         response = CustomerResponse.objects.create(
             entity_id=payment.entity_id,
             customer_id=payment.customer_id,

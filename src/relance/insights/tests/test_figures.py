@@ -58,9 +58,13 @@ days = st.integers(min_value=1, max_value=366)
 def test_add_is_not_negative_when_the_best_possible_dso_is_not_above_the_dso(
     receivables, current, sales, days
 ):
-    dso = figures.dso_simple(receivables, sales, days)
-    best = figures.best_possible_dso(current, sales, days)
-    if best <= dso:
+    # Compared unrounded (current ≤ receivables, over the same sales and days): the rounded
+    # figures can tie while the ADD, from the unrounded difference, is −0.1 (hypothesis
+    # found receivables 1.22, current 1.32, sales 100.58 over 80 days).
+    if current <= receivables:
+        assert figures.dso_simple(receivables, sales, days) >= figures.best_possible_dso(
+            current, sales, days
+        )
         assert figures.average_days_delinquent(receivables, current, sales, days) >= 0
 
 

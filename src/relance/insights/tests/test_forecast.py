@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from relance.customers.tests.factories import CustomerFactory
 from relance.insights import behaviour
 from relance.insights import forecast as f
-from relance.insights.tests.ledgers import AS_OF, build, invoice
+from relance.insights.tests.ledgers import AS_OF, build, day, invoice
 from relance.ledger.models import Item
 
 D = Decimal
@@ -136,3 +136,37 @@ def test_days_late_round_half_up_to_whole_days():
     assert f.expected_payment_date(
         due_date=date(2026, 7, 1), as_of=AS_OF, days_late=D("2.5")
     ) == date(2026, 7, 4)
+
+
+def test_a_customer_without_history_takes_its_segments_days_late(acme):
+    """Dupont (1 invoice paid) is in the segment "Small" (priority 50) with Petit, who paid
+    P1 of 1000 4 days late: the segment's days late, (1000 × 30 + 1000 × 4) / 2000 = 17
+    days, not the entity's, nor those of "Everyone" (priority 200, Martin and Dupont: 10).
+      J 1200  due 07-20 + 17 = 08-06 → 38 days after Monday 06-29 → week 5 (was 4)
+      L  250 USD  due 07-01 + 17 = 07-18 → 19 days → week 2 (was 1)
+    Martin (4 paid) keeps his own 7 days."""
+    from relance.scenarios.tests.factories import ScenarioFactory
+    from relance.segments.models import Segment, SegmentMembership
+
+    ledger = build(acme)
+    petit = CustomerFactory(entity=acme, name="Petit", currency="EUR")
+    invoice(petit, "P1", day(5, 1), day(5, 31), "1000", open_amount="0", settled_on=day(6, 4))
+    scenario = ScenarioFactory(name="Standard", steps=[{"name": "mail"}])
+    small = Segment.objects.create(name="Small", entity=acme, scenario=scenario, priority=50)
+    everyone = Segment.objects.create(name="Everyone", scenario=scenario, priority=200)
+    for segment, customers in (
+        (small, [ledger["dupont"], petit]),
+        (everyone, [ledger["martin"], ledger["dupont"]]),
+    ):
+        for customer in customers:
+            SegmentMembership.objects.create(segment=segment, customer=customer)
+    eur, usd = f.cash_forecast(acme, as_of=AS_OF).currencies
+    assert weeks(eur, "expected") == {0: D("1100.00"), 1: D("700.00"), 5: D("1200.00")}
+    assert weeks(usd, "expected") == {2: D("250.00")}
+    # An inactive segment is not anyone's: Dupont falls back to the entity's days late,
+    # now (30000 + 4000 + 50000) / 9000 = 9.33 → 9: J 07-29, week 4; L 07-10, week 1.
+    Segment.objects.filter(pk=small.pk).update(is_active=False)
+    Segment.objects.filter(pk=everyone.pk).delete()
+    eur, usd = f.cash_forecast(acme, as_of=AS_OF).currencies
+    assert weeks(eur, "expected") == {0: D("1100.00"), 1: D("700.00"), 4: D("1200.00")}
+    assert weeks(usd, "expected") == {1: D("250.00")}

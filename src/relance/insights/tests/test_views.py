@@ -257,3 +257,154 @@ def test_the_fast_money_formatter_writes_what_the_money_filter_writes(language, 
         formatted = money_formatter(currency)
         for value in ("0", "0.5", "7", "999.99", "1000", "1234.56", "-1234.56", "98765432.1"):
             assert formatted(D(value)) == money(D(value), currency), value
+
+
+@pytest.fixture
+def company_rates(db):
+    """The company's own rates (exact numbers to work by hand): GBP at 1.15 EUR from
+    January, 1.20 from March; USD at 0.90 EUR from March."""
+    from relance.insights.fx import rates_import
+
+    rates_import(
+        text="date,currency,quote,rate\n"
+        "2026-01-01,GBP,EUR,1.15\n2026-03-01,GBP,EUR,1.20\n2026-03-01,USD,EUR,0.90\n"
+    )
+
+
+def test_a_group_in_two_currencies_is_shown_in_the_reporting_currency(
+    client, acme, globex, backfilled, globex_ledger, company_rates, alice
+):
+    client.force_login(alice)
+    query = {"entity": [acme.pk, globex.pk], "start": "2026-03", "end": "2026-03"}
+    html = client.get(URL, query).content.decode()
+    # Acme in EUR, Globex in GBP: by default converted into the group's currency, EUR.
+    assert "Every currency converted at the rate of each day" in html
+    # 31 March: Acme 4700 EUR (not due 3000, 1–30 500, 31–60 1200) + F6 400 USD not due ×
+    # 0.90 = 360 + Globex's G1 9999 GBP, 50 days late, × 1.20 = 11998.80 (31–60).
+    aging = chart(html, "aging")
+    march_31 = aging["categories"].index("2026-03-31")
+    by_key = {serie["key"]: serie["values"][march_31] for serie in aging["series"]}
+    assert by_key == {"not_due": 3360, "d1_30": 500, "d31_60": 13198.8, "d61_90": 0, "d90_plus": 0}
+    # Receivables 17058.80, March sales 3000 + 360 = 3360: DSO simple 17058.80 / 3360 × 31
+    # = 157.39 → 157.4; ADD 13698.80 / 3360 × 31 = 126.39 → 126.4. Countback: 17058.80 −
+    # 3360 (31 days) − 2000 (28) = 11698.80; January's sales 3000 + 9999 × 1.15 =
+    # 14498.85 exceed it: 11698.80 / 14498.85 × 31 = 25.01 → 59 + 25.01 = 84.0.
+    days = chart(html, "days")
+    assert days["series"][0]["values"] == [84.0]
+    assert days["series"][1]["values"] == [157.4]
+    # The rate date beside every converted figure: the cards, the months, the aging days.
+    card = html.split('id="figure-dso_simple"', 1)[1].split("</details>", 1)[0]
+    assert "Rates of 01/03/2026" in card
+    month_row = html.split('id="month-2026-03-01"', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="rate-day">01/03/2026</td>' in month_row
+    assert "€17,058.80" in month_row
+    export = client.get(URL, {**query, "table": "months", "export": "csv"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    assert (rows[0]["currency"], rows[0]["receivables"], rows[0]["rate_day"]) == (
+        "EUR",
+        "17058.80",
+        "2026-03-01",
+    )
+
+
+def test_a_missing_rate_is_a_clear_message(client, acme, globex, backfilled, globex_ledger, alice):
+    from relance.insights.models import ExchangeRate
+
+    ExchangeRate.objects.all().delete()
+    client.force_login(alice)
+    # ECB has GBP rates since 1999: only an unknown currency fails. Globex's items in XTS
+    # (the ISO testing code) have no rate at all.
+    globex_ledger.items.update(currency="XTS")
+    DailyTotal.objects.filter(entity=globex).update(currency="XTS")
+    response = client.get(URL, {"entity": [acme.pk, globex.pk], "currency": "all"})
+    assert response.status_code == 400
+    assert "No ECB rate for XTS" in response.content.decode()
+
+
+def test_converted_figures_read_the_same_from_the_totals_and_the_snapshots(
+    acme, globex, backfilled, globex_ledger, company_rates
+):
+    from relance.customers.models import Customer
+
+    totals = dashboard.Scope(entities=(acme, globex), currency="EUR", converted=True)
+    everyone = dashboard.Scope(
+        entities=(acme, globex),
+        currency="EUR",
+        converted=True,
+        customers=Customer.objects.values("pk"),
+    )
+    assert dashboard.scope_months(totals, day(3, 1), TODAY) == dashboard.scope_months(
+        everyone, day(3, 1), TODAY
+    )
+    portfolios = dashboard.collector_portfolios(totals, TODAY)
+    assert sum(p.balance.open_amount for p in portfolios) == D("17058.80")
+    top = dashboard.top_overdue(totals, TODAY)
+    # Globex's 9999 GBP (11998.80 EUR) ranks before Dupont's 1700 EUR.
+    assert [row.customer.name for row in top] == ["Globex Secret Ltd", "Dupont SA"]
+
+
+def test_the_charts_words_come_in_the_readers_language(client, acme, backfilled, alice):
+    """ECharts' own words (month names, legend selector, screen-reader descriptions) and the
+    charts' axis names and tooltip line are Django's translations, French and English."""
+    client.force_login(alice)
+    english = client.get(URL, {"start": "2026-03", "end": "2026-03"}).content.decode()
+    locale = chart(english.replace("chart-locale", "chart-data-locale"), "locale")
+    assert locale["time"]["month"][0] == "January"
+    assert locale["time"]["dayOfWeek"][0] == "Sunday"
+    assert chart(english, "days")["axes"] == {"x": "Month", "y": "Days"}
+    assert chart(english, "aging")["axes"]["y"] == "Amount (EUR)"
+    with translation.override("fr"):
+        french = client.get(
+            URL, {"start": "2026-03", "end": "2026-03"}, HTTP_ACCEPT_LANGUAGE="fr"
+        ).content.decode()
+    locale = chart(french.replace("chart-locale", "chart-data-locale"), "locale")
+    assert locale["time"]["month"][0] == "janvier"
+    assert locale["time"]["dayOfWeek"][0].lower() == "dimanche"
+    assert locale["legend"]["selector"] == {"all": "Toutes", "inverse": "Inverser"}
+    assert locale["texts"]["line"] == "{name} : {value}"
+    assert locale["aria"]["general"]["withoutTitle"] == "Ceci est un graphique"
+    assert chart(french, "days")["axes"] == {"x": "Mois", "y": "Jours"}
+    assert chart(french, "percent")["axes"]["y"] == "Pourcentage"
+    assert chart(french, "aging")["axes"] == {"x": "Jour", "y": "Montant (EUR)"}
+
+
+def test_the_no_collector_portfolio_lists_only_the_customers_without_one(
+    client, acme, backfilled, alice
+):
+    # Dupont is alice's, Martin has no collector.
+    client.force_login(alice)
+    html = client.get(URL, {"start": "2026-03", "end": "2026-03"}).content.decode()
+    table = html.split('id="portfolios-table"', 1)[1].split("</table>", 1)[0]
+    link = re.search(r'<a href="([^"]+)">No collector</a>', table)[1].replace("&amp;", "&")
+    assert "no_collector=on" in link
+    page = client.get(link).content.decode()
+    assert "Boulangerie Martin" in page and "Dupont SA" not in page
+    both = client.get(URL, {"collector": alice.pk, "no_collector": "on"})
+    assert both.status_code == 400
+
+
+def test_items_of_a_past_day_show_that_days_open_amounts(client, acme, backfilled, alice):
+    """Martin on 28 February: F3 (1,500, settled on 20 March, no history) was open in full;
+    F1 (settled 20 February) and F5 (issued 15 March) were not. Today F3 owes 0."""
+    client.force_login(alice)
+    drill = client.get(DRILL, {"day": "2026-02-28", "amount": "not_due"}).content.decode()
+    martin = backfilled["martin"].pk
+    link = re.search(rf'<a href="(/insights/customers/items/\?customer={martin}&[^"]+)"', drill)[1]
+    page = client.get(link.replace("&amp;", "&")).content.decode()
+    table = page.split('id="items-on-day"', 1)[1]
+    assert "<td>F3</td>" in table and "<td>F1</td>" not in table and "<td>F5</td>" not in table
+    row = table.split("<td>F3</td>", 1)[1].split("</tr>", 1)[0]
+    assert "€1,500.00</td>" in row and "€0.00</td>" in row  # that day, and today
+    # Dupont on 28 February, overdue only: F2, 1,200 after the 800 paid that day.
+    dupont = client.get(
+        reverse("insights:customer-items"),
+        {
+            "customer": backfilled["dupont"].pk,
+            "day": "2026-02-28",
+            "currency": "EUR",
+            "overdue": "true",
+        },
+    ).content.decode()
+    table = dupont.split('id="items-on-day"', 1)[1]
+    assert "<td>F2</td>" in table and "<td>F4</td>" not in table  # F4 not yet due
+    assert "€1,200.00" in table

@@ -105,3 +105,44 @@ def test_an_entity_the_user_does_not_see_is_not_found(client, bob, ledger):
     client.force_login(bob)
     assert client.get(reverse("insights:forecast"), {"entity": other.pk}).status_code == 404
     assert client.get(reverse("insights:steps"), {"entity": other.pk}).status_code == 404
+
+
+def test_the_forecast_filtered_by_collector_drills_down_to_the_invoices(client, alice, acme):
+    """Martin is alice's: his open invoices alone (D 500 and G 600 in week 0, I 700 in week
+    1, F 400 disputed); each week's amount links to the invoices behind it."""
+    ledger = build(acme, collector=alice)
+    client.force_login(alice)
+    page = client.get(reverse("insights:forecast"), {"collector": alice.pk}).content.decode()
+    start = page.index('<script id="forecast-data" type="application/json">')
+    data = json.loads(page[start:].split(">", 1)[1].split("</script>", 1)[0])
+    [eur] = data["currencies"]  # Dupont's USD invoice L is not Martin's
+    assert eur["expected"][13:15] == ["1100.00", "700.00"]
+    assert "€1,700.00" not in page and "€2,200.00" in page  # 500 + 600 + 700 + 400 open
+    link = f"collector={alice.pk}&amp;currency=EUR&amp;week=0"
+    assert link in page
+    items = client.get(
+        reverse("insights:forecast-items"),
+        {"entity": acme.pk, "collector": alice.pk, "currency": "EUR", "week": "0"},
+    ).content.decode()
+    table = items.split('id="forecast-items"', 1)[1]
+    assert [n for n in "DGIFJK" if f"<td>{n}</td>" in table] == ["D", "G"]
+    assert ledger["martin"].name in table
+    disputed = client.get(
+        reverse("insights:forecast-items"), {"currency": "EUR", "week": "-1"}
+    ).content.decode()
+    assert "<td>F</td>" in disputed and "<td>D</td>" not in disputed
+    bad = client.get(reverse("insights:forecast-items"), {"currency": "EUR", "week": "99"})
+    assert bad.status_code == 400
+
+
+def test_the_steps_page_filters_by_segment(client, alice, acme, steps):  # noqa: F811
+    from relance.scenarios.tests.factories import ScenarioFactory
+    from relance.segments.models import Segment
+
+    scenario = ScenarioFactory(name="Other", steps=[{"name": "mail"}])
+    empty = Segment.objects.create(name="Nobody", entity=acme, scenario=scenario)
+    client.force_login(alice)
+    assert "1. first" in client.get(reverse("insights:steps")).content.decode()
+    page = client.get(reverse("insights:steps"), {"segment": empty.pk}).content.decode()
+    assert "1. first" not in page
+    assert 'id="insights-filters"' in page

@@ -279,7 +279,9 @@ class ItemImport(TableImport):
         stored = Item.objects.filter(condition, entity=self.entity)
         return {
             (values["kind"], values["number"]): values
-            for values in stored.values("id", "kind", "number", *VALUE_FIELDS)
+            for values in stored.values(
+                "id", "kind", "number", "payment_pending_since", *VALUE_FIELDS
+            )
         }
 
     def _merge(self, record: dict, old: dict | None) -> dict:
@@ -289,6 +291,9 @@ class ItemImport(TableImport):
         else:
             new = dict(old)
         new.update(record)
+        if old and old["payment_pending_since"] and not old["open_amount"]:
+            # Paid online (settled by the payment): the ERP may not have booked it yet.
+            new["open_amount"] = old["open_amount"]
         if record.get("disputed"):
             if record.get("dispute_date") is None:
                 # Keep the date of a dispute already known; a new one starts today.

@@ -99,7 +99,7 @@ class Command(BaseCommand):
                 f"confirmed or done by the team, {collected['settled']:,} reminded invoices "
                 "paid a few days later."
             )
-            answered = demo_answers(entities=entities)
+            answered = demo_answers(entities=entities, today=today)
             self.stdout.write(
                 f"{answered} customers answered through their page (dispute, promise, payment "
                 "announced, comment, call-back, new contact, card): see Collections → Responses."
