@@ -44,6 +44,14 @@ class StyledFilterSet(django_filters.FilterSet):
     """A filter set whose form is built once, with Bootstrap classes, and collectors shown
     by their names."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A filter builds its form field once and keeps it (`Filter.field`): built on the
+        # class's filters (the API schema reads them), it would freeze their empty choices
+        # into every copy. Each filter set builds its own, from the choices it sets.
+        for filter_ in self.filters.values():
+            filter_.__dict__.pop("_field", None)
+
     @property
     def form(self):
         if not hasattr(self, "_form"):

@@ -216,3 +216,16 @@ def test_cursor_pages_cover_every_row_once(bob_api, world, acme):
 
 def test_the_schema_validates():
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_building_the_schema_leaves_the_pages_filters_alone(client, alice, world):
+    """The schema reads the FilterSets' class-level filters: the choices each request
+    computes (the categories in use) must still reach the customer list."""
+    world["acme"]["customers"].__class__.objects.update(category="retail")
+    call_command("spectacular", "--file", "/dev/null")
+    client.force_login(alice)
+    response = client.get("/customers/", {"category": "retail"})
+    assert response.status_code == 200
+    assert response.context["filterset"].form.fields["category"].choices[1:] == [
+        ("retail", "retail")
+    ]
