@@ -11,13 +11,14 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/relance.sqlite3 SITE_URL=$(SITE_URL)
 
-.PHONY: install demo serve serve-prod test lint test-postgres test-browser test-integration bench messages clean help
+.PHONY: install demo serve serve-prod test lint test-postgres test-api test-browser test-integration bench messages clean help
 
 help:
 	@echo "make demo           install, migrate, load the demo company, serve on http://127.0.0.1:8000 (PORT=8010: another port)"
 	@echo "make serve-prod     the production stack (gunicorn, Celery worker and beat) on http://127.0.0.1:8000"
 	@echo "make test           ruff, then the whole test suite on SQLite"
 	@echo "make test-postgres  the suite on the local PostgreSQL (throwaway database)"
+	@echo "make test-api       schemathesis against the live API on the local PostgreSQL"
 	@echo "make test-browser   browser tests in Chromium (/usr/bin/chromium)"
 	@echo "make test-integration  Celery workers on Redis + PostgreSQL, one killed mid-run"
 	@echo "make bench          benchmarks (imports at 100k and 1M items, pages, load under gunicorn)"
@@ -72,6 +73,9 @@ test: install lint
 
 test-postgres: $(STAMP)
 	DATABASE_URL=$(PG_URL)/$(PG_TEST_DB) $(PYTEST) -n 2 -q
+
+test-api: $(STAMP)
+	DATABASE_URL=$(PG_URL)/$(PG_TEST_DB) $(PYTEST) -q -m api_fuzz -p no:xdist tests/api
 
 test-browser: install
 	$(PYTEST) -q -m browser -p no:xdist

@@ -28,3 +28,17 @@ class StyledPasswordChangeForm(PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _styled(self)
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: its name says what it is for (shown in the list, with its prefix)."""
+
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. accounting sync")}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)

@@ -2,6 +2,7 @@
 and with what."""
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Count, Q
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -68,3 +69,12 @@ def users_seeing(entity=None):
 def users_taking_work(entity=None):
     """The users work in `entity` may be given to: those who see it, except read-only ones."""
     return users_seeing(entity).exclude(Q(role=Role.READ_ONLY) & Q(is_superuser=False))
+
+
+def api_tokens_of(user):
+    """The user's API tokens, the active ones first (what the security page lists)."""
+    from relance.accounts.models import ApiToken
+
+    return ApiToken.objects.filter(user=user).order_by(
+        models.F("revoked_at").desc(nulls_first=True), "-created_at", "-id"
+    )

@@ -1,5 +1,5 @@
 """Writes about accounts: two-factor authentication (an authenticator app, TOTP, with
-single-use recovery codes, both from django-otp) and lifting login lockouts.
+single-use recovery codes, both from django-otp), lifting login lockouts, API tokens.
 
 A code is checked outside any transaction that could roll back: django-otp counts the
 failures on the device (and slows the next tries down), and that count must stay.
@@ -7,6 +7,7 @@ failures on the device (and slows the next tries down), and that count must stay
 
 import math
 import re
+from datetime import timedelta
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
@@ -20,7 +21,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relance.accounts.audit import security_event_record
+from relance.accounts.models import ApiToken
 from relance.accounts.selectors import two_factor_required, verification_devices
+from relance.accounts.tokens import token_matches, token_new, token_prefix
 
 WRONG_CODE = gettext_lazy(
     "This code is not valid: type the 6 digits your app shows now, or a recovery code."
@@ -142,3 +145,61 @@ def user_unlock(*, username: str = "", ip_address: str = "", acting_user=None) -
         user=user, actor=acting_user, event="unlocked", unlocked_address=ip_address or None
     )
     return count
+
+
+# API tokens ------------------------------------------------------------------------------
+
+# last_used_at is written at most this often per token: not one UPDATE per request.
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
+@transaction.atomic
+def api_token_create(*, user, name: str, request=None) -> tuple[ApiToken, str]:
+    """A new token of `user`, and its secret: shown once, since only its digest is kept."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Name the token (what it is for).")})
+    if not user.is_active:
+        raise ValidationError(_("An inactive user cannot have API tokens."))
+    secret, prefix, digest = token_new()
+    token = ApiToken.objects.create(user=user, name=name[:100], prefix=prefix, digest=digest)
+    security_event_record(
+        user=user, actor=user, event="API token created", request=request, token=prefix
+    )
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, acting_user, request=None) -> ApiToken:
+    """Revoke `token`: from now on it answers 401. Revoking twice changes nothing."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        security_event_record(
+            user=token.user,
+            actor=acting_user,
+            event="API token revoked",
+            request=request,
+            token=token.prefix,
+        )
+    return token
+
+
+def api_token_authenticate(presented: str) -> ApiToken | None:
+    """The active token `presented` is, with its user (active), or None; notes its use."""
+    prefix = token_prefix(presented)
+    if prefix is None:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(prefix=prefix, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None or not token_matches(presented, token.digest):
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.formats import time_format
@@ -22,8 +22,9 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from relance.accounts import selectors, services
-from relance.accounts.forms import StyledPasswordChangeForm, TokenForm
+from relance.accounts.forms import ApiTokenForm, StyledPasswordChangeForm, TokenForm
 from relance.accounts.lockout import locked_until
+from relance.accounts.models import ApiToken
 from relance.accounts.signals import ENROL, PENDING_KEY, VERIFY
 
 
@@ -55,15 +56,18 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def security(request, disable_form=None):
+def security(request, disable_form=None, api_token_form=None):
     user = request.user
     context = {
         "has_two_factor": selectors.has_two_factor(user),
         "required": selectors.two_factor_required(user),
         "codes_left": selectors.recovery_codes_left(user),
         "disable_form": disable_form or TokenForm(),
+        "api_tokens": selectors.api_tokens_of(user),
+        "api_token_form": api_token_form or ApiTokenForm(),
     }
-    return render(request, "accounts/security.html", context, status=400 if disable_form else 200)
+    status = 400 if disable_form or api_token_form else 200
+    return render(request, "accounts/security.html", context, status=status)
 
 
 def _qr_svg(device) -> str:
@@ -148,6 +152,32 @@ def two_factor_disable(request):
             messages.success(request, _("Two-factor authentication is off."))
             return redirect("accounts:security")
     return security(request, disable_form=form)
+
+
+@require_POST
+def api_token_create(request):
+    """A new API token, its secret shown on the page that answers (and never again)."""
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, secret = services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"], request=request
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            context = {"token": token, "secret": secret}
+            return render(request, "accounts/api_token_created.html", context)
+    return security(request, api_token_form=form)
+
+
+@require_POST
+def api_token_revoke(request, pk: int):
+    """Revoke one of the user's tokens (another user's answers 404, as a missing one)."""
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.api_token_revoke(token=token, acting_user=request.user, request=request)
+    messages.success(request, _("The token %(name)s is revoked.") % {"name": token.name})
+    return redirect("accounts:security")
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):

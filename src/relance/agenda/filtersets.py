@@ -8,6 +8,8 @@ given, which the views take from `Action.objects.visible_to(user)`.
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from relance.accounts.models import User
 from relance.agenda.choices import ActionStatus, ResponseChannel, ResponseKind
@@ -42,11 +44,14 @@ class ActionFilterSet(StyledFilterSet):
     entity = django_filters.ModelChoiceFilter(
         queryset=Entity.objects.none(), label=_("Entity"), empty_label=_("All entities")
     )
-    segment = django_filters.ModelChoiceFilter(
-        queryset=Segment.objects.none(),
-        method="filter_segment",
-        label=_("Segment"),
-        empty_label=_("All segments"),
+    # A segment's id (the API's schema cannot guess it from a filter method).
+    segment = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(
+            queryset=Segment.objects.none(),
+            method="filter_segment",
+            label=_("Segment"),
+            empty_label=_("All segments"),
+        )
     )
     scenario = django_filters.ModelChoiceFilter(
         queryset=Scenario.objects.none(), label=_("Scenario"), empty_label=_("All scenarios")

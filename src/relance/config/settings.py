@@ -280,13 +280,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 
+# The API (docs/api.md): personal tokens for programs, the session for the browser (the
+# Swagger UI); errors as RFC 9457 problem+json; cursor pagination; a rate limit per token.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "relance.accounts.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "relance.accounts.api.permissions.CanEditOrReadOnly",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["relance.accounts.api.authentication.ApiTokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_token": os.environ.get("API_RATE_LIMIT", "1200/minute")},
+    "DEFAULT_PAGINATION_CLASS": "relance.core.api.pagination.IdCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["relance.core.api.filters.UserFilterBackend"],
+    "EXCEPTION_HANDLER": "relance.core.api.problems.problem_exception_handler",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -300,6 +310,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No badge from the online validator (swagger.io) either.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "StepChannelEnum": "relance.scenarios.choices.StepChannel",
+        "ResponseChannelEnum": "relance.agenda.choices.ResponseChannel",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "relance/table.html"

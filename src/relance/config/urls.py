@@ -36,6 +36,7 @@ urlpatterns = [
     path("p/", include("relance.portal.urls")),
     path("payments/", include("relance.payments.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("relance.config.api_urls")),
     # DRF views skip LoginRequiredMiddleware: login_required sends visitors to the login page.
     # The split view serves its start-up script as a file, for the Content-Security-Policy.
     path("api/schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),

@@ -248,3 +248,32 @@ class Entity(models.Model):
         from django.utils import timezone
 
         return timezone.now().astimezone(zoneinfo.ZoneInfo(self.time_zone)).date()
+
+
+class IdempotentRequest(models.Model):
+    """A write through the API made with an `Idempotency-Key` header: the same key again
+    with the same body gets this stored answer instead of a second write (docs/api.md)."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    key = models.CharField(_("key"), max_length=255)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("status"))
+    body = models.JSONField(_("answer"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                name="idempotent_request_one_per_key",
+                violation_error_message=_("This idempotency key was already used."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key}"

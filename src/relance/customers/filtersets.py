@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from relance.accounts.models import User
 from relance.core.models import Entity
 from relance.customers.choices import CustomFieldType
-from relance.customers.models import Customer, CustomField, Tag
+from relance.customers.models import Contact, Customer, CustomField, Tag
 from relance.customers.selectors import (
     customer_categories,
     overdue_invoices_exist,
@@ -43,6 +43,14 @@ def user_label(user) -> str:
 class StyledFilterSet(django_filters.FilterSet):
     """A filter set whose form is built once, with Bootstrap classes, and collectors shown
     by their names."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A filter builds its form field once and keeps it (`Filter.field`): built on the
+        # class's filters (the API schema reads them), it would freeze their empty choices
+        # into every copy. Each filter set builds its own, from the choices it sets.
+        for filter_ in self.filters.values():
+            filter_.__dict__.pop("_field", None)
 
     @property
     def form(self):
@@ -163,3 +171,15 @@ class CustomerFilterSet(StyledFilterSet):
             self.todays = visible_entity_todays(self.user)
         has_overdue = overdue_invoices_exist(self.todays)
         return queryset.filter(has_overdue if value else ~has_overdue)
+
+
+class ContactFilterSet(django_filters.FilterSet):
+    """Contacts of one customer (the API's contact list)."""
+
+    class Meta:
+        model = Contact
+        fields = ["customer"]
+
+    def __init__(self, data=None, queryset=None, *, user, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.filters["customer"].queryset = Customer.objects.visible_to(user)

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from relance.core.querysets import EntityScopedQuerySet
 from relance.engine.choices import FailureStage, RunKind, RunStatus
 
 
@@ -37,6 +38,8 @@ class EngineRun(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
+
+    objects = EntityScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -15,7 +15,7 @@ from relance.activity.choices import EventKind
 from relance.activity.services import customer_event_record
 from relance.core.models import Entity
 from relance.ledger.choices import ImportKind, ImportStatus
-from relance.ledger.importers import run_import
+from relance.ledger.importers import import_records, run_import
 from relance.ledger.models import ImportBatch, Item, ItemAmountChange
 
 
@@ -224,3 +224,21 @@ def items_promise_record(
         promise_date=promise_date.isoformat(),
     )
     return items
+
+
+def records_import(
+    *, kind: str, records: list[dict], entity: Entity, acting_user=None, dry_run=False, via=""
+):
+    """The API's bulk upsert: `records` (one mapping of column to value per row) checked and
+    written exactly as a file of `kind` is (ledger/importers), all or nothing. Returns the
+    importers' Outcome; bad data never raises."""
+    if kind not in ImportKind.values:
+        raise ValueError(f"unknown import kind {kind!r}: {', '.join(ImportKind.values)}")
+    return import_records(
+        kind=kind,
+        records=records,
+        entity=entity,
+        dry_run=dry_run,
+        acting_user=acting_user,
+        source={"file": via or "API"},
+    )

@@ -21,6 +21,7 @@ __all__ = [
     "ImportFileError",
     "Outcome",
     "import_columns",
+    "import_records",
     "read_preview",
     "run_import",
 ]
@@ -73,33 +74,81 @@ def run_import(
     file's tables are analysed once written (core/statistics.py)."""
     errors = ErrorLog()
     outcome = Outcome()
+    source = {"batch": batch_id, "file": file_name or Path(path).name}
     try:
         with Table(path, file_name) as table:
-            importer = IMPORTERS[kind](
-                entity=entity,
-                columns=table.header,
-                dry_run=dry_run,
-                errors=errors,
-                acting_user=acting_user,
-                source={"batch": batch_id, "file": file_name or Path(path).name},
+            _import_table(
+                kind, table, entity, dry_run, acting_user, source, errors, outcome, progress
             )
-            if importer.check_columns():
-                with transaction.atomic():
-                    _run_rows(importer, table, outcome, progress)
-                    if errors or dry_run:
-                        transaction.set_rollback(True)
-                if not (errors or dry_run):
-                    written = importer.created + importer.updated
-                    tables_analyze(importer.writer.model, CustomerEvent, rows=written)
     except ImportFileError as exc:
         errors.add(None, "", str(exc))
+    outcome.errors = errors.as_list()
+    return outcome
+
+
+def import_records(
+    *, kind: str, records: list[dict], entity, dry_run: bool, acting_user=None, source: dict
+) -> Outcome:
+    """The same checks and writes as `run_import`, over records (the API's bulk upserts:
+    one mapping of column to value per row). Row numbers are the records' indexes; an error
+    about a column itself (unknown, missing) has no row."""
+    errors = ErrorLog()
+    outcome = Outcome()
+    table = RecordTable(records)
+    _import_table(kind, table, entity, dry_run, acting_user, source, errors, outcome, None)
+    outcome.errors = errors.as_list()
+    return outcome
+
+
+class RecordTable:
+    """Records read as a file's rows: the header is every key in order of first appearance,
+    a key missing from a record an empty cell."""
+
+    header_row = None
+
+    def __init__(self, records: list[dict]):
+        self.records = records
+        self.header = list(dict.fromkeys(key for record in records for key in record))
+        self.total = len(records)
+
+    @property
+    def rows(self):
+        for index, record in enumerate(self.records):
+            cells = [record.get(column) for column in self.header]
+            problems = [
+                (column, "expected a text, a number or true/false")
+                for column, cell in zip(self.header, cells, strict=True)
+                if isinstance(cell, dict | list)
+            ]
+            yield index, cells, problems
+
+
+def _import_table(kind, table, entity, dry_run, acting_user, source, errors, outcome, progress):
+    """Check every row of `table` (a file or records), write it all in one transaction or
+    nothing."""
+    try:
+        importer = IMPORTERS[kind](
+            entity=entity,
+            columns=table.header,
+            dry_run=dry_run,
+            errors=errors,
+            acting_user=acting_user,
+            source=source,
+            header_row=getattr(table, "header_row", 1),
+        )
+        if importer.check_columns():
+            with transaction.atomic():
+                _run_rows(importer, table, outcome, progress)
+                if errors or dry_run:
+                    transaction.set_rollback(True)
+            if not (errors or dry_run):
+                written = importer.created + importer.updated
+                tables_analyze(importer.writer.model, CustomerEvent, rows=written)
     except DatabaseError as exc:
         errors.add(None, "", f"the database refused the import: {exc}")
     if not errors:
         outcome.created, outcome.updated = importer.created, importer.updated
         outcome.unchanged = importer.unchanged
-    outcome.errors = errors.as_list()
-    return outcome
 
 
 def _run_rows(importer: TableImport, table: Table, outcome: Outcome, progress) -> None:

@@ -177,8 +177,10 @@ class TableImport:
         errors: ErrorLog,
         acting_user=None,
         source: dict | None = None,
+        header_row: int | None = 1,
     ):
         self.entity = entity
+        self.header_row = header_row  # where column errors are reported (records: None)
         self.columns = columns
         self.present = frozenset(columns)
         self.dry_run = dry_run
@@ -192,22 +194,24 @@ class TableImport:
         return [*self.required_columns, *self.optional_columns]
 
     def check_columns(self) -> bool:
-        """Report unnamed, unknown, duplicated and missing columns (row 1); True if the header
-        is good."""
+        """Report unnamed, unknown, duplicated and missing columns (at the header's row);
+        True if the header is good."""
         accepted = set(self.accepted_columns()) | set(self.ignored_columns)
         seen = set()
         for index, name in enumerate(self.columns):
             if not name:  # its cells would be dropped without a word
-                self.errors.add(1, column_letter(index), "the column has no name")
+                self.errors.add(self.header_row, column_letter(index), "the column has no name")
             elif name in seen:
-                self.errors.add(1, name, "this column appears twice")
+                self.errors.add(self.header_row, name, "this column appears twice")
             seen.add(name)
             if name and name not in accepted:
                 listing = ", ".join(self.accepted_columns())
-                self.errors.add(1, name, f"unknown column; accepted columns are: {listing}")
+                self.errors.add(
+                    self.header_row, name, f"unknown column; accepted columns are: {listing}"
+                )
         for name in self.required_columns:
             if name not in seen:
-                self.errors.add(1, name, "required column is missing")
+                self.errors.add(self.header_row, name, "required column is missing")
         return not self.errors
 
     def has(self, column: str) -> bool:

@@ -66,7 +66,9 @@ class ContactImport(TableImport):
         if not super().check_columns():
             return False
         if not (self.has("external_id") or self.has("email")):
-            self.errors.add(1, "external_id", "the file needs an external_id or an email column")
+            self.errors.add(
+                self.header_row, "external_id", "the file needs an external_id or an email column"
+            )
             return False
         customers = Customer.objects.filter(entity=self.entity).values_list(
             "external_id", "id", "country"
