@@ -432,8 +432,10 @@ def run_end(entity, day: date, counts: Counts) -> bool:
     run's last callback: the day's snapshot of what each customer owes (Insights), then
     the statistics of the tables it bulk-wrote. Answers whether it analysed them."""
     from relance.insights.services import snapshot_take
+    from relance.webhooks import events as webhook_events
 
     snapshot_take(entity=entity, day=day)
+    webhook_events.run_ended(entity.pk, day, asdict(counts))
     return analyze_written(counts)
 
 

@@ -16,6 +16,7 @@ from relance.core.models import Entity
 from relance.ledger.choices import ImportKind, ImportStatus
 from relance.ledger.importers import run_import
 from relance.ledger.models import ImportBatch, Item
+from relance.webhooks import events as webhook_events
 
 
 def import_file(
@@ -154,6 +155,7 @@ def items_dispute_open(*, customer, item_ids, reason: str, acting_user=None) -> 
         items=_numbers(items),
         reason=reason,
     )
+    webhook_events.dispute_opened(customer=customer, items=items, reason=reason, source="user")
     return items
 
 
@@ -173,6 +175,7 @@ def items_dispute_clear(*, customer, item_ids, acting_user=None) -> list[Item]:
         acting_user=acting_user,
         items=_numbers(items),
     )
+    webhook_events.dispute_closed(customer=customer, items=items, source="user")
     return items
 
 
@@ -196,5 +199,8 @@ def items_promise_record(
         acting_user=acting_user,
         items=_numbers(items),
         promise_date=promise_date.isoformat(),
+    )
+    webhook_events.promise_recorded(
+        customer=customer, items=items, promise_date=promise_date, source="user"
     )
     return items
