@@ -45,6 +45,7 @@ from relance.customers.selectors import collection_emails
 from relance.ledger.models import Item
 from relance.scenarios.choices import StepChannel, StepMode
 from relance.templating.choices import Channel
+from relance.webhooks import events as webhook_events
 
 
 def _locked(action: Action) -> Action:
@@ -104,6 +105,7 @@ def action_done(*, action: Action, acting_user=None, day: date | None = None, no
         day=day,
         **_noted(note),
     )
+    webhook_events.actions_done([action])
     return action
 
 
@@ -264,6 +266,7 @@ def actions_letters_done(
     action_events_record(
         actions=locked, kind=EventKind.ACTION_DONE, acting_user=acting_user, day=day, data=data
     )
+    webhook_events.actions_done(locked)
     return locked
 
 
@@ -372,6 +375,18 @@ def action_call_outcome(
     action_event_record(
         action=action, kind=EventKind.CALL_OUTCOME, acting_user=acting_user, day=today, **details
     )
+    webhook_events.actions_done([action])
+    if outcome == CallOutcome.PROMISE:
+        webhook_events.promise_recorded(
+            customer=action.customer, items=[reference], promise_date=promise_date, source="call"
+        )
+    elif outcome == CallOutcome.DISPUTE:
+        webhook_events.dispute_opened(
+            customer=action.customer,
+            items=[reference],
+            reason=reference.dispute_reason,
+            source="call",
+        )
     return action
 
 
@@ -486,6 +501,8 @@ def response_email_record(
             action_id=action.pk if action is not None else None,
             data={"response": response.pk, "author": response.author, "until": until.isoformat()},
         )
+    if not auto_reply:
+        webhook_events.response_received(response)
     return response
 
 

@@ -18,6 +18,7 @@ from relance.agenda.services import response_handle
 from relance.assistant.choices import DisputeReason, Document, Intent, ProposalStatus
 from relance.assistant.models import Proposal
 from relance.ledger.models import Item
+from relance.webhooks import events as webhook_events
 
 # The intents that change items, and so need at least one.
 ITEM_INTENTS = frozenset({Intent.PROMISE, Intent.DISPUTE, Intent.PAYMENT_MADE})
@@ -148,6 +149,9 @@ def _record(proposal: Proposal, *, intent, reason, day, items, acting_user) -> d
             item.promise_date = day
         _save(items, ["promise_date"])
         data["date"] = day.isoformat()
+        webhook_events.promise_recorded(
+            customer=proposal.response.customer, items=items, promise_date=day, source="assistant"
+        )
     elif intent == Intent.DISPUTE:
         if reason not in DisputeReason.values:
             raise ValidationError({"dispute_reason": _("Choose the category of the dispute.")})
@@ -160,6 +164,12 @@ def _record(proposal: Proposal, *, intent, reason, day, items, acting_user) -> d
             item.dispute_date = today
         _save(items, ["disputed", "dispute_reason", "dispute_date"])
         data["reason"] = reason
+        webhook_events.dispute_opened(
+            customer=proposal.response.customer,
+            items=items,
+            reason=summary[:200],
+            source="assistant",
+        )
     elif intent == Intent.PAYMENT_MADE:
         day = day or today
         if day > today:

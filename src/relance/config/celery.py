@@ -44,6 +44,14 @@ app.conf.beat_schedule = {
         "task": "relance.inbound.tasks.inbound_fetch_mailboxes",
         "schedule": crontab(minute="*/5"),
     },
+    "webhooks-deliver-due": {
+        "task": "relance.webhooks.tasks.webhooks_deliver_due",
+        "schedule": crontab(minute="*"),
+    },
+    "webhooks-prune": {
+        "task": "relance.webhooks.tasks.webhooks_prune",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "alerts-daily": {
         "task": "relance.alerts.tasks.alerts_evaluate_daily",
         "schedule": crontab(hour=7, minute=0),

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "relance.analytics",
     "relance.insights",
     "relance.alerts",
+    "relance.webhooks",
     "relance.demo",
     "relance.audit",
     "relance.portal",

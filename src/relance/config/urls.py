@@ -32,6 +32,7 @@ urlpatterns = [
     path("analytics/", include("relance.analytics.urls")),
     path("insights/", include("relance.insights.urls")),
     path("alerts/", include("relance.alerts.urls")),
+    path("webhooks/", include("relance.webhooks.urls")),
     path("audit/", include("relance.audit.urls")),
     path("p/", include("relance.portal.urls")),
     path("payments/", include("relance.payments.urls")),

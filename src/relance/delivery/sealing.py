@@ -8,13 +8,12 @@ saving a connector again seals them with the new key. A value written `env:NAME`
 reference to the environment (delivery/adapters/__init__.py) and is not sealed.
 """
 
-import base64
-import hashlib
+from cryptography.fernet import InvalidToken, MultiFernet
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
+from relance.core import sealing
+from relance.core.sealing import SEALED_PREFIX
 
-SEALED_PREFIX = "enc:"
+PURPOSE = "delivery.connector-settings"
 ENV_PREFIX = "env:"
 SECRET_WORDS = ("token", "key", "password", "secret")
 UNREADABLE = (
@@ -33,15 +32,8 @@ def is_secret(name: str) -> bool:
     return any(word in name.lower() for word in SECRET_WORDS)
 
 
-def _fernet(secret_key: str) -> Fernet:
-    digest = hashlib.sha256(b"relance.delivery.connector-settings:" + secret_key.encode())
-    return Fernet(base64.urlsafe_b64encode(digest.digest()))
-
-
 def _keys() -> MultiFernet:
-    """The current key first (it seals), then the fallbacks (they still open)."""
-    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return MultiFernet([_fernet(key) for key in keys])
+    return sealing.keys(PURPOSE)
 
 
 def seal(values: dict) -> dict:
@@ -76,6 +68,6 @@ def unseal(name: str, value):
     if not (isinstance(value, str) and value.startswith(SEALED_PREFIX)):
         return value
     try:
-        return _keys().decrypt(value.removeprefix(SEALED_PREFIX).encode()).decode()
+        return sealing.unseal_text(PURPOSE, value)
     except InvalidToken:
         raise UnreadableSecret(UNREADABLE.format(key=name)) from None

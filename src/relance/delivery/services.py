@@ -49,6 +49,7 @@ from relance.scenarios.choices import StepChannel, StepMode
 from relance.templating.render import NO_BREAK_SPACES
 from relance.templating.sanitize import sanitize_html
 from relance.templating.text import html_to_text
+from relance.webhooks import events as webhook_events
 
 UNCONFIRMED = gettext_noop(
     "Delivery not confirmed: the run stopped after handing the message over, before "
@@ -121,6 +122,7 @@ def _mark_errors(failures: list[tuple[Action, str]]) -> None:
     Action.objects.bulk_update(
         [action for action, _m in failures], ["status", "error_message", "updated_at"]
     )
+    webhook_events.actions_failed(failures)
 
 
 def _attempts(action_ids: list[int]) -> dict[int, dict]:
@@ -381,6 +383,12 @@ def _record(results: dict, outboxes: dict, actions: dict, day: date, on_sent=Non
         if on_sent is not None:
             for pk in [*sent, *uncertain]:
                 on_sent(outboxes[pk])
+        left = [*sent, *uncertain]
+        if left:
+            webhook_events.actions_sent(
+                [actions[pk] for pk in left],
+                outbox_by_action={pk: outboxes[pk].pk for pk in left},
+            )
 
 
 @dataclass

@@ -477,8 +477,11 @@ def run_end(entity, day: date, counts: Counts, *, snapshot: bool = True) -> bool
     run's last callback: the day's snapshot of what each customer owes (Insights), unless
     it was taken while the run planned (`snapshot=False`), then the statistics of the
     tables it bulk-wrote. Answers whether it analysed them."""
+    from relance.webhooks import events as webhook_events
+
     if snapshot:
         snapshot_take(entity=entity, day=day)
+    webhook_events.run_ended(entity.pk, day, asdict(counts))
     return analyze_written(counts)
 
 

@@ -17,6 +17,7 @@ from relance.core.models import Entity
 from relance.ledger.choices import ImportKind, ImportStatus
 from relance.ledger.importers import import_records, run_import
 from relance.ledger.models import ImportBatch, Item, ItemAmountChange
+from relance.webhooks import events as webhook_events
 
 
 def import_file(
@@ -103,27 +104,33 @@ def import_error_lines(batch: ImportBatch) -> list[str]:
 
 
 @transaction.atomic
-def items_settle(*, entity, item_ids, day: date) -> list[int]:
+def items_settle(*, entity, item_ids, day: date, source: str = "payment") -> list[int]:
     """Settle the entity's items `item_ids` still open on `day`, as an import that saw them
     at 0 would: their open amount to 0, `settled_on` = `day`, and one ItemAmountChange each
     (the amount paid, dated `day`), so that their open amount on any past day stays known.
-    Set-based (three queries whatever the number of items); answers the ids settled."""
+    Set-based (a few queries whatever the number of items); answers the ids settled."""
     rows = list(
         Item.objects.select_for_update()
         .filter(entity=entity, pk__in=list(item_ids), open_amount__gt=0)
         .order_by("pk")
-        .values_list("pk", "open_amount")
+        .values("id", "open_amount", "customer_id", "number", "amount", "currency")
     )
     ItemAmountChange.objects.bulk_create(
         ItemAmountChange(
-            entity=entity, item_id=pk, day=day, open_amount_after=0, delta=-open_amount
+            entity=entity,
+            item_id=row["id"],
+            day=day,
+            open_amount_after=0,
+            delta=-row["open_amount"],
         )
-        for pk, open_amount in rows
+        for row in rows
     )
-    settled = [pk for pk, _open_amount in rows]
+    settled = [row["id"] for row in rows]
     Item.objects.filter(pk__in=settled).update(
         open_amount=0, settled_on=day, updated_at=timezone.now()
     )
+    rows = [{**row, "settled_on": day} for row in rows]
+    webhook_events.items_settled(entity.pk, rows, source=source)
     return settled
 
 
@@ -180,6 +187,7 @@ def items_dispute_open(*, customer, item_ids, reason: str, acting_user=None) -> 
         items=_numbers(items),
         reason=reason,
     )
+    webhook_events.dispute_opened(customer=customer, items=items, reason=reason, source="user")
     return items
 
 
@@ -199,6 +207,7 @@ def items_dispute_clear(*, customer, item_ids, acting_user=None) -> list[Item]:
         acting_user=acting_user,
         items=_numbers(items),
     )
+    webhook_events.dispute_closed(customer=customer, items=items, source="user")
     return items
 
 
@@ -222,6 +231,9 @@ def items_promise_record(
         acting_user=acting_user,
         items=_numbers(items),
         promise_date=promise_date.isoformat(),
+    )
+    webhook_events.promise_recorded(
+        customer=customer, items=items, promise_date=promise_date, source="user"
     )
     return items
 

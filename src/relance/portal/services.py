@@ -28,6 +28,7 @@ from relance.core.bulk import copy_insert
 from relance.ledger.models import Item
 from relance.portal.choices import DisputeReason, LinkState
 from relance.portal.models import PortalLink
+from relance.webhooks import events as webhook_events
 
 
 def token_hash(token: str) -> str:
@@ -230,6 +231,7 @@ def _response(link, kind, items, *, body: str, details: dict, attachment=None):
         answer=kind,
         items=[item.number for item in items],
     )
+    webhook_events.response_received(response)
     return response
 
 
@@ -278,6 +280,9 @@ def portal_promise_record(
     for item in items:
         item.promise_date = promise_date
     _save(items, ["promise_date"])
+    webhook_events.promise_recorded(
+        customer=link.customer, items=items, promise_date=promise_date, source="portal"
+    )
     details = {"promise_date": promise_date.isoformat()}
     if amount is not None:
         details["amount"] = str(amount)
@@ -300,6 +305,9 @@ def portal_dispute_open(*, link, item_ids, reason: str, text: str, attachment=No
         item.dispute_reason = summary[:200]
         item.dispute_date = today
     _save(items, ["disputed", "dispute_reason", "dispute_date"])
+    webhook_events.dispute_opened(
+        customer=link.customer, items=items, reason=summary[:200], source="portal"
+    )
     return _response(
         link,
         ResponseKind.DISPUTE,

@@ -18,6 +18,7 @@ from relance.ledger.importers.history import AmountHistory
 from relance.ledger.importers.readers import cell_text
 from relance.ledger.importers.writers import BulkWriter
 from relance.ledger.models import Item
+from relance.webhooks import events as webhook_events
 
 KIND_WORDS = {
     "invoice": ItemKind.INVOICE,
@@ -111,6 +112,7 @@ class ItemImport(TableImport):
             update_fields=[*VALUE_FIELDS, "updated_at"],
         )
         self.history = AmountHistory(self.entity, self.today)
+        self.settled: list[dict] = []  # items this file settles, for the webhooks
 
     def check_columns(self) -> bool:
         if not super().check_columns():
@@ -302,6 +304,8 @@ class ItemImport(TableImport):
         elif "disputed" in record:
             new["dispute_reason"], new["dispute_date"] = "", None
         new["settled_on"] = self._settled_on(record, old, new)
+        if old is not None and old["open_amount"] and new["settled_on"] is not None:
+            self.settled.append({**new, "id": old["id"]})
         return new
 
     def _settled_on(self, record: dict, old: dict | None, new: dict):
@@ -321,6 +325,7 @@ class ItemImport(TableImport):
             self.writer.flush()
             self.history.write()
             self.write_events({pk: tally_data(tally) for pk, tally in self.tallies.items()})
+            webhook_events.items_settled(self.entity.pk, self.settled, source="import")
 
 
 def tally_data(tally: list[int]) -> dict:
