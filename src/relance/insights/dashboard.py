@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Case, Count, DateField, F, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
 from relance.insights import figures, selectors
@@ -178,25 +178,35 @@ def scope_months(scope: Scope, start: date, end: date) -> list[MonthFigures]:
 def scope_aging(scope: Scope, start: date, end: date) -> list[Balance]:
     """The balance and its buckets on every day written from `start` to `end` (the days any
     of the entities wrote)."""
-    if scope.from_totals:
-        rows = DailyTotal.objects.filter(_collector_filter(scope, "collector"))
-    else:
-        rows = CustomerSnapshot.objects.filter(
-            _collector_filter(scope, "customer__collector"), customer__in=scope.customers
-        )
-    rows = (
-        rows.filter(entity__in=scope.entity_ids, currency=scope.currency, day__range=(start, end))
-        .order_by()
-        .values("day")
-        .annotate(**{a: Sum(a) for a in AMOUNTS})
-    )
-    sums = {row["day"]: row for row in rows}
-    days = (
+    days = list(
         SnapshotDay.objects.filter(entity__in=scope.entity_ids, day__range=(start, end))
         .order_by("day")
         .values_list("day", flat=True)
         .distinct()
     )
+    if not scope.from_totals:
+        per_entity = [
+            {
+                balance.day: balance
+                for balance in selectors.aging_over_time(
+                    entity,
+                    start,
+                    end,
+                    currency=scope.currency,
+                    customers=_customers_of(scope, entity),
+                )
+            }
+            for entity in scope.entities
+        ]
+        return [_summed(read[day] for read in per_entity if day in read) for day in days]
+    rows = (
+        DailyTotal.objects.filter(_collector_filter(scope, "collector"))
+        .filter(entity__in=scope.entity_ids, currency=scope.currency, day__range=(start, end))
+        .order_by()
+        .values("day")
+        .annotate(**{a: Sum(a) for a in AMOUNTS})
+    )
+    sums = {row["day"]: row for row in rows}
     return [
         Balance(day=day, **{a: cents((sums.get(day) or {}).get(a)) for a in AMOUNTS})
         for day in days
@@ -205,15 +215,18 @@ def scope_aging(scope: Scope, start: date, end: date) -> list[Balance]:
 
 def snapshots_on(scope: Scope, day: date) -> QuerySet:
     """The customers' snapshots behind the scope's balance of `day` (each entity's latest
-    day written on or before it): the drill-down from a figure to its customers."""
+    day written on or before it, as `day` on each row): the drill-down from a figure to its
+    customers."""
     read = _written_days(scope, [day])
-    on_day = Q(pk__in=[])
+    on_day, read_day = Q(pk__in=[]), []
     for entity_id, entity_days in read.items():
         if entity_days[day] is not None:
-            on_day |= Q(entity_id=entity_id, day=entity_days[day])
+            written = entity_days[day]
+            on_day |= Q(entity_id=entity_id, since__lte=written, until__gt=written)
+            read_day.append(When(entity_id=entity_id, then=Value(written)))
     rows = CustomerSnapshot.objects.filter(
         on_day, _collector_filter(scope, "customer__collector"), currency=scope.currency
-    )
+    ).annotate(day=Case(*read_day, default=None, output_field=DateField()))
     if scope.customers is not None:
         rows = rows.filter(customer__in=scope.customers)
     return rows
