@@ -64,7 +64,9 @@ def day_append(entity, day: date) -> None:
     columns = ", ".join(AMOUNTS)
     _execute(
         [
-            f"DELETE FROM {TABLE} WHERE entity_id = %(entity)s AND since >= %(day)s",
+            # (until > day: by the index on until, as runs from `day` on end after it)
+            f"DELETE FROM {TABLE} WHERE entity_id = %(entity)s AND since >= %(day)s "
+            f"AND until > %(day)s",
             f"UPDATE {TABLE} SET until = %(open)s WHERE entity_id = %(entity)s AND until = %(day)s",
             f"UPDATE {TABLE} SET until = %(day)s WHERE entity_id = %(entity)s "
             f"AND until = %(open)s AND NOT EXISTS (SELECT 1 FROM {NEW_FIGURES} n "
@@ -153,3 +155,11 @@ def _joined_at(edge: str) -> list[str]:
 def _adapted(params: dict) -> dict:
     adapt = connection.ops.adapt_datefield_value
     return {key: adapt(v) if isinstance(v, date) else v for key, v in params.items()}
+
+
+def statistics_refresh() -> None:
+    """Let PostgreSQL plan the next reads with the runs a backfill just wrote (millions of
+    rows it would otherwise believe to be a few hundred)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {TABLE}")
