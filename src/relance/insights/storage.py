@@ -59,7 +59,7 @@ def day_append(entity, day: date) -> None:
     """Write the new figures as the snapshots of `day`, the entity's latest day: the open
     runs whose figures they repeat stay open, the others are closed on `day`, and the new
     figures open runs of their own. Writing the day again first undoes its first write
-    (idempotent). Five statements."""
+    (idempotent). Six statements."""
     params = {"entity": entity.pk, "day": day, "open": OPEN_END}
     columns = ", ".join(AMOUNTS)
     _execute(
@@ -72,12 +72,16 @@ def day_append(entity, day: date) -> None:
             f"AND until = %(open)s AND NOT EXISTS (SELECT 1 FROM {NEW_FIGURES} n "
             f"WHERE n.customer_id = {TABLE}.customer_id AND n.currency = {TABLE}.currency "
             f"AND {_same_figures('n', TABLE)})",
+            # What the open runs already say is not written again. (Not a NOT EXISTS in the
+            # INSERT: reading the table being written, PostgreSQL rescans the rows the
+            # statement adds, 110 s for the first day of 100,000 customers.)
+            f"DELETE FROM {NEW_FIGURES} WHERE EXISTS (SELECT 1 FROM {TABLE} s "
+            f"WHERE s.entity_id = %(entity)s AND s.until = %(open)s "
+            f"AND s.customer_id = {NEW_FIGURES}.customer_id "
+            f"AND s.currency = {NEW_FIGURES}.currency)",
             f"INSERT INTO {TABLE} (entity_id, customer_id, currency, since, until, {columns}) "
             f"SELECT %(entity)s, n.customer_id, n.currency, %(day)s, %(open)s, "
-            f"{', '.join(f'n.{a}' for a in AMOUNTS)} FROM {NEW_FIGURES} n "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {TABLE} s WHERE s.entity_id = %(entity)s "
-            f"AND s.until = %(open)s AND s.customer_id = n.customer_id "
-            f"AND s.currency = n.currency)",
+            f"{', '.join(f'n.{a}' for a in AMOUNTS)} FROM {NEW_FIGURES} n",
         ],
         _adapted(params),
     )
