@@ -23,7 +23,13 @@ from django.db.models import Case, Count, DateField, F, Max, Q, QuerySet, Sum, V
 from django.db.models.functions import TruncMonth
 
 from relance.insights import figures, selectors
-from relance.insights.models import CustomerSnapshot, DailyTotal, MonthlySales, SnapshotDay
+from relance.insights.models import (
+    OPEN_END,
+    CustomerSnapshot,
+    DailyTotal,
+    MonthlySales,
+    SnapshotDay,
+)
 from relance.insights.selectors import AMOUNTS, Balance, MonthFigures, cents
 from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
@@ -213,16 +219,25 @@ def scope_aging(scope: Scope, start: date, end: date) -> list[Balance]:
     ]
 
 
+def _latest_days(scope: Scope) -> dict[int, date]:
+    rows = SnapshotDay.objects.filter(entity__in=scope.entity_ids).order_by()
+    return dict(rows.values("entity").annotate(latest=Max("day")).values_list("entity", "latest"))
+
+
 def snapshots_on(scope: Scope, day: date) -> QuerySet:
     """The customers' snapshots behind the scope's balance of `day` (each entity's latest
     day written on or before it, as `day` on each row): the drill-down from a figure to its
     customers."""
     read = _written_days(scope, [day])
+    latest = _latest_days(scope)
     on_day, read_day = Q(pk__in=[]), []
     for entity_id, entity_days in read.items():
         if entity_days[day] is not None:
             written = entity_days[day]
-            on_day |= Q(entity_id=entity_id, since__lte=written, until__gt=written)
+            if written == latest[entity_id]:  # the open runs, by the index on until
+                on_day |= Q(entity_id=entity_id, until=OPEN_END)
+            else:
+                on_day |= Q(entity_id=entity_id, since__lte=written, until__gt=written)
             read_day.append(When(entity_id=entity_id, then=Value(written)))
     rows = CustomerSnapshot.objects.filter(
         on_day, _collector_filter(scope, "customer__collector"), currency=scope.currency

@@ -121,9 +121,12 @@ class CustomerSnapshot(models.Model):
             ),
         ]
         indexes = [
-            # The latest day of an entity: its snapshots still open (until = OPEN_END); the
-            # daily snapshot closes and extends them by this index too.
-            models.Index(fields=["entity", "until"], name="snapshot_by_entity_until"),
+            # The latest day of an entity: its snapshots still open (until = OPEN_END), the
+            # largest overdue first for the top customers; the daily snapshot closes and
+            # extends them by this index too.
+            models.Index(
+                fields=["entity", "until", "currency", "-overdue"], name="snapshot_by_entity_until"
+            ),
         ]
 
     def __str__(self) -> str:

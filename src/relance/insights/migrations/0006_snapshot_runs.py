@@ -89,7 +89,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="customersnapshot",
-            index=models.Index(fields=["entity", "until"], name="snapshot_by_entity_until"),
+            index=models.Index(
+                fields=["entity", "until", "currency", "-overdue"], name="snapshot_by_entity_until"
+            ),
         ),
         migrations.AddConstraint(
             model_name="customersnapshot",
