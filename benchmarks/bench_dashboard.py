@@ -2,11 +2,9 @@
 1,000,000 items with a year of daily snapshots, on PostgreSQL (target: under 300 ms).
 
 The customers and items are bench_engine's (`populate`: ten open invoices per customer,
-issued over the year before its RUN_DAY), shared among 20 collectors. The year of daily
-snapshots is written straight into the table (one row per customer and day, amounts
-spread over the buckets: what a backfill would write, without its hours), then the daily
-totals and monthly sales from them by `insights.services.snapshot_totals_write`, as the
-backfill ends (its time is printed: what the totals add to a backfill of a year).
+issued over the year before its RUN_DAY), shared among 20 collectors. The year of snapshots
+is written by the real backfill (`insights.services.snapshots_backfill`: the runs of days
+with the same figures, then the daily totals and monthly sales); its time is printed.
 
 The database is kept between runs (`--rebuild` builds it again). Each page is asked 5
 times with Django's test client in one process, as the credit manager; printed: the median
@@ -26,7 +24,8 @@ from datetime import timedelta
 from benchmarks.bench_engine import ENTITY, RUN_DAY, populate
 from benchmarks.measure import BENCH_DIR, PG_ADMIN_URL, pg_admin, relance
 
-PG_PREFIX = "relance_bench_dashboard"
+# BENCH_PG_PREFIX: a prefix of one's own, when several people benchmark on one server.
+PG_PREFIX = os.environ.get("BENCH_PG_PREFIX", "") + "relance_bench_dashboard"
 COLLECTORS = 20
 TARGET_MS = 300
 PAGES = [
@@ -136,46 +135,21 @@ def collectors_and_people() -> None:
 
 
 def snapshots(days: int) -> None:
-    """One snapshot per customer and day for `days` days to RUN_DAY, amounts spread over
-    the buckets (they sum to the open amount), then the totals as a backfill ends."""
+    """The snapshots of `days` days to RUN_DAY, by the backfill from the items' history
+    (the items have none: each counts open from its issue date), then the statistics."""
     from django.db import connection
 
     from relance.core.models import Entity
-    from relance.insights.models import CustomerSnapshot, SnapshotDay
-    from relance.insights.services import snapshot_totals_write
+    from relance.insights.services import snapshots_backfill
 
     entity = Entity.objects.get(slug=ENTITY)
     first = RUN_DAY - timedelta(days=days - 1)
-    table = connection.ops.quote_name(CustomerSnapshot._meta.db_table)
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO {table} (entity_id, customer_id, day, currency, open_amount,
-                overdue, not_due, d1_30, d31_60, d61_90, d90_plus, credits)
-            SELECT %(entity)s, c.id, d.day::date, 'EUR', o.open,
-                o.open - o.not_due, o.not_due, o.d1_30, o.d31_60, o.d61_90,
-                o.open - o.not_due - o.d1_30 - o.d31_60 - o.d61_90, 0
-            FROM generate_series(%(first)s::date, %(last)s::date, interval '1 day') d(day)
-            CROSS JOIN customers_customer c
-            CROSS JOIN LATERAL (SELECT
-                ((c.id * 7919 + (d.day::date - %(first)s::date) * 104729) %% 5000000) / 100.0
-                    + 100 AS open) a
-            CROSS JOIN LATERAL (SELECT a.open AS open,
-                round(a.open * 0.5, 2) AS not_due, round(a.open * 0.2, 2) AS d1_30,
-                round(a.open * 0.1, 2) AS d31_60, round(a.open * 0.1, 2) AS d61_90) o
-            WHERE c.entity_id = %(entity)s""",
-            {"entity": entity.pk, "first": first, "last": RUN_DAY},
-        )
-        rows = cursor.rowcount
-    SnapshotDay.objects.bulk_create(
-        [SnapshotDay(entity=entity, day=first + timedelta(days=n)) for n in range(days)]
-    )
-    print(f"{rows:,} snapshots ({days} days) in {time.perf_counter() - started:.0f} s")
     started, cpu = time.perf_counter(), time.process_time()
-    written = snapshot_totals_write(entity=entity, start=first, end=RUN_DAY)
+    result = snapshots_backfill(entity=entity, start=first, end=RUN_DAY)
     print(
-        f"daily totals ({written:,} rows) and monthly sales written in "
-        f"{time.perf_counter() - started:.1f} s wall, {time.process_time() - cpu:.2f} s CPU"
+        f"backfill of {result.days} days: {result.rows:,} runs in "
+        f"{time.perf_counter() - started:.1f} s wall, {time.process_time() - cpu:.2f} s CPU "
+        f"(Python; load {os.getloadavg()[0]:.2f})"
     )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")

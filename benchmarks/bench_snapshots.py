@@ -216,6 +216,10 @@ def measure() -> None:
     _timed("its risk scores alone", lambda: risk_take(entity=entity, day=RUN_DAY))
     _timed("backfill one year", lambda: snapshots_backfill(entity=entity, start=start,
                                                             end=RUN_DAY).rows)  # fmt: skip
+    # The daily run's case: the year written, the next day's snapshot closes and opens the
+    # runs of the customers whose figures changed.
+    _timed("daily snapshot after the year", lambda: snapshot_take(
+        entity=entity, day=RUN_DAY + timedelta(days=1)))  # fmt: skip
     load = os.getloadavg()
     print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
@@ -223,7 +227,7 @@ def measure() -> None:
 def print_table(rows: list[tuple]) -> None:
     print()
     print("| database | customers | items | step | wall (s) | Python CPU (s) | "
-          "PostgreSQL CPU (s) | snapshot rows |")  # fmt: skip
+          "PostgreSQL CPU (s) | snapshot rows (runs) |")  # fmt: skip
     print("|---|---:|---:|---|---:|---:|---:|---:|")
     for database, customers, label, wall, cpu, server, written in rows:
         print(f"| {database} | {customers:,} | {customers * ITEMS_PER_CUSTOMER:,} | {label} | "

@@ -21,13 +21,26 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Max, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    F,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 
 from relance.insights import figures, selectors
 from relance.insights.fx import SAME, RateBook
 from relance.insights.models import (
     BUCKETS,
+    OPEN_END,
     CustomerSnapshot,
     DailyTotal,
     MonthlySales,
@@ -252,43 +265,60 @@ def scope_months(scope: Scope, start: date, end: date) -> list[MonthFigures]:
 def scope_aging(scope: Scope, start: date, end: date) -> list[Balance]:
     """The balance and its buckets on every day written from `start` to `end` (the days any
     of the entities wrote)."""
-    if scope.from_totals:
-        rows = DailyTotal.objects.filter(_collector_filter(scope, "collector"))
-    else:
-        rows = CustomerSnapshot.objects.filter(
-            _collector_filter(scope, "customer__collector"), customer__in=scope.customers
-        )
-    rows = (
-        rows.filter(_currency_filter(scope), entity__in=scope.entity_ids, day__range=(start, end))
-        .order_by()
-        .values("day", "currency")
-        .annotate(**{a: Sum(a) for a in AMOUNTS})
-    )
-    book = rate_book(scope, end)
-    sums = defaultdict(list)
-    for row in rows:
-        balance = Balance(day=row["day"], **{a: cents(row[a]) for a in AMOUNTS})
-        sums[row["day"]].append(in_reporting(book, row["currency"], balance))
-    days = (
+    days = list(
         SnapshotDay.objects.filter(entity__in=scope.entity_ids, day__range=(start, end))
         .order_by("day")
         .values_list("day", flat=True)
         .distinct()
     )
+    book = rate_book(scope, end)
+    sums = defaultdict(list)
+    if scope.from_totals:
+        rows = (
+            DailyTotal.objects.filter(_collector_filter(scope, "collector"))
+            .filter(_currency_filter(scope), entity__in=scope.entity_ids, day__range=(start, end))
+            .order_by()
+            .values("day", "currency")
+            .annotate(**{a: Sum(a) for a in AMOUNTS})
+        )
+        for row in rows:
+            balance = Balance(day=row["day"], **{a: cents(row[a]) for a in AMOUNTS})
+            sums[row["day"]].append(in_reporting(book, row["currency"], balance))
+    else:
+        for entity in scope.entities:
+            customers = _customers_of(scope, entity)
+            for currency in _currencies(scope):
+                for balance in selectors.aging_over_time(
+                    entity, start, end, currency=currency, customers=customers
+                ):
+                    if any(getattr(balance, a) for a in AMOUNTS):  # no rate needed for nothing
+                        sums[balance.day].append(in_reporting(book, currency, balance))
     return [_summed([Balance(day=day), *sums.get(day, [])]) for day in days]
+
+
+def _latest_days(scope: Scope) -> dict[int, date]:
+    rows = SnapshotDay.objects.filter(entity__in=scope.entity_ids).order_by()
+    return dict(rows.values("entity").annotate(latest=Max("day")).values_list("entity", "latest"))
 
 
 def snapshots_on(scope: Scope, day: date) -> QuerySet:
     """The customers' snapshots behind the scope's balance of `day` (each entity's latest
-    day written on or before it): the drill-down from a figure to its customers."""
+    day written on or before it, as `day` on each row): the drill-down from a figure to its
+    customers."""
     read = _written_days(scope, [day])
-    on_day = Q(pk__in=[])
+    latest = _latest_days(scope)
+    on_day, read_day = Q(pk__in=[]), []
     for entity_id, entity_days in read.items():
         if entity_days[day] is not None:
-            on_day |= Q(entity_id=entity_id, day=entity_days[day])
+            written = entity_days[day]
+            if written == latest[entity_id]:  # the open runs, by the index on until
+                on_day |= Q(entity_id=entity_id, until=OPEN_END)
+            else:
+                on_day |= Q(entity_id=entity_id, since__lte=written, until__gt=written)
+            read_day.append(When(entity_id=entity_id, then=Value(written)))
     rows = CustomerSnapshot.objects.filter(
         on_day, _collector_filter(scope, "customer__collector"), _currency_filter(scope)
-    )
+    ).annotate(day=Case(*read_day, default=None, output_field=DateField()))
     if scope.customers is not None:
         rows = rows.filter(customer__in=scope.customers)
     return rows

@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 from django.db import models
@@ -52,20 +53,33 @@ class SnapshotDay(models.Model):
         return f"{self.entity_id} {self.day.isoformat()}"
 
 
+# The `until` of a snapshot that still holds on the latest day written (an open end: the
+# next daily snapshot closes it if the customer's figures change).
+OPEN_END = date(9999, 12, 31)
+
+
+class SnapshotQuerySet(EntityScopedQuerySet):
+    def on(self, day: date):
+        """The snapshots that hold at the end of `day` (one per customer and currency)."""
+        return self.filter(since__lte=day, until__gt=day)
+
+
 class CustomerSnapshot(models.Model):
-    """What a customer owed at the end of a day, in one currency: its open invoices aged by
-    days past due (the buckets sum to `open_amount`), and its open credit notes and unapplied
-    payments beside them, not aged and not netted (as on the customer's page)."""
+    """What a customer owed at the end of each day from `since` to the day before `until`,
+    in one currency: its open invoices aged by days past due (the buckets sum to
+    `open_amount`), and its open credit notes and unapplied payments beside them, not aged
+    and not netted (as on the customer's page). A row is written only when the figures
+    change (docs/insights.md, "Storage"): a year is ~50 rows a customer, not 365."""
 
     entity = models.ForeignKey(
         "core.Entity",
         on_delete=models.CASCADE,
         related_name="+",
         verbose_name=_("entity"),
-        db_index=False,  # the unique (entity, day) and the index (entity, day, currency) lead
+        db_index=False,  # the index (entity, until) leads with it
         # No constraint in the database (deleting still cascades, in Django): its check on
-        # each inserted row was half the cost of a backfill (36 million rows a year at
-        # 100,000 customers), and the rows are derived: a backfill rebuilds them.
+        # each inserted row was half the cost of a backfill, and the rows are derived: a
+        # backfill rebuilds them.
         db_constraint=False,
     )
     customer = models.ForeignKey(
@@ -73,11 +87,12 @@ class CustomerSnapshot(models.Model):
         on_delete=models.CASCADE,
         related_name="snapshots",
         verbose_name=_("customer"),
-        db_index=False,  # the unique (customer, day, currency) leads with it
+        db_index=False,  # the unique (customer, currency, since) leads with it
         db_constraint=False,  # as for the entity
     )
-    day = models.DateField(_("day"))
     currency = models.CharField(_("currency"), max_length=3)
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"), help_text=_("The first day it no longer holds."))
     open_amount = money(_("open invoices"))
     overdue = money(_("overdue"))
     not_due = money(_("not due"))
@@ -87,26 +102,35 @@ class CustomerSnapshot(models.Model):
     d90_plus = money(_("over 90 days"))
     credits = money(_("credits"))
 
-    objects = EntityScopedQuerySet.as_manager()
+    objects = SnapshotQuerySet.as_manager()
 
     class Meta:
-        ordering = ["day", "customer", "currency"]
+        ordering = ["since", "customer", "currency"]
         verbose_name = _("customer snapshot")
         verbose_name_plural = _("customer snapshots")
         constraints = [
             models.UniqueConstraint(
-                fields=["customer", "day", "currency"],
-                name="snapshot_unique_per_customer_day_currency",
-                violation_error_message=_("This customer already has a snapshot that day."),
+                fields=["customer", "currency", "since"],
+                name="snapshot_unique_per_customer_currency_since",
+                violation_error_message=_("This customer already has a snapshot from that day."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(since__lt=models.F("until")),
+                name="snapshot_since_before_until",
+                violation_error_message=_("A snapshot ends after it begins."),
             ),
         ]
         indexes = [
-            # The figures read one entity's days, all customers at once.
-            models.Index(fields=["entity", "day", "currency"], name="snapshot_by_entity_day"),
+            # The latest day of an entity: its snapshots still open (until = OPEN_END), the
+            # largest overdue first for the top customers; the daily snapshot closes and
+            # extends them by this index too.
+            models.Index(
+                fields=["entity", "until", "currency", "-overdue"], name="snapshot_by_entity_until"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer_id} {self.day.isoformat()} {self.currency}"
+        return f"{self.customer_id} {self.since.isoformat()}–{self.until.isoformat()}"
 
 
 def total_entity():

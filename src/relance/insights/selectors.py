@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Max, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from relance.insights import figures
-from relance.insights.models import BUCKETS, CustomerSnapshot, SnapshotDay
+from relance.insights.models import BUCKETS, CustomerSnapshot, DailyTotal, SnapshotDay
+from relance.insights.sql import customers_clause, fetch, money
 from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item, ItemAmountChange
 
@@ -87,20 +88,67 @@ def snapshot_days(entity, days: Iterable[date]) -> dict[date, date | None]:
     return answer
 
 
+def _sums_on(entity, days: set[date], *, currency: str, customers) -> dict[date, dict]:
+    """{day: {amount: sum}} of the snapshots of the days asked (days written), for the
+    customers (None: all of them, from the daily totals); one query."""
+    if not days:
+        return {}
+    if customers is None:
+        rows = DailyTotal.objects.filter(entity=entity, currency=currency, day__in=days)
+        rows = rows.order_by().values("day").annotate(**{a: Sum(a) for a in AMOUNTS})
+        return {row["day"]: row for row in rows}
+    return _sums_from_runs(entity, days, currency, customers)
+
+
+# The runs of some customers across a range of days as steps: a run adds its figures on its
+# first day in the range and takes them away on its `until`; the sum of a day is the sum of
+# the steps up to it (summed here, in Python: a few hundred steps a year).
+STEPS_SQL = """
+SELECT day, {sums} FROM (
+    SELECT {greatest}(since, %s) AS day, {added} FROM {table}
+    WHERE entity_id = %s AND currency = %s AND since <= %s AND until > %s{customers}
+    UNION ALL
+    SELECT until, {removed} FROM {table}
+    WHERE entity_id = %s AND currency = %s AND until > %s AND until <= %s{customers}
+) steps GROUP BY day
+"""
+
+
+def _sums_from_runs(entity, days: set[date], currency: str, customers) -> dict[date, dict]:
+    first, last = min(days), max(days)
+    restricted, restricted_params = customers_clause("customer_id", customers)
+    sql = STEPS_SQL.format(
+        table=connection.ops.quote_name(CustomerSnapshot._meta.db_table),
+        greatest="GREATEST" if connection.vendor == "postgresql" else "MAX",
+        sums=", ".join(f"SUM({a})" for a in AMOUNTS),
+        added=", ".join(f"{a} AS {a}" for a in AMOUNTS),
+        removed=", ".join(f"-{a}" for a in AMOUNTS),
+        customers=restricted,
+    )
+    adapt = connection.ops.adapt_datefield_value
+    params = [adapt(first), entity.pk, currency, adapt(last), adapt(first), *restricted_params]
+    params += [entity.pk, currency, adapt(first), adapt(last), *restricted_params]
+    steps = sorted(
+        (_as_date(day), [money(v) for v in values]) for day, *values in fetch(sql, params)
+    )
+    answer, running, index = {}, [ZERO] * len(AMOUNTS), 0
+    for day in sorted(days):
+        while index < len(steps) and steps[index][0] <= day:
+            running = [total + step for total, step in zip(running, steps[index][1], strict=True)]
+            index += 1
+        answer[day] = dict(zip(AMOUNTS, running, strict=True))
+    return answer
+
+
+def _as_date(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def balances(entity, days: Iterable[date], *, currency: str, customers=None) -> dict:
     """{day: Balance} for each day asked, from the snapshots of the latest day written on or
     before it; two queries."""
     read = snapshot_days(entity, days)
-    rows = _restricted(
-        CustomerSnapshot.objects.filter(
-            entity=entity, currency=currency, day__in={d for d in read.values() if d}
-        ),
-        customers,
-    )
-    sums = {
-        row["day"]: row
-        for row in rows.order_by().values("day").annotate(**{a: Sum(a) for a in AMOUNTS})
-    }
+    sums = _sums_on(entity, {d for d in read.values() if d}, currency=currency, customers=customers)
     answer = {}
     for day, snapshot_day in read.items():
         row = sums.get(snapshot_day, {})
@@ -200,22 +248,17 @@ def _month(month: date, end: date, opening: Balance, closing: Balance, sales: di
 def aging_over_time(
     entity, start: date, end: date, *, currency: str | None = None, customers=None
 ) -> list[Balance]:
-    """The balance and its aging buckets on every day written from `start` to `end`; one
-    query."""
-    rows = _restricted(
-        CustomerSnapshot.objects.filter(
-            entity=entity, currency=currency or entity.currency, day__range=(start, end)
-        ),
-        customers,
+    """The balance and its aging buckets on every day written from `start` to `end`; two
+    queries."""
+    days = list(
+        SnapshotDay.objects.filter(entity=entity, day__range=(start, end))
+        .order_by("day")
+        .values_list("day", flat=True)
     )
-    sums = {
-        row["day"]: row
-        for row in rows.order_by().values("day").annotate(**{a: Sum(a) for a in AMOUNTS})
-    }
-    days = SnapshotDay.objects.filter(entity=entity, day__range=(start, end)).order_by("day")
+    sums = _sums_on(entity, set(days), currency=currency or entity.currency, customers=customers)
     return [
         Balance(day=day, **{a: cents((sums.get(day) or {}).get(a)) for a in AMOUNTS})
-        for day in days.values_list("day", flat=True)
+        for day in days
     ]
 
 

@@ -784,10 +784,12 @@ def _latest_aged(bucket: str):
     day (0 without a row that day: nothing was open)."""
     snapshot_days = apps.get_model("insights", "SnapshotDay").objects
     latest = snapshot_days.filter(entity_id=OuterRef(OuterRef("entity_id"))).order_by("-day")
+    latest_day = Subquery(latest.values("day")[:1])
     found = apps.get_model("insights", "CustomerSnapshot").objects.filter(
         customer=OuterRef("pk"),
         currency=OuterRef("currency"),
-        day=Subquery(latest.values("day")[:1]),
+        since__lte=latest_day,
+        until__gt=latest_day,
     )
     amount = Subquery(found.values(bucket)[:1], output_field=MONEY)
     return Coalesce(amount, Value(Decimal(0), output_field=MONEY), output_field=MONEY)

@@ -480,7 +480,7 @@ def test_the_demo_has_a_year_of_snapshots_and_dated_payments():
     ).exists()
     replayed = Item.objects.filter(settled_on__gte=date(2026, 11, 14), actions__isnull=False)
     assert replayed.filter(amount_changes__open_amount_after=0).exists()
-    today = CustomerSnapshot.objects.filter(entity=acme, day=TODAY, currency="EUR")
+    today = CustomerSnapshot.objects.on(TODAY).filter(entity=acme, currency="EUR")
     open_now = Item.objects.filter(entity=acme, kind="invoice", currency="EUR", open_amount__gt=0)
     assert (
         today.aggregate(t=Sum("open_amount"))["t"] == open_now.aggregate(t=Sum("open_amount"))["t"]

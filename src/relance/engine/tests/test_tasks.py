@@ -162,7 +162,7 @@ def test_a_distributed_run_writes_the_days_snapshot(scenario_s, acme_daily):
     make_invoice(customer, "A1", d(1, 31), amount=Decimal("120.00"))
     engine_run_entity.delay(acme_daily.pk, d(2, 5).isoformat()).get()
     assert SnapshotDay.objects.filter(entity=acme_daily, day=d(2, 5)).exists()
-    snapshot = CustomerSnapshot.objects.get(customer=customer, day=d(2, 5))
+    snapshot = CustomerSnapshot.objects.on(d(2, 5)).get(customer=customer)
     assert (snapshot.open_amount, snapshot.overdue) == (Decimal("120.00"), Decimal("120.00"))
 
 

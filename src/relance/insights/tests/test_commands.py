@@ -27,7 +27,7 @@ def backfilled(acme, ledger):
 
 def test_backfill_writes_every_day(acme, backfilled):
     assert SnapshotDay.objects.filter(entity=acme).count() == 121
-    assert CustomerSnapshot.objects.filter(day=TODAY).count() == 3
+    assert CustomerSnapshot.objects.on(TODAY).count() == 3
 
 
 def test_export_csv_to_stdout(acme, backfilled):

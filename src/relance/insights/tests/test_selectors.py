@@ -132,7 +132,7 @@ def test_aging_buckets_sum_to_the_open_total(acme, items):
     snapshot_take(entity=acme, day=TODAY)
     invoices = sum((a for k, _o, a in items if k == "invoice"), D(0))
     overdue = sum((a for k, o, a in items if k == "invoice" and o < 0), D(0))
-    snapshot = CustomerSnapshot.objects.filter(day=TODAY).first()
+    snapshot = CustomerSnapshot.objects.on(TODAY).first()
     assert snapshot is not None  # every item is open: the customer has something open
     buckets = snapshot.not_due + snapshot.d1_30 + snapshot.d31_60 + snapshot.d61_90
     assert buckets + snapshot.d90_plus == snapshot.open_amount == invoices
