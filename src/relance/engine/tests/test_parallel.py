@@ -60,11 +60,15 @@ def _snapshot() -> tuple[list, list]:
 
 def _insights() -> list[list]:
     """The days' Insights rows, which a parallel run writes while its processes plan."""
-    snapshots = CustomerSnapshot.objects.order_by("customer__external_id", "day")
+    snapshots = CustomerSnapshot.objects.order_by("customer__external_id", "since")
     risks = CustomerRisk.objects.order_by("customer__external_id", "day")
     return [
         list(SnapshotDay.objects.order_by("day").values_list("day")),
-        list(snapshots.values_list("customer__external_id", "day", "open_amount", "overdue")),
+        list(
+            snapshots.values_list(
+                "customer__external_id", "since", "until", "open_amount", "overdue"
+            )
+        ),
         list(risks.values_list("customer__external_id", "day", "score")),
         list(DailyTotal.objects.order_by("day").values_list("day", "customers", "open_amount")),
     ]
@@ -91,7 +95,9 @@ def test_parallel_run_matches_the_single_process_run(scenario_s, acme_daily, tmp
     # The snapshot taken beside the planning processes is the one a run takes at its end.
     assert insights_in_parallel == _insights()
     assert [day for (day,) in insights_in_parallel[0]] == DAYS
-    assert len(insights_in_parallel[1]) == CUSTOMERS * len(DAYS)
+    # Stored as runs of days: one row per customer while what it owes does not change.
+    assert {row[0] for row in insights_in_parallel[1]} == {f"P{n:02}" for n in range(CUSTOMERS)}
+    assert all(row[1] <= DAYS[-1] < row[2] for row in insights_in_parallel[1])
     # Something happened: every customer has its actions, the emails left once each.
     assert {row[0] for row in in_parallel[0]} == {f"P{n:02}" for n in range(CUSTOMERS)}
     assert len(in_parallel[1]) >= CUSTOMERS
