@@ -42,6 +42,7 @@ from relance.inbound.services import (
     inbound_email_too_large,
     inbound_known,
 )
+from relance.webhooks.services import subscriptions_read_once
 
 logger = logging.getLogger(__name__)
 
@@ -221,7 +222,8 @@ def _batch(mailbox, connector, values, uids: list[int], summary: FetchSummary) -
         raw.update(_bodies(client, group, "BODY.PEEK[]"))
     reads = {u: inbound_email_read(b) for u, b in raw.items() if u not in large}
     done, failed = [], []
-    with transaction.atomic():  # one commit per batch, a savepoint per message
+    # One commit per batch, a savepoint per message; webhook subscriptions read once.
+    with transaction.atomic(), subscriptions_read_once():
         try:  # the batch's senders, answered messages, customers: a few queries for all
             known = inbound_known(connector.entity, reads.values())
         except DatabaseError:  # each message reads its own, and fails alone if it must

@@ -7,8 +7,7 @@ from datetime import date
 from django.utils import timezone
 
 from relance.webhooks.choices import WebhookEvent
-from relance.webhooks.models import Subscription
-from relance.webhooks.services import events_emit, listening
+from relance.webhooks.services import events_emit, listening, subscriptions_read_once
 
 
 def _customer(customer) -> dict:
@@ -127,8 +126,12 @@ def run_ended(entity_id: int, day: date, counts: dict) -> None:
     """A daily run's end: the actions it created (set-based, and only when someone listens:
     a run creates up to one per customer), then the run itself; the entity's
     subscriptions are read once for both."""
-    active = list(Subscription.objects.filter(entity_id=entity_id, is_active=True))
-    if listening(entity_id, WebhookEvent.ACTION_CREATED, active):
+    with subscriptions_read_once():
+        _run_ended(entity_id, day, counts)
+
+
+def _run_ended(entity_id: int, day: date, counts: dict) -> None:
+    if listening(entity_id, WebhookEvent.ACTION_CREATED):
         from relance.agenda.models import Action  # the engine's output, read once here
 
         fields = ("id", "customer_id", "step_name", "channel", "mode", "due_date", "status")
@@ -140,12 +143,10 @@ def run_ended(entity_id: int, day: date, counts: dict) -> None:
                 (f"action.created:{row['id']}", _created(row))
                 for row in created.order_by("id").iterator(chunk_size=5000)
             ),
-            active=active,
         )
     events_emit(
         entity_id=entity_id,
         event=WebhookEvent.RUN_FINISHED,
-        active=active,
         rows=[(_dated(f"run.finished:{day.isoformat()}"), {"day": day.isoformat(), **counts})],
     )
 

@@ -2,7 +2,8 @@
 signed, with retries and backoff (docs/webhooks.md).
 
 Emitting costs one query when no subscription of the entity listens to the event, so the
-call sites (ledger, agenda, delivery, engine) need no guard of their own.
+call sites (ledger, agenda, delivery, engine) need no guard of their own; work that emits
+many events in a row reads the subscriptions once (`subscriptions_read_once`).
 """
 
 import hashlib
@@ -11,6 +12,8 @@ import json
 import secrets
 import uuid
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 import httpx
@@ -98,23 +101,42 @@ def subscription_secret(subscription: Subscription) -> str:
 # Emitting ---------------------------------------------------------------------------------
 
 
-def listening(entity_id: int, event: str, active=None) -> list[Subscription]:
+_read_once: ContextVar[dict | None] = ContextVar("webhook_subscriptions", default=None)
+
+
+@contextmanager
+def subscriptions_read_once():
+    """For work that emits event after event (a mailbox batch, a run's end): each entity's
+    active subscriptions are read once for the block instead of once per event. A
+    subscription created meanwhile gets the events emitted after the block."""
+    token = _read_once.set({})
+    try:
+        yield
+    finally:
+        _read_once.reset(token)
+
+
+def _active(entity_id: int):
+    memo = _read_once.get()
+    if memo is None:
+        return Subscription.objects.filter(entity_id=entity_id, is_active=True)
+    if entity_id not in memo:
+        memo[entity_id] = list(Subscription.objects.filter(entity_id=entity_id, is_active=True))
+    return memo[entity_id]
+
+
+def listening(entity_id: int, event: str) -> list[Subscription]:
     """The entity's active subscriptions that listen to `event` (a handful: filtered here,
-    since SQLite cannot search a JSON list). `active`: the entity's active subscriptions
-    already read, for a caller that emits several events at once."""
-    if active is None:
-        active = Subscription.objects.filter(entity_id=entity_id, is_active=True)
-    return [subscription for subscription in active if subscription.listens_to(event)]
+    since SQLite cannot search a JSON list)."""
+    return [subscription for subscription in _active(entity_id) if subscription.listens_to(event)]
 
 
-def events_emit(
-    *, entity_id: int, event: str, rows: Iterable[tuple[str, dict]], active=None
-) -> int:
+def events_emit(*, entity_id: int, event: str, rows: Iterable[tuple[str, dict]]) -> int:
     """Queue `event` for every active subscription of the entity that listens to it: one
     delivery per (key, data) row and subscription, in the caller's transaction. A key
     already queued for a subscription is skipped, so a change reported twice (a run's last
     step redelivered) reaches the receiver once. Answers how many deliveries were queued."""
-    subscriptions = listening(entity_id, event, active)
+    subscriptions = listening(entity_id, event)
     if not subscriptions:
         return 0
     now = timezone.now()

@@ -172,3 +172,31 @@ def test_the_test_button_reports_the_receivers_answer(acme, receiver, subscribe)
     failed = services.subscription_test(subscription=subscription)
     assert (failed.status, failed.error) == (DeliveryStatus.FAILED, "HTTP 404")
     assert failed.next_attempt_at is None  # a test is not retried
+
+
+def test_events_in_a_batch_read_the_subscriptions_once(
+    acme, receiver, subscribe, django_assert_num_queries
+):
+    """A mailbox batch emits an event per reply: the subscriptions are read once for all,
+    then each event costs its own insert only."""
+    from relance.webhooks.events import items_settled
+
+    subscribe(acme, [WebhookEvent.ITEM_SETTLED])
+    rows = [
+        {
+            "id": n,
+            "customer_id": 1,
+            "number": f"F-{n}",
+            "amount": "10.00",
+            "currency": "EUR",
+            "settled_on": "2026-12-01",
+        }
+        for n in range(1, 6)
+    ]
+    with django_assert_num_queries(1 + 5), services.subscriptions_read_once():
+        for row in rows:
+            items_settled(acme.pk, [row], source="import")
+    assert Delivery.objects.count() == 5
+    # Outside a batch, each event reads them again.
+    with django_assert_num_queries(2):
+        items_settled(acme.pk, [{**rows[0], "id": 99}], source="import")
