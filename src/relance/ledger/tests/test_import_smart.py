@@ -229,3 +229,21 @@ def test_only_importers_of_the_entity_match_columns(client, alice, bob, acme, gl
     assert client.get(visible.url).status_code == 403
     assert client.post(visible.url, mapping_data(COLUMN_FIELDS)).status_code == 403
     assert set(ImportBatch.objects.values_list("status", flat=True)) == {"mapping"}
+
+
+@pytest.mark.django_db
+def test_the_matching_page_reads_in_french(client, alice, acme, customers):
+    client.force_login(alice)
+    response = upload(client, acme, GERMAN_ITEMS)
+    without_kind = ["customer_external_id", "", *COLUMN_FIELDS[2:]]
+
+    page = client.get(response.url, HTTP_ACCEPT_LANGUAGE="fr")
+    refused = client.post(response.url, mapping_data(without_kind), HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert "Faire correspondre les colonnes" in page.text
+    assert "— ignorer cette colonne —" in page.text
+    assert "Sûr · 100 %" in page.text
+    assert (
+        "Type (facture, avoir, règlement) (kind) est obligatoire : choisissez la colonne "
+        "qui le contient." in refused.text
+    )
