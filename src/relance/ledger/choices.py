@@ -15,10 +15,21 @@ class ImportKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", _("Columns to match")
     PREVIEWED = "previewed", _("Previewed")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class DateOrder(models.TextChoices):
+    DAY_FIRST = "dmy", _("Day first (31/12/2026)")
+    MONTH_FIRST = "mdy", _("Month first (12/31/2026)")
+
+
+class DecimalSeparator(models.TextChoices):
+    COMMA = ",", _("Decimal comma (1 234,56)")
+    POINT = ".", _("Decimal point (1,234.56)")
 
 
 AGING_BUCKETS = [

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relance.core import validators
 from relance.core.querysets import EntityScopedQuerySet
-from relance.ledger.choices import ImportKind, ImportStatus, ItemKind
+from relance.ledger.choices import DateOrder, DecimalSeparator, ImportKind, ImportStatus, ItemKind
 
 
 class ItemQuerySet(EntityScopedQuerySet):
@@ -143,6 +143,9 @@ class ImportBatch(models.Model):
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     upload = models.FileField(upload_to="imports/", blank=True)
+    # A smart upload's confirmed mapping (importers/mapping.py ColumnMapping.as_data);
+    # empty for a file with Relance's own columns.
+    mapping = models.JSONField(_("column mapping"), null=True, blank=True)
 
     objects = EntityScopedQuerySet.as_manager()
 
@@ -153,6 +156,58 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.file_name}"
+
+
+class ColumnMapping(models.Model):
+    """How an entity's files with a given header map to Relance's fields, as a user last
+    confirmed it: the next file with the same header is proposed the same mapping."""
+
+    entity = models.ForeignKey(
+        "core.Entity",
+        on_delete=models.CASCADE,
+        related_name="column_mappings",
+        verbose_name=_("entity"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices)
+    # importers/mapping.py header_signature(): the headers without case, accents, punctuation.
+    signature = models.CharField(_("header signature"), max_length=64)
+    headers = models.JSONField(_("headers"), default=list)
+    fields = models.JSONField(_("fields"), default=list)
+    date_order = models.CharField(
+        _("date order"), max_length=3, choices=DateOrder.choices, default=DateOrder.DAY_FIRST
+    )
+    decimal_separator = models.CharField(
+        _("decimal separator"),
+        max_length=1,
+        choices=DecimalSeparator.choices,
+        default=DecimalSeparator.POINT,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    updated_at = models.DateTimeField(_("confirmed"), auto_now=True)
+
+    objects = EntityScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["entity", "kind", "-updated_at"]
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "kind", "signature"],
+                name="ledger_columnmapping_unique_header",
+                violation_error_message=_("This entity already has a mapping for these columns."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.kind}: {', '.join(self.headers)}"
 
 
 class ItemAmountChange(models.Model):

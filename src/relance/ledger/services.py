@@ -16,7 +16,9 @@ from relance.activity.services import customer_event_record
 from relance.core.models import Entity
 from relance.ledger.choices import ImportKind, ImportStatus
 from relance.ledger.importers import import_records, run_import
-from relance.ledger.models import ImportBatch, Item, ItemAmountChange
+from relance.ledger.importers.mapping import ColumnMapping as Mapping
+from relance.ledger.importers.mapping import header_signature
+from relance.ledger.models import ColumnMapping, ImportBatch, Item, ItemAmountChange
 from relance.webhooks import events as webhook_events
 
 
@@ -30,6 +32,7 @@ def import_file(
     file_name: str | None = None,
     batch: ImportBatch | None = None,
     progress: Callable[[int, int], None] | None = None,
+    mapping: dict | None = None,
 ) -> ImportBatch:
     """Import a CSV or XLSX file of `kind` for `entity`, all or nothing, and record the run
     in an ImportBatch (the one given, or a new one). Bad data never raises: the batch is
@@ -52,6 +55,7 @@ def import_file(
         progress=progress,
         acting_user=acting_user,
         batch_id=batch.pk,
+        mapping=mapping,
     )
     batch.rows, batch.errors = outcome.rows, outcome.errors
     batch.created, batch.updated, batch.unchanged = (
@@ -65,6 +69,37 @@ def import_file(
         batch.status = ImportStatus.PREVIEWED if dry_run else ImportStatus.DONE
     batch.finished_at = timezone.now()
     batch.save()
+    return batch
+
+
+def import_mapping_confirm(
+    *, batch: ImportBatch, headers: list[str], mapping: Mapping, acting_user
+) -> ImportBatch | None:
+    """Confirm a smart upload's mapping: save it for the entity's next file with the same
+    headers, and set the batch to be checked through it (the caller starts the dry run).
+    None if the batch was confirmed meanwhile: a mapping is confirmed once."""
+    with transaction.atomic():
+        updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.MAPPING).update(
+            status=ImportStatus.RUNNING,
+            dry_run=True,
+            mapping=mapping.as_data(),
+            started_by=acting_user,
+        )
+        if not updated:
+            return None
+        ColumnMapping.objects.update_or_create(
+            entity=batch.entity,
+            kind=batch.kind,
+            signature=header_signature(headers),
+            defaults={
+                "headers": headers,
+                "fields": mapping.fields,
+                "date_order": mapping.date_order,
+                "decimal_separator": mapping.decimal_separator,
+                "updated_by": acting_user,
+            },
+        )
+    batch.refresh_from_db()
     return batch
 
 

@@ -34,6 +34,7 @@ def import_run(batch_id: int, dry_run: bool) -> None:
             file_name=batch.file_name,
             batch=batch,
             progress=report,
+            mapping=batch.mapping,
         )
     except Exception as exc:
         ImportBatch.objects.filter(pk=batch_id).update(

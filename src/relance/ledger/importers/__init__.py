@@ -14,6 +14,7 @@ from relance.ledger.importers.base import ErrorLog, Row, TableImport
 from relance.ledger.importers.contacts import ContactImport
 from relance.ledger.importers.customers import CustomerImport
 from relance.ledger.importers.items import ItemImport
+from relance.ledger.importers.mapping import ColumnMapping, MappedTable
 from relance.ledger.importers.readers import ImportFileError, Table, read_preview
 
 __all__ = [
@@ -67,22 +68,31 @@ def run_import(
     progress: Callable[[int, int], None] | None = None,
     acting_user=None,
     batch_id: int | None = None,
+    mapping: dict | None = None,
 ) -> Outcome:
     """Check and (unless `dry_run`) write one file; bad data ends up in `Outcome.errors`,
     never in an exception, and leaves the database as it was. Each customer the file changes
     gets one timeline event, by `acting_user` (None: the system), naming the batch. A large
-    file's tables are analysed once written (core/statistics.py)."""
+    file's tables are analysed once written (core/statistics.py). With a smart upload's
+    `mapping` (ColumnMapping data) the file's columns are read as the fields it names, and
+    errors name both: `due_date (Fälligkeitsdatum)`."""
     errors = ErrorLog()
     outcome = Outcome()
     source = {"batch": batch_id, "file": file_name or Path(path).name}
+    mapped = None
     try:
         with Table(path, file_name) as table:
+            if mapping is not None:
+                table = mapped = MappedTable(table, kind, ColumnMapping.from_data(mapping))
             _import_table(
                 kind, table, entity, dry_run, acting_user, source, errors, outcome, progress
             )
     except ImportFileError as exc:
         errors.add(None, "", str(exc))
     outcome.errors = errors.as_list()
+    if mapped is not None:
+        for error in outcome.errors:
+            error["column"] = mapped.label(error["column"])
     return outcome
 
 
