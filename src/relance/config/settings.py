@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "relance.accounts",
     "relance.customers",
     "relance.ledger",
+    "relance.banking",
     "relance.templating",
     "relance.scenarios",
     "relance.segments",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, DecimalField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -167,6 +168,45 @@ def items_settle(*, entity, item_ids, day: date, source: str = "payment") -> lis
     rows = [{**row, "settled_on": day} for row in rows]
     webhook_events.items_settled(entity.pk, rows, source=source)
     return settled
+
+
+@transaction.atomic
+def items_pay_partially(*, entity, amounts: dict, day: date, source: str = "payment") -> dict:
+    """Reduce the open amount of the entity's items by `amounts` (item id → Decimal paid,
+    each more than 0), as a bank payment received on `day`: one ItemAmountChange each; an
+    item paid in full is settled through `items_settle` (settled_on, webhook). Amounts
+    above an item's open amount are capped to it. Set-based; answers item id → amount
+    applied."""
+    amounts = {int(pk): amount for pk, amount in amounts.items() if amount > 0}
+    rows = list(
+        Item.objects.select_for_update()
+        .filter(entity=entity, pk__in=list(amounts), open_amount__gt=0)
+        .order_by("pk")
+        .values_list("id", "open_amount")
+    )
+    applied = {pk: min(amounts[pk], open_amount) for pk, open_amount in rows}
+    settled = [pk for pk, open_amount in rows if applied[pk] == open_amount]
+    partial = {pk: open_amount - applied[pk] for pk, open_amount in rows if pk not in settled}
+    if settled:
+        items_settle(entity=entity, item_ids=settled, day=day, source=source)
+    if partial:
+        ItemAmountChange.objects.bulk_create(
+            ItemAmountChange(
+                entity=entity, item_id=pk, day=day, open_amount_after=after, delta=-applied[pk]
+            )
+            for pk, after in partial.items()
+        )
+        ids = list(partial)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            Item.objects.filter(pk__in=chunk).update(
+                open_amount=Case(
+                    *(When(pk=pk, then=Value(partial[pk])) for pk in chunk),
+                    output_field=DecimalField(max_digits=14, decimal_places=2),
+                ),
+                updated_at=timezone.now(),
+            )
+    return applied
 
 
 # The customer page: disputes and promises on items -----------------------------------------
