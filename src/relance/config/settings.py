@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "auditlog",
     "relance.core",
+    "relance.countries",
     "relance.accounts",
     "relance.customers",
     "relance.ledger",

@@ -19,3 +19,10 @@ class Weekday(models.TextChoices):
 
 WEEKDAY_CODES = [code for code, _label in Weekday.choices]
 DEFAULT_WORKING_DAYS = "mon,tue,wed,thu,fri"
+
+
+class LateTermsCountry(models.TextChoices):
+    """Whose country's late-payment law a letter applies (relance.countries)."""
+
+    ENTITY = "entity", _("The entity's country")
+    CUSTOMER = "customer", _("The customer's country")

@@ -1,5 +1,4 @@
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from functools import cached_property
 
 import holidays
@@ -9,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from relance.core import validators
-from relance.core.choices import DEFAULT_WORKING_DAYS, WEEKDAY_CODES, Language
+from relance.core.choices import DEFAULT_WORKING_DAYS, WEEKDAY_CODES, Language, LateTermsCountry
 from relance.core.querysets import EntityQuerySet
 
 
@@ -64,18 +63,33 @@ class Entity(models.Model):
         "IBAN", max_length=34, blank=True, validators=[validators.validate_iban]
     )
     bic = models.CharField("BIC", max_length=11, blank=True, validators=[validators.validate_bic])
+    # Late-payment terms: empty rate and fee mean the statutory ones of the country pack
+    # (relance.countries); a value is the contract's, used and cited instead.
     late_interest_rate = models.DecimalField(
-        _("late-payment interest rate (% per year)"),
+        _("contractual late-payment interest rate (% per year)"),
         max_digits=6,
         decimal_places=3,
-        default=Decimal("0"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the statutory rate of the country's law, per half-year."),
     )
     recovery_fee = models.DecimalField(
-        _("fixed recovery fee per invoice"),
+        _("contractual fixed recovery fee per invoice"),
         max_digits=10,
         decimal_places=2,
-        default=Decimal("0"),
-        help_text=_("40 EUR by law for French entities (Code de commerce L441-10)."),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty: the statutory compensation of the country's law (40 EUR in the EU; "
+            "£40, £70 or £100 in the United Kingdom depending on the invoice)."
+        ),
+    )
+    late_terms_country = models.CharField(
+        _("late-payment law of"),
+        max_length=10,
+        choices=LateTermsCountry.choices,
+        default=LateTermsCountry.ENTITY,
+        help_text=_("Whose country's law sets the interest, the fee and the legal mentions."),
     )
     working_days = models.CharField(
         _("working days"),

@@ -1,12 +1,8 @@
-from decimal import Decimal
-
 import holidays
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from relance.core.models import Entity
-
-FRENCH_RECOVERY_FEE = Decimal("40.00")  # Code de commerce, art. D441-5
 
 
 @transaction.atomic
@@ -23,8 +19,8 @@ def entity_create(
     acting_user=None,
     **fields,
 ) -> Entity:
-    """Create an entity with the defaults of its country: language, time zone, public
-    holidays and, in France, the 40 EUR fixed recovery fee."""
+    """Create an entity with the defaults of its country: language, time zone and public
+    holidays; its late-payment terms are its country pack's until a contract sets them."""
     country = country.upper()
     country_time_zones = {
         "FR": "Europe/Paris",
@@ -50,8 +46,6 @@ def entity_create(
     )
     if working_days:
         entity.working_days = working_days
-    if "recovery_fee" not in fields and country == "FR":
-        entity.recovery_fee = FRENCH_RECOVERY_FEE
     entity.full_clean()
     entity.save()
     return entity

@@ -161,7 +161,6 @@ def _french_identity() -> dict:
         "vat_number": "FR" + fr_siren.to_tva(siren),
         "iban": iban.compact,
         "bic": "BNPAFRPPXXX",
-        "late_interest_rate": Decimal("12.150"),  # ECB refinancing rate plus 10 points
         "address_line1": "18 rue de la Paix",
         "postal_code": "75002",
         "city": "Paris",
@@ -177,7 +176,6 @@ def _british_identity() -> dict:
         "vat_number": fakes.gb_vat_for(0),
         "iban": iban.compact,
         "bic": "NWBKGB2LXXX",
-        "late_interest_rate": Decimal("12.000"),  # Bank of England base rate plus 8 points
         "address_line1": "120 Station Road",
         "postal_code": "EC1V 4PW",
         "city": "London",

@@ -8,12 +8,13 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
+from relance.countries.interest import NO_INTEREST, ItemInterest, item_interest
+from relance.countries.selectors import LateTerms, late_terms
 from relance.ledger.choices import ItemKind
 from relance.templating.choices import Channel
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
-DAYS_PER_YEAR = Decimal("365")
 # Issues the customer's page link of a message that leaves (`issue_links`): the portal app
 # sets it at start-up (templating sits below it). Previews never call it.
 LINK_ISSUER: Callable[["CustomerContext"], str] | None = None
@@ -85,6 +86,52 @@ class CustomerContext:
     action: object | None = None
     logo_data_uri: str = ""
     issue_links: bool = False
+    terms: LateTerms | None = None  # given by build_contexts; else resolved when needed
+
+    @cached_property
+    def late_terms(self) -> LateTerms:
+        """The late-payment terms that apply: the contract's, else the country pack's."""
+        return self.terms if self.terms is not None else late_terms(self.entity, self.customer)
+
+    @cached_property
+    def _interests(self) -> dict[int, ItemInterest]:
+        schedule = self.late_terms.schedule
+        if schedule is None:
+            return {}
+        return {
+            id(line): item_interest(line.open_amount, line.due_date, self.today, schedule)
+            for line in self.items
+            if line.days_overdue is not None
+        }
+
+    def interest_of(self, line: ItemLine) -> ItemInterest:
+        """The late interest of one item at `today`, with its periods and rates."""
+        return self._interests.get(id(line), NO_INTEREST)
+
+    @cached_property
+    def recovery_fees(self) -> list[tuple[Decimal, str]]:
+        """The fixed compensation, one per overdue invoice, by the currency of the fee."""
+        terms = self.late_terms
+        total = sum(
+            (terms.fee(line.open_amount, line.currency) for line in self.overdue_items), ZERO
+        )
+        return [(total, terms.fee_currency)]
+
+    @cached_property
+    def cited_rates(self) -> list[tuple[Decimal, Decimal | None]]:
+        """(yearly rate, reference rate) a letter cites: those applied to the overdue items,
+        in date order, each once; else the rate in force today."""
+        pairs: dict[tuple, date] = {}
+        for line in self.overdue_items:
+            for period in self.interest_of(line).periods:
+                key = (period.rate, period.reference)
+                pairs[key] = min(pairs.get(key, period.start), period.start)
+        if pairs:
+            return [pair for pair, _ in sorted(pairs.items(), key=lambda kv: kv[1])]
+        schedule = self.late_terms.schedule
+        if schedule is None:
+            return []
+        return [(schedule.rate_on(self.today), schedule.reference_on(self.today))]
 
     @cached_property
     def interactive_url(self) -> str:
@@ -105,7 +152,6 @@ class CustomerContext:
     def figures(self) -> list[CurrencyFigures]:
         """One entry per currency of the open items, the customer's currency first."""
         by_currency: dict[str, CurrencyFigures] = {}
-        rate = Decimal(self.entity.late_interest_rate or 0) / 100
         for line in self.items:
             figures = by_currency.setdefault(line.currency, CurrencyFigures(line.currency))
             figures.total_due += line.signed_open_amount
@@ -116,9 +162,7 @@ class CustomerContext:
             else:
                 figures.overdue += line.open_amount
                 figures.overdue_count += 1
-                figures.late_interest += line.open_amount * rate * line.days_overdue / DAYS_PER_YEAR
-        for figures in by_currency.values():
-            figures.late_interest = figures.late_interest.quantize(CENT)
+                figures.late_interest += self.interest_of(line).amount
         own = self.customer.currency
         return sorted(by_currency.values(), key=lambda f: (f.currency != own, f.currency))
 

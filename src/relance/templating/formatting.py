@@ -31,6 +31,14 @@ LABELS = {
         "days_overdue": "Retard (j)",
         "amount": "Montant",
         "open_amount": "Reste dû",
+        "interest": "Intérêts",
+        "rates": "Taux",
+        "days": "j",
+        "contractual_terms": (
+            "Conformément à nos conditions générales, des pénalités de retard au taux annuel "
+            "de {rate}, soit {interest} à ce jour, ainsi qu'une indemnité forfaitaire pour "
+            "frais de recouvrement de {fee} sont exigibles."
+        ),
         "total": "Total dû",
         "total_overdue": "Total échu",
         "vat": "N° TVA",
@@ -50,6 +58,13 @@ LABELS = {
         "days_overdue": "Days late",
         "amount": "Amount",
         "open_amount": "Open amount",
+        "interest": "Interest",
+        "rates": "Rate",
+        "days": "d",
+        "contractual_terms": (
+            "Under our terms of sale, late-payment interest at the yearly rate of {rate}, "
+            "{interest} to date, and a fixed recovery fee of {fee} are due."
+        ),
         "total": "Total due",
         "total_overdue": "Total overdue",
         "vat": "VAT No.",

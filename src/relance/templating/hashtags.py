@@ -194,7 +194,16 @@ def not_due_amount(ctx, fmt):
     return fmt.amounts(pairs) or fmt.money(0, ctx.customer.currency)
 
 
-def _items_text(lines: list[ItemLine], fmt: Formatter, totals: list[tuple], label: str) -> str:
+def _interest_cell(ctx: CustomerContext, line: ItemLine, fmt: Formatter) -> str:
+    """An overdue item's late interest at `ctx.today`; empty for the others."""
+    if line.days_overdue is None or ctx.late_terms.schedule is None:
+        return ""
+    return fmt.money(ctx.interest_of(line).amount, line.currency)
+
+
+def _items_text(
+    ctx: CustomerContext, lines: list[ItemLine], fmt: Formatter, totals: list[tuple], label: str
+) -> str:
     if not lines:
         return fmt.labels["no_items"]
     labels, colon = fmt.labels, fmt.labels["colon"]
@@ -202,7 +211,9 @@ def _items_text(lines: list[ItemLine], fmt: Formatter, totals: list[tuple], labe
     for line in lines:
         due = f", {labels['due_date'].lower()} {fmt.date(line.due_date)}" if line.due_date else ""
         amount = fmt.money(line.signed_open_amount, line.currency)
-        rows.append(f"- {labels[line.kind]} {line.number}{due}{colon}{amount}")
+        interest = _interest_cell(ctx, line, fmt)
+        interest = f" (+ {labels['interest'].lower()} {interest})" if interest else ""
+        rows.append(f"- {labels[line.kind]} {line.number}{due}{colon}{amount}{interest}")
     rows += [f"{label}{colon}{fmt.money(amount, currency)}" for amount, currency in totals]
     return "\n".join(rows)
 
@@ -211,13 +222,16 @@ def _items_text(lines: list[ItemLine], fmt: Formatter, totals: list[tuple], labe
 _CELL = ' style="border:1px solid #999;padding:3px 6px"'
 _NUM = ' style="border:1px solid #999;padding:3px 6px;text-align:right"'
 _TABLE = ' style="border-collapse:collapse;width:100%"'
-_NUMERIC = {"days_overdue", "amount", "open_amount"}
+_NUMERIC = {"days_overdue", "amount", "open_amount", "interest"}
 
 
-_PRINT_KEYS = ("number", "issue_date", "due_date", "days_overdue", "amount", "open_amount")
+_KEYS = ("number", "issue_date", "due_date", "days_overdue", "amount", "open_amount", "interest")
+_PRINT_KEYS = _KEYS
 
 
-def _items_print(lines: list[ItemLine], fmt: Formatter, totals: list[tuple], label: str) -> str:
+def _items_print(
+    ctx: CustomerContext, lines: list[ItemLine], fmt: Formatter, totals: list[tuple], label: str
+) -> str:
     """The items as a table for letters, in the body's font: columns of fixed widths
     (letters.html, `table-layout: fixed`), which WeasyPrint lays out without measuring every
     cell first, so a thousand letters still print in well under a minute."""
@@ -235,12 +249,13 @@ def _items_print(lines: list[ItemLine], fmt: Formatter, totals: list[tuple], lab
         f"</td><td>{fmt.date(line.issue_date)}</td><td>{fmt.date(line.due_date)}</td>"
         f'<td class="num">{"" if line.days_overdue is None else line.days_overdue}</td>'
         f'<td class="num">{fmt.money(line.signed_amount, line.currency)}</td>'
-        f'<td class="num">{fmt.money(line.signed_open_amount, line.currency)}</td></tr>'
+        f'<td class="num">{fmt.money(line.signed_open_amount, line.currency)}</td>'
+        f'<td class="num">{_interest_cell(ctx, line, fmt)}</td></tr>'
         for line in lines
     )
     foot = "".join(
         f'<tr><th class="num" colspan="5">{escape_html(label)}</th>'
-        f'<th class="num">{fmt.money(amount, currency)}</th></tr>'
+        f'<th class="num">{fmt.money(amount, currency)}</th><th></th></tr>'
         for amount, currency in totals
     )
     cols = "".join(f'<col class="col-{key}">' for key in _PRINT_KEYS)
@@ -250,13 +265,14 @@ def _items_print(lines: list[ItemLine], fmt: Formatter, totals: list[tuple], lab
     )
 
 
-def _items_html(lines: list[ItemLine], fmt: Formatter, totals: list[tuple], label: str) -> str:
+def _items_html(
+    ctx: CustomerContext, lines: list[ItemLine], fmt: Formatter, totals: list[tuple], label: str
+) -> str:
     if not lines:
         return f"<p>{escape_html(fmt.labels['no_items'])}</p>"
     labels = fmt.labels
     head = "".join(
-        f"<th{_NUM if key in _NUMERIC else _CELL}>{escape_html(labels[key])}</th>"
-        for key in ("number", "issue_date", "due_date", "days_overdue", "amount", "open_amount")
+        f"<th{_NUM if key in _NUMERIC else _CELL}>{escape_html(labels[key])}</th>" for key in _KEYS
     )
     rows = []
     for line in lines:
@@ -267,11 +283,12 @@ def _items_html(lines: list[ItemLine], fmt: Formatter, totals: list[tuple], labe
             f"<td{_CELL}>{fmt.date(line.due_date)}</td>"
             f'<td class="num"{_NUM}>{"" if line.days_overdue is None else line.days_overdue}</td>'
             f'<td class="num"{_NUM}>{fmt.money(line.signed_amount, line.currency)}</td>'
-            f'<td class="num"{_NUM}>{fmt.money(line.signed_open_amount, line.currency)}</td></tr>'
+            f'<td class="num"{_NUM}>{fmt.money(line.signed_open_amount, line.currency)}</td>'
+            f'<td class="num"{_NUM}>{_interest_cell(ctx, line, fmt)}</td></tr>'
         )
     foot = "".join(
         f'<tr><th class="num" colspan="5"{_NUM}>{escape_html(label)}</th>'
-        f'<th class="num"{_NUM}>{fmt.money(amount, currency)}</th></tr>'
+        f'<th class="num"{_NUM}>{fmt.money(amount, currency)}</th><th{_NUM}></th></tr>'
         for amount, currency in totals
     )
     return (
@@ -286,15 +303,15 @@ def _items_html(lines: list[ItemLine], fmt: Formatter, totals: list[tuple], labe
     "Tableau des factures et avoirs ouverts, avec le total dû",
     "Table of the open invoices and credits, with the total due",
     html=lambda ctx, fmt: _items_html(
-        ctx.items, fmt, [(f.total_due, f.currency) for f in ctx.figures], fmt.labels["total"]
+        ctx, ctx.items, fmt, [(f.total_due, f.currency) for f in ctx.figures], fmt.labels["total"]
     ),
     print_html=lambda ctx, fmt: _items_print(
-        ctx.items, fmt, [(f.total_due, f.currency) for f in ctx.figures], fmt.labels["total"]
+        ctx, ctx.items, fmt, [(f.total_due, f.currency) for f in ctx.figures], fmt.labels["total"]
     ),
 )
 def items_list(ctx, fmt):
     totals = [(f.total_due, f.currency) for f in ctx.figures]
-    return _items_text(ctx.items, fmt, totals, fmt.labels["total"])
+    return _items_text(ctx, ctx.items, fmt, totals, fmt.labels["total"])
 
 
 @hashtag(
@@ -303,12 +320,14 @@ def items_list(ctx, fmt):
     "Tableau des factures échues, avec le total échu",
     "Table of the overdue invoices, with the overdue total",
     html=lambda ctx, fmt: _items_html(
+        ctx,
         ctx.overdue_items,
         fmt,
         [(f.overdue, f.currency) for f in ctx.figures if f.overdue],
         fmt.labels["total_overdue"],
     ),
     print_html=lambda ctx, fmt: _items_print(
+        ctx,
         ctx.overdue_items,
         fmt,
         [(f.overdue, f.currency) for f in ctx.figures if f.overdue],
@@ -317,7 +336,7 @@ def items_list(ctx, fmt):
 )
 def overdue_items_list(ctx, fmt):
     totals = [(f.overdue, f.currency) for f in ctx.figures if f.overdue]
-    return _items_text(ctx.overdue_items, fmt, totals, fmt.labels["total_overdue"])
+    return _items_text(ctx, ctx.overdue_items, fmt, totals, fmt.labels["total_overdue"])
 
 
 @hashtag(
@@ -360,8 +379,10 @@ def reference_due_date(ctx, fmt):
 @hashtag(
     "late_interest_amount",
     A,
-    "Intérêts de retard : reste dû × taux × jours de retard / 365, par facture échue",
-    "Late interest: open amount × rate × days overdue / 365, per overdue invoice",
+    "Intérêts de retard à ce jour, par facture échue et par période de taux, selon la loi du "
+    "pays (ou le taux contractuel)",
+    "Late interest to date, per overdue invoice and per rate period, under the country's law "
+    "(or the contractual rate)",
 )
 def late_interest_amount(ctx, fmt):
     pairs = [(f.late_interest, f.currency) for f in ctx.figures if f.late_interest]
@@ -371,11 +392,43 @@ def late_interest_amount(ctx, fmt):
 @hashtag(
     "recovery_fee",
     A,
-    "Indemnité forfaitaire de recouvrement × nombre de factures échues",
-    "Fixed recovery fee × number of overdue invoices",
+    "Indemnité forfaitaire de recouvrement de chaque facture échue, selon la loi du pays "
+    "(40 € dans l'UE ; 40, 70 ou 100 £ au Royaume-Uni) ou le contrat",
+    "Fixed recovery compensation of each overdue invoice, under the country's law (EUR 40 in "
+    "the EU; £40, £70 or £100 in the UK) or the contract",
 )
 def recovery_fee(ctx, fmt):
-    return fmt.money(ctx.entity.recovery_fee * ctx.overdue_count, ctx.entity.currency)
+    return fmt.amounts([(amount, currency) for amount, currency in ctx.recovery_fees])
+
+
+def _percents(values, fmt) -> str:
+    return " / ".join(fmt.percent(value) for value in dict.fromkeys(values))
+
+
+@hashtag(
+    "legal_mentions",
+    A,
+    "Phrase qui cite la loi du pays : taux des intérêts de retard, montant à ce jour, "
+    "indemnité forfaitaire (ou les conditions contractuelles)",
+    "Sentence citing the country's law: late-interest rate, amount to date, fixed "
+    "compensation (or the contractual terms)",
+)
+def legal_mentions(ctx, fmt):
+    terms = ctx.late_terms
+    if terms.pack is None and not terms.is_contractual:
+        return ""
+    cited = ctx.cited_rates
+    values = {
+        "rate": _percents([rate for rate, _ in cited], fmt),
+        "reference_rate": _percents([ref for _, ref in cited if ref is not None], fmt),
+        "interest": late_interest_amount(ctx, fmt),
+        "fee": recovery_fee(ctx, fmt),
+    }
+    if terms.pack is None:
+        return fmt.labels["contractual_terms"].format(**values)
+    sentences = terms.pack.sentences[terms.pack.sentence_language(fmt.language)]
+    key = "contractual" if terms.is_contractual else "statutory"
+    return sentences[key].format(**values)
 
 
 # --- company -------------------------------------------------------------------------------
@@ -434,11 +487,11 @@ def company_legal_id(ctx, fmt):
 @hashtag(
     "late_penalty_rate",
     K,
-    "Taux annuel des pénalités de retard",
-    "Yearly rate of late-payment interest",
+    "Taux annuel des intérêts de retard appliqués (contractuel, sinon légal : par période)",
+    "Yearly rate of the late interest applied (contractual, else statutory: per period)",
 )
 def late_penalty_rate(ctx, fmt):
-    return fmt.percent(ctx.entity.late_interest_rate or 0)
+    return _percents([rate for rate, _ in ctx.cited_rates], fmt) or fmt.percent(0)
 
 
 def _grouped_iban(iban: str) -> str:

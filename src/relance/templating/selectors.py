@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db.models import F, Prefetch, QuerySet
 
+from relance.countries.selectors import late_terms, schedules
 from relance.customers.models import Contact, Customer
 from relance.ledger.models import Item
 from relance.templating.context import CustomerContext, item_line
@@ -91,6 +92,7 @@ def build_contexts(
     logos = {customer.entity_id: customer.entity for customer in customers}
     logos = {pk: file_data_uri(entity.logo) for pk, entity in logos.items()}
     actions = actions or {}
+    tables = schedules() if customers else {}  # the rate tables, read at most once
     return {
         customer.pk: CustomerContext(
             customer=customer,
@@ -102,6 +104,7 @@ def build_contexts(
             action=actions.get(customer.pk),
             logo_data_uri=logos[customer.entity_id],
             issue_links=issue_links,
+            terms=late_terms(customer.entity, customer, tables),
         )
         for customer in customers
     }

@@ -113,7 +113,7 @@ def test_an_entity_setting_change_is_logged(root_client, acme):
     assert entry.actor.username == "root"
     changes = changes_of(entry)
     assert changes["city"] == ("", "Lyon")
-    assert changes["fixed recovery fee per invoice"][1] == "40.00"
+    assert changes["contractual fixed recovery fee per invoice"][1] == "40.00"
 
 
 def test_a_role_change_is_logged_without_the_password(root_client, acme, bob):

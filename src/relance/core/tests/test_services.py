@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -7,7 +5,7 @@ from relance.core.services import entity_create
 
 
 @pytest.mark.django_db
-def test_a_french_entity_gets_french_defaults_and_the_legal_recovery_fee():
+def test_a_french_entity_gets_french_defaults_and_the_statutory_late_terms():
     entity = entity_create(slug="acme-fr", name="Acme France", country="fr", currency="eur")
 
     assert (entity.language, entity.time_zone, entity.holidays_country) == (
@@ -15,12 +13,13 @@ def test_a_french_entity_gets_french_defaults_and_the_legal_recovery_fee():
         "Europe/Paris",
         "FR",
     )
-    assert entity.recovery_fee == Decimal("40.00")
+    # No contractual fee or rate: the French pack's (40 EUR, ECB + 10 points) apply.
+    assert entity.recovery_fee is None and entity.late_interest_rate is None
     assert entity.working_days == "mon,tue,wed,thu,fri"
 
 
 @pytest.mark.django_db
-def test_a_british_entity_has_no_recovery_fee_and_uk_holidays():
+def test_a_british_entity_has_the_statutory_terms_and_uk_holidays():
     entity = entity_create(slug="globex", name="Globex", country="GB", currency="GBP")
 
     assert (entity.language, entity.time_zone, entity.holidays_country) == (
@@ -28,7 +27,7 @@ def test_a_british_entity_has_no_recovery_fee_and_uk_holidays():
         "Europe/London",
         "GB",
     )
-    assert entity.recovery_fee == Decimal("0")
+    assert entity.recovery_fee is None
 
 
 @pytest.mark.django_db

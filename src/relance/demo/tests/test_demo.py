@@ -80,7 +80,7 @@ def test_the_demo_builds_two_entities_with_valid_identifiers():
     assert IBAN(fr.iban).country_code == "FR" and BIC(fr.bic).country_code == "FR"
     assert gb_vat.is_valid(uk.vat_number) and uk.vat_number.startswith("GB")
     assert IBAN(uk.iban).country_code == "GB" and uk.company_number
-    assert fr.late_interest_rate > 0 and fr.city == "Paris" and uk.city == "London"
+    assert fr.late_interest_rate is None and fr.city == "Paris" and uk.city == "London"
     assert "Acme France SAS (acme-fr, EUR): 42 customers" in output
     assert "Acme Industries Ltd (acme-uk, GBP): 18 customers" in output
     assert "Open EUR" in output and "Open GBP" in output

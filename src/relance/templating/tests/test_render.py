@@ -88,7 +88,9 @@ def test_contexts_are_built_set_based_and_rendering_reads_nothing(
         ItemFactory.create_batch(3, customer=customer)
     customers = list(Customer.objects.select_related("entity", "collector"))
     email = template_by_name(email.name)  # with its variants
-    with django_assert_num_queries(2):  # open items, contacts
+    with django_assert_num_queries(3):  # open items, contacts, the loaded reference rates
+        contexts = build_contexts(customers, TODAY)
+    with django_assert_num_queries(2):  # the rate tables stay in memory once read
         contexts = build_contexts(customers, TODAY)
     with django_assert_num_queries(0):
         for customer in customers:
