@@ -36,12 +36,13 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--databases", default="postgresql,sqlite")
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    parser.add_argument("--pg-name", default=PG_DATABASE, help="the PostgreSQL database's name")
     args = parser.parse_args([str(arg) for arg in argv])
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     workers = [int(n) for n in args.workers.split(",")]
     results = []
     for database in args.databases.split(","):
-        results += bench(database, args.actions, workers, args.keep)
+        results += bench(database, args.actions, workers, args.keep, args.pg_name)
     print_table(results)
 
 
@@ -69,10 +70,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def bench(database: str, actions: int, workers: list[int], keep: bool) -> list[tuple]:
+def bench(
+    database: str, actions: int, workers: list[int], keep: bool, pg_name: str = PG_DATABASE
+) -> list[tuple]:
     from aiosmtpd.controller import Controller
 
-    name = PG_DATABASE if database == "postgresql" else "sending"
+    name = pg_name if database == "postgresql" else "sending"
     url = fresh_database(database, name)
     sink, port = Sink(), _free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)

@@ -62,7 +62,7 @@ def _require(action: Action, statuses, verb: str) -> None:
 
 def _require_open(action: Action, verb: str) -> None:
     """Open, and no message of it between hand-over and record: delivery commits its
-    outbox row under this same row lock (delivery.services.outbox_begin), so a user's
+    outbox row under this same row lock (delivery.protocol.outbox_begin), so a user's
     change never races a send."""
     from relance.delivery.choices import OutboxStatus
 

@@ -261,6 +261,12 @@ ENGINE_PROCESSES = env.env_int("RELANCE_ENGINE_PROCESSES", 0)
 # to people waiting on a page (0: same priority).
 BACKGROUND_NICE = env.env_int("RELANCE_BACKGROUND_NICE", 10, minimum=0)
 
+# Mail server sessions a batch of emails is handed over on at once, on PostgreSQL
+# (delivery/services.py): each in a thread with its own database connection; the server's
+# answers are waited for in parallel. After a crash, at most this many groups of 20
+# messages are reported as not confirmed (docs/engine.md, "The outbox").
+SMTP_SESSIONS = env.env_int("RELANCE_SMTP_SESSIONS", 2, minimum=1)
+
 # The send tick (engine/sendtick.py): every this many minutes, the due automatic actions
 # (confirmed, retried) leave within each entity's sending hours. With a broker Celery beat
 # runs it; without one, a thread started with the server does (`SEND_TICK_IN_PROCESS`).

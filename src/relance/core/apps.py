@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        import relance.core.lookups  # noqa: F401 - registers `__among` on every field
         from relance.core.tables import speed_up_django_tables2
 
         speed_up_django_tables2()

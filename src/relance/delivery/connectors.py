@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from relance.agenda.choices import ActionStatus
 from relance.agenda.models import Action
 from relance.customers.phones import e164
+from relance.delivery import protocol
 from relance.delivery.adapters import Message, ProviderError, adapter_for
 from relance.delivery.choices import ConnectorChannel, OutboxStatus
 from relance.delivery.email import (
@@ -24,14 +25,20 @@ from relance.delivery.email import (
     NO_COLLECTION_CONTACT,
     NO_EMAIL,
     NO_TEMPLATE,
-    _contacts,
 )
 from relance.delivery.models import Connector, Outbox
 from relance.delivery.proofs import proofs_store
+from relance.delivery.protocol import (
+    NO_CONNECTOR,
+    NOT_AUTOMATIC,
+    current_status,
+    mark_errors,
+    outbox_begin,
+)
 from relance.scenarios.choices import StepChannel
 from relance.templating.choices import Channel
 from relance.templating.render import NO_BREAK_SPACES, RenderError, render_context
-from relance.templating.selectors import build_contexts
+from relance.templating.selectors import build_contexts, contacts_of_customers
 
 CONNECTOR_CHANNEL = {
     StepChannel.SMS: ConnectorChannel.SMS,
@@ -137,13 +144,14 @@ def _fallback_content(rendered, is_sms: bool) -> str:
 def prepare(actions: list[Action], day: date, connectors, to: dict | None = None) -> list[Prepared]:
     """Each action's message (key filled in later), or why there is none; `to` (action id ->
     recipient) replaces the recipient of some (a user chose an e-registered letter's)."""
+    contacts = contacts_of_customers([a.customer_id for a in actions])
     contexts = build_contexts(
         [a.customer for a in actions],
         day,
         actions={a.customer_id: a for a in actions},
         issue_links=True,
+        contacts=contacts,
     )
-    contacts = _contacts([a.customer_id for a in actions])
     prepared = []
     for action in actions:
         step = action.step
@@ -153,7 +161,8 @@ def prepare(actions: list[Action], day: date, connectors, to: dict | None = None
         if to and action.pk in to:
             recipient, error = to[action.pk], ""
         else:
-            recipient, error = _recipient(action, contacts[action.customer_id])
+            ordered = sorted(contacts[action.customer_id], key=lambda contact: contact.pk)
+            recipient, error = _recipient(action, ordered)
         if error:
             prepared.append(Prepared(action, error=error))
             continue
@@ -212,8 +221,6 @@ def send_one(
 ) -> str:
     """The outbox protocol for one message; answers the action's new status. `on_sent(outbox)`
     runs in the transaction that records it sent."""
-    from relance.delivery.services import _mark_errors, current_status, handed_over, outbox_begin
-
     action, message = prepared.action, prepared.message
     message.key = idempotency_key(action.pk, key)
     outbox = outbox_begin(
@@ -237,9 +244,9 @@ def send_one(
             Outbox.objects.filter(pk=outbox.pk).update(
                 status=OutboxStatus.FAILED, error=str(exc), uncertain=exc.uncertain
             )
-            _mark_errors([(action, str(exc))])
+            mark_errors([(action, str(exc))])
         return ActionStatus.ERROR
-    handed_over(outbox)
+    protocol.handed_over(outbox)
     with transaction.atomic():
         Outbox.objects.filter(pk=outbox.pk).update(
             status=OutboxStatus.SENT,
@@ -266,8 +273,6 @@ def send_through_connectors(
     (action id -> text) replaces the rendered text of some (a user's edited SMS), `to`
     (action id -> recipient) their recipient; `on_sent(outbox)` runs as each is recorded
     sent."""
-    from relance.delivery.services import NO_CONNECTOR, NOT_AUTOMATIC, _mark_errors
-
     connectors = active_connectors(a.customer.entity_id for a in actions)
     missing = [a for a in actions if connector_for(a, connectors) is None]
     failures = [(a, NO_CONNECTOR.get(a.channel, NOT_AUTOMATIC)) for a in missing]
@@ -275,7 +280,7 @@ def send_through_connectors(
     prepared = prepare(ready, day, connectors, to) if ready else []
     failures += [(p.action, p.error) for p in prepared if p.error]
     if failures:
-        _mark_errors(failures)
+        mark_errors(failures)
     outcomes = {action.pk: ActionStatus.ERROR for action, _e in failures}
     last = dict(
         Outbox.objects.filter(action_id__in=[a.pk for a in ready])

@@ -23,7 +23,7 @@ from relance.ledger.models import Item
 from relance.scenarios.choices import Attachments
 from relance.templating.context import links_in_bulk
 from relance.templating.render import RenderError, render_context
-from relance.templating.selectors import build_contexts
+from relance.templating.selectors import build_contexts, contacts_of_customers
 
 logger = logging.getLogger(__name__)
 
@@ -59,18 +59,12 @@ def message_id(key: str) -> str:
     return f"<relance.{key}@{domain}>"
 
 
-def _contacts(customer_ids: list[int]) -> dict[int, list[Contact]]:
-    contacts = defaultdict(list)
-    rows = Contact.objects.filter(customer_id__in=customer_ids).order_by("customer_id", "id")
-    for contact in rows:
-        contacts[contact.customer_id].append(contact)
-    return contacts
-
-
 def _invoice_files(customer_ids: list[int], day: date) -> dict[int, list[tuple]]:
     """(number, due date, stored file name) of each customer's open invoices with a PDF."""
     rows = (
-        Item.objects.filter(customer_id__in=customer_ids, kind=ItemKind.INVOICE, open_amount__gt=0)
+        Item.objects.filter(
+            customer_id__among=customer_ids, kind=ItemKind.INVOICE, open_amount__gt=0
+        )
         .exclude(pdf="")
         .order_by("customer_id", "due_date", "number")
         .values_list("customer_id", "number", "due_date", "pdf")
@@ -149,13 +143,15 @@ def prepare_emails(actions: list, day: date, keys: dict[int, str]) -> list[Prepa
     Actions come with select_related("customer__entity", "customer__collector",
     "step__template")."""
     customer_ids = [action.customer_id for action in actions]
+    contacts = contacts_of_customers(customer_ids)  # read once, for contexts and addresses
     contexts = build_contexts(
         [a.customer for a in actions],
         day,
         actions={a.customer_id: a for a in actions},
         issue_links=True,
+        contacts=contacts,
     )
-    contacts, files = _contacts(customer_ids), _invoice_files(customer_ids, day)
+    files = _invoice_files(customer_ids, day)
     with links_in_bulk():  # the page links of the batch in one statement
         return [
             _prepare(action, contexts, contacts, files, day, keys[action.pk]) for action in actions
@@ -166,7 +162,9 @@ def _prepare(action, contexts, contacts, files, day: date, key: str) -> Prepared
     step = action.step
     if step is None or step.template_id is None:
         return Prepared(action, error=NO_TEMPLATE)
-    to, cc, error = addresses(step, contacts[action.customer_id])
+    # In the order they were added: the addresses' order does not depend on the names.
+    ordered = sorted(contacts[action.customer_id], key=lambda contact: contact.pk)
+    to, cc, error = addresses(step, ordered)
     if error:
         return Prepared(action, error=error)
     ctx = contexts[action.customer_id]

@@ -14,7 +14,7 @@ REASON = "{reason}"
 
 @cache
 def _known() -> tuple[str, ...]:
-    from relance.delivery import bounces, connectors, email, services
+    from relance.delivery import bounces, connectors, email, protocol, services
     from relance.delivery.adapters import base
 
     return (
@@ -36,8 +36,8 @@ def _known() -> tuple[str, ...]:
         base.UNREACHABLE,
         base.FAILED,
         services.UNCONFIRMED,
-        services.NOT_AUTOMATIC,
-        *services.NO_CONNECTOR.values(),
+        protocol.NOT_AUTOMATIC,
+        *protocol.NO_CONNECTOR.values(),
     )
 
 

@@ -12,11 +12,14 @@ page goes the same way (`action_send_edited`), with the user's text instead of t
 The outbox row keeps what left: subject, text and HTML.
 """
 
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+import smtplib
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.db import IntegrityError, connection, transaction
@@ -30,6 +33,7 @@ from relance.activity.services import message_sent_event_record
 from relance.agenda.choices import OPEN_STATUSES, ActionStatus
 from relance.agenda.models import Action
 from relance.core.bulk import copy_insert
+from relance.delivery import protocol
 from relance.delivery.bounces import actions_fall_back
 from relance.delivery.choices import OutboxStatus
 from relance.delivery.connectors import CONNECTOR_CHANNEL, send_through_connectors
@@ -45,6 +49,8 @@ from relance.delivery.email import (
     smtp_error,
 )
 from relance.delivery.models import Outbox
+from relance.delivery.protocol import NOT_AUTOMATIC
+from relance.delivery.protocol import mark_errors as _mark_errors
 from relance.scenarios.choices import StepChannel, StepMode
 from relance.templating.render import NO_BREAK_SPACES
 from relance.templating.sanitize import sanitize_html
@@ -55,21 +61,7 @@ UNCONFIRMED = gettext_noop(
     "Delivery not confirmed: the run stopped after handing the message over, before "
     "recording it; it was not sent again"
 )
-NO_CONNECTOR = {
-    StepChannel.SMS: gettext_noop("No SMS connector configured"),
-    StepChannel.LETTER: gettext_noop("No letter connector configured"),
-    StepChannel.REGISTERED_LETTER: gettext_noop("No registered letter connector configured"),
-    StepChannel.E_REGISTERED_LETTER: gettext_noop(
-        "No electronic registered letter connector configured"
-    ),
-}
-NOT_AUTOMATIC = gettext_noop("Not an automatic channel")
 INVALID_EMAIL_PREFIX = INVALID_EMAIL.removesuffix("{reason}")
-
-
-def handed_over(outbox: Outbox) -> None:
-    """Called right after the provider accepted a message, before it is recorded: a seam
-    for the tests that kill a run at the worst moment."""
 
 
 def outbox_stuck(*, action_ids: list[int] | None = None):
@@ -80,7 +72,7 @@ def outbox_stuck(*, action_ids: list[int] | None = None):
     PostgreSQL server whose statistics were stale)."""
     rows = Outbox.objects.filter(status=OutboxStatus.SENDING)
     if action_ids is not None:
-        rows = rows.filter(action_id__in=action_ids)
+        rows = rows.filter(action_id__among=action_ids)
     return rows.order_by("id").values_list("id", "action_id", "day")
 
 
@@ -89,7 +81,7 @@ def outbox_recover(*, entity=None, action_ids: list[int] | None = None) -> int:
     stuck = list(outbox_stuck(action_ids=action_ids))
     if not stuck:
         return 0
-    actions = Action.objects.filter(pk__in=sorted({action_id for _pk, action_id, _d in stuck}))
+    actions = Action.objects.filter(pk__among=sorted({action_id for _pk, action_id, _d in stuck}))
     if entity is not None:
         actions = actions.filter(entity=entity)
     notes = dict(actions.values_list("pk", "note"))
@@ -115,42 +107,14 @@ def _with_note(note: str, line: str) -> str:
     return f"{note}\n{line}".strip()
 
 
-def _mark_errors(failures: list[tuple[Action, str]]) -> None:
-    now = timezone.now()
-    for action, message in failures:
-        action.status, action.error_message, action.updated_at = ActionStatus.ERROR, message, now
-    Action.objects.bulk_update(
-        [action for action, _m in failures], ["status", "error_message", "updated_at"]
-    )
-    webhook_events.actions_failed(failures)
-
-
 def _attempts(action_ids: list[int]) -> dict[int, dict]:
     rows = (
-        Outbox.objects.filter(action_id__in=action_ids)
+        Outbox.objects.filter(action_id__among=action_ids)
         .values("action_id")
         .annotate(last=Max("attempt"), sending=Count("id", filter=Q(status=OutboxStatus.SENDING)))
         .order_by()
     )
     return {row["action_id"]: row for row in rows}
-
-
-def outbox_begin(action: Action, **fields) -> Outbox | None:
-    """Commit this attempt's outbox row `sending`, under the action's row lock and only if
-    the action is still open; None if a user finished it since it was read (skipped, done):
-    then nothing leaves. Once the row is committed, the agenda refuses to finish the action
-    until the message is recorded (agenda/services.py), so a skip never races a send."""
-    with transaction.atomic():
-        still_open = Action.objects.select_for_update().filter(
-            pk=action.pk, status__in=OPEN_STATUSES
-        )
-        if not list(still_open.values_list("pk", flat=True)):
-            return None
-        return Outbox.objects.create(action=action, **fields)
-
-
-def current_status(action: Action) -> str:
-    return Action.objects.filter(pk=action.pk).values_list("status", flat=True).get()
 
 
 # Emails in batches ---------------------------------------------------------------------
@@ -185,7 +149,7 @@ def outbox_reserve(prepared: list[Prepared], numbers: dict[int, int], day: date)
     with transaction.atomic():
         _sqlite_write_lock()
         locked = Action.objects.select_for_update(skip_locked=skip).filter(
-            pk__in=ids, status__in=OPEN_STATUSES
+            pk__among=ids, status__in=OPEN_STATUSES
         )
         free = set(locked.values_list("pk", flat=True))
         # Read after the locks: a worker that reserved one of them before has committed.
@@ -275,7 +239,7 @@ def outbox_release(*, entity=None, action_ids: list[int] | None = None) -> int:
     if entity is not None:
         rows = rows.filter(action__entity=entity)
     if action_ids is not None:
-        rows = rows.filter(action_id__in=action_ids)
+        rows = rows.filter(action_id__among=action_ids)
     if connection.vendor == "postgresql":
         rows = rows.filter(created_at__gt=RawSQL("pg_postmaster_start_time()", []))
     query, params = rows.values("pk").query.sql_with_params()
@@ -289,16 +253,55 @@ def outbox_release(*, entity=None, action_ids: list[int] | None = None) -> int:
         return cursor.rowcount
 
 
-def _hand_over(ready: list[Prepared], outboxes: dict) -> dict[int, tuple[str, str]]:
-    """Hand these messages over on one mail server session: {action id: (outcome, error)}.
+class _Session:
+    """A mail server session, opened when a message first needs it; one that broke is closed
+    and opened again for the next message."""
+
+    def __init__(self):
+        self.mail, self.is_open = get_connection(), False
+
+    def open(self) -> None:
+        if not self.is_open:
+            self.mail.open()
+            self.is_open = True
+
+    def close(self) -> None:
+        try:
+            self.mail.close()
+        finally:
+            self.is_open = False
+
+    def check(self) -> None:
+        """An SMTP session kept from a previous batch must still answer (a server closes
+        idle ones): else it is closed now, before any message could be lost in it."""
+        smtp = getattr(self.mail, "connection", None)
+        if not self.is_open or not isinstance(smtp, smtplib.SMTP):
+            return
+        try:
+            alive = smtp.noop()[0] == 250
+        except Exception:  # any failure: a new session
+            alive = False
+        if not alive:
+            with suppress(Exception):
+                self.close()
+            self.is_open = False
+
+
+def _hand_over(
+    ready: list[Prepared], outboxes: dict, session: _Session | None = None
+) -> dict[int, tuple[str, str]]:
+    """Hand these messages over on one mail server session (`session`, kept open for the
+    next batch; else one of their own): {action id: (outcome, error)}.
     They go in groups of HAND_OVER_GROUP, each group marked uncertain in one statement
     just before its first message leaves. A message the server refuses is that message's
     error only. When the session breaks while a message is handed over, that message may
     have arrived (UNCERTAIN, never sent again); the next ones go on a new session, or stay
     UNSENT if it cannot be opened."""
     results: dict[int, tuple[str, str]] = {}
-    mail = get_connection()
-    is_open, unreachable = False, ""
+    own = session is None
+    session = session or _Session()
+    session.check()
+    unreachable = ""
     try:
         for start in range(0, len(ready), HAND_OVER_GROUP):
             group = ready[start : start + HAND_OVER_GROUP]
@@ -308,32 +311,85 @@ def _hand_over(ready: list[Prepared], outboxes: dict) -> dict[int, tuple[str, st
                 if unreachable:
                     results[pk] = (UNSENT, unreachable)
                     continue
-                if not is_open:
-                    try:
-                        mail.open()
-                    except Exception as exc:  # nothing more of this batch leaves: retryable
-                        unreachable = smtp_error(exc)
-                        results[pk] = (UNSENT, unreachable)
-                        continue
-                    is_open = True
+                try:
+                    session.open()
+                except Exception as exc:  # nothing more of this batch leaves: retryable
+                    unreachable = smtp_error(exc)
+                    results[pk] = (UNSENT, unreachable)
+                    continue
                 if marked is None:  # the session is open: the group may leave
                     marked = _handing([outboxes[p.action.pk] for p in group])
                 if outboxes[pk].pk not in marked:  # released by another process: it sends it
                     results[pk] = (RELEASED, "")
                     continue
                 try:
-                    send_one(mail, prepared.message)
+                    send_one(session.mail, prepared.message)
                 except Exception as exc:  # every SMTP or provider failure is one message's
                     results[pk] = (REFUSED if refused(exc) else UNCERTAIN, smtp_error(exc))
                     if results[pk][0] == UNCERTAIN or getattr(exc, "smtp_code", 0) == 421:
-                        mail.close()  # a broken or closing session: the next message reopens
-                        is_open = False
+                        session.close()  # a broken or closing session: the next one reopens
                     continue
-                handed_over(outboxes[pk])
+                protocol.handed_over(outboxes[pk])
                 results[pk] = (SENT, "")
     finally:
-        mail.close()
+        if own:
+            session.close()
     return results
+
+
+class _Sessions:
+    """The threads that hand batches over on PostgreSQL: SMTP_SESSIONS of them, each with
+    its own database connection (for the `uncertain` marks) and its own mail server
+    session, both kept from one batch to the next and closed by `close()`. A batch's
+    messages are split between them by whole groups of HAND_OVER_GROUP, so a crash leaves
+    at most one group in flight per session."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix="hand-over")
+        self.local = threading.local()
+
+    def submit(self, batch: "_Batch") -> list[Future]:
+        groups = -(-len(batch.ready) // HAND_OVER_GROUP)
+        share = -(-groups // min(self.size, groups)) * HAND_OVER_GROUP
+        parts = [batch.ready[start : start + share] for start in range(0, len(batch.ready), share)]
+        return [self.pool.submit(self._hand_over, part, batch.outboxes) for part in parts]
+
+    def _hand_over(self, part: list[Prepared], outboxes: dict) -> dict:
+        if getattr(self.local, "session", None) is None:
+            self.local.session = _Session()
+        with _commits_without_flush():
+            return _hand_over(part, outboxes, self.local.session)
+
+    def close(self) -> None:
+        """Close each thread's session and database connection (a barrier makes each of
+        the threads take one of the closing tasks), then stop the threads."""
+        barrier = threading.Barrier(self.size)
+        closing = [self.pool.submit(self._close, barrier) for _n in range(self.size)]
+        for future in closing:
+            future.result()
+        self.pool.shutdown()
+
+    def _close(self, barrier: threading.Barrier) -> None:
+        with suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=30)
+        session = getattr(self.local, "session", None)
+        if session is not None:
+            with suppress(Exception):
+                session.close()
+        connection.close()
+
+
+def _collect(futures: list[Future]) -> tuple[dict, BaseException | None]:
+    """The merged outcomes of a batch's parts; when a part failed, the others' outcomes
+    first (to be recorded), then its exception as `error`."""
+    results, error = {}, None
+    for future in futures:
+        try:
+            results.update(future.result())
+        except BaseException as exc:  # raised again once the rest is recorded
+            error = error or exc
+    return results, error
 
 
 def _record(results: dict, outboxes: dict, actions: dict, day: date, on_sent=None) -> None:
@@ -349,7 +405,7 @@ def _record(results: dict, outboxes: dict, actions: dict, day: date, on_sent=Non
             for pk in sent:
                 outboxes[pk].status = OutboxStatus.SENT
             rows = [outboxes[pk].pk for pk in sent]
-            Outbox.objects.filter(pk__in=rows).update(
+            Outbox.objects.filter(pk__among=rows).update(
                 status=OutboxStatus.SENT, uncertain=False, updated_at=now
             )
         if uncertain:
@@ -362,7 +418,7 @@ def _record(results: dict, outboxes: dict, actions: dict, day: date, on_sent=Non
             )
         finished = {"status": ActionStatus.SENT, "finished_on": day, "error_message": ""}
         if sent:
-            Action.objects.filter(pk__in=sent).update(**finished, updated_at=now)
+            Action.objects.filter(pk__among=sent).update(**finished, updated_at=now)
         if uncertain:
             for pk, note in notes.items():
                 action = actions[pk]
@@ -426,19 +482,15 @@ def _batch_prepare(actions: list[Action], day: date, edits=None) -> _Batch:
     outboxes = outbox_reserve(ready, numbers, day)
     gone = [p.action.pk for p in ready if p.action.pk not in outboxes]
     if gone:  # finished by a user, or taken by another worker, since they were read
-        outcomes.update(Action.objects.filter(pk__in=gone).values_list("pk", "status"))
+        outcomes.update(Action.objects.filter(pk__among=gone).values_list("pk", "status"))
     return _Batch([p for p in ready if p.action.pk in outboxes], outboxes, outcomes)
 
 
-def _batch_hand_over(batch: _Batch, *, own_connection: bool = False) -> dict:
-    """The batch's messages handed over: {action id: (outcome, error)}. `own_connection`:
-    run in a thread of its own, whose database connection is closed at the end."""
-    try:
-        with _commits_without_flush():
-            return _hand_over(batch.ready, batch.outboxes)
-    finally:
-        if own_connection:
-            connection.close()
+def _batch_hand_over(batch: _Batch) -> dict:
+    """The batch's messages handed over on a session of their own: {action id: (outcome,
+    error)}."""
+    with _commits_without_flush():
+        return _hand_over(batch.ready, batch.outboxes)
 
 
 def _batch_record(batch: _Batch, results: dict, day: date, on_sent=None) -> dict[int, str]:
@@ -450,7 +502,7 @@ def _batch_record(batch: _Batch, results: dict, day: date, on_sent=None) -> dict
     _record(results, batch.outboxes, actions, day, on_sent)
     released = [pk for pk, (outcome, _e) in results.items() if outcome == RELEASED]
     if released:
-        outcomes.update(Action.objects.filter(pk__in=released).values_list("pk", "status"))
+        outcomes.update(Action.objects.filter(pk__among=released).values_list("pk", "status"))
     for pk, (outcome, _error) in results.items():
         if outcome != RELEASED:
             sent = outcome in (SENT, UNCERTAIN)
@@ -465,44 +517,58 @@ def send_emails(
     replaces the rendered subject and parts of some, everything else (addresses,
     attachments) as prepared; `on_sent(outbox)` runs as each is recorded sent.
 
-    On PostgreSQL, outside a transaction, a batch is handed over by a thread with its own
-    database connection while the next batch is rendered and reserved: the mail server's
-    answers are waited for while this thread works (the GIL is released on the socket).
-    Each batch is recorded before the next is handed over, so nothing changes for the
-    outbox protocol: at most one batch is in flight, and a crash leaves the next one
-    reserved but never marked (released and sent again)."""
+    On PostgreSQL, outside a transaction, a batch is handed over by SMTP_SESSIONS threads
+    (`_Sessions`), each on its own mail server session and database connection, while the
+    next batch is rendered and reserved: the mail server's answers are waited for in
+    parallel and while this thread works (the GIL is released on the socket). Each batch
+    is recorded before the next is handed over, so nothing changes for the outbox
+    protocol: at most one batch is in flight, and a crash leaves the next one reserved but
+    never marked (released and sent again)."""
     batches = [actions[start : start + BATCH_SIZE] for start in range(0, len(actions), BATCH_SIZE)]
-    overlap = len(batches) > 1 and connection.vendor == "postgresql"
-    if not overlap or connection.in_atomic_block:  # another connection would not see the rows
+    sessions = settings.SMTP_SESSIONS
+    parallel = len(batches) > 1 or (sessions > 1 and len(actions) > HAND_OVER_GROUP)
+    if not parallel or connection.vendor != "postgresql" or connection.in_atomic_block:
+        # (inside a transaction another connection would not see the rows)
         outcomes: dict[int, str] = {}
         for chunk in batches:
             batch = _batch_prepare(chunk, day, edits)
             results = _batch_hand_over(batch) if batch.ready else {}
             outcomes.update(_batch_record(batch, results, day, on_sent))
         return outcomes
-    return _send_overlapped(batches, day, edits, on_sent)
+    return _send_overlapped(batches, day, edits, on_sent, sessions)
 
 
-def _send_overlapped(batches: list[list[Action]], day: date, edits, on_sent) -> dict[int, str]:
+def _send_overlapped(
+    batches: list[list[Action]], day: date, edits, on_sent, sessions: int
+) -> dict[int, str]:
     outcomes: dict[int, str] = {}
-    in_flight = None  # (batch, future)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hand-over") as sender:
+    in_flight = None  # (batch, futures)
+
+    def record() -> None:
+        nonlocal in_flight
+        previous, futures = in_flight
+        in_flight = None
+        results, error = _collect(futures)
+        outcomes.update(_batch_record(previous, results, day, on_sent))
+        if error is not None:
+            raise error
+
+    pool = _Sessions(sessions)
+    try:
+        for chunk in batches:
+            batch = _batch_prepare(chunk, day, edits)
+            if in_flight is not None:
+                record()
+            if batch.ready:
+                in_flight = (batch, pool.submit(batch))
+            else:
+                outcomes.update(batch.outcomes)
+    finally:
         try:
-            for chunk in batches:
-                batch = _batch_prepare(chunk, day, edits)
-                if in_flight is not None:
-                    previous, future = in_flight
-                    in_flight = None
-                    outcomes.update(_batch_record(previous, future.result(), day, on_sent))
-                if batch.ready:
-                    future = sender.submit(_batch_hand_over, batch, own_connection=True)
-                    in_flight = (batch, future)
-                else:
-                    outcomes.update(batch.outcomes)
-        finally:
             if in_flight is not None:  # whatever stopped the loop, what left is recorded
-                previous, future = in_flight
-                outcomes.update(_batch_record(previous, future.result(), day, on_sent))
+                record()
+        finally:
+            pool.close()
     return outcomes
 
 
@@ -517,7 +583,7 @@ def _open_actions(action_ids: list[int]) -> list[Action]:
     from relance.scenarios.models import Step
 
     actions = list(
-        Action.objects.filter(pk__in=action_ids, status__in=OPEN_STATUSES)
+        Action.objects.filter(pk__among=action_ids, status__in=OPEN_STATUSES)
         .select_related("customer")
         .order_by("id")
     )

@@ -37,7 +37,7 @@ def id_ranges(ids: list[int], size: int = SHARD_SIZE) -> list[tuple[int, int, in
 
 def run_shard(entity, day: date, run_id: int, customer_ids: list[int]) -> list[list[int]]:
     """Plan and write for these customers; the due automatic actions are not executed here
-    but answered as [customer, action] pairs for delivery_send_action tasks."""
+    but answered as [customer, action] pairs for delivery_send_actions tasks."""
     from relance.engine.runner import QUEUED, run_customers
 
     counts, due = Counts(), set()
@@ -48,7 +48,7 @@ def run_shard(entity, day: date, run_id: int, customer_ids: list[int]) -> list[l
 
     run_customers(entity, day, EngineRun(pk=run_id), customer_ids, counts, collect)
     run_add(run_id, _as_dict(counts))
-    pairs = Action.objects.filter(pk__in=due).values_list("customer_id", "pk")
+    pairs = Action.objects.filter(pk__among=sorted(due)).values_list("customer_id", "pk")
     return sorted([customer, action] for customer, action in pairs)
 
 

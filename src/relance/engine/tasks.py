@@ -5,7 +5,7 @@ local time is past 06:00 and that has no finished run for its local today. A dis
 run is a loop of rounds, each a chord:
 
     engine_run_entity ─ chord(engine_run_shard × N) ─> engine_shards_done
-      ─ chord(delivery_send_action × due actions) ─> engine_sends_done
+      ─ chord(delivery_send_actions × lists of 1,000 due actions) ─> engine_sends_done
       ─ chord(engine_run_shard × customers that were sent to) ─> engine_shards_done ...
 
 until a round queues nothing; then the EngineRun is finished. Without a broker every task
@@ -171,7 +171,7 @@ def engine_shards_done(
     round_no: int,
     sending_hours: bool = False,
 ):
-    from relance.delivery.tasks import delivery_send_action
+    from relance.delivery.tasks import SEND_TASK_SIZE, delivery_send_actions
 
     due = sorted({(c, a) for result in results for c, a in result or []})
     if due and sending_hours and not Entity.objects.get(pk=entity_id).in_sending_hours():
@@ -181,7 +181,10 @@ def engine_shards_done(
         _finish(entity_id, day, run_id)
         return 0
     customers = sorted({c for c, _a in due})
-    headers = [delivery_send_action.si(action_id, day) for _c, action_id in due]
+    action_ids = sorted(action_id for _c, action_id in due)
+    headers = [
+        delivery_send_actions.si(part, day) for part in shards.split(action_ids, SEND_TASK_SIZE)
+    ]
     _round(headers, engine_sends_done.s(entity_id, day, run_id, round_no, customers))
     return len(due)
 
@@ -204,6 +207,12 @@ def _finish(entity_id: int, day: str, run_id: int) -> None:
     shards.run_finish(run_id, status=RunStatus.FINISHED, analyzed=analyzed)
 
 
+def _as_list(statuses) -> list:
+    """A send task's answer: a list of statuses (a single one from a task of the previous
+    version, queued before an upgrade)."""
+    return statuses if isinstance(statuses, list) else [statuses]
+
+
 def _unsettled(entity_id: int, day: date, run_id: int, customers: list[int]) -> int:
     """Record, as engine errors, the customers still changing after MAX_ROUNDS rounds."""
     from relance.engine.choices import FailureStage
@@ -220,7 +229,7 @@ def engine_sends_done(
     statuses: list, entity_id: int, day: str, run_id: int, round_no: int, customers: list[int]
 ):
     """Count the outcomes, then plan again the customers that were sent to."""
-    tally = Counter(statuses)
+    tally = Counter(status for part in statuses for status in _as_list(part))
     shards.run_add(run_id, {"sent": tally["sent"], "errors": tally["error"]})
     if round_no >= MAX_ROUNDS:  # a bug (runner.max_rounds): theirs, not the run's
         failed = _unsettled(entity_id, date.fromisoformat(day), run_id, customers)

@@ -50,15 +50,16 @@ def _todays(customers: list[Customer], today: date | Mapping[int, date] | None) 
     return {pk: given.get(pk) or entity.today() for pk, entity in entities.items()}
 
 
-def _contacts_by_customer(ids: list[int]) -> dict[int, Contact]:
-    """The collection contact of each customer, else its first contact."""
-    chosen: dict[int, Contact] = {}
-    contacts = Contact.objects.filter(customer_id__in=ids).order_by(
-        "customer_id", "-is_collection", "last_name", "first_name", "id"
-    )
-    for contact in contacts:
-        chosen.setdefault(contact.customer_id, contact)
-    return chosen
+CONTACT_ORDER = ("customer_id", "-is_collection", "last_name", "first_name", "id")
+
+
+def contacts_of_customers(ids: list[int]) -> dict[int, list[Contact]]:
+    """Each customer's contacts, its collection contacts first (the first one is the one a
+    message names: `build_contexts`); one query."""
+    contacts: dict[int, list[Contact]] = {pk: [] for pk in ids}
+    for contact in Contact.objects.filter(customer_id__among=ids).order_by(*CONTACT_ORDER):
+        contacts[contact.customer_id].append(contact)
+    return contacts
 
 
 def build_contexts(
@@ -68,6 +69,7 @@ def build_contexts(
     user=None,
     actions: Mapping[int, object] | None = None,
     issue_links: bool = False,
+    contacts: Mapping[int, list[Contact]] | None = None,
 ) -> dict[int, CustomerContext]:
     """The rendering context of each customer (keyed by id) in a fixed number of queries:
     open items, contacts and each entity's logo are read for all customers at once.
@@ -75,20 +77,23 @@ def build_contexts(
     `today` is one date, a mapping entity id -> date, or None for each entity's own today.
     Customers should come with `select_related("entity", "collector")`. `issue_links` is
     for messages that leave: their #interactive_* hashtags then issue real page links.
+    `contacts` (from contacts_of_customers) spares reading the contacts when the caller has.
     """
     customers = list(customers)
     ids = [customer.pk for customer in customers]
     todays = _todays(customers, today)
     items: dict[int, list] = {pk: [] for pk in ids}
     rows = (
-        Item.objects.filter(customer_id__in=ids, open_amount__gt=0)
+        Item.objects.filter(customer_id__among=ids, open_amount__gt=0)
         .order_by("customer_id", F("due_date").asc(nulls_last=True), "issue_date", "number")
         .values(*ITEM_FIELDS)
     )
     entity_of = {customer.pk: customer.entity_id for customer in customers}
     for row in rows.iterator(chunk_size=5000):
         items[row["customer_id"]].append(item_line(row, todays[entity_of[row["customer_id"]]]))
-    contacts = _contacts_by_customer(ids)
+    if contacts is None:
+        contacts = contacts_of_customers(ids)
+    chosen = {pk: found[0] for pk, found in contacts.items() if found}
     logos = {customer.entity_id: customer.entity for customer in customers}
     logos = {pk: file_data_uri(entity.logo) for pk, entity in logos.items()}
     actions = actions or {}
@@ -99,7 +104,7 @@ def build_contexts(
             entity=customer.entity,
             today=todays[customer.entity_id],
             items=items[customer.pk],
-            contact=contacts.get(customer.pk),
+            contact=chosen.get(customer.pk),
             user=user,
             action=actions.get(customer.pk),
             logo_data_uri=logos[customer.entity_id],

@@ -3,12 +3,14 @@ the session dropped mid-batch, the server gone, a run killed mid-batch, and a ba
 taken back by another process while it hands them over. Whatever happens, no message
 reaches the server twice, and one that may have reached it is never sent again."""
 
+import threading
+
 import pytest
 from django.db import connection
 
 from relance.agenda.models import Action
 from relance.agenda.services import action_retry
-from relance.delivery import services
+from relance.delivery import protocol, services
 from relance.delivery.models import Outbox
 from relance.delivery.tests.conftest import Recorder, _serve
 from relance.engine.runner import run_day
@@ -156,9 +158,12 @@ class Killed(BaseException):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_run_killed_mid_batch_sends_the_rest_once(scenario_s, acme_daily, serve, monkeypatch):
+def test_a_run_killed_mid_batch_sends_the_rest_once(
+    scenario_s, acme_daily, serve, monkeypatch, settings
+):
     """Killed right after the server took the 2nd message of the batch, the first group of
     two: the rerun records those two unconfirmed, and sends the three never marked."""
+    settings.SMTP_SESSIONS = 1
     smtp = serve(Recorder())
     actions = _due(acme_daily)
     monkeypatch.setattr(services, "HAND_OVER_GROUP", 2)
@@ -169,7 +174,7 @@ def test_a_run_killed_mid_batch_sends_the_rest_once(scenario_s, acme_daily, serv
         if len(calls) == 2:
             raise Killed
 
-    monkeypatch.setattr(services, "handed_over", die_at_second)
+    monkeypatch.setattr(protocol, "handed_over", die_at_second)
     with pytest.raises(Killed):
         run_day(entity=acme_daily, day=d(1, 26))
     monkeypatch.undo()
@@ -195,11 +200,12 @@ def test_a_run_killed_mid_batch_sends_the_rest_once(scenario_s, acme_daily, serv
 
 @pytest.mark.django_db(transaction=True)
 def test_rows_taken_back_by_another_process_do_not_leave(
-    scenario_s, acme_daily, serve, monkeypatch
+    scenario_s, acme_daily, serve, monkeypatch, settings
 ):
     """Another process (a redelivered task) releases the batch's rows while it hands the
-    first group (two) over: the batch sends none of the rest, and each action still goes
-    once."""
+    first group (two) over on its one session: the batch sends none of the rest, and each
+    action still goes once."""
+    settings.SMTP_SESSIONS = 1
     smtp = serve(Recorder())
     _due(acme_daily)
     monkeypatch.setattr(services, "HAND_OVER_GROUP", 2)
@@ -209,7 +215,7 @@ def test_rows_taken_back_by_another_process_do_not_leave(
         if not released:
             released.append(services.outbox_release(entity=acme_daily))
 
-    monkeypatch.setattr(services, "handed_over", other_process_releases)
+    monkeypatch.setattr(protocol, "handed_over", other_process_releases)
     run_day(entity=acme_daily, day=d(1, 26))
     monkeypatch.undo()
     assert released == [CUSTOMERS - 2]  # the first group was marked before it left: kept
@@ -221,11 +227,14 @@ def test_rows_taken_back_by_another_process_do_not_leave(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_crash_reports_at_most_one_group_uncertain(scenario_s, acme_daily, serve, monkeypatch):
-    """With groups of three, killed right after the 4th message left: nothing is sent
-    again; the messages that left (outcomes are recorded per batch) and the rest of the
-    group in flight, the 5th, which never left, are all reported as not confirmed. A crash
-    costs at most HAND_OVER_GROUP - 1 such messages, never a message sent twice."""
+def test_a_crash_reports_at_most_one_group_uncertain(
+    scenario_s, acme_daily, serve, monkeypatch, settings
+):
+    """One session, groups of three, killed right after the 4th message left: nothing is
+    sent again; the messages that left (outcomes are recorded per batch) and the rest of
+    the group in flight, the 5th, which never left, are all reported as not confirmed. A
+    crash costs at most HAND_OVER_GROUP - 1 such messages, never a message sent twice."""
+    settings.SMTP_SESSIONS = 1
     smtp = serve(Recorder())
     actions = _due(acme_daily)
     monkeypatch.setattr(services, "HAND_OVER_GROUP", 3)
@@ -236,7 +245,7 @@ def test_a_crash_reports_at_most_one_group_uncertain(scenario_s, acme_daily, ser
         if len(calls) == 4:
             raise Killed
 
-    monkeypatch.setattr(services, "handed_over", die_at_fourth)
+    monkeypatch.setattr(protocol, "handed_over", die_at_fourth)
     with pytest.raises(Killed):
         run_day(entity=acme_daily, day=d(1, 26))
     monkeypatch.undo()
@@ -253,6 +262,46 @@ def test_a_crash_reports_at_most_one_group_uncertain(scenario_s, acme_daily, ser
     assert Outbox.objects.get(action=actions[4]).message_id not in received
     unconfirmed = Action.objects.filter(note__contains="Delivery not confirmed")
     assert unconfirmed.count() == CUSTOMERS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_crash_with_two_sessions_leaves_one_group_each(
+    scenario_s, acme_daily, serve, monkeypatch, settings
+):
+    """Two sessions, groups of two, eight messages: on PostgreSQL each session takes two
+    groups. The process dies while both sessions are in their first group, each right after
+    its first message left: the two groups in flight (four rows) are reported as not
+    confirmed, their two messages that never left are lost, the other four go with the next
+    run, and nothing reaches the server twice: the bound is SMTP_SESSIONS groups."""
+    settings.SMTP_SESSIONS = 2
+    smtp = serve(Recorder())
+    emails = [f"c{n}@client.example" for n in range(8)]
+    actions = _due(acme_daily, emails)
+    monkeypatch.setattr(services, "HAND_OVER_GROUP", 2)
+    both_in_flight = threading.Barrier(2)
+    parallel = connection.vendor == "postgresql"
+
+    def die_in_each_session(outbox):
+        if parallel:
+            both_in_flight.wait(timeout=10)  # each session has handed one message over
+        raise Killed
+
+    monkeypatch.setattr(protocol, "handed_over", die_in_each_session)
+    with pytest.raises(Killed):
+        run_day(entity=acme_daily, day=d(1, 26))
+    monkeypatch.undo()
+    uncertain = [0, 1, 4, 5] if parallel else [0, 1]
+    rows = Outbox.objects.order_by("action_id").values_list("uncertain", flat=True)
+    assert [n for n, flag in enumerate(rows) if flag] == uncertain
+    assert len(smtp.messages) == len(uncertain) // 2
+
+    summary = run_day(entity=acme_daily, day=d(1, 26))
+    assert summary.recovered == len(uncertain)
+    assert _statuses() == ["sent"] * 8
+    received = [message["Message-ID"] for message in smtp.messages]
+    assert len(received) == len(set(received)) == 8 - len(uncertain) // 2
+    lost = {Outbox.objects.get(action=actions[n]).message_id for n in uncertain[1::2]}
+    assert not lost & set(received)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -286,7 +335,7 @@ def test_killed_while_a_batch_is_in_flight(scenario_s, acme_daily, serve, monkey
         if len(calls) == 3:
             raise Killed
 
-    monkeypatch.setattr(services, "handed_over", die_at_third)
+    monkeypatch.setattr(protocol, "handed_over", die_at_third)
     with pytest.raises(Killed):
         run_day(entity=acme_daily, day=d(1, 26))
     monkeypatch.undo()

@@ -153,7 +153,7 @@ def test_a_run_killed_after_the_hand_over_never_sends_twice(
     def die(outbox):
         raise Killed
 
-    monkeypatch.setattr("relance.delivery.services.handed_over", die)
+    monkeypatch.setattr("relance.delivery.protocol.handed_over", die)
     with pytest.raises(Killed):
         run_day(entity=acme_daily, day=d(1, 26))
     assert len(smtp.messages) == 1

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from relance.agenda import services as agenda
 from relance.agenda.choices import ActionReason
-from relance.delivery import connectors
+from relance.delivery import connectors, protocol
 from relance.delivery import services as delivery
 from relance.delivery.models import Outbox
 from relance.delivery.tests.test_manual import _action, _sms_customer, _twilio
@@ -62,7 +62,7 @@ def test_an_action_whose_message_is_being_sent_cannot_be_finished_by_hand(
 ):
     action = _action(manual_email, make_customer(acme_daily))
     today = acme_daily.today()
-    begun = delivery.outbox_begin(action, attempt=1, key="action-x-1", channel="email", day=today)
+    begun = protocol.outbox_begin(action, attempt=1, key="action-x-1", channel="email", day=today)
     assert begun is not None and begun.status == "sending"
 
     attempts = [
@@ -84,7 +84,7 @@ def test_an_action_whose_message_is_being_sent_cannot_be_finished_by_hand(
 def test_no_outbox_row_is_begun_for_a_finished_action(bob, manual_email, acme_daily):
     action = _action(manual_email, make_customer(acme_daily))
     agenda.action_done(action=action, acting_user=bob)
-    begun = delivery.outbox_begin(
+    begun = protocol.outbox_begin(
         action, attempt=1, key="action-y-1", channel="email", day=acme_daily.today()
     )
     assert begun is None and not Outbox.objects.exists()

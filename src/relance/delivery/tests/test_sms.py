@@ -206,7 +206,7 @@ def test_an_unreachable_provider_then_a_retry_sends_once(sms_scenario, acme_dail
 def test_a_run_stopped_after_the_hand_over_never_sends_again(
     sms_scenario, acme_daily, provider, monkeypatch
 ):
-    from relance.delivery import services
+    from relance.delivery import protocol
 
     _twilio(acme_daily, provider)
     _customer(acme_daily)
@@ -214,7 +214,7 @@ def test_a_run_stopped_after_the_hand_over_never_sends_again(
     def die(outbox):
         raise SystemExit("killed")
 
-    monkeypatch.setattr(services, "handed_over", die)
+    monkeypatch.setattr(protocol, "handed_over", die)
     with pytest.raises(SystemExit):
         run_day(entity=acme_daily, day=SEND_DAY)
     monkeypatch.undo()

@@ -330,7 +330,7 @@ def _kill_before_first_send(monkeypatch):
 def _kill_after_first_send(monkeypatch):
     """The worst moment: the mail server took the message, the run dies before recording
     it. The rerun must not send it again (at most once)."""
-    from relance.delivery import services
+    from relance.delivery import protocol, services
 
     calls = []
 
@@ -339,7 +339,7 @@ def _kill_after_first_send(monkeypatch):
             calls.append(1)
             raise Killed
 
-    monkeypatch.setattr(services, "handed_over", handed_over)
+    monkeypatch.setattr(protocol, "handed_over", handed_over)
     # Rows marked one by one, as the twin's clean run is compared message by message: with
     # groups, the rest of the group in flight is reported not confirmed instead of sent
     # (delivery/tests/test_batches.py: test_a_crash_reports_at_most_one_group_uncertain).
