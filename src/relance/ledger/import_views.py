@@ -9,8 +9,7 @@ from django.views.decorators.http import require_POST
 from relance.core.background import run_in_background
 from relance.ledger.choices import ImportStatus
 from relance.ledger.forms import ImportUploadForm
-from relance.ledger.importers import import_columns
-from relance.ledger.importers.readers import read_preview
+from relance.ledger.importers import import_columns, read_kind_preview
 from relance.ledger.models import ImportBatch
 from relance.ledger.services import import_error_lines, import_summary_display
 from relance.ledger.tasks import import_progress, import_run
@@ -59,8 +58,8 @@ def import_detail(request, pk):
             can_confirm=batch.status == ImportStatus.PREVIEWED and request.user.can_import,
         )
         if batch.status == ImportStatus.PREVIEWED and batch.upload:
-            context["header"], context["rows"] = read_preview(
-                batch.upload.path, file_name=batch.file_name, limit=PREVIEW_ROWS
+            context["header"], context["rows"] = read_kind_preview(
+                batch.kind, batch.upload.path, file_name=batch.file_name, limit=PREVIEW_ROWS
             )
     return render(request, "ledger/imports/detail.html", context)
 
