@@ -12,6 +12,8 @@ class ImportKind(models.TextChoices):
     CUSTOMERS = "customers", _("Customers")
     CONTACTS = "contacts", _("Contacts")
     ITEMS = "items", _("Items")
+    FEC = "fec", _("Accounting entries (FEC)")
+    EINVOICE = "einvoice", _("E-invoice (Factur-X, UBL, CII)")
 
 
 class ImportStatus(models.TextChoices):

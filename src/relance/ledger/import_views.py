@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 from relance.core.background import run_in_background
 from relance.ledger.choices import ImportStatus
 from relance.ledger.forms import ColumnMappingForm, ImportUploadForm
-from relance.ledger.importers import IMPORTERS, import_columns
+from relance.ledger.importers import IMPORTERS, import_columns, read_kind_preview
 from relance.ledger.importers.mapping import file_header, has_relance_columns
-from relance.ledger.importers.readers import ImportFileError, read_preview
+from relance.ledger.importers.readers import ImportFileError
 from relance.ledger.importers.synonyms import FIELD_LABELS
 from relance.ledger.models import ImportBatch
 from relance.ledger.selectors import column_mapping_proposal
@@ -52,17 +52,23 @@ def import_new(request):
             started_by=request.user,
             upload=upload,
         )
-        header = file_header(batch.upload.path, batch.file_name)
-        importer = IMPORTERS[batch.kind]
-        accepted = (*importer.required_columns, *importer.optional_columns)
-        if header is not None and not has_relance_columns(
-            header, importer.required_columns, accepted
-        ):  # a smart upload: its columns are matched first
+        if batch.kind in IMPORTERS and _needs_mapping(batch):  # a smart upload
             ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.MAPPING)
             return redirect("ledger:import-columns", pk=batch.pk)
         run_in_background(import_run, batch.pk, True)
         return redirect("ledger:import-detail", pk=batch.pk)
     return render(request, "ledger/imports/new.html", {"form": form, "columns": import_columns()})
+
+
+def _needs_mapping(batch) -> bool:
+    """A CSV or XLSX whose header is not mostly Relance's columns: they are matched first.
+    (A FEC or an e-invoice has a reader of its own.)"""
+    header = file_header(batch.upload.path, batch.file_name)
+    importer = IMPORTERS[batch.kind]
+    accepted = (*importer.required_columns, *importer.optional_columns)
+    return header is not None and not has_relance_columns(
+        header, importer.required_columns, accepted
+    )
 
 
 def import_columns_view(request, pk):
@@ -123,8 +129,8 @@ def import_detail(request, pk):
             can_confirm=batch.status == ImportStatus.PREVIEWED and request.user.can_import,
         )
         if batch.status == ImportStatus.PREVIEWED and batch.upload:
-            context["header"], context["rows"] = read_preview(
-                batch.upload.path, file_name=batch.file_name, limit=PREVIEW_ROWS
+            context["header"], context["rows"] = read_kind_preview(
+                batch.kind, batch.upload.path, file_name=batch.file_name, limit=PREVIEW_ROWS
             )
     return render(request, "ledger/imports/detail.html", context)
 

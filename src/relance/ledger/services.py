@@ -16,7 +16,7 @@ from relance.activity.choices import EventKind
 from relance.activity.services import customer_event_record
 from relance.core.models import Entity
 from relance.ledger.choices import ImportKind, ImportStatus
-from relance.ledger.importers import import_records, run_import
+from relance.ledger.importers import IMPORTERS, import_records, run_import
 from relance.ledger.importers.mapping import ColumnMapping as Mapping
 from relance.ledger.importers.mapping import header_signature
 from relance.ledger.models import ColumnMapping, ImportBatch, Item, ItemAmountChange
@@ -35,7 +35,8 @@ def import_file(
     progress: Callable[[int, int], None] | None = None,
     mapping: dict | None = None,
 ) -> ImportBatch:
-    """Import a CSV or XLSX file of `kind` for `entity`, all or nothing, and record the run
+    """Import a file of `kind` (CSV or XLSX; a FEC; an e-invoice) for `entity`, all or
+    nothing, and record the run
     in an ImportBatch (the one given, or a new one). Bad data never raises: the batch is
     FAILED with its errors and nothing else is written; a dry run writes nothing either."""
     if kind not in ImportKind.values:
@@ -126,15 +127,25 @@ def import_summary_display(batch: ImportBatch) -> str:
     return gettext("Created %(created)s, updated %(updated)s, unchanged %(unchanged)s") % counts
 
 
+# How an error's place is worded, by kind of file: a FEC has lines and fields, an XML lines
+# and elements, a table rows and columns.
+PLACE_WORDS = {
+    ImportKind.FEC: ("line", "field"),
+    ImportKind.EINVOICE: ("line", "element"),
+}
+
+
 def import_error_lines(batch: ImportBatch) -> list[str]:
-    """`row N, column C: reason` for each stored error; file-level errors name no row."""
+    """`row N, column C: reason` for each stored error (`line N, field F` in a FEC, `line N,
+    element E` in an e-invoice); file-level errors name no row."""
+    row_word, column_word = PLACE_WORDS.get(batch.kind, ("row", "column"))
     lines = []
     for error in batch.errors or []:
         place = []
         if error.get("row") is not None:
-            place.append(f"row {error['row']}")
+            place.append(f"{row_word} {error['row']}")
         if error.get("column"):
-            place.append(f"column {error['column']}")
+            place.append(f"{column_word} {error['column']}")
         lines.append(f"{', '.join(place)}: {error['reason']}" if place else error["reason"])
     return lines
 
@@ -319,8 +330,8 @@ def records_import(
     """The API's bulk upsert: `records` (one mapping of column to value per row) checked and
     written exactly as a file of `kind` is (ledger/importers), all or nothing. Returns the
     importers' Outcome; bad data never raises."""
-    if kind not in ImportKind.values:
-        raise ValueError(f"unknown import kind {kind!r}: {', '.join(ImportKind.values)}")
+    if kind not in IMPORTERS:
+        raise ValueError(f"unknown import kind {kind!r}: {', '.join(IMPORTERS)}")
     return import_records(
         kind=kind,
         records=records,

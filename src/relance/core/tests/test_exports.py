@@ -104,9 +104,9 @@ def assert_xlsx_neutralised(content: bytes) -> list:
     assert not [cell.value for cell in cells if cell.data_type == "f"]
     texts = {cell.value for cell in cells if cell.data_type == "s"}
     for payload in PAYLOADS:
-        # A carriage return comes back as a line feed when openpyxl reads with the standard
-        # library's XML parser, and as it was with lxml (installed for bank statements):
-        # text either way, never a formula.
+        # openpyxl reads a carriage return back as written when it parses with lxml (a
+        # dependency since the e-invoice imports), as a line feed with the standard library's
+        # parser: text either way.
         assert payload in texts or payload.replace("\r", "\n") in texts, payload
     return cells
 

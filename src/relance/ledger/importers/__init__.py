@@ -1,5 +1,6 @@
-"""Imports of customers, contacts and items from CSV or XLSX files: every row is checked, then
-the whole file is written in one transaction, or nothing is (see docs/import.md)."""
+"""Imports of customers, contacts and items from CSV or XLSX files, and of accounting FEC
+files and e-invoices (read into the same customer and item records): every row is checked,
+then the whole file is written in one transaction, or nothing is (see docs/import.md)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,13 +10,19 @@ from django.db import DatabaseError, transaction
 
 from relance.activity.models import CustomerEvent
 from relance.core.statistics import tables_analyze
+from relance.customers.models import Customer
 from relance.ledger.choices import ImportKind
 from relance.ledger.importers.base import ErrorLog, Row, TableImport
 from relance.ledger.importers.contacts import ContactImport
 from relance.ledger.importers.customers import CustomerImport
+from relance.ledger.importers.einvoice import EInvoiceReader, read_einvoice_preview
+from relance.ledger.importers.fec import COLUMNS as FEC_COLUMNS
+from relance.ledger.importers.fec import FecReader, read_fec_preview
 from relance.ledger.importers.items import ItemImport
 from relance.ledger.importers.mapping import ColumnMapping, MappedTable
 from relance.ledger.importers.readers import ImportFileError, Table, read_preview
+from relance.ledger.importers.sources import KeptDueDateItemImport, write_records
+from relance.ledger.models import Item
 
 __all__ = [
     "IMPORTERS",
@@ -23,6 +30,7 @@ __all__ = [
     "Outcome",
     "import_columns",
     "import_records",
+    "read_kind_preview",
     "read_preview",
     "run_import",
 ]
@@ -32,13 +40,18 @@ IMPORTERS: dict[str, type[TableImport]] = {
     ImportKind.CONTACTS: ContactImport,
     ImportKind.ITEMS: ItemImport,
 }
+# Files read into customer and item records: (reader, item importer).
+READERS = {
+    ImportKind.FEC: (FecReader, KeptDueDateItemImport),
+    ImportKind.EINVOICE: (EInvoiceReader, ItemImport),
+}
 CHUNK_ROWS = 5000
 
 
 def import_columns() -> list[dict]:
     """Each kind of file with its required and optional columns, as the importers read
     them (the import page lists them)."""
-    return [
+    kinds = [
         {
             "kind": kind,
             "label": ImportKind(kind).label,
@@ -47,6 +60,24 @@ def import_columns() -> list[dict]:
         }
         for kind, importer in IMPORTERS.items()
     ]
+    kinds.append(
+        {
+            "kind": ImportKind.FEC,
+            "label": ImportKind.FEC.label,
+            "required": FEC_COLUMNS,
+            "optional": (),
+        }
+    )
+    kinds.append(
+        {
+            "kind": ImportKind.EINVOICE,
+            "label": ImportKind.EINVOICE.label,
+            "required": (),
+            "optional": (),
+            "formats": ("Factur-X / ZUGFeRD 2 (PDF)", "CII (XML)", "UBL 2.1 (XML)"),
+        }
+    )
+    return kinds
 
 
 @dataclass
@@ -56,6 +87,18 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
     errors: list[dict] = field(default_factory=list)
+
+
+def read_kind_preview(
+    kind: str, path, file_name: str | None = None, limit: int = 10
+) -> tuple[list[str], list[list[str]]]:
+    """The preview table of a file of `kind`: its first rows (a FEC's first lines, an
+    e-invoice as the item it makes). Raises ImportFileError if the file cannot be read."""
+    if kind == ImportKind.FEC:
+        return read_fec_preview(Path(path), limit)
+    if kind == ImportKind.EINVOICE:
+        return read_einvoice_preview(Path(path))
+    return read_preview(path, file_name=file_name, limit=limit)
 
 
 def run_import(
@@ -79,6 +122,10 @@ def run_import(
     errors = ErrorLog()
     outcome = Outcome()
     source = {"batch": batch_id, "file": file_name or Path(path).name}
+    if kind in READERS:
+        _import_source(kind, path, entity, dry_run, acting_user, source, errors, outcome, progress)
+        outcome.errors = errors.as_list()
+        return outcome
     mapped = None
     try:
         with Table(path, file_name) as table:
@@ -94,6 +141,42 @@ def run_import(
         for error in outcome.errors:
             error["column"] = mapped.label(error["column"])
     return outcome
+
+
+def _import_source(kind, path, entity, dry_run, acting_user, source, errors, outcome, progress):
+    """Read a FEC or an e-invoice into records, then write them through the customer and
+    item importers (sources.py), all or nothing."""
+    reader_class, item_importer = READERS[kind]
+    written = False
+    records = None
+    try:
+        reader = reader_class(entity=entity, errors=errors, dry_run=dry_run, progress=progress)
+        records = reader.read(Path(path))
+        outcome.rows = records.lines
+        if not errors:
+            write_records(
+                records=records,
+                entity=entity,
+                dry_run=dry_run,
+                acting_user=acting_user,
+                source={**source, "format": kind},
+                errors=errors,
+                outcome=outcome,
+                run_rows=_run_rows,
+                item_importer=item_importer,
+            )
+            written = not (errors or dry_run)
+    except ImportFileError as exc:
+        errors.add(None, "", str(exc))
+    except DatabaseError as exc:
+        errors.add(None, "", f"the database refused the import: {exc}")
+    finally:
+        if records is not None and records.on_done is not None:
+            records.on_done(written)
+    if written:
+        tables_analyze(Customer, Item, CustomerEvent, rows=outcome.created + outcome.updated)
+    if progress:
+        progress(outcome.rows, outcome.rows)
 
 
 def import_records(

@@ -104,14 +104,14 @@ def test_the_upload_form_refuses_other_file_types_and_hidden_entities(
     client, alice, bob, acme, globex
 ):
     client.force_login(alice)
-    wrong_type = upload(client, acme, GOOD_CUSTOMERS, name="customers.pdf")
+    wrong_type = upload(client, acme, GOOD_CUSTOMERS, name="customers.docx")
     bob.role = "credit_manager"
     bob.save()
     client.force_login(bob)
     hidden_entity = upload(client, globex, GOOD_CUSTOMERS)
 
     assert wrong_type.status_code == 200
-    assert "Choose a .csv or .xlsx file." in wrong_type.text
+    assert "Choose a .csv, .txt, .xlsx, .pdf or .xml file." in wrong_type.text
     assert hidden_entity.status_code == 200
     assert not ImportBatch.objects.exists()
 

@@ -1,4 +1,5 @@
-"""`relance import customers|contacts|items FILE [--entity SLUG] [--dry-run]`."""
+"""`relance import customers|contacts|items|fec|einvoice|auto FILE [--entity SLUG]
+[--dry-run]`."""
 
 from pathlib import Path
 
@@ -6,17 +7,19 @@ from django.core.management.base import BaseCommand, CommandError
 
 from relance.core.models import Entity
 from relance.ledger.choices import ImportKind
+from relance.ledger.importers.detect import detect_file_kind
 from relance.ledger.services import import_error_lines, import_file, import_summary
 
 
 class Command(BaseCommand):
     help = (
-        "Import a CSV or XLSX file of customers, contacts or items, all or nothing "
-        "(see docs/import.md for the columns)."
+        "Import a CSV or XLSX file of customers, contacts or items, an accounting FEC or an "
+        "e-invoice (Factur-X PDF, UBL or CII XML), all or nothing (see docs/import.md); "
+        "`auto` tells the kind from the file."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=ImportKind.values)
+        parser.add_argument("kind", choices=[*ImportKind.values, "auto"])
         parser.add_argument("file", type=Path)
         parser.add_argument("--entity", help="slug of the entity (required if several exist)")
         parser.add_argument(
@@ -24,6 +27,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, kind, file, entity, dry_run, verbosity, **options):
+        if kind == "auto":
+            kind = self.detect(file)
         batch = import_file(
             kind=kind,
             path=file,
@@ -37,6 +42,17 @@ class Command(BaseCommand):
                 self.stderr.write(line)
             raise CommandError(f"{file.name}: the import failed, nothing was written")
         self.stdout.write(import_summary(batch))
+
+    @staticmethod
+    def detect(file: Path) -> str:
+        try:
+            kind = detect_file_kind(file)
+        except OSError as exc:
+            raise CommandError(f"{file.name}: {exc.strerror or exc}") from None
+        if kind is None:
+            kinds = ", ".join(ImportKind.values)
+            raise CommandError(f"{file.name}: cannot tell what the file holds; name it: {kinds}")
+        return kind
 
     def entity(self, slug: str | None) -> Entity:
         if slug:
