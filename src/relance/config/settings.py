@@ -264,7 +264,8 @@ BACKGROUND_NICE = env.env_int("RELANCE_BACKGROUND_NICE", 10, minimum=0)
 # Mail server sessions a batch of emails is handed over on at once, on PostgreSQL
 # (delivery/services.py): each in a thread with its own database connection; the server's
 # answers are waited for in parallel. After a crash, at most this many groups of 20
-# messages are reported as not confirmed (docs/engine.md, "The outbox").
+# messages were in flight; those that never left are lost, reported as not confirmed
+# (docs/engine.md, "The outbox").
 SMTP_SESSIONS = env.env_int("RELANCE_SMTP_SESSIONS", 2, minimum=1)
 
 # The send tick (engine/sendtick.py): every this many minutes, the due automatic actions
