@@ -3,9 +3,15 @@
 Each parser raises ValueError with a short reason; callers add the row and column.
 """
 
+import csv
+import io
 import re
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 TRUE_WORDS = {"1", "true", "yes", "y", "oui", "o", "vrai", "x"}
@@ -64,3 +70,16 @@ def parse_bool(value) -> bool:
     if text in FALSE_WORDS:
         return False
     raise ValueError(f"{str(value).strip()!r} is not yes or no")
+
+
+def csv_rows(text: str, columns: Sequence[str]) -> Iterator[tuple[int, dict]]:
+    """A small CSV text's rows (a table of rates), each with its number as a spreadsheet
+    shows it: the header is row 1. Raises ValidationError naming the columns missing."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [column for column in columns if column not in (reader.fieldnames or [])]
+    if missing:
+        raise ValidationError(
+            _("The file has no column %(columns)s (expected: %(expected)s).")
+            % {"columns": ", ".join(missing), "expected": ", ".join(columns)}
+        )
+    return enumerate(reader, start=2)

@@ -1,7 +1,5 @@
 """Writes: loading official reference rates (`relance rates update --from FILE`)."""
 
-import csv
-import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -9,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from relance.core.parsing import csv_rows
 from relance.countries.models import ReferenceRate
 from relance.countries.packs import pack_for, packs
 from relance.countries.selectors import rates_changed
@@ -71,16 +70,10 @@ def rates_update(*, text: str) -> int:
     """Load official reference rates from CSV text (country, reference, valid_from, rate in
     % a year), replacing those of the same country and day. All or nothing: a
     ValidationError lists every faulty row with its field and reason."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [column for column in RATE_COLUMNS if column not in (reader.fieldnames or [])]
-    if missing:
-        raise ValidationError(
-            _("The file has no column %(columns)s (expected: %(expected)s).")
-            % {"columns": ", ".join(missing), "expected": ", ".join(RATE_COLUMNS)}
-        )
+    rows = csv_rows(text, RATE_COLUMNS)
     errors: list[str] = []
     rates, seen = [], {}
-    for number, row in enumerate(reader, start=2):  # the header is row 1
+    for number, row in rows:
         rate = _row_rate(number, row, errors)
         if rate is None:
             continue

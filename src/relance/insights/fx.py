@@ -30,7 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from relance.core.parsing import parse_date, parse_decimal
+from relance.core.parsing import csv_rows, parse_date, parse_decimal
 from relance.core.validators import validate_currency
 from relance.insights.models import ExchangeRate
 
@@ -212,16 +212,10 @@ def rates_import(*, text: str) -> int:
     """Import a company's rates from CSV text (columns date, currency, quote, rate: 1
     currency = rate quote from that date), replacing those of the same currencies and day.
     All or nothing: ValidationError lists every faulty row, with its field and reason."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in RATE_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ValidationError(
-            _("The file has no column %(columns)s (expected: %(expected)s).")
-            % {"columns": ", ".join(missing), "expected": ", ".join(RATE_COLUMNS)}
-        )
+    rows = csv_rows(text, RATE_COLUMNS)
     errors: list[str] = []
     rates, seen = [], {}
-    for number, row in enumerate(reader, start=2):  # the header is row 1
+    for number, row in rows:
         rate = _rate_row(number, row, errors)
         if rate is None:
             continue
