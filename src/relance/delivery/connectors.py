@@ -39,6 +39,7 @@ from relance.scenarios.choices import StepChannel
 from relance.templating.choices import Channel
 from relance.templating.render import NO_BREAK_SPACES, RenderError, render_context
 from relance.templating.selectors import build_contexts, contacts_of_customers
+from relance.webhooks import events as webhook_events
 
 CONNECTOR_CHANNEL = {
     StepChannel.SMS: ConnectorChannel.SMS,
@@ -257,6 +258,7 @@ def send_one(
         Action.objects.filter(pk=action.pk).update(
             status=ActionStatus.SENT, finished_on=day, error_message="", updated_at=timezone.now()
         )
+        webhook_events.actions_sent([action], outbox_by_action={action.pk: outbox.pk})
         if on_sent is not None:
             on_sent(outbox)
     return ActionStatus.SENT

@@ -11,7 +11,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 # The engine's and delivery's fixtures: Acme working every day, scenario S, a real SMTP server.
-from relance.delivery.tests.conftest import smtp, smtp_refusing  # noqa: F401
+from relance.delivery.tests.conftest import (  # noqa: F401
+    provider,
+    sms_scenario,
+    smtp,
+    smtp_refusing,
+)
 from relance.engine.tests.conftest import acme_daily, email_template, scenario_s  # noqa: F401
 
 

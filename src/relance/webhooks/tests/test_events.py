@@ -67,6 +67,25 @@ def test_a_sent_email_is_reported_with_its_outbox_row(
     assert receiver.events("action.failed") == []
 
 
+def test_a_sent_sms_is_reported_with_its_outbox_row(
+    sms_scenario, acme_daily, provider, receiver, subscribe
+):
+    """SMS and letters go out through a provider's connector, one message at a time: each
+    is reported sent too (here a Twilio-compatible provider on 127.0.0.1)."""
+    from relance.delivery.tests.test_sms import SEND_DAY, _customer, _twilio
+
+    _twilio(acme_daily, provider)
+    _customer(acme_daily)
+    subscribe(acme_daily, [E.ACTION_SENT])
+    run_day(entity=acme_daily, day=SEND_DAY)
+
+    action = Action.objects.get(channel="sms")
+    assert action.status == "sent" and len(provider.requests) == 1
+    [sent] = delivered(receiver, "action.sent")
+    assert (sent["data"]["id"], sent["data"]["channel"]) == (action.pk, "sms")
+    assert sent["data"]["outbox"] == Outbox.objects.get(action=action).pk
+
+
 def test_an_email_the_server_refuses_is_reported_failed(
     scenario_s, acme_daily, smtp_refusing, receiver, subscribe
 ):
