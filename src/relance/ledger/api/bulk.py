@@ -2,6 +2,8 @@
 (ledger/importers) over JSON records, all or nothing per request, each problem named
 `items[N].field: reason`."""
 
+import re
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -44,10 +46,15 @@ BulkOutcomeSerializer = inline_serializer(
 )
 
 
+# An importer names the earlier row of a duplicate by its place in the file; here it is an item.
+IN_THE_FILE = re.compile(r"in the file \(first at row (\d+)\)")
+
+
 def error_line(error: dict, records: list[dict]) -> str:
     """An importer's error as `items[N].column: reason`; a column's own error (unknown,
     missing) names the first record that has it, or the first record."""
-    row, column, reason = error["row"], error["column"], error["reason"]
+    row, column = error["row"], error["column"]
+    reason = IN_THE_FILE.sub(r"in the request (first at items[\1])", error["reason"])
     if row is None and column:
         row = next((index for index, record in enumerate(records) if column in record), 0)
     if row is None:

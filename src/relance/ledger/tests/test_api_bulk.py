@@ -54,14 +54,14 @@ def records_of(path) -> list[dict]:
 
 def file_errors_as_api_lines(errors: list[dict]) -> list[str]:
     """A file's errors as the API words them: row N of the file is items[N-2] (the header
-    is row 1), and so is a row named in a reason."""
+    is row 1), and so is the earlier row a duplicate names."""
 
     def item_row(found):
-        return f"row {int(found[1]) - 2}"
+        return f"in the request (first at items[{int(found[1]) - 2}])"
 
     return [
         f"items[{error['row'] - 2}].{error['column']}: "
-        + re.sub(r"row (\d+)", item_row, error["reason"])
+        + re.sub(r"in the file \(first at row (\d+)\)", item_row, error["reason"])
         for error in errors
     ]
 
@@ -204,3 +204,14 @@ def test_a_refused_request_keeps_its_key_free(api, acme):
     assert bad.status_code == 400
     fixed = [{"external_id": "C9", "name": "Nine"}]
     assert post(api, "customers", acme, fixed, HTTP_IDEMPOTENCY_KEY="k-2").status_code == 200
+
+
+def test_a_duplicate_names_the_earlier_item_not_a_file_row(api, acme):
+    from relance.customers.tests.factories import CustomerFactory
+
+    CustomerFactory(entity=acme, external_id="C001")
+    good = dict(zip(ITEM_HEADER, GOOD_ITEM, strict=True))
+    response = post(api, "items", acme, [good, {**good, "number": "G2"}, good])
+    assert response.json()["errors"] == [
+        "items[2].number: duplicate number in the request (first at items[0])"
+    ]
