@@ -32,7 +32,7 @@ def test_a_spanish_file_is_matched_confirmed_and_imported(
     log_in("alice", start="/ledger/imports/new/")
 
     page.get_by_label("What the file holds").select_option("items")
-    page.get_by_label("File (CSV or XLSX)").set_input_files(path)
+    page.get_by_label("File (CSV, XLSX").set_input_files(path)
     page.get_by_role("button", name="Check the file").click()
 
     expect(page).to_have_url(re.compile(r"/ledger/imports/\d+/columns/$"))
