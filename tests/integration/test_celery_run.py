@@ -73,8 +73,12 @@ def test_a_distributed_run_begins_and_ends_as_run_day(database, broker, tmp_path
     assert (counts["created"], counts["holds_ended"]) == (CUSTOMERS, 1)
     held = "SELECT on_hold, hold_until FROM customers_customer WHERE external_id = 'C00000'"
     assert _query(database, held) == [(False, None)]
-    snapshot = "SELECT count(*) FROM insights_customersnapshot WHERE day = %s::date"
-    assert _query(database, snapshot, day) == [(CUSTOMERS,)]
+    # Snapshots are runs of days: each customer's covers the run's day.
+    snapshot = (
+        "SELECT count(*) FROM insights_customersnapshot"
+        " WHERE since <= %s::date AND until > %s::date"
+    )
+    assert _query(database, snapshot, day, day) == [(CUSTOMERS,)]
     assert _query(database, "SELECT count(*) FROM insights_snapshotday") == [(1,)]
     assert counts["analyzed"] is True
     _wait(lambda: _query(database, analysed)[0][0] is not None, 10, "ANALYZE of the actions")
