@@ -1,9 +1,25 @@
 """Browser tests' shared steps."""
 
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite the browser tests use a database file, as the demo does, not Django's
+    shared in-memory database. Pages here start imports in a thread of the server: in
+    shared-cache memory SQLite locks whole tables and fails at once ("database table is
+    locked") where a file in WAL mode lets readers on and makes a writer wait its turn."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = Path(tempfile.mkdtemp(prefix="relance-browser-"))
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
 
 
 @pytest.fixture
