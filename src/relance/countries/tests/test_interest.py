@@ -150,7 +150,7 @@ def test_ireland_and_poland_have_tiers_too():
         ("RO", date(2025, 3, 1), "14.50"),  # BNR 6.50 + 8
         ("HR", date(2024, 9, 1), "12.25"),
         ("SE", date(2024, 9, 1), "12.00"),  # referensränta 4.00 + 8
-        # Repo rate 2.75 on 31 Dec 2024, rounded up to the half point: referensränta 3.00 + 8
+        # referensränta 3.00 for 1 Jan - 30 Jun 2025 (Riksbank table) + 8
         ("SE", date(2025, 3, 1), "11.00"),
         ("IE", date(2023, 3, 1), "10.50"),  # ECB 2.50 + 8
     ],
