@@ -150,7 +150,14 @@ def test_ireland_and_poland_have_tiers_too():
         ("RO", date(2025, 3, 1), "14.50"),  # BNR 6.50 + 8
         ("HR", date(2024, 9, 1), "12.25"),
         ("SE", date(2024, 9, 1), "12.00"),  # referensränta 4.00 + 8
+        # Policy rate 2.75 on 31 Dec 2024, rounded up to the half point: referensränta 3.00 + 8
+        ("SE", date(2025, 3, 1), "11.00"),
         ("IE", date(2023, 3, 1), "10.50"),  # ECB 2.50 + 8
+        # From 1 July 2026: ECB 2.40 after the June 2026 rise, Basiszinssatz 1.27 + 0.25
+        ("FR", date(2026, 9, 1), "12.40"),  # 2.40 + 10
+        ("DE", date(2026, 9, 1), "10.52"),  # 1.52 + 9
+        ("BE", date(2026, 9, 1), "10.5"),  # 2.40 + 8 = 10.40 -> 10.5
+        ("GB", date(2026, 9, 1), "11.75"),  # BoE 3.75 on 30 Jun 2026 + 8
     ],
 )
 def test_each_pack_rate_in_force(country, day, rate):

@@ -9,20 +9,23 @@ from relance.countries.models import ReferenceRate
 from relance.countries.selectors import schedules
 from relance.countries.services import rates_update
 
+# A half-year after the packaged tables (which end with the one from 1 July 2026); the
+# figures are made up for the test.
 GOOD = (
-    "country,reference,valid_from,rate\nGB,BOE_BASE,2026-07-01,3.50\nFR,ECB_MRO,2026-07-01,2.40\n"
+    "country,reference,valid_from,rate\nGB,BOE_BASE,2027-01-01,3.50\nFR,ECB_MRO,2027-01-01,2.15\n"
 )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_loaded_rates_extend_the_packs_and_are_read_again():
     before = schedules()
-    assert before["GB"].rate_on(date(2026, 9, 1)) == Decimal("11.75")  # 3.75 carried on
+    assert before["GB"].rate_on(date(2027, 3, 1)) == Decimal("11.75")  # 3.75 carried on
+    assert before["FR"].rate_on(date(2027, 3, 1)) == Decimal("12.40")  # 2.40 carried on
     assert rates_update(text=GOOD) == 2
     after = schedules()
-    assert after["GB"].rate_on(date(2026, 9, 1)) == Decimal("11.50")  # 3.50 + 8
-    assert after["FR"].rate_on(date(2026, 9, 1)) == Decimal("12.40")  # 2.40 + 10
-    assert after["FR"].rate_on(date(2026, 3, 1)) == Decimal("12.15")  # packaged, untouched
+    assert after["GB"].rate_on(date(2027, 3, 1)) == Decimal("11.50")  # 3.50 + 8
+    assert after["FR"].rate_on(date(2027, 3, 1)) == Decimal("12.15")  # 2.15 + 10
+    assert after["FR"].rate_on(date(2026, 9, 1)) == Decimal("12.40")  # packaged, untouched
 
 
 @pytest.mark.django_db(transaction=True)
@@ -76,7 +79,7 @@ def test_the_command_loads_a_file_and_shows_the_rates(tmp_path, capsys):
     assert "2 reference rates loaded" in capsys.readouterr().out
     call_command("rates", "show", "--country", "gb")
     lines = capsys.readouterr().out.splitlines()
-    assert lines[-1] == "GB\tBOE_BASE\t2026-07-01\t3.5000\t11.5000"
+    assert lines[-1] == "GB\tBOE_BASE\t2027-01-01\t3.5000\t11.5000"
     assert lines[0] == "GB\tBOE_BASE\t2023-01-01\t3.50\t11.50"
 
 
