@@ -86,8 +86,11 @@ test-integration: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# Every catalogue under src/relance/locale is refreshed and compiled; a new language starts
+# with `makemessages -l CODE` once (then translate it: tests fail on empty or fuzzy entries).
+LOCALES = $(notdir $(wildcard src/relance/locale/*))
 messages: $(STAMP)
-	cd src/relance && ../../$(RELANCE) makemessages -l fr --no-obsolete -i "demo/*" && ../../$(RELANCE) compilemessages -l fr
+	cd src/relance && ../../$(RELANCE) makemessages $(addprefix -l ,$(LOCALES)) --no-obsolete -i "demo/*" && ../../$(RELANCE) compilemessages $(addprefix -l ,$(LOCALES))
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
