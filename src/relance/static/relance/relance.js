@@ -28,7 +28,7 @@
       if (event.key === "Escape") event.target.blur();
       // Enter in a customer chooser's search (Unassigned emails) searches; it does not
       // submit the form before a customer is chosen.
-      if (event.key === "Enter" && event.target.matches(".assign-form input[type=search]")) {
+      if (event.key === "Enter" && event.target.matches(".assign-form input[type=search], .allocate-form input[type=search]")) {
         event.preventDefault();
       }
       return;

@@ -1,0 +1,153 @@
+"""The bank statements' pages: the list, the upload, and the reconciliation screen of one
+statement where a person allocates the credit lines the matching left."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from relance.banking import selectors
+from relance.banking.forms import AllocationForm, StatementUploadForm
+from relance.banking.parsers import StatementError
+from relance.banking.services import line_allocate, statement_counts, statement_import
+from relance.core.params import int_param
+
+LINES_PER_PAGE = 25
+
+
+def _require_import_right(user) -> None:
+    if not user.can_import:
+        raise PermissionDenied(_("Only administrators and credit managers import statements."))
+
+
+def _require_editor(user) -> None:
+    if not user.can_edit:
+        raise PermissionDenied(_("Read-only users cannot allocate payments."))
+
+
+def statement_list(request):
+    rows = selectors.statement_rows(request.user)
+    return render(request, "banking/statement_list.html", {"rows": rows})
+
+
+def statement_new(request):
+    """Upload a statement: read, stored and matched within the request (set-based, a few
+    seconds for thousands of lines); a file that cannot be read writes nothing and lists
+    its problems."""
+    _require_import_right(request.user)
+    form = StatementUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            statement = statement_import(
+                entity=form.cleaned_data["entity"],
+                content=upload.read(),
+                file_name=upload.name,
+                format=form.cleaned_data["format"],
+                acting_user=request.user,
+            )
+        except StatementError as exc:
+            problems = [str(problem) for problem in exc.problems]
+        else:
+            counts = statement_counts(statement)
+            messages.success(
+                request,
+                _(
+                    "%(file)s imported: %(lines)s lines, %(matched)s matched automatically, "
+                    "%(left)s to reconcile."
+                )
+                % {
+                    "file": statement.file_name,
+                    "lines": counts.lines,
+                    "matched": counts.matched,
+                    "left": counts.suggested + counts.unmatched,
+                },
+            )
+            return redirect("banking:statement-detail", pk=statement.pk)
+    return render(request, "banking/statement_new.html", {"form": form, "problems": problems})
+
+
+def statement_detail(request, pk: int):
+    """The reconciliation screen: the credit lines still to reconcile, a page at a time,
+    each with its ranked suggestions and the manual allocation form."""
+    statement = selectors.statement_for_user(request.user, pk)
+    paginator = Paginator(selectors.lines_to_reconcile(statement), LINES_PER_PAGE)
+    page = paginator.get_page(int_param(request.GET, "page", default=1))
+    context = {
+        "statement": statement,
+        "counts": statement_counts(statement),
+        "page": page,
+        "rows": selectors.line_rows(list(page.object_list)),
+        "can_allocate": request.user.can_edit,
+    }
+    return render(request, "banking/statement_detail.html", context)
+
+
+def line_customers(request, pk: int):
+    """The manual form's customer chooser (htmx): the line's entity's customers matching `q`."""
+    line = selectors.line_for_user(request.user, pk)
+    query = request.GET.get("q", "")[:100]
+    customers = selectors.customer_choices(request.user, line, query)
+    context = {"line": line, "customers": customers, "searched": True}
+    return render(request, "banking/_customer_choices.html", context)
+
+
+def line_items(request, pk: int):
+    """The chosen customer's open items (htmx), to tick with the amount each is paid."""
+    line = selectors.line_for_user(request.user, pk)
+    customer_id = int_param(request.GET, "customer", default=0)
+    customer = selectors.customer_of_line(request.user, line, customer_id)
+    items = selectors.customer_open_items(customer, line) if customer else []
+    context = {"line": line, "customer": customer, "items": items}
+    return render(request, "banking/_open_items.html", context)
+
+
+@require_POST
+def line_allocate_view(request, pk: int):
+    """Allocate a line (a suggestion's button or the manual form); htmx gets the line's row
+    back, reconciled or with the reason it was refused."""
+    _require_editor(request.user)
+    line = selectors.line_for_user(request.user, pk)
+    form = AllocationForm(request.POST, line=line, user=request.user)
+    error = ""
+    if form.is_valid():
+        try:
+            line_allocate(
+                line=line,
+                amounts=form.cleaned_data["amounts"],
+                customer=form.cleaned_data["customer"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = form.errors_line()
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("Line %(line)s allocated.") % {"line": line.position})
+        return redirect("banking:statement-detail", pk=line.statement_id)
+    return _line_row(request, line, error)
+
+
+def _line_row(request, line, error: str):
+    line.refresh_from_db()
+    statement = selectors.statement_for_user(request.user, line.statement_id)
+    reconciled = line.status not in selectors.TO_RECONCILE
+    context = {
+        "statement": statement,
+        "counts": statement_counts(statement),
+        "row": None if reconciled else selectors.line_rows([line])[0],
+        "line": line,
+        "allocations": line.allocations.select_related("item", "item__customer")
+        if reconciled
+        else [],
+        "error": error,
+        "can_allocate": request.user.can_edit,
+        "oob_counts": True,
+    }
+    return render(request, "banking/_line_row.html", context)
