@@ -399,7 +399,25 @@ SUGGESTIONS_PER_LINE = 4
 NAME_WORD = re.compile(r"[^\W\d_]{3,}")
 # Words of a payer's name that say nothing about who it is.
 NAME_STOPWORDS = frozenset(
-    "SAS SARL EURL SCI SNC LTD LLC GMBH INC CIE THE AND ETS STE SOC STE ETABLISSEMENTS".split()
+    [
+        "SAS",
+        "SARL",
+        "EURL",
+        "SCI",
+        "SNC",
+        "LTD",
+        "LLC",
+        "GMBH",
+        "INC",
+        "CIE",
+        "THE",
+        "AND",
+        "ETS",
+        "STE",
+        "SOC",
+        "STE",
+        "ETABLISSEMENTS",
+    ]
 )
 AMOUNT_ITEMS_LIMIT = 2000
 NAME_CUSTOMERS_LIMIT = 500
