@@ -394,7 +394,8 @@ def match(entity_id: int, lines: list[Line]) -> list[Decision]:
 
 # What a suggestion rests on, strongest first: its rank orders a line's suggestions.
 RANK_REFERENCE, RANK_NUMBER, RANK_JOINED = 0, 1, 2
-RANK_CUSTOMER_AMOUNT, RANK_NAME_AMOUNT, RANK_CUSTOMER_OLDEST, RANK_AMOUNT = 3, 4, 5, 6
+# A customer named by reference or IBAN ranks one above a customer found by the payer's name.
+RANK_CUSTOMER_AMOUNT, RANK_NAME_AMOUNT, RANK_CUSTOMER_OLDEST, RANK_AMOUNT = 3, 4, 5, 7
 SUGGESTIONS_PER_LINE = 4
 NAME_WORD = re.compile(r"[^\W\d_]{3,}")
 # Words of a payer's name that say nothing about who it is.
@@ -554,7 +555,10 @@ def rank_suggestions(
         if items and not equal and not combos:
             found.append(
                 Suggestion(
-                    customer_id, _fill(items, line.amount), MatchReason.MANUAL, RANK_CUSTOMER_OLDEST
+                    customer_id,
+                    _fill(items, line.amount),
+                    MatchReason.MANUAL,
+                    RANK_CUSTOMER_OLDEST + shift,
                 )
             )
     for item in amount_items:
