@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import connection
 from stdnum import iso11649
 
-from relance.banking.choices import LineStatus, MatchReason
+from relance.banking.choices import LineStatus, MatchReason, SuggestionBasis
 from relance.ledger.choices import ItemKind
 
 # Item numbers compare without case and without these separators, on both sides.
@@ -392,10 +392,20 @@ def match(entity_id: int, lines: list[Line]) -> list[Decision]:
 
 # Suggesting (for the reconciliation screen) ------------------------------------------------
 
-# What a suggestion rests on, strongest first: its rank orders a line's suggestions.
-RANK_REFERENCE, RANK_NUMBER, RANK_JOINED = 0, 1, 2
-# A customer named by reference or IBAN ranks one above a customer found by the payer's name.
-RANK_CUSTOMER_AMOUNT, RANK_NAME_AMOUNT, RANK_CUSTOMER_OLDEST, RANK_AMOUNT = 3, 4, 5, 7
+# What a suggestion rests on, strongest first: its rank orders a line's suggestions. The
+# payer is the customer named by the line's reference or IBAN; a customer found by the
+# payer's name ranks one below.
+RANK = {
+    SuggestionBasis.REFERENCE: 0,
+    SuggestionBasis.NUMBER: 1,
+    SuggestionBasis.PAYER_AMOUNT: 3,
+    SuggestionBasis.PAYER_SUM: 3,
+    SuggestionBasis.NAME_AMOUNT: 4,
+    SuggestionBasis.NAME_SUM: 4,
+    SuggestionBasis.PAYER_OLDEST: 5,
+    SuggestionBasis.NAME_OLDEST: 6,
+    SuggestionBasis.AMOUNT: 7,
+}
 SUGGESTIONS_PER_LINE = 4
 NAME_WORD = re.compile(r"[^\W\d_]{3,}")
 # Words of a payer's name that say nothing about who it is.
@@ -428,8 +438,12 @@ NAME_CUSTOMERS_LIMIT = 500
 class Suggestion:
     customer_id: int
     pays: dict[int, Decimal]  # item id → amount to allocate; the rest becomes unapplied credit
-    reason: str
+    basis: str
     rank: int
+
+    @classmethod
+    def of(cls, customer_id: int, pays: dict, basis: str, *, rank: int | None = None):
+        return cls(customer_id, pays, basis, RANK[basis] if rank is None else rank)
 
 
 def name_words(name: str) -> set[str]:
@@ -500,7 +514,7 @@ def _fill(items: list, amount: Decimal) -> dict[int, Decimal]:
     for item in items:
         if left <= 0:
             break
-        pk = getattr(item, "item_id", None) or item.id
+        pk = item.item_id if isinstance(item, Hit) else item.id
         pays[pk] = min(item.open_amount, left)
         left -= pays[pk]
     return pays
@@ -521,53 +535,35 @@ def rank_suggestions(
     fits (one item of the line's amount, a unique combination, else the oldest ones), then
     any item of exactly the line's amount."""
     found: list[Suggestion] = []
-    hit_ranks = {0: RANK_REFERENCE, 1: RANK_NUMBER, 2: RANK_JOINED}
     by_customer: dict[int, list[Hit]] = defaultdict(list)
     for hit in sorted(hits, key=lambda hit: (hit.rank, hit.item_id)):
         if hit.currency == line.currency:
             by_customer[hit.customer_id].append(hit)
     for customer_id, customer_hits in by_customer.items():
-        best = customer_hits[0].rank
+        best = customer_hits[0].rank  # 0 reference, 1 number, 2 words run together
         chosen = list({hit.item_id: hit for hit in customer_hits if hit.rank == best}.values())
-        found.append(
-            Suggestion(customer_id, _fill(chosen, line.amount), chosen[0].reason, hit_ranks[best])
-        )
+        basis = SuggestionBasis(chosen[0].reason)
+        found.append(Suggestion.of(customer_id, _fill(chosen, line.amount), basis, rank=best))
     for customer_id in sorted(named | by_name):
-        shift = 0 if customer_id in named else RANK_NAME_AMOUNT - RANK_CUSTOMER_AMOUNT
+        payer = customer_id in named
         items = [i for i in customer_items.get(customer_id, []) if i.currency == line.currency]
         equal = [item for item in items if item.open_amount == line.amount]
-        for item in equal:
-            found.append(
-                Suggestion(
-                    customer_id,
-                    {item.id: line.amount},
-                    MatchReason.AMOUNT,
-                    RANK_CUSTOMER_AMOUNT + shift,
-                )
-            )
+        basis = SuggestionBasis.PAYER_AMOUNT if payer else SuggestionBasis.NAME_AMOUNT
+        found += [Suggestion.of(customer_id, {item.id: line.amount}, basis) for item in equal]
         combos, _unique = _combination(items, line.amount) if not equal else ([], False)
         by_id = {item.id: item for item in items}
+        basis = SuggestionBasis.PAYER_SUM if payer else SuggestionBasis.NAME_SUM
         for combo in combos:
-            pays = {pk: by_id[pk].open_amount for pk in combo}
             found.append(
-                Suggestion(customer_id, pays, MatchReason.COMBINATION, RANK_CUSTOMER_AMOUNT + shift)
+                Suggestion.of(customer_id, {pk: by_id[pk].open_amount for pk in combo}, basis)
             )
         if items and not equal and not combos:
-            found.append(
-                Suggestion(
-                    customer_id,
-                    _fill(items, line.amount),
-                    MatchReason.MANUAL,
-                    RANK_CUSTOMER_OLDEST + shift,
-                )
-            )
+            basis = SuggestionBasis.PAYER_OLDEST if payer else SuggestionBasis.NAME_OLDEST
+            found.append(Suggestion.of(customer_id, _fill(items, line.amount), basis))
     for item in amount_items:
         if item.currency == line.currency:
-            found.append(
-                Suggestion(
-                    item.customer_id, {item.id: line.amount}, MatchReason.AMOUNT, RANK_AMOUNT
-                )
-            )
+            pays = {item.id: line.amount}
+            found.append(Suggestion.of(item.customer_id, pays, SuggestionBasis.AMOUNT))
     unique: dict[frozenset, Suggestion] = {}
     for suggestion in sorted(found, key=lambda s: s.rank):
         unique.setdefault(frozenset(suggestion.pays), suggestion)

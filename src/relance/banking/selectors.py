@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Max, Min, Q, QuerySet
 
 from relance.banking import matching
-from relance.banking.choices import LineStatus, MatchReason
+from relance.banking.choices import LineStatus, MatchReason, SuggestionBasis
 from relance.banking.models import Statement, StatementLine
 from relance.banking.services import Counts, statement_counts
 from relance.customers.models import Customer
@@ -76,13 +76,13 @@ class SuggestionRow:
     """A suggestion ready to show: its customer, its items each with the amount it pays."""
 
     customer: Customer
-    reason: str
+    basis: str
     pays: list[tuple[Item, Decimal]]
     unapplied: Decimal
 
     @property
-    def reason_label(self) -> str:
-        return MatchReason(self.reason).label
+    def basis_label(self) -> str:
+        return SuggestionBasis(self.basis).label
 
     @property
     def item_numbers(self) -> str:
@@ -126,7 +126,7 @@ def line_rows(lines: list[StatementLine]) -> list[LineRow]:
             paid = sum((amount for _item, amount in pays), Decimal("0.00"))
             row.suggestions.append(
                 SuggestionRow(
-                    customers[suggestion.customer_id], suggestion.reason, pays, line.amount - paid
+                    customers[suggestion.customer_id], suggestion.basis, pays, line.amount - paid
                 )
             )
         rows.append(row)

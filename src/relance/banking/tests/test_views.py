@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from relance.accounts.tests.factories import UserFactory
-from relance.banking.choices import LineStatus, MatchReason
+from relance.banking.choices import LineStatus, MatchReason, SuggestionBasis
 from relance.banking.models import Allocation, PayerAccount, Statement, StatementLine
 from relance.banking.services import statement_import
 from relance.banking.tests.conftest import sample
@@ -164,7 +164,7 @@ def test_reconciliation_shows_the_lines_left_with_ranked_suggestions(client, ali
     best = rows[0].suggestions[0]
     # DUPONT paid 350.00: Dupont SA's invoice of exactly that amount comes first.
     assert (best.customer.name, best.item_numbers) == ("Dupont SA", "F-2026-0002")
-    assert best.reason == MatchReason.AMOUNT
+    assert best.basis == SuggestionBasis.NAME_AMOUNT
     assert "Paiement" in response.text and "DUPONT" in response.text
     assert "Allocate to Dupont SA: F-2026-0002" in response.text
     assert "Allocate by hand" in response.text
