@@ -383,3 +383,19 @@ def test_items_and_customers_of_another_entity_cannot_be_allocated(
     line.refresh_from_db()
     assert line.status == LineStatus.UNMATCHED
     assert Item.objects.get(pk=foreign_item.pk).open_amount == Decimal("350.00")
+
+
+def test_the_screen_in_french_posts_amounts_the_server_reads(client, alice, acme, books):
+    statement = _imported(acme)
+    _customers, items = books
+    client.force_login(alice)
+
+    html = client.get(
+        reverse("banking:statement-detail", args=[statement.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    ).text
+
+    assert "Lignes créditrices à rapprocher" in html
+    assert "Affecter à Dupont SA : F-2026-0002" in html
+    assert "350,00\u00a0€" in html  # shown the French way
+    assert f'name="amount_{items["F-2026-0002"].pk}" value="350.00"' in html  # posted plainly
+    assert ">Banque</a>" in html
