@@ -3,7 +3,13 @@ come from files and from the reconciliation screen); payer accounts may be given
 
 from django.contrib import admin
 
-from relance.banking.models import Allocation, PayerAccount, Statement, StatementLine
+from relance.banking.models import (
+    Allocation,
+    PayerAccount,
+    Statement,
+    StatementLine,
+    StatementUpload,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -63,3 +69,10 @@ class PayerAccountAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.entity_id = obj.customer.entity_id  # an IBAN belongs to its customer's entity
         super().save_model(request, obj, form, change)
+
+
+@admin.register(StatementUpload)
+class StatementUploadAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "entity", "file_name", "status", "statement", "started_by"]
+    list_filter = ["entity", "status"]
+    readonly_fields = [f.name for f in StatementUpload._meta.fields]

@@ -36,3 +36,9 @@ class SuggestionBasis(models.TextChoices):
     NAME_SUM = "name_sum", _("Payer's name and invoices adding up to this amount")
     NAME_OLDEST = "name_oldest", _("Payer's name and oldest invoices")
     AMOUNT = "amount", _("An invoice of this amount")
+
+
+class UploadStatus(models.TextChoices):
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")

@@ -1,6 +1,7 @@
 """The bank statements' pages: the list, the upload, and the reconciliation screen of one
 statement where a person allocates the credit lines the matching left."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -9,9 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relance.banking import selectors
+from relance.banking.choices import UploadStatus
 from relance.banking.forms import AllocationForm, StatementUploadForm
+from relance.banking.models import StatementUpload
 from relance.banking.parsers import StatementError
 from relance.banking.services import line_allocate, statement_counts, statement_import
+from relance.banking.tasks import statement_upload_run, upload_progress
+from relance.core.background import run_in_background
 from relance.core.params import int_param
 
 LINES_PER_PAGE = 25
@@ -33,14 +38,24 @@ def statement_list(request):
 
 
 def statement_new(request):
-    """Upload a statement: read, stored and matched within the request (set-based, a few
-    seconds for thousands of lines); a file that cannot be read writes nothing and lists
-    its problems."""
+    """Upload a statement. A small file (a day or a week of an account) is read, stored and
+    matched within the request; a larger one in the background, its page showing the
+    phase. A file that cannot be read writes nothing and lists its problems."""
     _require_import_right(request.user)
     form = StatementUploadForm(request.POST or None, request.FILES or None, user=request.user)
     problems = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        if upload.size > settings.BANK_SYNC_IMPORT_BYTES:
+            pending = StatementUpload.objects.create(
+                entity=form.cleaned_data["entity"],
+                file_name=upload.name[:255],
+                upload=upload,
+                format=form.cleaned_data["format"],
+                started_by=request.user,
+            )
+            run_in_background(statement_upload_run, pending.pk)
+            return redirect("banking:upload-detail", pk=pending.pk)
         try:
             statement = statement_import(
                 entity=form.cleaned_data["entity"],
@@ -52,22 +67,42 @@ def statement_new(request):
         except StatementError as exc:
             problems = [str(problem) for problem in exc.problems]
         else:
-            counts = statement_counts(statement)
-            messages.success(
-                request,
-                _(
-                    "%(file)s imported: %(lines)s lines, %(matched)s matched automatically, "
-                    "%(left)s to reconcile."
-                )
-                % {
-                    "file": statement.file_name,
-                    "lines": counts.lines,
-                    "matched": counts.matched,
-                    "left": counts.suggested + counts.unmatched,
-                },
-            )
+            messages.success(request, _imported_message(statement))
             return redirect("banking:statement-detail", pk=statement.pk)
     return render(request, "banking/statement_new.html", {"form": form, "problems": problems})
+
+
+def _imported_message(statement) -> str:
+    counts = statement_counts(statement)
+    return _(
+        "%(file)s imported: %(lines)s lines, %(matched)s matched automatically, "
+        "%(left)s to reconcile."
+    ) % {
+        "file": statement.file_name,
+        "lines": counts.lines,
+        "matched": counts.matched,
+        "left": counts.suggested + counts.unmatched,
+    }
+
+
+def upload_detail(request, pk: int):
+    """A statement imported in the background: its phase while it runs (polled by htmx),
+    then its reconciliation screen, or its problems."""
+    upload = StatementUpload.objects.get_for_user(request.user, pk=pk)
+    if upload.status == UploadStatus.DONE and upload.statement_id:
+        messages.success(request, _imported_message(upload.statement))
+        return redirect("banking:statement-detail", pk=upload.statement_id)
+    context = {"upload": upload, "phase": upload_progress(upload.pk)}
+    return render(request, "banking/upload_detail.html", context)
+
+
+def upload_progress_view(request, pk: int):
+    upload = StatementUpload.objects.get_for_user(request.user, pk=pk)
+    context = {"upload": upload, "phase": upload_progress(upload.pk)}
+    response = render(request, "banking/_upload_progress.html", context)
+    if upload.status != UploadStatus.RUNNING:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def statement_detail(request, pk: int):

@@ -3,10 +3,17 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from relance.accounts.tests.factories import UserFactory
-from relance.banking.choices import LineStatus, MatchReason, SuggestionBasis
-from relance.banking.models import Allocation, PayerAccount, Statement, StatementLine
+from relance.banking.choices import LineStatus, MatchReason, SuggestionBasis, UploadStatus
+from relance.banking.models import (
+    Allocation,
+    PayerAccount,
+    Statement,
+    StatementLine,
+    StatementUpload,
+)
 from relance.banking.services import statement_import
 from relance.banking.tests.conftest import sample
 from relance.customers.tests.factories import CustomerFactory
@@ -123,6 +130,51 @@ def test_a_user_imports_only_for_an_entity_they_see(client, acme, globex):
 
     assert response.status_code == 200
     assert not Statement.objects.exists()
+
+
+def test_a_large_file_is_imported_in_the_background(client, settings, alice, acme, books):
+    settings.RELANCE_BACKGROUND_INLINE = True  # the task runs in place
+    settings.BANK_SYNC_IMPORT_BYTES = 100
+    client.force_login(alice)
+
+    response = _upload(client, acme, "camt053.001.08.xml")
+
+    upload = StatementUpload.objects.get()
+    assert response.url == reverse("banking:upload-detail", args=[upload.pk])
+    assert (upload.status, upload.started_by) == (UploadStatus.DONE, alice)
+    page = client.get(response.url)
+    assert page.url == reverse("banking:statement-detail", args=[upload.statement_id])
+    assert upload.statement.lines_count == 3 and upload.statement.imported_by == alice
+
+
+def test_a_large_bad_file_shows_its_problems_on_its_page(client, settings, alice, acme):
+    settings.RELANCE_BACKGROUND_INLINE = True
+    settings.BANK_SYNC_IMPORT_BYTES = 100
+    client.force_login(alice)
+
+    response = _upload(
+        client, acme, "statement-bad-rows.csv", sample("malformed/statement-bad-rows.csv")
+    )
+    page = client.get(response.url)
+    progress = client.get(reverse("banking:upload-progress", args=[response.url.split("/")[-2]]))
+
+    upload = StatementUpload.objects.get()
+    assert upload.status == UploadStatus.FAILED and upload.problems
+    assert escape(upload.problems[0]) in page.text and "nothing was imported" in page.text
+    assert progress["HX-Refresh"] == "true"
+    assert not Statement.objects.exists()
+
+
+def test_an_upload_is_seen_by_users_of_its_entity_only(client, settings, acme, globex, alice):
+    settings.RELANCE_BACKGROUND_INLINE = True
+    settings.BANK_SYNC_IMPORT_BYTES = 100
+    client.force_login(alice)
+    response = _upload(client, acme, "camt053.001.08.xml")
+    stranger = UserFactory(username="gary", role="credit_manager")
+    stranger.entities.set([globex])
+    client.force_login(stranger)
+
+    assert client.get(response.url).status_code == 404
 
 
 # List and reconciliation ----------------------------------------------------------------
