@@ -107,3 +107,20 @@ def test_a_suggestion_is_allocated_in_one_click_with_a_partial_payment_left_open
     expect(page.locator("#count-left")).to_have_text("0")
     paid = Item.objects.get(number="F-2026-0001")
     assert paid.open_amount == Decimal("850.00")
+
+
+def test_a_large_statement_is_imported_in_the_background(
+    live_server, page, settings, acme, alice, books, log_in
+):
+    settings.RELANCE_BACKGROUND_INLINE = False  # a thread of the server, as the demo runs it
+    settings.BANK_SYNC_IMPORT_BYTES = 100
+    log_in("alice")
+    page.get_by_role("link", name="Bank", exact=True).click()
+    page.get_by_role("link", name="Import a statement").click()
+    page.get_by_label("Statement file").set_input_files(SAMPLES / "camt053.001.08.xml")
+    page.get_by_role("button", name="Import and match").click()
+
+    # The upload's page polls until the import ends, then opens the reconciliation.
+    expect(page).to_have_url(re.compile(r"/bank/statements/\d+/$"), timeout=15_000)
+    expect(page.locator("#lines-to-reconcile .bank-line")).to_have_count(1)
+    expect(page.locator("#count-left")).to_have_text("1")
