@@ -113,7 +113,7 @@ def test_a_large_statement_is_imported_in_the_background(
     live_server, page, settings, acme, alice, books, log_in
 ):
     settings.RELANCE_BACKGROUND_INLINE = False  # a thread of the server, as the demo runs it
-    settings.BANK_SYNC_IMPORT_BYTES = 100
+    settings.BANK_SYNC_IMPORT_LINES = 1
     log_in("alice")
     page.get_by_role("link", name="Bank", exact=True).click()
     page.get_by_role("link", name="Import a statement").click()

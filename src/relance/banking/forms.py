@@ -10,8 +10,8 @@ from relance.core.models import Entity
 from relance.customers.models import Customer
 
 STATEMENT_EXTENSIONS = {".xml", ".sta", ".mt940", ".940", ".txt", ".csv"}
-# A statement is read and matched within the request: a month of a busy account is well
-# under this (docs/bank.md gives the timings).
+# A file is read whole in the request (then matched there or in the background): a month
+# of a busy account is well under this.
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024
 
 

@@ -57,10 +57,8 @@ def statement_import(
     "match" as the work goes on."""
     report = progress or (lambda phase: None)
     report("read")
-    parsed = parse_statement(content, file_name=file_name, format=format)
+    parsed = statement_check(entity=entity, content=content, file_name=file_name, format=format)
     digest = fingerprint(content)
-    if Statement.objects.filter(entity=entity, fingerprint=digest).exists():
-        raise StatementError([Problem("", "this statement was already imported")])
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -86,6 +84,15 @@ def statement_import(
             update_fields=["lines_count", "matched_count", "suggested_count", "unmatched_count"]
         )
     return statement
+
+
+def statement_check(*, entity, content: bytes, file_name: str, format: str = "") -> ParsedStatement:
+    """The statement read from `content`, if it can be imported for `entity`: else
+    StatementError with every problem (a file already imported is one)."""
+    parsed = parse_statement(content, file_name=file_name, format=format)
+    if Statement.objects.filter(entity=entity, fingerprint=fingerprint(content)).exists():
+        raise StatementError([Problem("", "this statement was already imported")])
+    return parsed
 
 
 def _create_lines(statement: Statement, parsed: ParsedStatement) -> list[StatementLine]:

@@ -14,7 +14,12 @@ from relance.banking.choices import UploadStatus
 from relance.banking.forms import AllocationForm, StatementUploadForm
 from relance.banking.models import StatementUpload
 from relance.banking.parsers import StatementError
-from relance.banking.services import line_allocate, statement_counts, statement_import
+from relance.banking.services import (
+    line_allocate,
+    statement_check,
+    statement_counts,
+    statement_import,
+)
 from relance.banking.tasks import statement_upload_run, upload_progress
 from relance.core.background import run_in_background
 from relance.core.params import int_param
@@ -38,30 +43,27 @@ def statement_list(request):
 
 
 def statement_new(request):
-    """Upload a statement. A small file (a day or a week of an account) is read, stored and
-    matched within the request; a larger one in the background, its page showing the
-    phase. A file that cannot be read writes nothing and lists its problems."""
+    """Upload a statement. The file is read in the request: one that cannot be read (or was
+    already imported) writes nothing and lists its problems at once. A statement of a few
+    credit lines is then stored and matched in the request too; a longer one in the
+    background, its page showing the phase until the reconciliation opens."""
     _require_import_right(request.user)
     form = StatementUploadForm(request.POST or None, request.FILES or None, user=request.user)
     problems = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > settings.BANK_SYNC_IMPORT_BYTES:
-            pending = StatementUpload.objects.create(
-                entity=form.cleaned_data["entity"],
-                file_name=upload.name[:255],
-                upload=upload,
-                format=form.cleaned_data["format"],
-                started_by=request.user,
-            )
-            run_in_background(statement_upload_run, pending.pk)
-            return redirect("banking:upload-detail", pk=pending.pk)
+        upload, entity = form.cleaned_data["file"], form.cleaned_data["entity"]
+        content, format = upload.read(), form.cleaned_data["format"]
         try:
+            parsed = statement_check(
+                entity=entity, content=content, file_name=upload.name, format=format
+            )
+            if sum(line.credit for line in parsed.lines) > settings.BANK_SYNC_IMPORT_LINES:
+                return _import_in_background(request, entity, upload, format)
             statement = statement_import(
-                entity=form.cleaned_data["entity"],
-                content=upload.read(),
+                entity=entity,
+                content=content,
                 file_name=upload.name,
-                format=form.cleaned_data["format"],
+                format=format,
                 acting_user=request.user,
             )
         except StatementError as exc:
@@ -70,6 +72,19 @@ def statement_new(request):
             messages.success(request, _imported_message(statement))
             return redirect("banking:statement-detail", pk=statement.pk)
     return render(request, "banking/statement_new.html", {"form": form, "problems": problems})
+
+
+def _import_in_background(request, entity, upload, format):
+    upload.seek(0)
+    pending = StatementUpload.objects.create(
+        entity=entity,
+        file_name=upload.name[:255],
+        upload=upload,
+        format=format,
+        started_by=request.user,
+    )
+    run_in_background(statement_upload_run, pending.pk)
+    return redirect("banking:upload-detail", pk=pending.pk)
 
 
 def _imported_message(statement) -> str:

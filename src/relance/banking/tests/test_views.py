@@ -3,7 +3,6 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils.html import escape
 
 from relance.accounts.tests.factories import UserFactory
 from relance.banking.choices import LineStatus, MatchReason, SuggestionBasis, UploadStatus
@@ -15,6 +14,7 @@ from relance.banking.models import (
     StatementUpload,
 )
 from relance.banking.services import statement_import
+from relance.banking.tasks import statement_upload_run
 from relance.banking.tests.conftest import sample
 from relance.customers.tests.factories import CustomerFactory
 from relance.ledger.choices import ItemKind
@@ -134,7 +134,7 @@ def test_a_user_imports_only_for_an_entity_they_see(client, acme, globex):
 
 def test_a_large_file_is_imported_in_the_background(client, settings, alice, acme, books):
     settings.RELANCE_BACKGROUND_INLINE = True  # the task runs in place
-    settings.BANK_SYNC_IMPORT_BYTES = 100
+    settings.BANK_SYNC_IMPORT_LINES = 1
     client.force_login(alice)
 
     response = _upload(client, acme, "camt053.001.08.xml")
@@ -147,27 +147,46 @@ def test_a_large_file_is_imported_in_the_background(client, settings, alice, acm
     assert upload.statement.lines_count == 3 and upload.statement.imported_by == alice
 
 
-def test_a_large_bad_file_shows_its_problems_on_its_page(client, settings, alice, acme):
+def test_a_large_bad_file_is_refused_at_once(client, settings, alice, acme):
     settings.RELANCE_BACKGROUND_INLINE = True
-    settings.BANK_SYNC_IMPORT_BYTES = 100
+    settings.BANK_SYNC_IMPORT_LINES = 1
     client.force_login(alice)
 
     response = _upload(
         client, acme, "statement-bad-rows.csv", sample("malformed/statement-bad-rows.csv")
     )
-    page = client.get(response.url)
-    progress = client.get(reverse("banking:upload-progress", args=[response.url.split("/")[-2]]))
 
-    upload = StatementUpload.objects.get()
-    assert upload.status == UploadStatus.FAILED and upload.problems
-    assert escape(upload.problems[0]) in page.text and "nothing was imported" in page.text
+    assert response.status_code == 200 and 'id="statement-problems"' in response.text
+    assert not StatementUpload.objects.exists() and not Statement.objects.exists()
+
+
+def test_a_background_import_that_fails_shows_its_problems(client, alice, acme, books):
+    name = "camt053.001.08.xml"
+    upload = StatementUpload.objects.create(
+        entity=acme,
+        file_name=name,
+        upload=SimpleUploadedFile(name, sample(name)),
+        started_by=alice,
+    )
+    _imported(acme, name)  # the same file, imported meanwhile
+    statement_upload_run(upload.pk)
+    client.force_login(alice)
+
+    page = client.get(reverse("banking:upload-detail", args=[upload.pk]))
+    progress = client.get(reverse("banking:upload-progress", args=[upload.pk]))
+
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.FAILED
+    assert upload.problems == ["this statement was already imported"]
+    assert "this statement was already imported" in page.text
+    assert "nothing was imported" in page.text
     assert progress["HX-Refresh"] == "true"
-    assert not Statement.objects.exists()
+    assert Statement.objects.count() == 1
 
 
 def test_an_upload_is_seen_by_users_of_its_entity_only(client, settings, acme, globex, alice):
     settings.RELANCE_BACKGROUND_INLINE = True
-    settings.BANK_SYNC_IMPORT_BYTES = 100
+    settings.BANK_SYNC_IMPORT_LINES = 1
     client.force_login(alice)
     response = _upload(client, acme, "camt053.001.08.xml")
     stranger = UserFactory(username="gary", role="credit_manager")
