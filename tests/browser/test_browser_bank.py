@@ -80,6 +80,7 @@ def test_a_line_left_by_the_matching_is_allocated_by_hand(
     expect(done).to_contain_text("Line 3")
     expect(done).to_contain_text("is reconciled")
     expect(done).to_contain_text("F-2026-0002")
+    expect(done).to_be_focused()  # the keyboard goes on from there
     expect(page.locator("#lines-to-reconcile .bank-line")).to_have_count(0)
     expect(page.locator("#count-left")).to_have_text("0")
     item = Item.objects.get(number="F-2026-0002")

@@ -33,7 +33,6 @@ class SuggestionBasis(models.TextChoices):
     PAYER_SUM = "payer_sum", _("The payer's invoices adding up to this amount")
     PAYER_OLDEST = "payer_oldest", _("The payer's oldest invoices")
     NAME_AMOUNT = "name_amount", _("Payer's name and an invoice of this amount")
-    NAME_SUM = "name_sum", _("Payer's name and invoices adding up to this amount")
     NAME_OLDEST = "name_oldest", _("Payer's name and oldest invoices")
     AMOUNT = "amount", _("An invoice of this amount")
 

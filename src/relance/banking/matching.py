@@ -401,7 +401,6 @@ RANK = {
     SuggestionBasis.PAYER_AMOUNT: 3,
     SuggestionBasis.PAYER_SUM: 3,
     SuggestionBasis.NAME_AMOUNT: 4,
-    SuggestionBasis.NAME_SUM: 4,
     SuggestionBasis.PAYER_OLDEST: 5,
     SuggestionBasis.NAME_OLDEST: 6,
     SuggestionBasis.AMOUNT: 7,
@@ -432,6 +431,8 @@ NAME_STOPWORDS = frozenset(
 )
 AMOUNT_ITEMS_LIMIT = 2000
 NAME_CUSTOMERS_LIMIT = 500
+NAME_WORD_MAX_CUSTOMERS = 5
+NAME_MATCHES = 3
 
 
 @dataclass
@@ -455,8 +456,10 @@ def name_words(name: str) -> set[str]:
 
 
 def customers_by_name(entity_id: int, lines: list[Line]) -> dict[int, set[int]]:
-    """Customers whose name holds a word of a line's payer name, for all `lines` in one
-    query (at most NAME_CUSTOMERS_LIMIT customers)."""
+    """Customers whose name shares words with a line's payer name, for all `lines` in one
+    query (at most NAME_CUSTOMERS_LIMIT customers read). A word many customers' names hold
+    ("GARAGE", "CLIENT") tells nothing and is left out; a line keeps the NAME_MATCHES
+    customers sharing the most words with it."""
     from django.db.models import Q
 
     from relance.customers.models import Customer
@@ -473,12 +476,17 @@ def customers_by_name(entity_id: int, lines: list[Line]) -> dict[int, set[int]]:
         .order_by("id")
         .values_list("id", "name")[:NAME_CUSTOMERS_LIMIT]
     )
-    customer_words = {pk: name_words(name) for pk, name in rows}
+    customer_words = {pk: name_words(name) & words for pk, name in rows}
+    holders = defaultdict(int)
+    for held in customer_words.values():
+        for word in held:
+            holders[word] += 1
+    telling = {word for word, count in holders.items() if count <= NAME_WORD_MAX_CUSTOMERS}
     for line in lines:
-        wanted = name_words(line.name)
-        for pk, held in customer_words.items():
-            if wanted & held:
-                found[line.id].add(pk)
+        wanted = name_words(line.name) & telling
+        shared = [(len(wanted & held), pk) for pk, held in customer_words.items() if wanted & held]
+        best = sorted(shared, key=lambda pair: (-pair[0], pair[1]))[:NAME_MATCHES]
+        found[line.id] = {pk for _count, pk in best}
     return found
 
 
@@ -550,9 +558,11 @@ def rank_suggestions(
         equal = [item for item in items if item.open_amount == line.amount]
         basis = SuggestionBasis.PAYER_AMOUNT if payer else SuggestionBasis.NAME_AMOUNT
         found += [Suggestion.of(customer_id, {item.id: line.amount}, basis) for item in equal]
-        combos, _unique = _combination(items, line.amount) if not equal else ([], False)
+        # Combinations are looked for among the payer's invoices only, as the matching
+        # does: a name is too weak a clue to spend that work on.
+        combos = _combination(items, line.amount)[0] if payer and not equal else []
         by_id = {item.id: item for item in items}
-        basis = SuggestionBasis.PAYER_SUM if payer else SuggestionBasis.NAME_SUM
+        basis = SuggestionBasis.PAYER_SUM
         for combo in combos:
             found.append(
                 Suggestion.of(customer_id, {pk: by_id[pk].open_amount for pk in combo}, basis)

@@ -151,3 +151,20 @@ document.addEventListener("keydown", (event) => {
   const next = fields[fields.indexOf(field) + 1] || field.form.querySelector("[type=submit]");
   if (next) next.focus();
 });
+
+// The bank reconciliation screen: once a line's card is swapped after an allocation, the
+// keyboard goes on from the next line still to reconcile (its first button), else from the
+// account of what was allocated; a refused allocation brings the reason into focus.
+document.addEventListener("htmx:load", (event) => {
+  const card = event.detail.elt;
+  if (!card.matches?.(".bank-line-done, .bank-line")) return;
+  const error = card.querySelector(".allocation-error");
+  if (card.matches(".bank-line") && !error) return;
+  let next = error;
+  if (!next) {
+    let sibling = card.nextElementSibling;
+    while (sibling && !sibling.matches(".bank-line")) sibling = sibling.nextElementSibling;
+    next = sibling?.querySelector("button, summary") || card;
+  }
+  next.focus();
+});
