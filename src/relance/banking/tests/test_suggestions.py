@@ -104,3 +104,19 @@ def test_suggest_reads_references_ibans_names_and_amounts(acme, books):
     )
     assert first[4].pays == {items["F-2026-0030"].pk: D("750.00")}
     assert found[5] == []
+
+
+@pytest.mark.django_db
+def test_a_word_many_customers_share_finds_no_one(acme):
+    from relance.banking.matching import customers_by_name
+    from relance.customers.tests.factories import CustomerFactory
+
+    garages = [CustomerFactory(entity=acme, name=f"Garage {town}") for town in "ABCDEF"]
+    dupont = CustomerFactory(entity=acme, name="Garage Dupont")
+    found = customers_by_name(
+        acme.pk,
+        [Line(1, D("1.00"), "EUR", name="GARAGE DUPONT"), Line(2, D("1.00"), "EUR", name="GARAGE")],
+    )
+    assert found[1] == {dupont.pk}
+    assert found[2] == set()
+    assert garages
