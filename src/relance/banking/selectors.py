@@ -148,12 +148,18 @@ def customer_of_line(user, line: StatementLine, pk: int) -> Customer | None:
     return Customer.objects.visible_to(user).filter(entity_id=line.entity_id, pk=pk).first()
 
 
-def customer_open_items(customer: Customer, line: StatementLine) -> QuerySet:
-    """The customer's open invoices in the line's currency, oldest due first."""
-    return Item.objects.filter(
-        entity_id=line.entity_id,
-        customer=customer,
-        kind=ItemKind.INVOICE,
-        open_amount__gt=0,
-        currency=line.currency,
-    ).order_by("due_date", "id")[:OPEN_ITEMS_LIMIT]
+def customer_open_items(customer: Customer, line: StatementLine) -> list[Item]:
+    """The customer's open invoices in the line's currency, oldest due first, each with the
+    amount the form proposes (`proposed`: its open amount, at most the line's)."""
+    items = list(
+        Item.objects.filter(
+            entity_id=line.entity_id,
+            customer=customer,
+            kind=ItemKind.INVOICE,
+            open_amount__gt=0,
+            currency=line.currency,
+        ).order_by("due_date", "id")[:OPEN_ITEMS_LIMIT]
+    )
+    for item in items:
+        item.proposed = min(item.open_amount, line.amount)
+    return items
