@@ -383,7 +383,7 @@ def test_the_payer_iban_is_learned_from_a_manual_allocation(client, alice, acme,
 
 def test_customer_search_and_open_items_of_the_manual_form(client, alice, acme, books):
     statement = _imported(acme)
-    customers, _items = books
+    customers, items_of = books
     line = _dupont_line(statement)
     client.force_login(alice)
 
@@ -394,6 +394,8 @@ def test_customer_search_and_open_items_of_the_manual_form(client, alice, acme, 
 
     assert list(found.context["customers"]) == [customers["dupont"]]
     assert "F-2026-0001" in items.text and "F-2026-0002" in items.text
+    # 1,200.00 open on F-2026-0001: the form proposes the line's 350.00 at most.
+    assert f'name="amount_{items_of["F-2026-0001"].pk}" value="350.00"' in items.text
     assert "F-2026-0010" not in items.text  # Durand's
 
 
