@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import connection
 from stdnum import iso11649
 
-from relance.banking.choices import LineStatus, MatchReason
+from relance.banking.choices import LineStatus, MatchReason, SuggestionBasis
 from relance.ledger.choices import ItemKind
 
 # Item numbers compare without case and without these separators, on both sides.
@@ -73,6 +73,7 @@ class Line:
     iban: str = ""
     reference: str = ""
     remittance: str = ""
+    name: str = ""  # the payer's name, read only for suggestions
 
 
 @dataclass
@@ -387,3 +388,220 @@ def match(entity_id: int, lines: list[Line]) -> list[Decision]:
     }
     customer_items = open_items_of(entity_id, wanted)
     return decide(lines, hits, ref_customers, iban_customers, customer_items)
+
+
+# Suggesting (for the reconciliation screen) ------------------------------------------------
+
+# What a suggestion rests on, strongest first: its rank orders a line's suggestions. The
+# payer is the customer named by the line's reference or IBAN; a customer found by the
+# payer's name ranks one below.
+RANK = {
+    SuggestionBasis.REFERENCE: 0,
+    SuggestionBasis.NUMBER: 1,
+    SuggestionBasis.PAYER_AMOUNT: 3,
+    SuggestionBasis.PAYER_SUM: 3,
+    SuggestionBasis.NAME_AMOUNT: 4,
+    SuggestionBasis.PAYER_OLDEST: 5,
+    SuggestionBasis.NAME_OLDEST: 6,
+    SuggestionBasis.AMOUNT: 7,
+}
+SUGGESTIONS_PER_LINE = 4
+NAME_WORD = re.compile(r"[^\W\d_]{3,}")
+# Words of a payer's name that say nothing about who it is.
+NAME_STOPWORDS = frozenset(
+    [
+        "SAS",
+        "SARL",
+        "EURL",
+        "SCI",
+        "SNC",
+        "LTD",
+        "LLC",
+        "GMBH",
+        "INC",
+        "CIE",
+        "THE",
+        "AND",
+        "ETS",
+        "STE",
+        "SOC",
+        "STE",
+        "ETABLISSEMENTS",
+    ]
+)
+AMOUNT_ITEMS_LIMIT = 2000
+NAME_CUSTOMERS_LIMIT = 500
+NAME_WORD_MAX_CUSTOMERS = 5
+NAME_MATCHES = 3
+
+
+@dataclass
+class Suggestion:
+    customer_id: int
+    pays: dict[int, Decimal]  # item id → amount to allocate; the rest becomes unapplied credit
+    basis: str
+    rank: int
+
+    @classmethod
+    def of(cls, customer_id: int, pays: dict, basis: str, *, rank: int | None = None):
+        return cls(customer_id, pays, basis, RANK[basis] if rank is None else rank)
+
+
+def name_words(name: str) -> set[str]:
+    return {
+        word
+        for word in (w.upper() for w in NAME_WORD.findall(name or ""))
+        if word not in NAME_STOPWORDS
+    }
+
+
+def customers_by_name(entity_id: int, lines: list[Line]) -> dict[int, set[int]]:
+    """Customers whose name shares words with a line's payer name, for all `lines` in one
+    query (at most NAME_CUSTOMERS_LIMIT customers read). A word many customers' names hold
+    ("GARAGE", "CLIENT") tells nothing and is left out; a line keeps the NAME_MATCHES
+    customers sharing the most words with it."""
+    from django.db.models import Q
+
+    from relance.customers.models import Customer
+
+    words = set().union(*(name_words(line.name) for line in lines)) if lines else set()
+    found: dict[int, set[int]] = defaultdict(set)
+    if not words:
+        return found
+    condition = Q()
+    for word in sorted(words)[:CHUNK]:
+        condition |= Q(name__icontains=word)
+    rows = (
+        Customer.objects.filter(condition, entity_id=entity_id)
+        .order_by("id")
+        .values_list("id", "name")[:NAME_CUSTOMERS_LIMIT]
+    )
+    customer_words = {pk: name_words(name) & words for pk, name in rows}
+    holders = defaultdict(int)
+    for held in customer_words.values():
+        for word in held:
+            holders[word] += 1
+    telling = {word for word, count in holders.items() if count <= NAME_WORD_MAX_CUSTOMERS}
+    for line in lines:
+        wanted = name_words(line.name) & telling
+        shared = [(len(wanted & held), pk) for pk, held in customer_words.items() if wanted & held]
+        best = sorted(shared, key=lambda pair: (-pair[0], pair[1]))[:NAME_MATCHES]
+        found[line.id] = {pk for _count, pk in best}
+    return found
+
+
+def open_items_by_amount(entity_id: int, lines: list[Line]) -> dict[tuple, list[OpenItem]]:
+    """Open invoices of the entity whose open amount is a line's amount, by (amount,
+    currency): one query per chunk of amounts."""
+    from relance.ledger.models import Item
+
+    found: dict[tuple, list[OpenItem]] = defaultdict(list)
+    amounts = sorted({line.amount for line in lines})
+    currencies = {line.currency for line in lines}
+    for start in range(0, len(amounts), CHUNK):
+        rows = (
+            Item.objects.filter(
+                entity_id=entity_id,
+                kind=ItemKind.INVOICE,
+                open_amount__in=amounts[start : start + CHUNK],
+                currency__in=currencies,
+            )
+            .order_by("due_date", "id")
+            .values_list("id", "customer_id", "open_amount", "currency")[:AMOUNT_ITEMS_LIMIT]
+        )
+        for row in rows:
+            item = OpenItem(*row)
+            found[(item.open_amount, item.currency)].append(item)
+    return found
+
+
+def _fill(items: list, amount: Decimal) -> dict[int, Decimal]:
+    """`amount` spread over `items` (with `item_id`/`id` and `open_amount`) in their order:
+    each paid at most its open amount, until the amount is spent."""
+    pays, left = {}, amount
+    for item in items:
+        if left <= 0:
+            break
+        pk = item.item_id if isinstance(item, Hit) else item.id
+        pays[pk] = min(item.open_amount, left)
+        left -= pays[pk]
+    return pays
+
+
+def rank_suggestions(
+    line: Line,
+    hits: list[Hit],
+    named: set[int],
+    by_name: set[int],
+    customer_items: dict[int, list[OpenItem]],
+    amount_items: list[OpenItem],
+    *,
+    limit: int = SUGGESTIONS_PER_LINE,
+) -> list[Suggestion]:
+    """What `line` could pay, best first (pure): the items its reference or text names,
+    then those of the customers its reference, IBAN or payer name points to whose amount
+    fits (one item of the line's amount, a unique combination, else the oldest ones), then
+    any item of exactly the line's amount."""
+    found: list[Suggestion] = []
+    by_customer: dict[int, list[Hit]] = defaultdict(list)
+    for hit in sorted(hits, key=lambda hit: (hit.rank, hit.item_id)):
+        if hit.currency == line.currency:
+            by_customer[hit.customer_id].append(hit)
+    for customer_id, customer_hits in by_customer.items():
+        best = customer_hits[0].rank  # 0 reference, 1 number, 2 words run together
+        chosen = list({hit.item_id: hit for hit in customer_hits if hit.rank == best}.values())
+        basis = SuggestionBasis(chosen[0].reason)
+        found.append(Suggestion.of(customer_id, _fill(chosen, line.amount), basis, rank=best))
+    for customer_id in sorted(named | by_name):
+        payer = customer_id in named
+        items = [i for i in customer_items.get(customer_id, []) if i.currency == line.currency]
+        equal = [item for item in items if item.open_amount == line.amount]
+        basis = SuggestionBasis.PAYER_AMOUNT if payer else SuggestionBasis.NAME_AMOUNT
+        found += [Suggestion.of(customer_id, {item.id: line.amount}, basis) for item in equal]
+        # Combinations are looked for among the payer's invoices only, as the matching
+        # does: a name is too weak a clue to spend that work on.
+        combos = _combination(items, line.amount)[0] if payer and not equal else []
+        by_id = {item.id: item for item in items}
+        basis = SuggestionBasis.PAYER_SUM
+        for combo in combos:
+            found.append(
+                Suggestion.of(customer_id, {pk: by_id[pk].open_amount for pk in combo}, basis)
+            )
+        if items and not equal and not combos:
+            basis = SuggestionBasis.PAYER_OLDEST if payer else SuggestionBasis.NAME_OLDEST
+            found.append(Suggestion.of(customer_id, _fill(items, line.amount), basis))
+    for item in amount_items:
+        if item.currency == line.currency:
+            pays = {item.id: line.amount}
+            found.append(Suggestion.of(item.customer_id, pays, SuggestionBasis.AMOUNT))
+    unique: dict[frozenset, Suggestion] = {}
+    for suggestion in sorted(found, key=lambda s: s.rank):
+        unique.setdefault(frozenset(suggestion.pays), suggestion)
+    return [s for s in unique.values() if s.pays][:limit]
+
+
+def suggest(entity_id: int, lines: list[Line]) -> dict[int, list[Suggestion]]:
+    """Ranked suggestions for each of `lines` (the lines of one page of the reconciliation
+    screen), read in a fixed number of queries whatever the number of lines."""
+    hits, ref_customers = find_hits(entity_id, lines)
+    iban_customers = customers_by_iban(entity_id, {line.iban for line in lines if line.iban})
+    named = {
+        line.id: set(ref_customers.get(line.id, set()))
+        | (iban_customers.get(line.iban, set()) if line.iban else set())
+        for line in lines
+    }
+    by_name = customers_by_name(entity_id, lines)
+    wanted = set().union(*named.values(), *by_name.values()) if lines else set()
+    customer_items = open_items_of(entity_id, wanted)
+    amount_items = open_items_by_amount(entity_id, lines)
+    return {
+        line.id: rank_suggestions(
+            line,
+            hits.get(line.id, []),
+            named[line.id],
+            by_name.get(line.id, set()),
+            customer_items,
+            amount_items.get((line.amount, line.currency), []),
+        )
+        for line in lines
+    }

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from relance.banking.choices import LineStatus, MatchReason, StatementFormat
+from relance.banking.choices import LineStatus, MatchReason, StatementFormat, UploadStatus
 from relance.core.querysets import EntityScopedQuerySet
 
 
@@ -195,3 +195,49 @@ class PayerAccount(models.Model):
 
     def __str__(self) -> str:
         return self.iban
+
+
+class StatementUpload(models.Model):
+    """A statement file uploaded on the web page and imported in the background (a large
+    one): what its page shows while it runs, then its statement or its problems."""
+
+    entity = models.ForeignKey(
+        "core.Entity", on_delete=models.CASCADE, related_name="+", verbose_name=_("entity")
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    upload = models.FileField(_("uploaded file"), upload_to="bank/", max_length=255)
+    format = models.CharField(
+        _("format"), max_length=8, choices=StatementFormat.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=UploadStatus.choices, default=UploadStatus.RUNNING
+    )
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("statement"),
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = EntityScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("statement upload")
+        verbose_name_plural = _("statement uploads")
+
+    def __str__(self) -> str:
+        return self.file_name

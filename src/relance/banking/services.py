@@ -8,11 +8,18 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relance.banking import matching
-from relance.banking.choices import LineStatus, MatchReason
-from relance.banking.models import Allocation, PayerAccount, Statement, StatementLine
+from relance.banking.choices import LineStatus, MatchReason, UploadStatus
+from relance.banking.models import (
+    Allocation,
+    PayerAccount,
+    Statement,
+    StatementLine,
+    StatementUpload,
+)
 from relance.banking.parsers import (
     ParsedStatement,
     Problem,
@@ -42,15 +49,16 @@ class Counts:
 
 
 def statement_import(
-    *, entity, content: bytes, file_name: str, format: str = "", acting_user=None
+    *, entity, content: bytes, file_name: str, format: str = "", acting_user=None, progress=None
 ) -> Statement:
     """Read, store and match a statement file for `entity`, in one transaction. A file
     that cannot be read raises StatementError (every problem with its place) and writes
-    nothing; a file already imported raises it too."""
-    parsed = parse_statement(content, file_name=file_name, format=format)
+    nothing; a file already imported raises it too. `progress(phase)` is told "read" then
+    "match" as the work goes on."""
+    report = progress or (lambda phase: None)
+    report("read")
+    parsed = statement_check(entity=entity, content=content, file_name=file_name, format=format)
     digest = fingerprint(content)
-    if Statement.objects.filter(entity=entity, fingerprint=digest).exists():
-        raise StatementError([Problem("", "this statement was already imported")])
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -66,6 +74,7 @@ def statement_import(
         except IntegrityError:  # the same file imported at the same moment
             raise StatementError([Problem("", "this statement was already imported")]) from None
         lines = _create_lines(statement, parsed)
+        report("match")
         counts = lines_match(entity=entity, lines=[line for line in lines if line.credit])
         statement.lines_count = len(lines)
         statement.matched_count = counts.matched
@@ -75,6 +84,15 @@ def statement_import(
             update_fields=["lines_count", "matched_count", "suggested_count", "unmatched_count"]
         )
     return statement
+
+
+def statement_check(*, entity, content: bytes, file_name: str, format: str = "") -> ParsedStatement:
+    """The statement read from `content`, if it can be imported for `entity`: else
+    StatementError with every problem (a file already imported is one)."""
+    parsed = parse_statement(content, file_name=file_name, format=format)
+    if Statement.objects.filter(entity=entity, fingerprint=fingerprint(content)).exists():
+        raise StatementError([Problem("", "this statement was already imported")])
+    return parsed
 
 
 def _create_lines(statement: Statement, parsed: ParsedStatement) -> list[StatementLine]:
@@ -100,6 +118,34 @@ def _create_lines(statement: Statement, parsed: ParsedStatement) -> list[Stateme
         ),
         batch_size=1000,
     )
+
+
+def statement_upload_import(*, upload: StatementUpload, progress=None) -> StatementUpload:
+    """Import the file of a (background) upload: the statement on success, every problem
+    otherwise; the upload says which, with the time it finished."""
+    try:
+        with upload.upload.open("rb") as handle:
+            content = handle.read()
+        statement = statement_import(
+            entity=upload.entity,
+            content=content,
+            file_name=upload.file_name,
+            format=upload.format,
+            acting_user=upload.started_by,
+            progress=progress,
+        )
+    except StatementError as exc:
+        upload.status, upload.problems = UploadStatus.FAILED, [str(p) for p in exc.problems]
+    except Exception as exc:
+        upload.status, upload.problems = UploadStatus.FAILED, [f"unexpected error: {exc}"]
+        upload.finished_at = timezone.now()
+        upload.save(update_fields=["status", "problems", "finished_at"])
+        raise
+    else:
+        upload.status, upload.statement = UploadStatus.DONE, statement
+    upload.finished_at = timezone.now()
+    upload.save(update_fields=["status", "problems", "statement", "finished_at"])
+    return upload
 
 
 def statement_counts(statement: Statement) -> Counts:

@@ -261,6 +261,10 @@ ENGINE_PROCESSES = env.env_int("RELANCE_ENGINE_PROCESSES", 0)
 # to people waiting on a page (0: same priority).
 BACKGROUND_NICE = env.env_int("RELANCE_BACKGROUND_NICE", 10, minimum=0)
 
+# A bank statement of up to this many credit lines is matched within the upload's request;
+# a longer one in the background, its page showing the phase (docs/bank.md, "Measured").
+BANK_SYNC_IMPORT_LINES = env.env_int("RELANCE_BANK_SYNC_IMPORT_LINES", 30)
+
 # Mail server sessions a batch of emails is handed over on at once, on PostgreSQL
 # (delivery/services.py): each in a thread with its own database connection; the server's
 # answers are waited for in parallel. After a crash, at most this many groups of 20

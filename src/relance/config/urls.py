@@ -22,6 +22,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("customers/", include("relance.customers.urls")),
     path("ledger/", include("relance.ledger.urls")),
+    path("bank/", include("relance.banking.urls")),
     path("templates/", include("relance.templating.urls")),
     path("scenarios/", include("relance.scenarios.urls")),
     path("segments/", include("relance.segments.urls")),

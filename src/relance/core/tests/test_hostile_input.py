@@ -97,7 +97,25 @@ def world(db, tmp_path, settings):
         received_at=timezone.make_aware(datetime.datetime(2026, 3, 1, 9)),
         body="=1+1",
     )
+    _bank_statement(entity, alice)
     return {"alice": alice, "admin": User.objects.get(username="admin")}
+
+
+def _bank_statement(entity, user) -> None:
+    """A statement with a line to reconcile, and an upload that failed."""
+    from relance.banking.models import StatementUpload
+    from relance.banking.services import statement_import
+
+    content = b"date;amount;currency;name;text\n01/03/2026;12,50;EUR;SOMEONE;=1+1\n"
+    statement_import(entity=entity, content=content, file_name="s.csv", acting_user=user)
+    StatementUpload.objects.create(
+        entity=entity,
+        file_name="big.xml",
+        upload=SimpleUploadedFile("big.xml", b"<x/>"),
+        status="failed",
+        problems=["Ntry 1: no amount"],
+        started_by=user,
+    )
 
 
 class Walker:

@@ -19,6 +19,7 @@ from django.urls.resolvers import RegexPattern
 
 from relance.agenda.models import Action
 from relance.alerts.models import AlertRule
+from relance.banking.models import Statement, StatementLine, StatementUpload
 from relance.customers.models import Contact, Customer
 from relance.delivery.models import Connector
 from relance.inbound.models import InboundAttachment, InboundEmail
@@ -65,6 +66,12 @@ SAMPLES = {
     "inbound": InboundEmail,
     "inbound:attachment": InboundAttachment,
     "inbound:contact-revalidate": Contact,
+    "banking": Statement,
+    "banking:line-allocate": StatementLine,
+    "banking:line-customers": StatementLine,
+    "banking:line-items": StatementLine,
+    "banking:upload-detail": StatementUpload,
+    "banking:upload-progress": StatementUpload,
 }
 # Other converters by name: the values that reach each branch of the view.
 CHOICES = {

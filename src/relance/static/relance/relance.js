@@ -28,7 +28,7 @@
       if (event.key === "Escape") event.target.blur();
       // Enter in a customer chooser's search (Unassigned emails) searches; it does not
       // submit the form before a customer is chosen.
-      if (event.key === "Enter" && event.target.matches(".assign-form input[type=search]")) {
+      if (event.key === "Enter" && event.target.matches(".assign-form input[type=search], .allocate-form input[type=search]")) {
         event.preventDefault();
       }
       return;
@@ -150,4 +150,21 @@ document.addEventListener("keydown", (event) => {
   const fields = [...field.form.querySelectorAll("input[data-scan-next]")];
   const next = fields[fields.indexOf(field) + 1] || field.form.querySelector("[type=submit]");
   if (next) next.focus();
+});
+
+// The bank reconciliation screen: once a line's card is swapped after an allocation, the
+// keyboard goes on from the next line still to reconcile (its first button), else from the
+// account of what was allocated; a refused allocation brings the reason into focus.
+document.addEventListener("htmx:load", (event) => {
+  const card = event.detail.elt;
+  if (!card.matches?.(".bank-line-done, .bank-line")) return;
+  const error = card.querySelector(".allocation-error");
+  if (card.matches(".bank-line") && !error) return;
+  let next = error;
+  if (!next) {
+    let sibling = card.nextElementSibling;
+    while (sibling && !sibling.matches(".bank-line")) sibling = sibling.nextElementSibling;
+    next = sibling?.querySelector("button, summary") || card;
+  }
+  next.focus();
 });
