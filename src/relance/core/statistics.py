@@ -15,8 +15,9 @@ statistics. Nor can a write small beside the table: on PostgreSQL a table is ana
 once the rows changed since its last ANALYZE reach a tenth of the rows it had then
 (autovacuum's own rule, `autovacuum_analyze_scale_factor`), so a program syncing 10,000
 items a request into a table of a million does not pay half a second of ANALYZE each time.
-Within a burst (the table analysed less than ANALYZE_BURST_SECONDS ago: the requests of
-one sync) a table is analysed again only once it has doubled, 4 times instead of 10 over
+For the imports (`burst=True`), within a burst (the table analysed less than
+ANALYZE_BURST_SECONDS ago: the requests of one sync) a table is analysed again only once it
+has doubled, 4 times instead of 10 over
 a sync that grows it from 10,000 to 100,000 rows: the planner scales the row count it
 knows by the table's current size in pages, so what lags is only the shape of the values
 (a sync brings more of the same), for at most a minute after a tenth changed.
@@ -46,10 +47,11 @@ ORDER BY c.relname
 """
 
 
-def tables_analyze(*models, rows: int) -> bool:
+def tables_analyze(*models, rows: int, burst: bool = False) -> bool:
     """Refresh the statistics of the tables of `models` after `rows` were written to
     them; answers whether it did (not for fewer than ANALYZE_AFTER_ROWS rows, and on
-    PostgreSQL only for the tables whose statistics they may have moved)."""
+    PostgreSQL only for the tables whose statistics they may have moved; `burst`: a write
+    of a series, such as the API's bulk requests, see above)."""
     if rows < ANALYZE_AFTER_ROWS or not models:
         return False
     with connection.cursor() as cursor:
@@ -61,7 +63,7 @@ def tables_analyze(*models, rows: int) -> bool:
                     "names": names,
                     "rows": rows,
                     "share": ANALYZE_SHARE,
-                    "burst": ANALYZE_BURST_SECONDS,
+                    "burst": ANALYZE_BURST_SECONDS if burst else 0,
                     "burst_share": BURST_SHARE,
                 },
             )

@@ -54,12 +54,11 @@ def test_a_few_rows_are_left_to_autovacuum_and_many_analysed_on_either_database(
 
 
 @POSTGRESQL_ONLY
-def test_a_write_small_beside_the_table_is_left_to_autovacuum(monkeypatch):
+def test_a_write_small_beside_the_table_is_left_to_autovacuum():
     """10,000 rows written into a table the planner knows as a million: its statistics
     cannot have moved, no ANALYZE; past a tenth of it, one (outside a burst)."""
     from relance.ledger.models import Item
 
-    monkeypatch.setattr("relance.core.statistics.ANALYZE_BURST_SECONDS", 0)
     _planner_believes("ledger_item", 1_000_000)
     assert tables_analyze(Item, rows=10_000) is False
     assert tables_analyze(Item, rows=100_001) is True
@@ -72,5 +71,7 @@ def test_within_a_burst_a_table_is_analysed_again_once_it_has_doubled():
 
     _analyze_now("ledger_item")  # a request of the sync, a moment ago
     _planner_believes("ledger_item", 100_000)
-    assert tables_analyze(Item, rows=50_000) is False
-    assert tables_analyze(Item, rows=100_001) is True
+    assert tables_analyze(Item, rows=50_000, burst=True) is False
+    assert tables_analyze(Item, rows=100_001, burst=True) is True
+    _planner_believes("ledger_item", 100_000)
+    assert tables_analyze(Item, rows=50_000) is True  # not a burst: a tenth is enough

@@ -241,8 +241,8 @@ def _import_table(kind, table, entity, dry_run, acting_user, source, errors, out
                     transaction.set_rollback(True)
             if not (errors or dry_run):
                 written = importer.created + importer.updated
-                tables_analyze(importer.writer.model, rows=written)
-                tables_analyze(CustomerEvent, rows=importer.events_written)
+                tables_analyze(importer.writer.model, rows=written, burst=True)
+                tables_analyze(CustomerEvent, rows=importer.events_written, burst=True)
     except DatabaseError as exc:
         errors.add(None, "", f"the database refused the import: {exc}")
     if not errors:
