@@ -17,7 +17,10 @@ class CustomerEvent(models.Model):
         "core.Entity", on_delete=models.CASCADE, related_name="customer_events"
     )
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="events"
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,  # the index (customer, at) leads with it
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     day = models.DateField(_("day"))

@@ -7,6 +7,7 @@ from relance.agenda.api.views import ActionViewSet, ResponseViewSet
 from relance.core.api.views import EntityViewSet
 from relance.customers.api.views import ContactViewSet, CustomerViewSet
 from relance.engine.api.views import EngineRunViewSet
+from relance.insights.api.views import CustomerRiskViewSet, EntityInsightsViewSet
 from relance.ledger.api.bulk import bulk_views
 from relance.ledger.api.views import ItemViewSet
 from relance.scenarios.api.views import ScenarioViewSet
@@ -22,6 +23,8 @@ router.register("responses", ResponseViewSet)
 router.register("scenarios", ScenarioViewSet)
 router.register("segments", SegmentViewSet)
 router.register("engine-runs", EngineRunViewSet)
+router.register("insights", EntityInsightsViewSet, basename="insights")
+router.register("customer-risks", CustomerRiskViewSet)
 
 app_name = "api"
 # Before the router's: its detail routes would take "bulk" for an id.

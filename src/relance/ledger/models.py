@@ -23,7 +23,13 @@ class Item(models.Model):
     an invoice is owed by the customer, a credit note or an unapplied payment is owed to it."""
 
     entity = models.ForeignKey(
-        "core.Entity", on_delete=models.PROTECT, related_name="items", verbose_name=_("entity")
+        "core.Entity",
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name=_("entity"),
+        # The unique (entity, kind, number) leads with it: a second index would only cost
+        # every imported row one more index entry.
+        db_index=False,
     )
     customer = models.ForeignKey(
         "customers.Customer",
@@ -222,7 +228,11 @@ class ItemAmountChange(models.Model):
         verbose_name=_("entity"),
     )
     item = models.ForeignKey(
-        Item, on_delete=models.CASCADE, related_name="amount_changes", verbose_name=_("item")
+        Item,
+        on_delete=models.CASCADE,
+        related_name="amount_changes",
+        verbose_name=_("item"),
+        db_index=False,  # the index (item, day) leads with it
     )
     # The entity's calendar day of the import that saw the change.
     day = models.DateField(_("day"))

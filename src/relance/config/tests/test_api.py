@@ -14,6 +14,7 @@ from relance.agenda.models import Action, CustomerResponse
 from relance.agenda.tests.test_views import make_action
 from relance.config.api_urls import router
 from relance.engine.models import EngineRun
+from relance.insights.models import CustomerRisk
 from relance.scenarios.tests.factories import ScenarioFactory
 from relance.segments.models import Segment
 
@@ -49,6 +50,10 @@ def entity_rows(entity, name: str) -> dict:
         ),
         "engine-runs": EngineRun.objects.create(
             entity=entity, day=entity.today(), status="finished"
+        ),
+        "insights": entity,
+        "customer-risks": CustomerRisk.objects.create(
+            entity=entity, customer=customer, day=entity.today(), score=40
         ),
     }
 

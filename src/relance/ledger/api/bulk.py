@@ -20,9 +20,28 @@ from relance.ledger.services import records_import
 MAX_RECORDS = 10_000
 
 
+class RecordsField(serializers.ListField):
+    """A list of objects, passed on as they came: the importers check their values (and
+    name each problem `items[N].column`). DRF's ListField of DictField would copy each
+    object through a field per value, a tenth of the request's time at 10,000 objects;
+    an item that is not an object still gets DictField's own message."""
+
+    def run_child_validation(self, data):
+        errors = {}
+        for index, item in enumerate(data):
+            if type(item) is not dict:
+                try:
+                    self.child.run_validation(item)
+                except ValidationError as exc:
+                    errors[index] = exc.detail
+        if errors:
+            raise ValidationError(errors)
+        return data if isinstance(data, list) else list(data)
+
+
 class BulkRequestSerializer(serializers.Serializer):
     entity = serializers.PrimaryKeyRelatedField(queryset=Entity.objects.none())
-    items = serializers.ListField(
+    items = RecordsField(
         child=serializers.DictField(),
         max_length=MAX_RECORDS,
         allow_empty=False,

@@ -198,6 +198,9 @@ class RecordTable:
     a key missing from a record an empty cell."""
 
     header_row = None
+    # Its rows' cells come keyed by column (the records themselves: a key missing from one
+    # is a cell that `Row` reads as empty), not in the header's order.
+    keyed = True
 
     def __init__(self, records: list[dict]):
         self.records = records
@@ -206,14 +209,16 @@ class RecordTable:
 
     @property
     def rows(self):
+        nested = (dict, list)
         for index, record in enumerate(self.records):
-            cells = [record.get(column) for column in self.header]
-            problems = [
-                (column, "expected a text, a number or true/false")
-                for column, cell in zip(self.header, cells, strict=True)
-                if isinstance(cell, dict | list)
-            ]
-            yield index, cells, problems
+            problems = []
+            if any(isinstance(cell, nested) for cell in record.values()):
+                problems = [
+                    (column, "expected a text, a number or true/false")
+                    for column in self.header
+                    if isinstance(record.get(column), nested)
+                ]
+            yield index, record, problems
 
 
 def _import_table(kind, table, entity, dry_run, acting_user, source, errors, outcome, progress):
@@ -236,7 +241,8 @@ def _import_table(kind, table, entity, dry_run, acting_user, source, errors, out
                     transaction.set_rollback(True)
             if not (errors or dry_run):
                 written = importer.created + importer.updated
-                tables_analyze(importer.writer.model, CustomerEvent, rows=written)
+                tables_analyze(importer.writer.model, rows=written, burst=True)
+                tables_analyze(CustomerEvent, rows=importer.events_written, burst=True)
     except DatabaseError as exc:
         errors.add(None, "", f"the database refused the import: {exc}")
     if not errors:
@@ -248,6 +254,7 @@ def _run_rows(importer: TableImport, table: Table, outcome: Outcome, progress) -
     """Parse every row that the reader could read; while the file is clean, classify and
     write it chunk by chunk."""
     header, errors = table.header, importer.errors
+    keyed = getattr(table, "keyed", False)
     chunk: list = []
     for number, cells, problems in table.rows:
         outcome.rows += 1
@@ -256,7 +263,8 @@ def _run_rows(importer: TableImport, table: Table, outcome: Outcome, progress) -
                 errors.add(number, column, reason)
             record = None
         else:
-            record = importer.parse(Row(number, dict(zip(header, cells, strict=False)), errors))
+            cells = cells if keyed else dict(zip(header, cells, strict=False))
+            record = importer.parse(Row(number, cells, errors))
         if errors:
             chunk.clear()  # the file fails: keep checking rows, stop writing
         elif record is not None:

@@ -186,6 +186,7 @@ class TableImport:
         self.dry_run = dry_run
         self.errors = errors
         self.created = self.updated = self.unchanged = 0
+        self.events_written = 0  # timeline events (one per customer changed)
         self.acting_user = acting_user
         # What the customers' timeline events say of this import: kind, batch, file.
         self.source = {"import": self.kind, **(source or {})}
@@ -232,6 +233,7 @@ class TableImport:
         if self.dry_run or not changes:
             return
         writer = BulkWriter(CustomerEvent, IMPORT_EVENT_FIELDS)
+        self.events_written += len(changes)
         at, items = timezone.now(), list(changes.items())
         for start in range(0, len(items), EVENT_CHUNK):
             chunk = dict(items[start : start + EVENT_CHUNK])

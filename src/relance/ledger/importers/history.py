@@ -17,8 +17,8 @@ ZERO = Decimal("0.00")
 
 class AmountHistory:
     """Collects the changes of one import (`note`), then writes them (`write`): the ids of
-    the items it created are only known after their upsert, so they are looked up then, a
-    query per few thousand items, never one per item."""
+    the items it created are only known after their upsert: it answers them on PostgreSQL,
+    elsewhere they are looked up then, a query per few thousand items, never one per item."""
 
     def __init__(self, entity, day: date):
         self.entity = entity
@@ -34,11 +34,22 @@ class AmountHistory:
             delta = new["open_amount"] - old["open_amount"]
             self.rows.append((self.entity.pk, old["id"], self.day, new["open_amount"], delta))
 
-    def write(self) -> None:
+    def write(self, written: list[tuple] | None = None) -> None:
+        """`written`: (kind, number, id) of every item the upsert wrote, where it answered
+        them (PostgreSQL's RETURNING); without it, the created items' ids are looked up."""
         from relance.ledger.importers.items import number_in  # the importer imports us
 
         writer = BulkWriter(ItemAmountChange, FIELDS)
         writer.insert(self.rows)
+        if written is not None:
+            entity_id, day, created = self.entity.pk, self.day, self.created
+            rows = []
+            for kind, number, pk in written:
+                amount = created.get(kind, {}).get(number)
+                if amount is not None:
+                    rows.append((entity_id, pk, day, amount, amount))
+            writer.insert(rows)
+            return
         for kind, amounts in self.created.items():
             numbers = list(amounts)
             for start in range(0, len(numbers), LOOKUP_CHUNK):

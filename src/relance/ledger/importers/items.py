@@ -322,8 +322,8 @@ class ItemImport(TableImport):
 
     def finish(self) -> None:
         if not self.dry_run:
-            self.writer.flush()
-            self.history.write()
+            written = self.writer.flush(returning=("kind", "number", "id"))
+            self.history.write(written)
             self.write_events({pk: tally_data(tally) for pk, tally in self.tallies.items()})
             webhook_events.items_settled(self.entity.pk, self.settled, source="import")
 

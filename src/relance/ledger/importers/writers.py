@@ -81,24 +81,30 @@ class BulkWriter:
             self._create_stage(self.fields)
         self._copy(self.stage, self.fields, rows)
 
-    def flush(self) -> None:
-        """Merge the staged rows into the table with one statement."""
+    def flush(self, returning: tuple[str, ...] = ()) -> list[tuple] | None:
+        """Merge the staged rows into the table with one statement; with `returning`
+        (attnames), answers those values of every row written (None: nothing was staged, as
+        on SQLite, where `upsert` wrote at once)."""
         if not self.staged:
-            return
+            return None
         quote = connection.ops.quote_name
         columns = self._columns(self.fields)
         updates = ", ".join(
             f"{quote(column)} = EXCLUDED.{quote(column)}"
             for column in (self.model._meta.get_field(name).column for name in self.update_fields)
         )
+        returned = f" RETURNING {self._columns(returning)}" if returning else ""
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {quote(self.model._meta.db_table)} ({columns}) "
                 f"SELECT {columns} FROM {self.stage} "
                 f"ON CONFLICT ({self._columns(self.unique_fields)}) DO UPDATE SET {updates}"
+                + returned
             )
+            written = cursor.fetchall() if returning else []
             cursor.execute(f"DROP TABLE {self.stage}")
         self.staged = False
+        return written
 
     def insert(self, rows: list[tuple]) -> None:
         """Insert rows known to be new."""
