@@ -2,6 +2,7 @@
 page links): COPY on PostgreSQL, bulk_create elsewhere."""
 
 import json
+from operator import attrgetter
 
 from django.db import connection
 from django.db.models import JSONField
@@ -26,18 +27,23 @@ def copy_insert(objs: list, given: tuple[str, ...]) -> None:
     fields = [meta.get_field(name) for name in given]
     rest = [f for f in meta.concrete_fields if not f.primary_key and f not in fields]
     first = objs[0]
-    readers = [
-        (lambda obj, name=f.attname: json.dumps(getattr(obj, name)))
-        if isinstance(f, JSONField)
-        else (lambda obj, name=f.attname: getattr(obj, name))
-        for f in fields
-    ]
-    rows = ([read(obj) for read in readers] for obj in objs)
-    ids = _copy(model, fields, rows, len(objs), first)
+    read = attrgetter(*[f.attname for f in fields])  # one call per instance
+    jsons = [n for n, f in enumerate(fields) if isinstance(f, JSONField)]
+
+    def row(obj) -> list:
+        values = list(read(obj)) if len(fields) > 1 else [read(obj)]
+        for n in jsons:
+            values[n] = json.dumps(values[n])
+        return values
+
+    ids = _copy(model, fields, map(row, objs), len(objs), first)
+    # The others' values as written (the first instance's): plain attributes of a new row.
+    written = {field.attname: getattr(first, field.attname) for field in rest}
+    alias, pk_name = connection.alias, meta.pk.attname
     for pk, obj in zip(ids, objs, strict=True):
-        obj.pk, obj._state.adding, obj._state.db = pk, False, connection.alias
-        for field in rest:
-            setattr(obj, field.attname, getattr(first, field.attname))
+        obj.__dict__.update(written)
+        obj.__dict__[pk_name] = pk
+        obj._state.adding, obj._state.db = False, alias
 
 
 def copy_rows(model, given: tuple[str, ...], rows: list[tuple]) -> None:
