@@ -10,6 +10,26 @@ from django.core.exceptions import EmptyResultSet
 from django.db.models import Field, ForeignKey
 from django.db.models.lookups import In
 
+# Integer columns: a list of plain ints needs no preparation value by value.
+INTEGER_TYPES = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField"}
+INTEGER_TYPES |= {"BigIntegerField", "SmallIntegerField", "PositiveIntegerField"}
+INTEGER_TYPES |= {"PositiveBigIntegerField", "PositiveSmallIntegerField"}
+
+
+def _plain_ids(lookup) -> bool:
+    """The values are plain ints for an integer column: prepared as they are (a batch's
+    thousands of ids otherwise go through the field's preparation one by one)."""
+    field = getattr(lookup.lhs, "output_field", None)
+    if field is None or not isinstance(lookup.rhs, list | tuple | set | frozenset):
+        return False
+    if isinstance(field, ForeignKey):
+        field = field.target_field
+    return field.get_internal_type() in INTEGER_TYPES and _only_ints(lookup.rhs)
+
+
+def _only_ints(values) -> bool:
+    return set(map(type, values)) <= {int, type(None)}
+
 
 @Field.register_lookup
 class Among(In):
@@ -18,15 +38,23 @@ class Among(In):
 
     lookup_name = "among"
 
+    def get_prep_lookup(self):
+        if self.rhs_is_direct_value() and _plain_ids(self):
+            return list(self.rhs)
+        return super().get_prep_lookup()
+
     def as_postgresql(self, compiler, connection):
         if not self.rhs_is_direct_value():
             return self.as_sql(compiler, connection)
         field = self.lhs.output_field
-        values = [
-            field.get_db_prep_value(value, connection, prepared=True)
-            for value in dict.fromkeys(self.rhs)
-            if value is not None
-        ]
+        if _plain_ids(self):
+            values = [value for value in dict.fromkeys(self.rhs) if value is not None]
+        else:
+            values = [
+                field.get_db_prep_value(value, connection, prepared=True)
+                for value in dict.fromkeys(self.rhs)
+                if value is not None
+            ]
         if not values:
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
@@ -38,6 +66,6 @@ class RelatedAmong(Among):
     """`customer__among=ids` (or `customer_id__among`): the related rows' ids (or rows)."""
 
     def get_prep_lookup(self):
-        if self.rhs_is_direct_value():
+        if self.rhs_is_direct_value() and not _only_ints(self.rhs):
             self.rhs = [getattr(value, "pk", value) for value in self.rhs]
         return super().get_prep_lookup()

@@ -75,9 +75,12 @@ def _invoice_files(customer_ids: list[int], day: date) -> dict[int, list[tuple]]
     return files
 
 
-def addresses(step, contacts: list[Contact]) -> tuple[list[str], list[str], str]:
-    """(to, cc, error): the collection contacts' emails, the copies the step asks for;
-    an address marked invalid (it bounced: delivery/bounces.py) is left out."""
+def addresses(
+    step, contacts: list[Contact], copies: list[str] | None = None
+) -> tuple[list[str], list[str], str]:
+    """(to, cc, error): the collection contacts' emails, the copies the step asks for
+    (`copies`: step_copies(step), when the caller read them once for many messages); an
+    address marked invalid (it bounced: delivery/bounces.py) is left out."""
     collection = [c for c in contacts if c.is_collection]
     if not collection:
         return [], [], NO_COLLECTION_CONTACT
@@ -93,9 +96,14 @@ def addresses(step, contacts: list[Contact]) -> tuple[list[str], list[str], str]
         for c in contacts
         if c.email and c.email_invalid_at is None and any(getattr(c, f"is_{r}") for r in roles)
     ]
-    cc += [user.email for user in step.cc_users.all() if user.email]
-    cc += [step.cc_email] if step.cc_email else []
+    cc += step_copies(step) if copies is None else copies
     return to, [a for a in dict.fromkeys(cc) if a not in to], ""
+
+
+def step_copies(step) -> list[str]:
+    """The addresses the step itself copies: its users', its own."""
+    copies = [user.email for user in step.cc_users.all() if user.email]
+    return [*copies, step.cc_email] if step.cc_email else copies
 
 
 def _attach(message, step, ctx, files, day: date, language: str) -> None:
@@ -152,19 +160,23 @@ def prepare_emails(actions: list, day: date, keys: dict[int, str]) -> list[Prepa
         contacts=contacts,
     )
     files = _invoice_files(customer_ids, day)
+    copies = {}  # step id -> the addresses it copies, read once per batch
     with links_in_bulk():  # the page links of the batch in one statement
         return [
-            _prepare(action, contexts, contacts, files, day, keys[action.pk]) for action in actions
+            _prepare(action, contexts, contacts, files, day, keys[action.pk], copies)
+            for action in actions
         ]
 
 
-def _prepare(action, contexts, contacts, files, day: date, key: str) -> Prepared:
+def _prepare(action, contexts, contacts, files, day: date, key: str, copies) -> Prepared:
     step = action.step
     if step is None or step.template_id is None:
         return Prepared(action, error=NO_TEMPLATE)
+    if step.pk not in copies:
+        copies[step.pk] = step_copies(step)
     # In the order they were added: the addresses' order does not depend on the names.
     ordered = sorted(contacts[action.customer_id], key=lambda contact: contact.pk)
-    to, cc, error = addresses(step, ordered)
+    to, cc, error = addresses(step, ordered, copies[step.pk])
     if error:
         return Prepared(action, error=error)
     ctx = contexts[action.customer_id]

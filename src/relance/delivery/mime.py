@@ -70,15 +70,22 @@ def _part(body: str, subtype: str) -> tuple[list[str], str]:
     or in quoted-printable when a line is longer than SMTP allows (an HTML part often is)."""
     body = NEWLINES.sub("\n", body)
     headers = [f'Content-Type: text/{subtype}; charset="utf-8"']
-    if len(body) > LINE_LIMIT // 4 and any(
-        len(line.encode()) > LINE_LIMIT for line in body.split("\n")
-    ):
+    if len(body) > LINE_LIMIT // 4 and _has_long_line(body):
         encoded = binascii.b2a_qp(body.encode(), istext=True).decode("ascii")
         return [*headers, "Content-Transfer-Encoding: quoted-printable"], encoded.replace(
             "\n", "\r\n"
         )
     encoding = "7bit" if body.isascii() else "8bit"
     return [*headers, f"Content-Transfer-Encoding: {encoding}"], body.replace("\n", "\r\n")
+
+
+def _has_long_line(body: str) -> bool:
+    """A line of more than LINE_LIMIT bytes in UTF-8 (only a line of more than a quarter
+    of that in characters can be: the others are not encoded to be counted)."""
+    lines = body.split("\n")
+    if max(map(len, lines)) <= LINE_LIMIT // 4:
+        return False
+    return any(len(line.encode()) > LINE_LIMIT for line in lines if len(line) > LINE_LIMIT // 4)
 
 
 def _subject(subject: str) -> str | None:

@@ -24,7 +24,7 @@ from relance.activity.choices import EventKind
 from relance.activity.models import CustomerEvent
 from relance.agenda.choices import ResponseChannel, ResponseKind
 from relance.agenda.models import CustomerResponse
-from relance.core.bulk import copy_insert
+from relance.core.bulk import copy_rows
 from relance.ledger.models import Item
 from relance.portal.choices import DisputeReason, LinkState
 from relance.portal.models import PortalLink
@@ -50,8 +50,9 @@ def _page_path(_prefix: str, _urlconf: str) -> str:
     return reverse("portal:page", args=[_TOKEN])
 
 
-# The links issued inside portal_links_in_bulk(), written when it ends; what each sets.
-LINK_GIVEN = ("entity", "customer", "action", "token_hash", "created_at", "expires_at")
+# The links issued inside portal_links_in_bulk(), written when it ends as plain rows of
+# these values (no model instance: a batch of messages issues thousands).
+LINK_GIVEN = ("entity_id", "customer_id", "action_id", "token_hash", "created_at", "expires_at")
 _PENDING: ContextVar[list | None] = ContextVar("portal_links_pending", default=None)
 
 
@@ -60,19 +61,19 @@ def portal_link_issue(*, customer, action=None) -> str:
     its absolute URL (the only time the token exists in clear)."""
     token = secrets.token_urlsafe(32)  # 256 random bits
     now = timezone.now()
-    link = PortalLink(
-        entity_id=customer.entity_id,
-        customer=customer,
-        action=action if getattr(action, "pk", None) else None,
-        token_hash=token_hash(token),
-        created_at=now,
-        expires_at=now + timedelta(days=customer.entity.portal_link_days),
+    row = (
+        customer.entity_id,
+        customer.pk,
+        getattr(action, "pk", None),
+        token_hash(token),
+        now,
+        now + timedelta(days=customer.entity.portal_link_days),
     )
     pending = _PENDING.get()
     if pending is None:
-        link.save()
+        PortalLink.objects.create(**dict(zip(LINK_GIVEN, row, strict=True)))
     else:
-        pending.append(link)
+        pending.append(row)
     return portal_url(token)
 
 
@@ -86,7 +87,7 @@ def portal_links_in_bulk():
         links = _PENDING.get()
     finally:
         _PENDING.reset(reset)
-    copy_insert(links, LINK_GIVEN)
+    copy_rows(PortalLink, LINK_GIVEN, links)
 
 
 def portal_link_for_context(ctx) -> str:

@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from relance.customers.selectors import address_lines
 from relance.templating.choices import HashtagCategory
@@ -265,15 +266,22 @@ def _items_print(
     )
 
 
+@lru_cache(maxsize=64)
+def _items_html_head(fmt: Formatter) -> str:
+    """The items table's header cells in `fmt`'s language (formatters are kept, one per
+    language and region: the same for a whole batch)."""
+    return "".join(
+        f"<th{_NUM if key in _NUMERIC else _CELL}>{escape_html(fmt.labels[key])}</th>"
+        for key in _KEYS
+    )
+
+
 def _items_html(
     ctx: CustomerContext, lines: list[ItemLine], fmt: Formatter, totals: list[tuple], label: str
 ) -> str:
     if not lines:
         return f"<p>{escape_html(fmt.labels['no_items'])}</p>"
-    labels = fmt.labels
-    head = "".join(
-        f"<th{_NUM if key in _NUMERIC else _CELL}>{escape_html(labels[key])}</th>" for key in _KEYS
-    )
+    labels, head = fmt.labels, _items_html_head(fmt)
     rows = []
     for line in lines:
         kind = "" if line.is_invoice else f"{labels[line.kind]} "

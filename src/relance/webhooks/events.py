@@ -97,13 +97,13 @@ def actions_sent(actions, *, outbox_by_action: dict[int, int]) -> None:
         events_emit(
             entity_id=entity_id,
             event=WebhookEvent.ACTION_SENT,
-            rows=[
+            rows=(  # built only when someone listens: a batch sends thousands
                 (
                     f"action.sent:{action.pk}:{outbox_by_action.get(action.pk, '')}",
                     _action(action, status="sent", outbox=outbox_by_action.get(action.pk)),
                 )
                 for action in group
-            ],
+            ),
         )
 
 

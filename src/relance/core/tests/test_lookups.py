@@ -54,3 +54,13 @@ def test_one_array_parameter_on_postgresql(customers):
     else:
         assert " IN (" in sql
         assert list(params) == ids
+
+
+def test_rows_ids_and_strings_are_prepared_as_in_prepares_them(customers):
+    """Plain ints go as they are; anything else (a row, a numeric string) is prepared value
+    by value, as `__in` does."""
+    for customer in customers[:3]:
+        ContactFactory(customer=customer)
+    mixed = [customers[0], customers[1].pk, str(customers[2].pk)]
+    assert Contact.objects.filter(customer__among=mixed).count() == 3
+    assert Customer.objects.filter(pk__among=[str(customers[0].pk)]).get() == customers[0]
