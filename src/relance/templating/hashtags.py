@@ -206,15 +206,22 @@ def _items_text(
 ) -> str:
     if not lines:
         return fmt.labels["no_items"]
-    labels, colon = fmt.labels, fmt.labels["colon"]
+    labels = fmt.labels
     rows = []
     for line in lines:
-        due = f", {labels['due_date'].lower()} {fmt.date(line.due_date)}" if line.due_date else ""
         amount = fmt.money(line.signed_open_amount, line.currency)
         interest = _interest_cell(ctx, line, fmt)
-        interest = f" (+ {labels['interest'].lower()} {interest})" if interest else ""
-        rows.append(f"- {labels[line.kind]} {line.number}{due}{colon}{amount}{interest}")
-    rows += [f"{label}{colon}{fmt.money(amount, currency)}" for amount, currency in totals]
+        if interest:
+            amount = labels["with_interest"].format(amount=amount, interest=interest)
+        values = {"kind": labels[line.kind], "number": line.number, "amount": amount}
+        if line.due_date:
+            rows.append(labels["item_line_due"].format(due_date=fmt.date(line.due_date), **values))
+        else:
+            rows.append(labels["item_line"].format(**values))
+    rows += [
+        labels["total_line"].format(label=label, amount=fmt.money(amount, currency))
+        for amount, currency in totals
+    ]
     return "\n".join(rows)
 
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from relance.core.choices import Language
+from relance.core.choices import LANGUAGE_MAX_LENGTH, Language
 from relance.core.querysets import SharedOrEntityQuerySet
 from relance.templating.choices import RICH_CHANNELS, Channel, LetterType
 
@@ -89,9 +89,10 @@ class MessageTemplate(models.Model):
         return {variant.language: variant for variant in self.variants.all()}
 
     def variant_for(self, language: str, fallback: str = "") -> "TemplateVariant | None":
-        """The variant in `language`, else in `fallback`, else any."""
+        """The variant in `language`, else in `fallback` (the entity's language), else in
+        English, else any."""
         variants = self.variants_by_language
-        for code in (language, fallback):
+        for code in (language, fallback, "en"):
             if code in variants:
                 return variants[code]
         return next(iter(variants.values()), None)
@@ -107,7 +108,9 @@ class TemplateVariant(models.Model):
         related_name="variants",
         verbose_name=_("template"),
     )
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    language = models.CharField(
+        _("language"), max_length=LANGUAGE_MAX_LENGTH, choices=Language.choices
+    )
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     body = models.TextField(_("body"), blank=True)
 

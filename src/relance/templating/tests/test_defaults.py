@@ -1,20 +1,22 @@
 import pytest
 
 from relance.core.defaults import run_defaults
+from relance.templating import defaults
 from relance.templating.choices import Channel
-from relance.templating.defaults import DEFAULT_TEMPLATES, default_templates
+from relance.templating.defaults import DEFAULT_TEMPLATES, default_templates, default_texts
 from relance.templating.models import MessageTemplate
 from relance.templating.render import render
 from relance.templating.tests.conftest import TODAY
 
 
-def test_setup_creates_every_default_in_french_and_english(db):
+def test_setup_creates_every_default_in_every_language_with_a_file(db):
     created = default_templates()
     assert len(created) == len(DEFAULT_TEMPLATES) == 7
+    assert {"fr", "en"} <= set(default_texts())
     templates = MessageTemplate.objects.prefetch_related("variants")
     assert {t.channel for t in templates} == set(Channel.values)
     for template in templates:
-        assert set(template.variants_by_language) == {"fr", "en"}
+        assert set(template.variants_by_language) == set(default_texts())
     notice = templates.get(default_key="formal-notice")
     assert notice.letter_type == "registered"
 
@@ -32,6 +34,31 @@ def test_setup_is_idempotent_and_never_overwrites_an_edit(db):
     assert first.variants.get(language="fr").body == "<p>Edited</p>"
     assert not MessageTemplate.objects.filter(name="SMS reminder").exists()
     assert default_templates() == []
+
+
+def test_a_language_file_dropped_in_later_is_added_to_the_defaults(db, monkeypatch):
+    """A German file arrives after the installation: the next setup adds the German texts
+    to the default templates, and leaves the other languages' texts (edited) alone."""
+    default_templates()
+    first = MessageTemplate.objects.get(default_key="first-reminder")
+    first.variants.filter(language="en").update(body="<p>Edited</p>")
+    texts = dict(default_texts())
+    texts["de"] = {key: {"subject": f"DE {key}", "body": "<p>Hallo</p>"} for key in texts["en"]}
+    monkeypatch.setattr(defaults, "default_texts", lambda: texts)
+
+    assert "template 'First reminder' in de" in default_templates()
+    assert first.variants.get(language="de").subject == "DE FIRST"
+    assert first.variants.get(language="en").body == "<p>Edited</p>"
+    assert default_templates() == []
+
+
+def test_every_language_file_has_every_text_and_valid_hashtags():
+    """The files translators fill: every key, and no hashtag the product does not know."""
+    from relance.templating.services import clean_variants
+
+    for language, texts in default_texts().items():
+        for _key, _name, channel, _letter_type, _description, text_key in DEFAULT_TEMPLATES:
+            clean_variants(channel=channel, variants={language: texts[text_key]})
 
 
 def test_setup_runs_the_templating_defaults(db):
