@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from relance.core.choices import LANGUAGE_MAX_LENGTH, Language
 from relance.core.querysets import SharedOrEntityQuerySet
-from relance.templating.choices import RICH_CHANNELS, Channel, LetterType
+from relance.templating.choices import (
+    DEFAULT_TEMPLATE_NAMES,
+    RICH_CHANNELS,
+    Channel,
+    LetterType,
+    default_template_name,
+)
 
 
 class MessageTemplateQuerySet(SharedOrEntityQuerySet):
@@ -78,6 +84,14 @@ class MessageTemplate(models.Model):
         from django.urls import reverse
 
         return reverse("templating:detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        """The name, in the reader's language while it is a default template's own."""
+        default = DEFAULT_TEMPLATE_NAMES.get(self.default_key)
+        if default is not None and self.name == default_template_name(self.default_key):
+            return str(default)
+        return self.name
 
     @property
     def is_rich(self) -> bool:

@@ -100,3 +100,18 @@ def test_a_default_email_signs_with_the_collector_s_phone(db, dupont):
     rendered = render(template, dupont, language="fr", today=TODAY, pdf=False)
     # The phone as a reader in France writes it (the customer's country).
     assert rendered.text.endswith("Cordialement,\nBob Leroy\nAcme France\n06 00 00 00 02")
+
+
+def test_a_default_template_s_name_reads_in_the_user_s_language_until_renamed(db):
+    from django.utils import translation
+
+    from relance.templating.choices import default_template_name
+
+    for key, name, *_rest in DEFAULT_TEMPLATES:
+        assert default_template_name(key) == name
+    default_templates()
+    notice = MessageTemplate.objects.get(default_key="formal-notice")
+    with translation.override("fr"):
+        assert notice.display_name == "Mise en demeure"
+        notice.name = "Notre mise en demeure"
+        assert notice.display_name == "Notre mise en demeure"

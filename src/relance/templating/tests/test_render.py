@@ -141,4 +141,4 @@ def test_a_british_customer_reads_british_dates_and_a_british_address(globex):
     customer.country, customer.language = "FR", "fr"
     customer.postal_code, customer.city = "75002", "Paris"
     french = render(template, customer, today=TODAY, language="en")
-    assert "75002 Paris" in french.text  # the postcode before the town
+    assert "75002 PARIS" in french.text  # the postcode before the town, in capitals
