@@ -37,17 +37,20 @@ def test_setup_is_idempotent_and_never_overwrites_an_edit(db):
 
 
 def test_a_language_file_dropped_in_later_is_added_to_the_defaults(db, monkeypatch):
-    """A German file arrives after the installation: the next setup adds the German texts
+    """The French file arrives after the installation: the next setup adds the French texts
     to the default templates, and leaves the other languages' texts (edited) alone."""
+    texts = default_texts()
+    monkeypatch.setattr(
+        defaults, "default_texts", lambda: {k: v for k, v in texts.items() if k != "fr"}
+    )
     default_templates()
     first = MessageTemplate.objects.get(default_key="first-reminder")
+    assert "fr" not in set(first.variants.values_list("language", flat=True))
     first.variants.filter(language="en").update(body="<p>Edited</p>")
-    texts = dict(default_texts())
-    texts["de"] = {key: {"subject": f"DE {key}", "body": "<p>Hallo</p>"} for key in texts["en"]}
     monkeypatch.setattr(defaults, "default_texts", lambda: texts)
 
-    assert "template 'First reminder' in de" in default_templates()
-    assert first.variants.get(language="de").subject == "DE FIRST"
+    assert "template 'First reminder' in fr" in default_templates()
+    assert first.variants.get(language="fr").subject == texts["fr"]["FIRST"]["subject"]
     assert first.variants.get(language="en").body == "<p>Edited</p>"
     assert default_templates() == []
 
