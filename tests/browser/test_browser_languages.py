@@ -47,15 +47,25 @@ TEXT_NODES = """() => {
 def english_strings(code: str) -> set[str]:
     """The interface's English sentences that the catalogue of `code` does not leave in
     English: its msgids, translated or not yet (an untranslated one shows in English), less
-    those translated by themselves ("Total", "SMS") and those with placeholders (they never
+    those translated by themselves ("Total", "SMS"), those that are a word of the language
+    too, and those with placeholders (they never
     appear as written) or a context."""
     path = LOCALE_DIR / to_locale(code) / "LC_MESSAGES" / "django.po"
     with path.open("rb") as po:
         catalog = read_po(po)
+    # A word of the language that is also an English msgid is no leftover: German
+    # translates "Filters" as "Filter".
+    own_words = {
+        string
+        for message in catalog
+        for string in (message.string if isinstance(message.string, tuple) else [message.string])
+        if string
+    }
     return {
         message.id
         for message in catalog
         if isinstance(message.id, str)
+        and message.id not in own_words
         and message.id
         and not message.context
         and message.string != message.id
