@@ -40,6 +40,20 @@ def log_in(live_server, page):
     return _log_in
 
 
+@pytest.fixture
+def switch_language(page):
+    """`switch_language("fr")`: choose a language in the header's menu, as a user does
+    (open the menu, click the language named in its own words), and wait for the page."""
+
+    def _switch(code: str):
+        form = page.locator("form.language-form").first
+        form.locator(".language-toggle").click()
+        with page.expect_navigation(wait_until="load"):
+            form.locator(f'button[name="language"][value="{code}"]').click()
+
+    return _switch
+
+
 @pytest.fixture(autouse=True)
 def _no_content_security_policy_violation(request):
     """Every browser test also checks that Chromium refused nothing under the

@@ -36,7 +36,9 @@ def customers(acme, alice):
     return dupont
 
 
-def test_search_open_customer_and_switch_to_french(live_server, page, customers, log_in):
+def test_search_open_customer_and_switch_to_french(
+    live_server, page, customers, log_in, switch_language
+):
     log_in(start="/customers/")
     expect(page.get_by_role("heading", name="Customers")).to_be_visible()
     table = page.locator("#list-results table")
@@ -60,7 +62,7 @@ def test_search_open_customer_and_switch_to_french(live_server, page, customers,
     expect(page.locator(".aging-chart")).to_contain_text("€1,200.00")
     expect(page.locator(".contacts")).to_contain_text("Claire Durand")
 
-    page.get_by_role("button", name="FR").first.click()
+    switch_language("fr")
     nav = page.get_by_role("navigation", name="Menu principal")
     expect(nav.get_by_role("link", name="Clients", exact=True)).to_be_visible()
     expect(page.get_by_text("Balance âgée des factures ouvertes").first).to_be_visible()
@@ -87,10 +89,10 @@ def test_keyboard_moves_and_opens_rows(live_server, page, customers, log_in):
     expect(page).to_have_url(re.compile(rf"/customers/{customers.pk}/$"))
 
 
-def test_login_page_switches_language(live_server, page, db):
+def test_login_page_switches_language(live_server, page, db, switch_language):
     page.goto(live_server.url + "/login/")
-    page.get_by_role("button", name="FR").click()
+    switch_language("fr")
     expect(page.get_by_role("heading", name="Connexion à Relance")).to_be_visible()
     expect(page.get_by_label("Mot de passe")).to_be_visible()
-    page.get_by_role("button", name="EN").click()
+    switch_language("en")
     expect(page.get_by_role("heading", name="Log in to Relance")).to_be_visible()

@@ -37,7 +37,7 @@ def charts_drawn(page) -> None:
 
 
 def test_dashboard_charts_and_drill_down_in_english_and_french(
-    live_server, page, backfilled, alice, log_in, console_errors
+    live_server, page, backfilled, alice, log_in, console_errors, switch_language
 ):
     log_in("alice", start="/insights/?start=2026-01&end=2026-03")
     expect(page.get_by_role("heading", name="Insights", exact=True)).to_be_visible()
@@ -56,7 +56,7 @@ def test_dashboard_charts_and_drill_down_in_english_and_french(
     results.get_by_role("link", name="Dupont SA").click()
     expect(page).to_have_url(re.compile(rf"/customers/{backfilled['dupont'].pk}/$"))
 
-    page.get_by_role("button", name="FR").first.click()
+    switch_language("fr")
     page.goto(live_server.url + "/insights/?start=2026-01&end=2026-03")
     expect(page.get_by_role("heading", name="Analyses", exact=True)).to_be_visible()
     charts_drawn(page)
@@ -70,7 +70,7 @@ def test_dashboard_charts_and_drill_down_in_english_and_french(
 
 
 def test_a_filtered_chart_speaks_french(
-    live_server, page, backfilled, alice, log_in, console_errors
+    live_server, page, backfilled, alice, log_in, console_errors, switch_language
 ):
     """Martin's collector alone, in French: the chart draws his figures (March: DSO 31.0 by
     both methods, docs/insights.md), its axes and tooltip in French."""
@@ -79,7 +79,7 @@ def test_a_filtered_chart_speaks_french(
     martin.save(update_fields=["collector"])
     snapshots_backfill(entity=martin.entity, start=day(12, 1, 2025), end=TODAY)  # his totals
     log_in("alice", start="/insights/")
-    page.get_by_role("button", name="FR").first.click()
+    switch_language("fr")
     page.goto(f"{live_server.url}/insights/?collector={alice.pk}&start=2026-03&end=2026-03")
     charts_drawn(page)
     option = page.evaluate(

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.choices import Role
+from relance.core.choices import LANGUAGE_MAX_LENGTH, Language
 
 
 class User(AbstractUser):
@@ -24,7 +25,7 @@ class User(AbstractUser):
         _("customers in my alerts"), default=0, editable=False
     )
     language = models.CharField(
-        _("language"), max_length=2, blank=True, choices=[("fr", _("French")), ("en", _("English"))]
+        _("language"), max_length=LANGUAGE_MAX_LENGTH, blank=True, choices=Language.choices
     )
 
     class Meta:

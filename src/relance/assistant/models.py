@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from relance.assistant.choices import DisputeReason, Document, Intent, ProposalStatus
+from relance.core.choices import LANGUAGE_MAX_LENGTH
 
 
 class Proposal(models.Model):
@@ -35,7 +36,7 @@ class Proposal(models.Model):
         "ledger.Item", blank=True, related_name="proposals", verbose_name=_("items")
     )
     summary = models.CharField(_("summary"), max_length=200, blank=True)
-    language = models.CharField(_("language"), max_length=2, blank=True)
+    language = models.CharField(_("language"), max_length=LANGUAGE_MAX_LENGTH, blank=True)
     confidence = models.DecimalField(_("confidence"), max_digits=4, decimal_places=3)
     model_version = models.CharField(_("model version"), max_length=40)
     status = models.CharField(

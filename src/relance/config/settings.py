@@ -10,7 +10,6 @@ from pathlib import Path
 
 import csp.constants
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from relance.config import env
 
@@ -182,7 +181,25 @@ RECOVERY_CODE_COUNT = 10
 AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+# Endonyms, untranslated: the switcher names each language as its readers do. The same list
+# as relance.core.choices.Language (a test checks it).
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("it", "Italiano"),
+    ("nl", "Nederlands"),
+    ("pt", "Português"),
+    ("pt-br", "Português (Brasil)"),
+    ("pl", "Polski"),
+    ("ro", "Română"),
+    ("hr", "Hrvatski"),
+    ("sv", "Svenska"),
+    ("tr", "Türkçe"),
+    ("ja", "日本語"),
+    ("zh-hans", "简体中文"),
+]
 LOCALE_PATHS = [SRC_DIR / "locale"]
 # One short and one long date form per language (relance/formats/<lang>/formats.py).
 FORMAT_MODULE_PATH = ["relance.formats"]

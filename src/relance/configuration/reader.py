@@ -152,12 +152,15 @@ def _names(item, key, path, known: dict, what: str, errors: Errors) -> list:
 def _read_variants(item, path, channel, errors: Errors) -> dict:
     variants = item.get("variants")
     if not isinstance(variants, dict) or not variants:
-        errors.add(f"{path}.variants", "a mapping of languages (fr, en) is required")
+        errors.add(f"{path}.variants", "a mapping of languages (en, fr…) is required")
         return {}
     raw = {}
     for language, texts in variants.items():
         if language not in Language.values:
-            errors.add(f"{path}.variants.{language}", "unknown language (use fr, en)")
+            errors.add(
+                f"{path}.variants.{language}",
+                f"unknown language (use {', '.join(Language.values)})",
+            )
         elif not isinstance(texts, dict) or set(texts) - {"subject", "body"}:
             errors.add(f"{path}.variants.{language}", "a mapping of subject and body")
         else:

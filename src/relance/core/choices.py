@@ -3,8 +3,28 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Language(models.TextChoices):
-    FRENCH = "fr", _("French")
-    ENGLISH = "en", _("English")
+    """The languages Relance writes in, named in their own language (endonyms: a German
+    reader looks for "Deutsch" whatever the screen's language). The same list as
+    settings.LANGUAGES; a language whose catalogue is not there yet falls back to English."""
+
+    ENGLISH = "en", "English"
+    FRENCH = "fr", "Français"
+    GERMAN = "de", "Deutsch"
+    SPANISH = "es", "Español"
+    ITALIAN = "it", "Italiano"
+    DUTCH = "nl", "Nederlands"
+    PORTUGUESE = "pt", "Português"
+    BRAZILIAN_PORTUGUESE = "pt-br", "Português (Brasil)"
+    POLISH = "pl", "Polski"
+    ROMANIAN = "ro", "Română"
+    CROATIAN = "hr", "Hrvatski"
+    SWEDISH = "sv", "Svenska"
+    TURKISH = "tr", "Türkçe"
+    JAPANESE = "ja", "日本語"
+    SIMPLIFIED_CHINESE = "zh-hans", "简体中文"
+
+
+LANGUAGE_MAX_LENGTH = 7  # "zh-hans"
 
 
 class Weekday(models.TextChoices):

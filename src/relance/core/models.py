@@ -8,7 +8,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from relance.core import validators
-from relance.core.choices import DEFAULT_WORKING_DAYS, WEEKDAY_CODES, Language, LateTermsCountry
+from relance.core.choices import (
+    DEFAULT_WORKING_DAYS,
+    LANGUAGE_MAX_LENGTH,
+    WEEKDAY_CODES,
+    Language,
+    LateTermsCountry,
+)
 from relance.core.querysets import EntityQuerySet
 
 
@@ -54,7 +60,10 @@ class Entity(models.Model):
         help_text=_("The Insights convert this entity's figures in all currencies into it."),
     )
     language = models.CharField(
-        _("default language"), max_length=2, choices=Language.choices, default=Language.FRENCH
+        _("default language"),
+        max_length=LANGUAGE_MAX_LENGTH,
+        choices=Language.choices,
+        default=Language.FRENCH,
     )
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     email = models.EmailField(_("reply-to email"), blank=True)

@@ -11,6 +11,7 @@ from relance.customers.choices import GuaranteeKind
 from relance.customers.filtersets import bootstrap_form
 from relance.customers.models import Contact, Customer
 from relance.customers.phones import e164
+from relance.customers.selectors import address_problems
 
 INVALID_PHONE = _(
     "%(value)s is not a valid phone number (write it with its country code, "
@@ -67,6 +68,8 @@ class ContactForm(forms.ModelForm):
                 )
             else:
                 cleaned[name] = number
+        for problem in address_problems(self._region(), cleaned.get("postal_code", "")):
+            self.add_error("postal_code", problem)
         if not any(
             cleaned.get(f"is_{role}") for role in ("collection", "billing", "legal", "other")
         ):

@@ -7,7 +7,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from relance.core import validators
-from relance.core.choices import Language
+from relance.core.choices import LANGUAGE_MAX_LENGTH, Language
 from relance.core.querysets import EntityScopedQuerySet
 from relance.customers.choices import ContactRole, CustomFieldType, GuaranteeKind
 
@@ -85,7 +85,9 @@ class Customer(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, validators=[validators.validate_country])
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    language = models.CharField(
+        _("language"), max_length=LANGUAGE_MAX_LENGTH, choices=Language.choices
+    )
     currency = models.CharField(
         _("currency"), max_length=3, validators=[validators.validate_currency]
     )

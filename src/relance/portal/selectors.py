@@ -5,13 +5,14 @@ from datetime import date
 
 from django.db.models import F
 
+from relance.core.choices import Language
 from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
 from relance.portal.models import PortalLink
 from relance.templating.formatting import formatter
 from relance.templating.selectors import customer_context
 
-LANGUAGES = ("fr", "en")
+LANGUAGES = tuple(Language.values)
 
 
 @dataclass
@@ -36,6 +37,14 @@ def page_language(requested: str, customer) -> str:
         if language in LANGUAGES:
             return language
     return "en"
+
+
+def other_languages(language: str, customer) -> list[tuple[str, str]]:
+    """(code, name in its own language) of the languages the page offers besides the one it
+    is in: the customer's, its entity's and English, each once."""
+    codes = [customer.language, customer.entity.language, "en", "fr"]
+    offered = dict.fromkeys(code for code in codes if code in LANGUAGES and code != language)
+    return [(code, Language(code).label) for code in offered]
 
 
 def open_items(customer):

@@ -67,7 +67,7 @@ def _page(request, token, link, language, *, forms=None, status=200, done=""):
         "entity": customer.entity,
         "customer": customer,
         "language": language,
-        "other_language": "en" if language == "fr" else "fr",
+        "other_languages": selectors.other_languages(language, customer),
         "forms": {name: _form(name, customer) for name in FORMS} | (forms or {}),
         "done": done,
         "pay": pay_now(customer),

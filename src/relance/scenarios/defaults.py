@@ -1,4 +1,5 @@
-"""Default scenarios, in French and English, built on the default message templates.
+"""Default scenarios, in English, French and the languages of the entities, built on the
+default message templates; their names come from the catalogues (msgids in English).
 
 Created by `relance setup` when absent (looked up by `default_key`), never overwritten: an
 administrator's changes to them are kept. A scenario whose automatic steps lack their default
@@ -9,6 +10,11 @@ its language, on every run, so that new entities get one too.
 
 from dataclasses import dataclass
 
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
+from relance.core.choices import Language
 from relance.core.defaults import register
 from relance.core.models import Entity
 from relance.scenarios.models import Scenario
@@ -22,37 +28,48 @@ SMS, CALL, NOTICE, TASK = "sms-reminder", "call-script", "formal-notice", "escal
 
 @dataclass(frozen=True)
 class DefaultStep:
-    names: tuple[str, str]  # English, French
+    name: Promise  # pgettext_lazy: read in the scenario's language
     channel: str
     mode: str
     offset_days: int
     template_key: str
     attachments: str = "none"
-    instructions: tuple[str, str] = ("", "")
+    instructions: Promise | str = ""
 
 
 STANDARD = [
-    DefaultStep(("Courtesy reminder", "Rappel de courtoisie"), "email", "auto", -5, COURTESY),
     DefaultStep(
-        ("First reminder", "Première relance"), "email", "auto", 3, FIRST, "overdue_invoices"
+        pgettext_lazy("default scenario", "Courtesy reminder"), "email", "auto", -5, COURTESY
     ),
     DefaultStep(
-        ("Second reminder", "Deuxième relance"), "email", "auto", 15, SECOND, "overdue_invoices"
+        pgettext_lazy("default scenario", "First reminder"),
+        "email",
+        "auto",
+        3,
+        FIRST,
+        "overdue_invoices",
     ),
-    DefaultStep(("SMS reminder", "Relance SMS"), "sms", "auto_confirm", 20, SMS),
     DefaultStep(
-        ("Phone call", "Appel téléphonique"),
+        pgettext_lazy("default scenario", "Second reminder"),
+        "email",
+        "auto",
+        15,
+        SECOND,
+        "overdue_invoices",
+    ),
+    DefaultStep(pgettext_lazy("default scenario", "SMS reminder"), "sms", "auto_confirm", 20, SMS),
+    DefaultStep(
+        pgettext_lazy("default scenario", "Phone call"),
         "call",
         "manual",
         25,
         CALL,
-        instructions=(
-            "Ask for a payment date and record it as a promise.",
-            "Demander une date de paiement et l'enregistrer comme promesse.",
+        instructions=pgettext_lazy(
+            "default scenario", "Ask for a payment date and record it as a promise."
         ),
     ),
     DefaultStep(
-        ("Formal notice", "Mise en demeure"),
+        pgettext_lazy("default scenario", "Formal notice"),
         "registered_letter",
         "manual",
         30,
@@ -60,21 +77,22 @@ STANDARD = [
         "overdue_invoices",
     ),
     DefaultStep(
-        ("Escalation", "Escalade"),
+        pgettext_lazy("default scenario", "Escalation"),
         "task",
         "manual",
         45,
         TASK,
-        instructions=(
-            "Decide: payment plan, collection agency or legal action.",
-            "Décider : échéancier, société de recouvrement ou contentieux.",
+        instructions=pgettext_lazy(
+            "default scenario", "Decide: payment plan, collection agency or legal action."
         ),
     ),
 ]
 GENTLE = [
-    DefaultStep(("Courtesy reminder", "Rappel de courtoisie"), "email", "auto", -5, COURTESY),
     DefaultStep(
-        ("First reminder", "Première relance"),
+        pgettext_lazy("default scenario", "Courtesy reminder"), "email", "auto", -5, COURTESY
+    ),
+    DefaultStep(
+        pgettext_lazy("default scenario", "First reminder"),
         "email",
         "auto_confirm",
         7,
@@ -82,21 +100,25 @@ GENTLE = [
         "overdue_invoices",
     ),
     DefaultStep(
-        ("Account manager call", "Appel du chargé de compte"),
+        pgettext_lazy("default scenario", "Account manager call"),
         "call",
         "manual",
         15,
         CALL,
-        instructions=(
-            "Call the usual contact first; stay courteous.",
-            "Appeler d'abord l'interlocuteur habituel ; rester courtois.",
+        instructions=pgettext_lazy(
+            "default scenario", "Call the usual contact first; stay courteous."
         ),
     ),
     DefaultStep(
-        ("Second reminder", "Deuxième relance"), "email", "auto_confirm", 30, SECOND, "statement"
+        pgettext_lazy("default scenario", "Second reminder"),
+        "email",
+        "auto_confirm",
+        30,
+        SECOND,
+        "statement",
     ),
     DefaultStep(
-        ("Review with the credit manager", "Point avec le credit manager"),
+        pgettext_lazy("default scenario", "Review with the credit manager"),
         "task",
         "manual",
         45,
@@ -109,25 +131,34 @@ GENTLE = [
 # and the formal notice within the month.
 FIRM = [
     DefaultStep(
-        ("First reminder", "Première relance"), "email", "auto", 1, FIRST, "overdue_invoices"
+        pgettext_lazy("default scenario", "First reminder"),
+        "email",
+        "auto",
+        1,
+        FIRST,
+        "overdue_invoices",
     ),
     DefaultStep(
-        ("Second reminder", "Deuxième relance"), "email", "auto", 8, SECOND, "overdue_invoices"
+        pgettext_lazy("default scenario", "Second reminder"),
+        "email",
+        "auto",
+        8,
+        SECOND,
+        "overdue_invoices",
     ),
-    DefaultStep(("SMS reminder", "Relance SMS"), "sms", "auto_confirm", 13, SMS),
+    DefaultStep(pgettext_lazy("default scenario", "SMS reminder"), "sms", "auto_confirm", 13, SMS),
     DefaultStep(
-        ("Phone call", "Appel téléphonique"),
+        pgettext_lazy("default scenario", "Phone call"),
         "call",
         "manual",
         18,
         CALL,
-        instructions=(
-            "Ask for payment now or a firm date; announce the formal notice.",
-            "Demander le paiement immédiat ou une date ferme ; annoncer la mise en demeure.",
+        instructions=pgettext_lazy(
+            "default scenario", "Ask for payment now or a firm date; announce the formal notice."
         ),
     ),
     DefaultStep(
-        ("Formal notice", "Mise en demeure"),
+        pgettext_lazy("default scenario", "Formal notice"),
         "registered_letter",
         "manual",
         23,
@@ -135,14 +166,13 @@ FIRM = [
         "overdue_invoices",
     ),
     DefaultStep(
-        ("Escalation", "Escalade"),
+        pgettext_lazy("default scenario", "Escalation"),
         "task",
         "manual",
         30,
         TASK,
-        instructions=(
-            "Decide: collection agency, legal action or stopping deliveries.",
-            "Décider : société de recouvrement, contentieux ou arrêt des livraisons.",
+        instructions=pgettext_lazy(
+            "default scenario", "Decide: collection agency, legal action or stopping deliveries."
         ),
     ),
 ]
@@ -150,92 +180,100 @@ FIRM = [
 
 @dataclass(frozen=True)
 class DefaultScenario:
-    key: str
-    language: str
-    name: str
-    description: str
+    kind: str  # its default_key is "<kind>-<language>"
+    name: Promise  # read in the scenario's language, as the steps' names
+    description: Promise
     steps: list[DefaultStep]
     min_contact_days: int = 7
 
 
-SCENARIOS = [
+KINDS = [
     DefaultScenario(
-        "standard-en",
-        "en",
-        "Standard",
-        "Courtesy email, two reminders, SMS, call, formal notice, escalation.",
+        "standard",
+        pgettext_lazy("default scenario", "Standard"),
+        pgettext_lazy(
+            "default scenario",
+            "Courtesy email, two reminders, SMS, call, formal notice, escalation.",
+        ),
         STANDARD,
     ),
     DefaultScenario(
-        "standard-fr",
-        "fr",
-        "Relance standard",
-        "Courriel de courtoisie, deux relances, SMS, appel, mise en demeure, escalade.",
-        STANDARD,
-    ),
-    DefaultScenario(
-        "gentle-en",
-        "en",
-        "Key accounts (gentle)",
-        "Fewer, confirmed reminders and a call from the account manager.",
+        "gentle",
+        pgettext_lazy("default scenario", "Key accounts (gentle)"),
+        pgettext_lazy(
+            "default scenario", "Fewer, confirmed reminders and a call from the account manager."
+        ),
         GENTLE,
         min_contact_days=10,
     ),
     DefaultScenario(
-        "gentle-fr",
-        "fr",
-        "Grands comptes (en douceur)",
-        "Moins de relances, confirmées, et un appel du chargé de compte.",
-        GENTLE,
-        min_contact_days=10,
-    ),
-    DefaultScenario(
-        "firm-en",
-        "en",
-        "Risky customers (firm)",
-        "Reminders from the day after the due date, a quick call, an early formal notice.",
-        FIRM,
-        min_contact_days=5,
-    ),
-    DefaultScenario(
-        "firm-fr",
-        "fr",
-        "Clients à risque (ferme)",
-        "Relances dès le lendemain de l'échéance, appel rapide, mise en demeure anticipée.",
+        "firm",
+        pgettext_lazy("default scenario", "Risky customers (firm)"),
+        pgettext_lazy(
+            "default scenario",
+            "Reminders from the day after the due date, a quick call, an early formal notice.",
+        ),
         FIRM,
         min_contact_days=5,
     ),
 ]
+BASE_LANGUAGES = ("en", "fr")  # always created; other languages when an entity writes them
 
 
-def _create(default: DefaultScenario, templates: dict[str, MessageTemplate]) -> Scenario | None:
+def translate(text: Promise | str, language: str) -> str:
+    """A default's name or instructions in `language`, by its catalogue (English while the
+    language has none)."""
+    with translation.override(language):
+        return str(text)
+
+
+def scenario_name(default: DefaultScenario, language: str) -> str:
+    """Its name in `language`; a language whose word is the English one (or that has no
+    catalogue yet) adds its own name, so that each language's scenario has a distinct one:
+    "Standard – Deutsch"."""
+    name = translate(default.name, language)
+    if language != "en" and name == translate(default.name, "en"):
+        name = f"{name} – {Language(language).label}"
+    return name[:100]
+
+
+def _languages() -> list[str]:
+    """English and French, then the other languages the entities write, in Language order."""
+    used = set(Entity.objects.values_list("language", flat=True))
+    return [code for code in Language.values if code in BASE_LANGUAGES or code in used]
+
+
+def _create(
+    default: DefaultScenario, language: str, name: str, templates: dict[str, MessageTemplate]
+) -> Scenario | None:
     automatic = [step for step in default.steps if step.mode != "manual"]
     if any(step.template_key not in templates for step in automatic):
         return None
-    index = 0 if default.language == "en" else 1
     scenario = scenario_create(
-        name=default.name,
-        description=default.description,
+        name=name,
+        description=translate(default.description, language),
         min_contact_days=default.min_contact_days,
-        default_key=default.key,
+        default_key=f"{default.kind}-{language}",
     )
     for step in default.steps:
         step_create(
             scenario=scenario,
-            name=step.names[index],
+            name=translate(step.name, language),
             channel=step.channel,
             mode=step.mode,
             offset_days=step.offset_days,
             template=templates.get(step.template_key),
             attachments=step.attachments,
-            instructions=step.instructions[index],
+            instructions=translate(step.instructions, language),
         )
     return scenario
 
 
 @register(order=300)
 def default_scenarios() -> list[str]:
-    """The standard, gentle and firm scenarios in English and French, when absent."""
+    """The standard, gentle and firm scenarios in English, French and each language an
+    entity writes, when absent. Their steps point to the multilingual default templates:
+    the customer's language picks the text when a message is sent."""
     existing = set(Scenario.objects.exclude(default_key="").values_list("default_key", flat=True))
     names = set(Scenario.objects.values_list("name", flat=True))
     templates = {
@@ -243,12 +281,16 @@ def default_scenarios() -> list[str]:
         for template in MessageTemplate.objects.exclude(default_key="").filter(entity=None)
     }
     created = []
-    for default in SCENARIOS:
-        if default.key in existing or default.name in names:
-            continue
-        scenario = _create(default, templates)
-        if scenario is not None:
-            created.append(f"scenario {scenario.name!r}")
+    languages = _languages()
+    for default in KINDS:
+        for language in languages:
+            name = scenario_name(default, language)
+            if f"{default.kind}-{language}" in existing or name in names:
+                continue
+            scenario = _create(default, language, name, templates)
+            if scenario is not None:
+                names.add(name)
+                created.append(f"scenario {scenario.name!r}")
     return created + default_entity_scenarios()
 
 

@@ -8,6 +8,8 @@ another language gets its own set (default_segments)."""
 from collections import Counter
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import pgettext_lazy
 
 from relance.core.defaults import register
 from relance.core.models import Entity
@@ -36,15 +38,28 @@ RISKY = {
     ],
 }
 
-# key, names (English, French), priority (lower first), scenario kind, criteria. Public
+# key, name (in English, translated by the catalogue of the segment's language), priority
+# (lower first), scenario kind, criteria. Public
 # bodies pay slowly but surely: they come before the risky customers, whom slowness alone
 # (60 days overdue) would otherwise send them to, and keep the standard pace.
 SEGMENTS = [
-    ("key-accounts", ("Key accounts", "Grands comptes"), 10, "gentle", KEY_ACCOUNTS),
-    ("public-sector", ("Public sector", "Secteur public"), 20, "standard", PUBLIC_SECTOR),
-    ("risky", ("Risky customers", "Clients à risque"), 30, "firm", RISKY),
+    ("key-accounts", pgettext_lazy("default segment", "Key accounts"), 10, "gentle", KEY_ACCOUNTS),
+    (
+        "public-sector",
+        pgettext_lazy("default segment", "Public sector"),
+        20,
+        "standard",
+        PUBLIC_SECTOR,
+    ),
+    ("risky", pgettext_lazy("default segment", "Risky customers"), 30, "firm", RISKY),
 ]
 KINDS = ("standard", "gentle", "firm")
+
+
+def _name(label, language: str) -> str:
+    """A default segment's name (pgettext_lazy) in `language`."""
+    with translation.override(language):
+        return str(label)
 
 
 def main_language() -> str:
@@ -71,7 +86,7 @@ def default_segments() -> list[str]:
     shared = Segment.objects.filter(default_key__in=[key for key, *_rest in SEGMENTS])
     shared_language = next(  # that of the shared defaults' scenarios, once they exist
         (
-            s.scenario.default_key.rsplit("-", 1)[-1]
+            s.scenario.default_key.split("-", 1)[1]
             for s in shared.select_related("scenario")
             if s.scenario.default_key
         ),
@@ -81,9 +96,8 @@ def default_segments() -> list[str]:
 
     def create(entity, language: str) -> None:
         scenarios = _default_scenarios(language)
-        index = 1 if language == "fr" else 0
-        for key, labels, priority, kind, criteria in SEGMENTS:
-            name, scenario = labels[index], scenarios.get(f"{kind}-{language}")
+        for key, label, priority, kind, criteria in SEGMENTS:
+            name, scenario = _name(label, language), scenarios.get(f"{kind}-{language}")
             if entity is not None:
                 key, name = f"{key}--{entity.slug}"[:50], f"{name} – {entity.name}"
                 priority -= 1

@@ -1,5 +1,7 @@
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -25,3 +27,22 @@ class HashtagCategory(models.TextChoices):
     ACCOUNT = "account", _("Account")
     COMPANY = "company", _("Company")
     SENDER = "sender", _("Sender")
+
+
+# The English names `relance setup` gives the default templates (by default_key): while a
+# template keeps its name, lists show it in the reader's language (MessageTemplate.display_name).
+DEFAULT_TEMPLATE_NAMES = {
+    "courtesy-reminder": pgettext_lazy("default template", "Courtesy reminder"),
+    "first-reminder": pgettext_lazy("default template", "First reminder"),
+    "second-reminder": pgettext_lazy("default template", "Second reminder"),
+    "sms-reminder": pgettext_lazy("default template", "SMS reminder"),
+    "call-script": pgettext_lazy("default template", "Call script"),
+    "formal-notice": pgettext_lazy("default template", "Formal notice"),
+    "escalation-task": pgettext_lazy("default template", "Escalation task"),
+}
+
+
+def default_template_name(key: str) -> str:
+    """The English name of a default template, the one it is created with."""
+    with translation.override("en"):
+        return str(DEFAULT_TEMPLATE_NAMES[key])

@@ -17,64 +17,57 @@ from babel.numbers import (
     get_decimal_symbol,
     get_group_symbol,
 )
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import pgettext_lazy, to_locale
 
-# Words that rendered values contain, per message language. Kept here rather than in the
-# .po file: a French letter is French whatever language the user reading it has chosen.
+# Words that rendered values contain, read in the language of the message (pgettext
+# context "letter": the catalogue of each language translates them), not in the user's: a
+# French letter is French whatever language the user reading it has chosen. Whole lines
+# are one string each ("item_line"…), never built by joining words, so that a language can
+# put the words in its own order.
 LABELS = {
-    "fr": {
-        "invoice": "Facture",
-        "credit_note": "Avoir",
-        "payment": "Paiement",
-        "number": "N°",
-        "issue_date": "Date",
-        "due_date": "Échéance",
-        "days_overdue": "Retard (j)",
-        "amount": "Montant",
-        "open_amount": "Reste dû",
-        "interest": "Intérêts",
-        "rates": "Taux",
-        "days": "j",
-        "contractual_terms": (
-            "Conformément à nos conditions générales, des pénalités de retard au taux annuel "
-            "de {rate}, soit {interest} à ce jour, ainsi qu'une indemnité forfaitaire pour "
-            "frais de recouvrement de {fee} sont exigibles."
-        ),
-        "total": "Total dû",
-        "total_overdue": "Total échu",
-        "vat": "N° TVA",
-        "company_number": "N° d'immatriculation",
-        "no_items": "Aucune facture ouverte.",
-        "qr_alt": "QR code de paiement",
-        "credit_department": "Service recouvrement",
-        "colon": " : ",
-    },
-    "en": {
-        "invoice": "Invoice",
-        "credit_note": "Credit note",
-        "payment": "Payment",
-        "number": "No.",
-        "issue_date": "Date",
-        "due_date": "Due date",
-        "days_overdue": "Days late",
-        "amount": "Amount",
-        "open_amount": "Open amount",
-        "interest": "Interest",
-        "rates": "Rate",
-        "days": "d",
-        "contractual_terms": (
-            "Under our terms of sale, late-payment interest at the yearly rate of {rate}, "
-            "{interest} to date, and a fixed recovery fee of {fee} are due."
-        ),
-        "total": "Total due",
-        "total_overdue": "Total overdue",
-        "vat": "VAT No.",
-        "company_number": "Company No.",
-        "no_items": "No open invoice.",
-        "qr_alt": "Payment QR code",
-        "credit_department": "Credit department",
-        "colon": ": ",
-    },
+    "invoice": pgettext_lazy("letter", "Invoice"),
+    "credit_note": pgettext_lazy("letter", "Credit note"),
+    "payment": pgettext_lazy("letter", "Payment"),
+    "number": pgettext_lazy("letter", "No."),
+    "issue_date": pgettext_lazy("letter", "Date"),
+    "due_date": pgettext_lazy("letter", "Due date"),
+    "days_overdue": pgettext_lazy("letter", "Days late"),
+    "amount": pgettext_lazy("letter", "Amount"),
+    "open_amount": pgettext_lazy("letter", "Open amount"),
+    "interest": pgettext_lazy("letter", "Interest"),
+    "rates": pgettext_lazy("letter", "Rate"),
+    # Translators: abbreviation of "days", after a number of days late: "12 d"
+    "days": pgettext_lazy("letter", "d"),
+    "contractual_terms": pgettext_lazy(
+        "letter",
+        "Under our terms of sale, late-payment interest at the yearly rate of {rate}, "
+        "{interest} to date, and a fixed recovery fee of {fee} are due.",
+    ),
+    "total": pgettext_lazy("letter", "Total due"),
+    "total_overdue": pgettext_lazy("letter", "Total overdue"),
+    "vat": pgettext_lazy("letter", "VAT No."),
+    "company_number": pgettext_lazy("letter", "Company No."),
+    "no_items": pgettext_lazy("letter", "No open invoice."),
+    "qr_alt": pgettext_lazy("letter", "Payment QR code"),
+    "credit_department": pgettext_lazy("letter", "Credit department"),
+    # Translators: a label and its value, "Total due: €120.00" (French: " : ")
+    "colon": pgettext_lazy("letter", ": "),
+    # Translators: one line of the list of open items in a plain-text message
+    "item_line": pgettext_lazy("letter", "- {kind} {number}: {amount}"),
+    "item_line_due": pgettext_lazy("letter", "- {kind} {number}, due date {due_date}: {amount}"),
+    "with_interest": pgettext_lazy("letter", "{amount} (+ interest {interest})"),
+    "total_line": pgettext_lazy("letter", "{label}: {amount}"),
 }
+LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
+
+
+@lru_cache(maxsize=32)
+def labels_in(language: str) -> dict[str, str]:
+    """LABELS read in `language` (English where its catalogue has no translation)."""
+    with translation.override(language):
+        return {key: str(label) for key, label in LABELS.items()}
 
 
 class Formatter:
@@ -84,10 +77,10 @@ class Formatter:
 
     def __init__(self, language: str, region: str = ""):
         self.region = (region or "").upper()
-        self.language = language if language in LABELS else "en"
+        self.language = language if language in LANGUAGE_CODES else "en"
         self.locale = _locale(self.language, region)
         self.locale_id = str(self.locale)
-        self.labels = LABELS[self.language]
+        self.labels = labels_in(self.language)
 
     def phone(self, value: str, home_region: str = "") -> str:
         """A phone number (stored as typed or E.164; `home_region`: its country when it has
@@ -138,14 +131,17 @@ class _MoneyStyle(NamedTuple):
 
 def _locale(language: str, region: str) -> Locale:
     """English in Britain reads en_GB, French in Switzerland fr_CH; a language that is not
-    the country's own (English for a customer in France) keeps its plain conventions."""
+    the country's own (English for a customer in France) keeps its plain conventions. A
+    language code that names a country or a script keeps it (pt-br: pt_BR, zh-hans:
+    zh_Hans, in China zh_Hans_CN)."""
     region = region.upper()
-    if region and language in get_official_languages(region, de_facto=True):
+    base = to_locale(language)  # Django's "pt-br" is Babel's "pt_BR"
+    if region and language.split("-")[0] in get_official_languages(region, de_facto=True):
         try:
-            return Locale.parse(f"{language}_{region}")
+            return Locale.parse(f"{base}_{region}")
         except (UnknownLocaleError, ValueError):
             pass
-    return Locale.parse(language)
+    return Locale.parse(base)
 
 
 @lru_cache(maxsize=64)

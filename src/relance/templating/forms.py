@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from relance.core.choices import Language
@@ -36,7 +37,7 @@ class TemplateForm(forms.Form):
         if channel != Channel.LETTER:
             del self.fields["letter_type"], self.fields["show_logo"]
         rich = channel in RICH_CHANNELS
-        for code, label in Language.choices:
+        for code in Language.values:
             if channel != Channel.SMS:
                 self.fields[f"{code}_subject"] = forms.CharField(
                     label=_("Subject") if channel != Channel.TASK else _("Title"),
@@ -48,7 +49,8 @@ class TemplateForm(forms.Form):
             if channel == Channel.SMS:
                 widget_class += " sms-editor"
             self.fields[f"{code}_body"] = forms.CharField(
-                label=_("Text in %(language)s") % {"language": label},
+                label=_("Text in %(language)s")
+                % {"language": translation.get_language_info(code)["name_translated"]},
                 required=False,
                 widget=forms.Textarea(
                     attrs={"class": f"form-control {widget_class}", "rows": 8, "data-lang": code}
@@ -70,6 +72,18 @@ class TemplateForm(forms.Form):
              self[f"{code}_body"])
             for code, label in Language.choices
         ]  # fmt: skip
+
+    def language_groups(self) -> tuple[list, list]:
+        """The languages shown open (English, French, the user's, and any with a text or an
+        error) and the others, folded away: fifteen editors side by side help nobody."""
+        current = translation.get_language() or "en"
+        shown, folded = [], []
+        for entry in self.languages():
+            code, _label, subject, body = entry
+            fields = [field for field in (subject, body) if field is not None]
+            used = any(field.value() or field.errors for field in fields)
+            (shown if used or code in ("en", "fr", current) else folded).append(entry)
+        return shown, folded
 
     def settings_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k in SETTINGS_FIELDS}

@@ -15,6 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
 from relance.customers.selectors import address_lines
 from relance.templating.choices import HashtagCategory
 from relance.templating.context import CustomerContext, ItemLine
@@ -34,8 +38,7 @@ Value = Callable[[CustomerContext, Formatter], str]
 class Hashtag:
     name: str
     category: str
-    description_fr: str
-    description_en: str
+    description_lazy: Promise  # pgettext_lazy("hashtag", English): read in the reader's language
     text: Value
     html_value: Value | None = None
     print_value: Value | None = None
@@ -52,7 +55,8 @@ class Hashtag:
         return self.html(ctx, fmt)
 
     def description(self, language: str) -> str:
-        return self.description_fr if language == "fr" else self.description_en
+        with translation.override(language):
+            return str(self.description_lazy)
 
 
 HASHTAGS: dict[str, Hashtag] = {}
@@ -61,8 +65,7 @@ HASHTAGS: dict[str, Hashtag] = {}
 def hashtag(
     name: str,
     category: str,
-    fr: str,
-    en: str,
+    description: Promise,
     *,
     html: Value | None = None,
     print_html: Value | None = None,
@@ -71,7 +74,7 @@ def hashtag(
 
     def decorator(text: Value) -> Value:
         assert name not in HASHTAGS, f"#{name} registered twice"
-        HASHTAGS[name] = Hashtag(name, category, fr, en, text, html, print_html)
+        HASHTAGS[name] = Hashtag(name, category, description, text, html, print_html)
         return text
 
     return decorator
@@ -126,22 +129,22 @@ def _address(obj, fmt: Formatter, home_country: str) -> str:
 C = HashtagCategory.CUSTOMER
 
 
-@hashtag("customer_name", C, "Raison sociale du client", "Customer's name")
+@hashtag("customer_name", C, pgettext_lazy("hashtag", "Customer's name"))
 def customer_name(ctx, fmt):
     return ctx.customer.name
 
 
-@hashtag("customer_number", C, "Numéro de compte du client", "Customer's account number")
+@hashtag("customer_number", C, pgettext_lazy("hashtag", "Customer's account number"))
 def customer_number(ctx, fmt):
     return ctx.customer.external_id
 
 
-@hashtag("customer_legal_id", C, "Identifiant légal du client (SIREN, TVA)", "Customer's legal id")
+@hashtag("customer_legal_id", C, pgettext_lazy("hashtag", "Customer's legal id"))
 def customer_legal_id(ctx, fmt):
     return ctx.customer.legal_id
 
 
-@hashtag("customer_address", C, "Adresse postale du client", "Customer's postal address")
+@hashtag("customer_address", C, pgettext_lazy("hashtag", "Customer's postal address"))
 def customer_address(ctx, fmt):
     return _address(ctx.customer, fmt, ctx.entity.country)
 
@@ -149,19 +152,18 @@ def customer_address(ctx, fmt):
 @hashtag(
     "contact_name",
     C,
-    "Nom complet du contact de recouvrement (à défaut, le client)",
-    "Full name of the collection contact (else the customer's name)",
+    pgettext_lazy("hashtag", "Full name of the collection contact (else the customer's name)"),
 )
 def contact_name(ctx, fmt):
     return (ctx.contact.full_name if ctx.contact else "") or ctx.customer.name
 
 
-@hashtag("contact_first_name", C, "Prénom du contact", "Contact's first name")
+@hashtag("contact_first_name", C, pgettext_lazy("hashtag", "Contact's first name"))
 def contact_first_name(ctx, fmt):
     return ctx.contact.first_name if ctx.contact else ""
 
 
-@hashtag("contact_last_name", C, "Nom du contact", "Contact's last name")
+@hashtag("contact_last_name", C, pgettext_lazy("hashtag", "Contact's last name"))
 def contact_last_name(ctx, fmt):
     return ctx.contact.last_name if ctx.contact else ""
 
@@ -174,8 +176,7 @@ A = HashtagCategory.ACCOUNT
 @hashtag(
     "total_due",
     A,
-    "Solde dû : factures ouvertes moins avoirs, par devise",
-    "Amount owed: open invoices less credits, per currency",
+    pgettext_lazy("hashtag", "Amount owed: open invoices less credits, per currency"),
 )
 def total_due(ctx, fmt):
     return fmt.amounts([(f.total_due, f.currency) for f in ctx.figures]) or fmt.money(
@@ -183,13 +184,13 @@ def total_due(ctx, fmt):
     )
 
 
-@hashtag("overdue_amount", A, "Montant échu", "Overdue amount")
+@hashtag("overdue_amount", A, pgettext_lazy("hashtag", "Overdue amount"))
 def overdue_amount(ctx, fmt):
     pairs = [(f.overdue, f.currency) for f in ctx.figures if f.overdue]
     return fmt.amounts(pairs) or fmt.money(0, ctx.customer.currency)
 
 
-@hashtag("not_due_amount", A, "Montant non échu", "Amount not yet due")
+@hashtag("not_due_amount", A, pgettext_lazy("hashtag", "Amount not yet due"))
 def not_due_amount(ctx, fmt):
     pairs = [(f.not_due, f.currency) for f in ctx.figures if f.not_due]
     return fmt.amounts(pairs) or fmt.money(0, ctx.customer.currency)
@@ -207,15 +208,22 @@ def _items_text(
 ) -> str:
     if not lines:
         return fmt.labels["no_items"]
-    labels, colon = fmt.labels, fmt.labels["colon"]
+    labels = fmt.labels
     rows = []
     for line in lines:
-        due = f", {labels['due_date'].lower()} {fmt.date(line.due_date)}" if line.due_date else ""
         amount = fmt.money(line.signed_open_amount, line.currency)
         interest = _interest_cell(ctx, line, fmt)
-        interest = f" (+ {labels['interest'].lower()} {interest})" if interest else ""
-        rows.append(f"- {labels[line.kind]} {line.number}{due}{colon}{amount}{interest}")
-    rows += [f"{label}{colon}{fmt.money(amount, currency)}" for amount, currency in totals]
+        if interest:
+            amount = labels["with_interest"].format(amount=amount, interest=interest)
+        values = {"kind": labels[line.kind], "number": line.number, "amount": amount}
+        if line.due_date:
+            rows.append(labels["item_line_due"].format(due_date=fmt.date(line.due_date), **values))
+        else:
+            rows.append(labels["item_line"].format(**values))
+    rows += [
+        labels["total_line"].format(label=label, amount=fmt.money(amount, currency))
+        for amount, currency in totals
+    ]
     return "\n".join(rows)
 
 
@@ -308,8 +316,7 @@ def _items_html(
 @hashtag(
     "items_list",
     A,
-    "Tableau des factures et avoirs ouverts, avec le total dû",
-    "Table of the open invoices and credits, with the total due",
+    pgettext_lazy("hashtag", "Table of the open invoices and credits, with the total due"),
     html=lambda ctx, fmt: _items_html(
         ctx, ctx.items, fmt, [(f.total_due, f.currency) for f in ctx.figures], fmt.labels["total"]
     ),
@@ -325,8 +332,7 @@ def items_list(ctx, fmt):
 @hashtag(
     "overdue_items_list",
     A,
-    "Tableau des factures échues, avec le total échu",
-    "Table of the overdue invoices, with the overdue total",
+    pgettext_lazy("hashtag", "Table of the overdue invoices, with the overdue total"),
     html=lambda ctx, fmt: _items_html(
         ctx,
         ctx.overdue_items,
@@ -350,8 +356,7 @@ def overdue_items_list(ctx, fmt):
 @hashtag(
     "oldest_due_date",
     A,
-    "Plus ancienne échéance des factures ouvertes",
-    "Earliest due date of the open invoices",
+    pgettext_lazy("hashtag", "Earliest due date of the open invoices"),
 )
 def oldest_due_date(ctx, fmt):
     return fmt.date(ctx.oldest_due_date)
@@ -360,8 +365,7 @@ def oldest_due_date(ctx, fmt):
 @hashtag(
     "max_days_overdue",
     A,
-    "Retard de la plus ancienne facture échue, en jours",
-    "Days overdue of the oldest overdue invoice",
+    pgettext_lazy("hashtag", "Days overdue of the oldest overdue invoice"),
 )
 def max_days_overdue(ctx, fmt):
     return fmt.number(ctx.max_days_overdue)
@@ -370,15 +374,16 @@ def max_days_overdue(ctx, fmt):
 @hashtag(
     "reference_number",
     A,
-    "Numéro de la facture concernée (celle de l'action, sinon la plus ancienne)",
-    "Number of the invoice concerned (the action's, else the oldest open one)",
+    pgettext_lazy(
+        "hashtag", "Number of the invoice concerned (the action's, else the oldest open one)"
+    ),
 )
 def reference_number(ctx, fmt):
     item = ctx.reference_item
     return item.number if item else ""
 
 
-@hashtag("reference_due_date", A, "Échéance de la facture concernée", "Due date of that invoice")
+@hashtag("reference_due_date", A, pgettext_lazy("hashtag", "Due date of that invoice"))
 def reference_due_date(ctx, fmt):
     item = ctx.reference_item
     return fmt.date(item.due_date) if item else ""
@@ -387,10 +392,11 @@ def reference_due_date(ctx, fmt):
 @hashtag(
     "late_interest_amount",
     A,
-    "Intérêts de retard à ce jour, par facture échue et par période de taux, selon la loi du "
-    "pays (ou le taux contractuel)",
-    "Late interest to date, per overdue invoice and per rate period, under the country's law "
-    "(or the contractual rate)",
+    pgettext_lazy(
+        "hashtag",
+        "Late interest to date, per overdue invoice and per rate period, under the country's law "
+        "(or the contractual rate)",
+    ),
 )
 def late_interest_amount(ctx, fmt):
     pairs = [(f.late_interest, f.currency) for f in ctx.figures if f.late_interest]
@@ -400,10 +406,11 @@ def late_interest_amount(ctx, fmt):
 @hashtag(
     "recovery_fee",
     A,
-    "Indemnité forfaitaire de recouvrement de chaque facture échue, selon la loi du pays "
-    "(40 € dans l'UE ; 40, 70 ou 100 £ au Royaume-Uni) ou le contrat",
-    "Fixed recovery compensation of each overdue invoice, under the country's law (EUR 40 in "
-    "the EU; £40, £70 or £100 in the UK) or the contract",
+    pgettext_lazy(
+        "hashtag",
+        "Fixed recovery compensation of each overdue invoice, under the country's law (EUR 40 in "
+        "the EU; £40, £70 or £100 in the UK) or the contract",
+    ),
 )
 def recovery_fee(ctx, fmt):
     return fmt.amounts([(amount, currency) for amount, currency in ctx.recovery_fees])
@@ -416,10 +423,11 @@ def _percents(values, fmt) -> str:
 @hashtag(
     "legal_mentions",
     A,
-    "Phrase qui cite la loi du pays : taux des intérêts de retard, montant à ce jour, "
-    "indemnité forfaitaire (ou les conditions contractuelles)",
-    "Sentence citing the country's law: late-interest rate, amount to date, fixed "
-    "compensation (or the contractual terms)",
+    pgettext_lazy(
+        "hashtag",
+        "Sentence citing the country's law: late-interest rate, amount to date, fixed "
+        "compensation (or the contractual terms)",
+    ),
 )
 def legal_mentions(ctx, fmt):
     terms = ctx.late_terms
@@ -444,12 +452,12 @@ def legal_mentions(ctx, fmt):
 K = HashtagCategory.COMPANY
 
 
-@hashtag("company_name", K, "Raison sociale de l'entité", "Entity's name")
+@hashtag("company_name", K, pgettext_lazy("hashtag", "Entity's name"))
 def company_name(ctx, fmt):
     return ctx.entity.name
 
 
-@hashtag("company_address", K, "Adresse de l'entité", "Entity's address")
+@hashtag("company_address", K, pgettext_lazy("hashtag", "Entity's address"))
 def company_address(ctx, fmt):
     return _address(ctx.entity, fmt, ctx.entity.country)
 
@@ -466,8 +474,7 @@ def _logo_html(ctx, fmt):
 @hashtag(
     "company_logo",
     K,
-    "Logo de l'entité (vide en texte brut)",
-    "Entity's logo (empty in plain text)",
+    pgettext_lazy("hashtag", "Entity's logo (empty in plain text)"),
     html=_logo_html,
 )
 def company_logo(ctx, fmt):
@@ -477,8 +484,7 @@ def company_logo(ctx, fmt):
 @hashtag(
     "company_legal_id",
     K,
-    "Identifiants légaux de l'entité (SIREN/SIRET, TVA)",
-    "Entity's legal ids (SIREN/SIRET, VAT)",
+    pgettext_lazy("hashtag", "Entity's legal ids (SIREN/SIRET, VAT)"),
 )
 def company_legal_id(ctx, fmt):
     entity = ctx.entity
@@ -495,8 +501,10 @@ def company_legal_id(ctx, fmt):
 @hashtag(
     "late_penalty_rate",
     K,
-    "Taux annuel des intérêts de retard appliqués (contractuel, sinon légal : par période)",
-    "Yearly rate of the late interest applied (contractual, else statutory: per period)",
+    pgettext_lazy(
+        "hashtag",
+        "Yearly rate of the late interest applied (contractual, else statutory: per period)",
+    ),
 )
 def late_penalty_rate(ctx, fmt):
     return _percents([rate for rate, _ in ctx.cited_rates], fmt) or fmt.percent(0)
@@ -507,7 +515,7 @@ def _grouped_iban(iban: str) -> str:
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
-@hashtag("bank_details", K, "Coordonnées bancaires (IBAN, BIC)", "Bank details (IBAN, BIC)")
+@hashtag("bank_details", K, pgettext_lazy("hashtag", "Bank details (IBAN, BIC)"))
 def bank_details(ctx, fmt):
     entity = ctx.entity
     if not entity.iban:
@@ -550,8 +558,7 @@ def _qr_html(ctx, fmt):
 @hashtag(
     "payment_qr",
     K,
-    "QR code de virement SEPA (EPC) du montant dû en euros",
-    "EPC QR code for a SEPA transfer of the amount due in euros",
+    pgettext_lazy("hashtag", "EPC QR code for a SEPA transfer of the amount due in euros"),
     html=_qr_html,
 )
 def payment_qr(ctx, fmt):
@@ -615,8 +622,7 @@ def _qr_page_html(ctx, fmt):
 @hashtag(
     "interactive_link",
     A,
-    "Lien vers l'espace client (factures, PDF, réponses en ligne)",
-    "Link to the customer's page (invoices, PDFs, online answers)",
+    pgettext_lazy("hashtag", "Link to the customer's page (invoices, PDFs, online answers)"),
 )
 def interactive_link(ctx, fmt):
     return ctx.interactive_url
@@ -625,8 +631,7 @@ def interactive_link(ctx, fmt):
 @hashtag(
     "interactive_button",
     A,
-    "Bouton vers l'espace client (le lien en texte brut)",
-    "Button to the customer's page (the link in plain text)",
+    pgettext_lazy("hashtag", "Button to the customer's page (the link in plain text)"),
     html=_button_html,
 )
 def interactive_button(ctx, fmt):
@@ -636,8 +641,9 @@ def interactive_button(ctx, fmt):
 @hashtag(
     "interactive_qr",
     A,
-    "QR code de l'espace client, pour les courriers (le lien en texte brut)",
-    "QR code of the customer's page, for letters (the link in plain text)",
+    pgettext_lazy(
+        "hashtag", "QR code of the customer's page, for letters (the link in plain text)"
+    ),
     html=_qr_page_html,
 )
 def interactive_qr(ctx, fmt):
@@ -652,9 +658,11 @@ S = HashtagCategory.SENDER
 @hashtag(
     "user_name",
     S,
-    "Nom de l'expéditeur : le gestionnaire du client, l'utilisateur dans un script d'appel "
-    "(à défaut, « Service recouvrement »)",
-    "Sender's name: the customer's collector, the user in a call script (else “Credit department”)",
+    pgettext_lazy(
+        "hashtag",
+        "Sender's name: the customer's collector, the user in a call script "
+        "(else “Credit department”)",
+    ),
 )
 def user_name(ctx, fmt):
     sender = ctx.sender
@@ -665,8 +673,7 @@ def user_name(ctx, fmt):
 @hashtag(
     "user_email",
     S,
-    "E-mail de l'expéditeur (à défaut, celui de l'entité)",
-    "Sender's email (else the entity's)",
+    pgettext_lazy("hashtag", "Sender's email (else the entity's)"),
 )
 def user_email(ctx, fmt):
     return (ctx.sender.email if ctx.sender else "") or ctx.entity.email
@@ -675,15 +682,14 @@ def user_email(ctx, fmt):
 @hashtag(
     "user_phone",
     S,
-    "Téléphone de l'expéditeur (à défaut, celui de l'entité)",
-    "Sender's phone (else the entity's)",
+    pgettext_lazy("hashtag", "Sender's phone (else the entity's)"),
 )
 def user_phone(ctx, fmt):
     phone = (ctx.sender.phone if ctx.sender else "") or ctx.entity.phone
     return fmt.phone(phone, ctx.entity.country)
 
 
-@hashtag("today", S, "Date du jour", "Today's date")
+@hashtag("today", S, pgettext_lazy("hashtag", "Today's date"))
 def today(ctx, fmt):
     return fmt.long_date(ctx.today)
 

@@ -5,9 +5,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from relance.core.choices import Language
+from relance.core.choices import LANGUAGE_MAX_LENGTH, Language
 from relance.core.querysets import SharedOrEntityQuerySet
-from relance.templating.choices import RICH_CHANNELS, Channel, LetterType
+from relance.templating.choices import (
+    DEFAULT_TEMPLATE_NAMES,
+    RICH_CHANNELS,
+    Channel,
+    LetterType,
+    default_template_name,
+)
 
 
 class MessageTemplateQuerySet(SharedOrEntityQuerySet):
@@ -80,6 +86,14 @@ class MessageTemplate(models.Model):
         return reverse("templating:detail", args=[self.pk])
 
     @property
+    def display_name(self) -> str:
+        """The name, in the reader's language while it is a default template's own."""
+        default = DEFAULT_TEMPLATE_NAMES.get(self.default_key)
+        if default is not None and self.name == default_template_name(self.default_key):
+            return str(default)
+        return self.name
+
+    @property
     def is_rich(self) -> bool:
         return self.channel in RICH_CHANNELS
 
@@ -89,9 +103,10 @@ class MessageTemplate(models.Model):
         return {variant.language: variant for variant in self.variants.all()}
 
     def variant_for(self, language: str, fallback: str = "") -> "TemplateVariant | None":
-        """The variant in `language`, else in `fallback`, else any."""
+        """The variant in `language`, else in `fallback` (the entity's language), else in
+        English, else any."""
         variants = self.variants_by_language
-        for code in (language, fallback):
+        for code in (language, fallback, "en"):
             if code in variants:
                 return variants[code]
         return next(iter(variants.values()), None)
@@ -107,7 +122,9 @@ class TemplateVariant(models.Model):
         related_name="variants",
         verbose_name=_("template"),
     )
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    language = models.CharField(
+        _("language"), max_length=LANGUAGE_MAX_LENGTH, choices=Language.choices
+    )
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     body = models.TextField(_("body"), blank=True)
 

@@ -37,10 +37,17 @@ class Rendered:
     html: str
     text: str
     pdf: bytes | None = None
+    wanted_language: str = ""  # the language asked for (the customer's), when it has no text
 
     @property
     def language(self) -> str:
         return self.variant.language
+
+    @property
+    def is_fallback(self) -> bool:
+        """The template has no text in the language asked for: another one is used (the
+        entity's language, else English), which a preview says."""
+        return bool(self.wanted_language) and self.wanted_language != self.variant.language
 
     @property
     def channel(self) -> str:
@@ -92,12 +99,16 @@ def fill(
 def choose_variant(
     template: MessageTemplate, customer, language: str | None = None
 ) -> TemplateVariant:
-    """The variant in `language`, else the customer's, else its entity's, else any."""
-    wanted = language or customer.language or customer.entity.language
-    variant = template.variant_for(wanted, customer.entity.language)
+    """The variant in `language`, else the customer's language, falling back to its
+    entity's, then English, then any (MessageTemplate.variant_for)."""
+    variant = template.variant_for(wanted_language(customer, language), customer.entity.language)
     if variant is None:
         raise RenderError(f"template {template.name!r} has no text in any language")
     return variant
+
+
+def wanted_language(customer, language: str | None = None) -> str:
+    return language or customer.language or customer.entity.language
 
 
 def render_context(
@@ -124,7 +135,15 @@ def render_context(
     if template.channel == Channel.SMS:
         # Babel's no-break spaces would turn a GSM-7 message into a costlier UCS-2 one.
         text = text.translate(NO_BREAK_SPACES)
-    rendered = Rendered(template, variant, ctx, subject.strip(), html, text)
+    rendered = Rendered(
+        template,
+        variant,
+        ctx,
+        subject.strip(),
+        html,
+        text,
+        wanted_language=wanted_language(ctx.customer, language),
+    )
     if pdf and template.channel == Channel.LETTER:
         from relance.templating.letters import letters_pdf
 

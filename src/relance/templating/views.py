@@ -58,7 +58,7 @@ def _editor(request, form, template=None):
 
 def _picker_groups(language: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """(category label, [(hashtag, description)]) in the user's language, for the picker."""
-    code = "fr" if (language or "").startswith("fr") else "en"
+    code = language or "en"
     return [
         (label, [(tag.name, tag.description(code)) for tag in hashtags])
         for _category, label, hashtags in by_category()

@@ -297,8 +297,9 @@ STEPS = ("scenarios", 0, "steps")
             "templates[0].channel: 'fax' is not one of email, sms, letter, call, task",
         ),
         (
-            [(("templates", 0, "variants", "de"), {"body": "x"})],
-            "templates[0].variants.de: unknown language (use fr, en)",
+            [(("templates", 0, "variants", "xx"), {"body": "x"})],
+            "templates[0].variants.xx: unknown language (use en, fr, de, es, it, nl, pt, pt-br, "
+            "pl, ro, hr, sv, tr, ja, zh-hans)",
         ),
         (
             [(("templates", 0, "variants", "fr", "body"), "<p>#contact_nme</p>")],

@@ -233,11 +233,11 @@ def test_categories_are_each_entitys_distinct_ones_sorted(acme, globex, django_a
 @pytest.mark.parametrize(
     ("country", "lines"),
     [
-        ("GB", ["1 High Street", "Flat 2", "London", "SW1A 1AA"]),
-        ("IE", ["1 High Street", "Flat 2", "London", "SW1A 1AA"]),
-        ("FR", ["1 High Street", "Flat 2", "SW1A 1AA London"]),
-        ("DE", ["1 High Street", "Flat 2", "SW1A 1AA London"]),
-        ("US", ["1 High Street", "Flat 2", "London, SW1A 1AA"]),
+        ("GB", ["1 High Street", "Flat 2", "LONDON", "SW1A 1AA"]),
+        ("IE", ["1 High Street", "Flat 2", "LONDON", "SW1A 1AA"]),
+        ("FR", ["1 High Street", "Flat 2", "SW1A 1AA LONDON"]),
+        ("DE", ["1 High Street", "Flat 2", "SW1A 1AA LONDON"]),
+        ("US", ["1 High Street", "Flat 2", "LONDON, SW1A 1AA"]),
         ("", ["1 High Street", "Flat 2", "SW1A 1AA London"]),
     ],
 )
@@ -260,6 +260,42 @@ def test_an_address_without_a_country_is_laid_out_as_its_default():
     )
     assert selectors.address_lines(contact, default_country="GB") == [
         "1 High Street",
-        "London",
+        "LONDON",
         "E1 6AN",
     ]
+
+
+def test_a_uk_address_reads_town_then_postcode_in_capitals():
+    """Royal Mail's order, not "M1 2EF Manchester"; French and Japanese ones in theirs."""
+    manchester = Customer(
+        country="GB", address_line1="1 Piccadilly", postal_code="M1 2EF", city="Manchester"
+    )
+    assert selectors.address_lines(manchester, home_country="GB") == [
+        "1 Piccadilly",
+        "MANCHESTER",
+        "M1 2EF",
+    ]
+    tokyo = Customer(
+        country="JP", address_line1="千代田区丸の内1-1", postal_code="100-0005", city="東京都"
+    )
+    assert selectors.address_lines(tokyo, home_country="JP") == [
+        "〒100-0005",
+        "東京都",
+        "千代田区丸の内1-1",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("country", "postal_code", "problem"),
+    [
+        ("GB", "M1 2EF", ""),
+        ("GB", "75002", "75002 is not a postal code of United Kingdom (for example EC1Y 8SY)."),
+        ("FR", "7500", "7500 is not a postal code of France (for example 33380)."),
+        ("FR", "75002", ""),
+        ("PL", "00-950", ""),
+        ("PL", "00950", "00950 is not a postal code of Poland (for example 00-950)."),
+        ("", "anything", ""),  # no country: nothing to check against
+    ],
+)
+def test_address_problems_check_the_postcode_against_the_country(country, postal_code, problem):
+    assert selectors.address_problems(country, postal_code) == ([problem] if problem else [])

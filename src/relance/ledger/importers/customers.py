@@ -13,6 +13,7 @@ from relance.core.choices import Language
 from relance.core.validators import validate_country, validate_currency, validate_legal_id
 from relance.customers.choices import GuaranteeKind
 from relance.customers.models import Customer, CustomField, Tag
+from relance.customers.selectors import address_problems
 from relance.ledger.importers.base import Row, TableImport, validation_reason
 from relance.ledger.importers.writers import BulkWriter
 
@@ -205,11 +206,16 @@ class CustomerImport(TableImport):
                 except ValidationError as exc:
                     row.error(column, validation_reason(exc))
         if self.has("language"):
-            value = row.text("language").lower() or self.entity.language
+            # "pt_BR" as well as "pt-br", the catalogues' spelling and Django's
+            value = row.text("language").lower().replace("_", "-") or self.entity.language
             if value in Language.values:
                 record["language"] = value
             else:
                 row.error("language", f"{value!r} is not a language: {', '.join(Language.values)}")
+        if record.get("postal_code"):
+            country = record.get("country") or self.entity.country
+            for problem in address_problems(country, record["postal_code"]):
+                row.error("postal_code", problem)
         if self.has("legal_id"):
             value = row.text("legal_id", max_length=30)
             try:

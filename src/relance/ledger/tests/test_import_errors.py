@@ -108,8 +108,9 @@ CUSTOMER_CASES = {
         "row 2, column country: XX is not an ISO 3166 country code",
     ),
     "bad language": (
-        ["C1", "One", "", "FR", "de", ""],
-        "row 2, column language: 'de' is not a language: fr, en",
+        ["C1", "One", "", "FR", "xx", ""],
+        "row 2, column language: 'xx' is not a language: en, fr, de, es, it, nl, pt, pt-br, pl, "
+        "ro, hr, sv, tr, ja, zh-hans",
     ),
     "unknown collector": (
         ["C1", "One", "", "FR", "fr", "nobody"],
@@ -133,6 +134,21 @@ def test_customer_errors(case, acme, globex, bob, tmp_path):
 
     assert import_error_lines(batch) == [expected]
     assert stored_counts() == before
+
+
+def test_a_postcode_not_of_the_customer_s_country(acme, tmp_path):
+    """A UK customer with a French postcode: the row is refused, saying what the country's
+    postcodes look like."""
+    rows = [
+        ["external_id", "name", "country", "postal_code", "city"],
+        ["C1", "One", "GB", "75002", "Manchester"],
+        ["C2", "Two", "GB", "M1 2EF", "Manchester"],
+    ]
+    batch = run("customers", write_csv(tmp_path / "p.csv", rows), acme)
+    assert import_error_lines(batch) == [
+        "row 2, column postal_code: 75002 is not a postal code of United Kingdom "
+        "(for example EC1Y 8SY)."
+    ]
 
 
 def test_collector_by_email_and_duplicate_external_id(acme, bob, tmp_path):

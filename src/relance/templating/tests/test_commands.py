@@ -53,7 +53,7 @@ def test_render_a_letter_to_a_pdf_file(templates, dupont, tmp_path):
         (["Nope", "--customer", "C-DUP"], "Unknown template 'Nope'"),
         (["SMS", "--customer", "C-NONE"], "Unknown customer 'C-NONE'"),
         (["SMS", "--customer", "C-DUP", "--entity", "globex"], "Unknown customer 'C-DUP' in"),
-        (["SMS", "--customer", "C-DUP", "--language", "de"], "Unknown language 'de'"),
+        (["SMS", "--customer", "C-DUP", "--language", "xx"], "Unknown language 'xx'"),
         (["SMS", "--customer", "C-DUP", "--language", "en"], "has no text in 'en'"),
         (["SMS", "--customer", "C-DUP", "--format", "pdf"], "for letters only"),
         (["SMS", "--customer", "C-DUP", "--format", "html"], "has no HTML"),

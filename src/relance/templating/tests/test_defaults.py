@@ -1,20 +1,22 @@
 import pytest
 
 from relance.core.defaults import run_defaults
+from relance.templating import defaults
 from relance.templating.choices import Channel
-from relance.templating.defaults import DEFAULT_TEMPLATES, default_templates
+from relance.templating.defaults import DEFAULT_TEMPLATES, default_templates, default_texts
 from relance.templating.models import MessageTemplate
 from relance.templating.render import render
 from relance.templating.tests.conftest import TODAY
 
 
-def test_setup_creates_every_default_in_french_and_english(db):
+def test_setup_creates_every_default_in_every_language_with_a_file(db):
     created = default_templates()
     assert len(created) == len(DEFAULT_TEMPLATES) == 7
+    assert {"fr", "en"} <= set(default_texts())
     templates = MessageTemplate.objects.prefetch_related("variants")
     assert {t.channel for t in templates} == set(Channel.values)
     for template in templates:
-        assert set(template.variants_by_language) == {"fr", "en"}
+        assert set(template.variants_by_language) == set(default_texts())
     notice = templates.get(default_key="formal-notice")
     assert notice.letter_type == "registered"
 
@@ -32,6 +34,34 @@ def test_setup_is_idempotent_and_never_overwrites_an_edit(db):
     assert first.variants.get(language="fr").body == "<p>Edited</p>"
     assert not MessageTemplate.objects.filter(name="SMS reminder").exists()
     assert default_templates() == []
+
+
+def test_a_language_file_dropped_in_later_is_added_to_the_defaults(db, monkeypatch):
+    """The French file arrives after the installation: the next setup adds the French texts
+    to the default templates, and leaves the other languages' texts (edited) alone."""
+    texts = default_texts()
+    monkeypatch.setattr(
+        defaults, "default_texts", lambda: {k: v for k, v in texts.items() if k != "fr"}
+    )
+    default_templates()
+    first = MessageTemplate.objects.get(default_key="first-reminder")
+    assert "fr" not in set(first.variants.values_list("language", flat=True))
+    first.variants.filter(language="en").update(body="<p>Edited</p>")
+    monkeypatch.setattr(defaults, "default_texts", lambda: texts)
+
+    assert "template 'First reminder' in fr" in default_templates()
+    assert first.variants.get(language="fr").subject == texts["fr"]["FIRST"]["subject"]
+    assert first.variants.get(language="en").body == "<p>Edited</p>"
+    assert default_templates() == []
+
+
+def test_every_language_file_has_every_text_and_valid_hashtags():
+    """The files translators fill: every key, and no hashtag the product does not know."""
+    from relance.templating.services import clean_variants
+
+    for language, texts in default_texts().items():
+        for _key, _name, channel, _letter_type, _description, text_key in DEFAULT_TEMPLATES:
+            clean_variants(channel=channel, variants={language: texts[text_key]})
 
 
 def test_setup_runs_the_templating_defaults(db):
@@ -73,3 +103,18 @@ def test_a_default_email_signs_with_the_collector_s_phone(db, dupont):
     rendered = render(template, dupont, language="fr", today=TODAY, pdf=False)
     # The phone as a reader in France writes it (the customer's country).
     assert rendered.text.endswith("Cordialement,\nBob Leroy\nAcme France\n06 00 00 00 02")
+
+
+def test_a_default_template_s_name_reads_in_the_user_s_language_until_renamed(db):
+    from django.utils import translation
+
+    from relance.templating.choices import default_template_name
+
+    for key, name, *_rest in DEFAULT_TEMPLATES:
+        assert default_template_name(key) == name
+    default_templates()
+    notice = MessageTemplate.objects.get(default_key="formal-notice")
+    with translation.override("fr"):
+        assert notice.display_name == "Mise en demeure"
+        notice.name = "Notre mise en demeure"
+        assert notice.display_name == "Notre mise en demeure"

@@ -9,7 +9,7 @@ import pytest
 from relance.core.tests.factories import EntityFactory
 from relance.customers.tests.factories import CustomerFactory
 from relance.ledger.tests.factories import ItemFactory
-from relance.templating.defaults import NOTICE
+from relance.templating.defaults import default_text
 from relance.templating.formatting import formatter
 from relance.templating.hashtags import HASHTAGS
 from relance.templating.render import render
@@ -140,7 +140,7 @@ def test_a_british_formal_notice_pdf_claims_70_pounds_and_boe_plus_8(brown):
         entity=brown.entity,
         channel="letter",
         letter_type="registered",
-        variants={"en": NOTICE["en"]},
+        variants={"en": default_text("NOTICE", "en")},
     )
     text = pdf_text(render(notice, brown, language="en", today=LETTER_DAY).pdf)
     flat = " ".join(text.split())

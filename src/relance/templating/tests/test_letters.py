@@ -43,7 +43,7 @@ def test_letter_pdf_has_the_address_the_invoices_and_the_totals(notice, dupont):
     rendered = render(notice, dupont, today=TODAY)
     text = pdf_text(rendered.pdf)
     assert "Dupont SA" in text
-    assert "12 rue des Lilas" in text and "69003 Lyon" in text
+    assert "12 rue des Lilas" in text and "69003 LYON" in text
     for number in ("F-1001", "F-1002", "AV-1"):
         assert number in text  # the items table is added when the body has none
     assert "1 634,56 €" in text  # total due
@@ -159,10 +159,10 @@ def test_the_letterhead_phone_is_written_for_the_readers_country(notice, dupont,
 
 
 def test_the_address_block_puts_a_uk_postcode_on_its_own_line(notice, dupont, acme_bank):
-    """A French letter: "69003 Lyon" on one line; to London, the town, then the postcode
+    """A French letter: "69003 LYON" on one line; to London, the town, then the postcode
     on a line of its own, then the country (the sender's is never named)."""
     text = [line.strip() for line in pdf_text(render(notice, dupont, today=TODAY).pdf).split("\n")]
-    assert "69003 Lyon" in text and "France" not in text
+    assert "69003 LYON" in text and "France" not in text
     abroad = CustomerFactory(
         entity=acme_bank,
         name="Smith Ltd",
@@ -175,4 +175,4 @@ def test_the_address_block_puts_a_uk_postcode_on_its_own_line(notice, dupont, ac
     ItemFactory(customer=abroad, number="F-GB-1")
     lines = [line.strip() for line in pdf_text(render(notice, abroad, today=TODAY).pdf).split("\n")]
     start = lines.index("1 High Street")
-    assert lines[start : start + 4] == ["1 High Street", "London", "SW1A 1AA", "Royaume-Uni"]
+    assert lines[start : start + 4] == ["1 High Street", "LONDON", "SW1A 1AA", "Royaume-Uni"]

@@ -165,3 +165,34 @@ def test_a_registered_letter_is_named_lettre_recommandee_in_french(client, bob):
         ]
         assert all(str(label).startswith("Lettre recommandée") for label in labels), labels
     assert '<span class="badge text-bg-warning">Lettre recommandée</span>' in page.text
+
+
+def test_a_german_customer_falls_back_to_the_entity_s_language_then_english(db, acme):
+    """No German text: the entity's language (French) is used, else English, and the
+    preview says which language it shows instead of the customer's."""
+    from relance.templating.render import render
+
+    customer = CustomerFactory(entity=acme, name="Müller GmbH", language="de", country="DE")
+    both = MessageTemplateFactory(
+        name="Both",
+        variants={"en": ("Reminder", "<p>Dear</p>"), "fr": ("Relance", "<p>Bonjour</p>")},
+    )
+    rendered = render(both, customer, pdf=False)
+    assert (rendered.language, rendered.wanted_language, rendered.is_fallback) == ("fr", "de", True)
+    english = MessageTemplateFactory(
+        name="English only",
+        variants={"en": ("Reminder", "<p>Dear</p>"), "es": ("Aviso", "<p>Hola</p>")},
+    )
+    assert render(english, customer, pdf=False).language == "en"  # English before Spanish
+    german = MessageTemplateFactory(name="German", variants={"de": ("Mahnung", "<p>Hallo</p>")})
+    assert not render(german, customer, pdf=False).is_fallback
+
+
+def test_the_preview_shows_the_fallback(client, bob, acme, email):
+    customer = CustomerFactory(entity=acme, name="Müller GmbH", language="de", country="DE")
+    client.force_login(bob)
+    url = reverse("templating:preview", args=[email.pk])
+    page = client.get(url, {"customer": customer.pk}).content.decode()
+    assert "Shown in French: this template has no German version." in page
+    page = client.get(url, {"customer": customer.pk, "language": "fr"}).content.decode()
+    assert "preview-fallback" not in page  # French asked for, French shown

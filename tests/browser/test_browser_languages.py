@@ -1,0 +1,107 @@
+"""The interface in other languages: switched from the header's menu, the customers, agenda
+and template pages show no English string that the language's catalogue translates.
+
+German, Japanese and Polish are checked once their catalogues are in the tree (French, the
+catalogue shipped from the start, always is); test_the_languages_checked says which."""
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.utils.translation import to_locale
+from playwright.sync_api import expect
+
+from relance.customers.tests.factories import CustomerFactory
+from relance.ledger.tests.factories import ItemFactory
+from relance.templating.defaults import default_templates
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
+WANTED = ["fr", "de", "ja", "pl"]
+CHECKED = [
+    code for code in WANTED if (LOCALE_DIR / to_locale(code) / "LC_MESSAGES" / "django.po").exists()
+]
+PAGES = ["/customers/", "/agenda/", "/templates/"]
+# Every text node of the page's header and main part, trimmed (user data included: it is
+# never one of the interface's English sentences).
+TEXT_NODES = """() => {
+  const out = [];
+  for (const root of document.querySelectorAll("nav.navbar, main")) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      const parent = node.parentElement;
+      if (!parent || parent.closest("script, style, [lang]:not(html)")) continue;
+      const text = node.textContent.replace(/\\s+/g, " ").trim();
+      if (text) out.push(text);
+    }
+  }
+  return out;
+}"""
+
+
+def english_strings(code: str) -> set[str]:
+    """The interface's English sentences that the catalogue of `code` does not leave in
+    English: its msgids, translated or not yet (an untranslated one shows in English), less
+    those translated by themselves ("Total", "SMS"), those that are a word of the language
+    too, and those with placeholders (they never
+    appear as written) or a context."""
+    path = LOCALE_DIR / to_locale(code) / "LC_MESSAGES" / "django.po"
+    with path.open("rb") as po:
+        catalog = read_po(po)
+    # A word of the language that is also an English msgid is no leftover: German
+    # translates "Filters" as "Filter".
+    own_words = {
+        string
+        for message in catalog
+        for string in (message.string if isinstance(message.string, tuple) else [message.string])
+        if string
+    }
+    return {
+        message.id
+        for message in catalog
+        if isinstance(message.id, str)
+        and message.id not in own_words
+        and message.id
+        and not message.context
+        and message.string != message.id
+        and "%" not in message.id
+        and "{" not in message.id
+        and len(message.id) > 3
+    }
+
+
+def test_the_languages_checked():
+    assert "fr" in CHECKED
+    print("interface checked in:", ", ".join(CHECKED))
+
+
+@pytest.fixture
+def data(acme, alice):
+    today = acme.today()
+    dupont = CustomerFactory(entity=acme, name="Dupont SA", external_id="C-DUP")
+    ItemFactory(
+        customer=dupont,
+        number="F-DUP-1",
+        amount=Decimal("1200.00"),
+        issue_date=today - datetime.timedelta(days=75),
+        due_date=today - datetime.timedelta(days=45),
+    )
+    default_templates()
+    return dupont
+
+
+@pytest.mark.parametrize("code", CHECKED)
+def test_no_english_left_on_the_main_pages(live_server, page, data, log_in, switch_language, code):
+    log_in("alice", start="/customers/")
+    switch_language(code)
+    expect(page.locator("html")).to_have_attribute("lang", code)
+    english = english_strings(code)
+    for path in PAGES:
+        page.goto(live_server.url + path, wait_until="load")
+        left = sorted({text for text in page.evaluate(TEXT_NODES) if text in english})
+        assert left == [], f"{path} in {code}: {left}"
