@@ -15,9 +15,12 @@ from stdnum import iso11649
 
 from relance.banking.choices import LineStatus, MatchReason, SuggestionBasis
 from relance.ledger.choices import ItemKind
+from relance.ledger.models import NUMBER_SEPARATORS
 
-# Item numbers compare without case and without these separators, on both sides.
-SEPARATORS = " -/._"
+# Item numbers compare without case and without these separators, on both sides; the SQL
+# form is that of the index `item_number_normalised` (ledger/models.py), which the join
+# of the candidate tokens to the items walks.
+SEPARATORS = NUMBER_SEPARATORS
 WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-/._]*[A-Za-z0-9])?")
 RF_IN_TEXT = re.compile(r"\bRF\s?\d{2}(?:\s?[A-Z0-9]{1,4}){1,6}\b", re.IGNORECASE)
 # A combination of a customer's items is looked for among at most this many of its

@@ -27,6 +27,7 @@ from relance.banking.parsers import (
     fingerprint,
     parse_statement,
 )
+from relance.core.bulk import rows_update
 from relance.ledger.choices import ItemKind
 from relance.ledger.models import Item
 from relance.ledger.services import items_pay_partially
@@ -184,8 +185,13 @@ def lines_match(*, entity, lines: list[StatementLine]) -> Counts:
         line.customer_id = decision.customer_id
         line.reason = decision.reason
         line.suggested_item_ids = decision.suggested
-    StatementLine.objects.bulk_update(
-        lines, ["status", "customer", "reason", "suggested_item_ids"], batch_size=1000
+    rows_update(
+        StatementLine,
+        ("status", "customer", "reason", "suggested_item_ids"),
+        [
+            (line.pk, line.status, line.customer_id, line.reason, line.suggested_item_ids)
+            for line in lines
+        ],
     )
     suggested = sum(1 for d in decisions if d.status == LineStatus.SUGGESTED)
     return Counts(len(lines), len(matched), suggested, len(lines) - len(matched) - suggested)

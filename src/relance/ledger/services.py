@@ -8,12 +8,12 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, DecimalField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from relance.activity.choices import EventKind
 from relance.activity.services import customer_event_record
+from relance.core.bulk import rows_update
 from relance.core.models import Entity
 from relance.ledger.choices import ImportKind, ImportStatus
 from relance.ledger.importers import IMPORTERS, import_records, run_import
@@ -207,16 +207,7 @@ def items_pay_partially(*, entity, amounts: dict, day: date, source: str = "paym
             )
             for pk, after in partial.items()
         )
-        ids = list(partial)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            Item.objects.filter(pk__in=chunk).update(
-                open_amount=Case(
-                    *(When(pk=pk, then=Value(partial[pk])) for pk in chunk),
-                    output_field=DecimalField(max_digits=14, decimal_places=2),
-                ),
-                updated_at=timezone.now(),
-            )
+        rows_update(Item, ("open_amount",), list(partial.items()), updated_at=timezone.now())
     return applied
 
 
