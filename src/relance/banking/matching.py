@@ -161,11 +161,9 @@ def find_hits(entity_id: int, lines: list[Line]) -> tuple[dict, dict]:
             cursor.execute(
                 f"""
                 SELECT t.line_id, t.kind, t.rank, i.id, i.customer_id, i.open_amount, i.currency
-                FROM {table} t
-                JOIN ledger_item i ON {normalised_sql("i.number")} = t.token
+                FROM {table} t {_items_named(table)}
                 JOIN customers_customer c ON c.id = i.customer_id
-                WHERE i.entity_id = %s AND i.kind = %s AND i.open_amount > 0
-                  AND t.kind IN ('r', 'n')
+                WHERE t.kind IN ('r', 'n')
                   AND (t.kind = 'n' OR {normalised_sql("c.external_id")} = t.prefix)
                 """,
                 [entity_id, ItemKind.INVOICE],
@@ -189,6 +187,26 @@ def find_hits(entity_id: int, lines: list[Line]) -> tuple[dict, dict]:
             cursor.execute(f"DROP TABLE {table}")
     _customers_by_id(entity_id, rows, customers)
     return hits, customers
+
+
+def _items_named(table: str) -> str:
+    """The join of the tokens to the open invoices whose normalised number they are, one
+    probe of the index `item_number_normalised` per token. On PostgreSQL a LATERAL
+    subquery (kept apart by OFFSET 0): as a plain join the planner, expecting an item per
+    token, hashes the whole ledger instead (2.1 s against 0.5 s at 1,000,000 items and
+    47,000 tokens, measured). SQLite is told the index (INDEXED BY): without statistics
+    it walked the unique index on (entity, kind, number) and scanned every token for each
+    item instead (1,000 lines against 20,000 items: 168 s)."""
+    condition = (
+        f"i.entity_id = %s AND i.kind = %s AND i.open_amount > 0 "
+        f"AND {normalised_sql('i.number')} = t.token"
+    )
+    if connection.vendor == "postgresql":
+        return (
+            "CROSS JOIN LATERAL (SELECT i.id, i.customer_id, i.open_amount, i.currency "
+            f"FROM ledger_item i WHERE {condition} OFFSET 0) i"
+        )
+    return f"JOIN ledger_item i INDEXED BY item_number_normalised ON {condition}"
 
 
 def _customers_by_id(entity_id: int, rows: list[tuple], customers: dict) -> None:

@@ -2,8 +2,9 @@
 outbox rows, page links): COPY on PostgreSQL, bulk_create elsewhere."""
 
 import json
+import uuid
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import JSONField
 
 
@@ -55,42 +56,71 @@ def rows_update(model, fields: tuple[str, ...], rows: list[tuple], **constants) 
     of `fields`, each value of the field's Python type; `constants` (field name → value) are
     set on every one of them (`updated_at=now`). Answers the number of rows given.
 
-    One `WITH v(...) AS (VALUES ...) UPDATE ... FROM v` per batch, joined on the primary key
-    (PostgreSQL, SQLite 3.33 and later): bulk_update and CASE WHEN chains compare each row
-    with every value of its batch, quadratic work in the database and seconds of Django's
-    compiler at ten thousand rows. Elsewhere, one UPDATE by primary key per row."""
+    One UPDATE joined on the primary key to the new values: on PostgreSQL, values COPied
+    into a temporary table (analysed, so that the join probes the primary key); elsewhere
+    `WITH v(...) AS (VALUES ...) UPDATE ... FROM v` per batch (SQLite 3.33 and later), or
+    one UPDATE per row. bulk_update and CASE WHEN chains compare each row with every value
+    of its batch, quadratic work in the database, and spend seconds in Django's compiler
+    and the driver's quoting at ten thousand rows."""
     if not rows:
         return 0
     meta = model._meta
-    quote = connection.ops.quote_name
     targets = [meta.get_field(name) for name in fields]
     fixed = [(meta.get_field(name), value) for name, value in constants.items()]
+    fixed_params = [f.get_db_prep_save(value, connection) for f, value in fixed]
+    if connection.vendor == "postgresql":
+        _update_from_copy(meta, targets, rows, fixed, fixed_params)
+        return len(rows)
     prepared = [
-        (
-            pk,
-            *(
-                f.get_db_prep_save(value, connection)
-                for f, value in zip(targets, values, strict=True)
-            ),
-        )
+        (pk, *(f.get_db_prep_save(v, connection) for f, v in zip(targets, values, strict=True)))
         for pk, *values in rows
     ]
-    fixed_params = [f.get_db_prep_save(value, connection) for f, value in fixed]
-    table = quote(meta.db_table)
-    if not _update_from_supported():
-        sets = ", ".join(f"{quote(f.column)} = %s" for f in [*targets, *(f for f, _v in fixed)])
-        sql = f"UPDATE {table} SET {sets} WHERE {quote(meta.pk.column)} = %s"
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, [(*row[1:], *fixed_params, row[0]) for row in prepared])
+    if connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 33):
+        _update_from_values(meta, targets, prepared, fixed, fixed_params)
         return len(rows)
-    names = ["pk", *(f"v{index}" for index in range(len(targets)))]
-    sets = ", ".join(
-        [
-            f"{quote(f.column)} = {_cast(f'v.{name}', f)}"
-            for f, name in zip(targets, names[1:], strict=True)
-        ]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in [*targets, *(f for f, _v in fixed)])
+    sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*row[1:], *fixed_params, row[0]) for row in prepared])
+    return len(rows)
+
+
+def _sets(targets, fixed, source: str) -> str:
+    quote = connection.ops.quote_name
+    return ", ".join(
+        [f"{quote(f.column)} = {source}.v{index}" for index, f in enumerate(targets)]
         + [f"{quote(f.column)} = %s" for f, _v in fixed]
     )
+
+
+def _update_from_copy(meta, targets, rows, fixed, fixed_params) -> None:
+    quote = connection.ops.quote_name
+    table, stage = quote(meta.db_table), f"rows_update_{uuid.uuid4().hex[:12]}"
+    columns = [f"pk {meta.pk.db_type(connection)}"] + [
+        f"v{index} {f.db_type(connection)}" for index, f in enumerate(targets)
+    ]
+    jsons = [index for index, f in enumerate(targets) if isinstance(f, JSONField)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {stage} ({', '.join(columns)})")
+        with cursor.cursor.copy(f"COPY {stage} FROM STDIN") as copy:
+            for pk, *values in rows:
+                for index in jsons:
+                    values[index] = json.dumps(values[index])
+                copy.write_row((pk, *values))
+        cursor.execute(f"ANALYZE {stage}")
+        cursor.execute(
+            f"UPDATE {table} SET {_sets(targets, fixed, 's')} FROM {stage} s "
+            f"WHERE {table}.{quote(meta.pk.column)} = s.pk",
+            fixed_params,
+        )
+        cursor.execute(f"DROP TABLE {stage}")
+
+
+def _update_from_values(meta, targets, prepared, fixed, fixed_params) -> None:
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    names = ["pk", *(f"v{index}" for index in range(len(targets)))]
     width = len(names)
     size = 1000
     if connection.features.max_query_params:
@@ -101,21 +131,7 @@ def rows_update(model, fields: tuple[str, ...], rows: list[tuple], **constants) 
             values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(batch))
             cursor.execute(
                 f"WITH v ({', '.join(names)}) AS (VALUES {values}) "
-                f"UPDATE {table} SET {sets} FROM v WHERE {table}.{quote(meta.pk.column)} = v.pk",
+                f"UPDATE {table} SET {_sets(targets, fixed, 'v')} FROM v "
+                f"WHERE {table}.{quote(meta.pk.column)} = v.pk",
                 [*(value for row in batch for value in row), *fixed_params],
             )
-    return len(rows)
-
-
-def _update_from_supported() -> bool:
-    if connection.vendor == "postgresql":
-        return True
-    return connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 33)
-
-
-def _cast(expression: str, field) -> str:
-    """PostgreSQL types a VALUES column from its literals (text, a NULL column text too):
-    cast back to the field's column type. SQLite stores by the column's affinity."""
-    if connection.vendor != "postgresql":
-        return expression
-    return f"CAST({expression} AS {field.db_type(connection)})"

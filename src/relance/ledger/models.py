@@ -123,7 +123,9 @@ class Item(models.Model):
             # A bank line's candidate numbers joined to the items (banking/matching.py):
             # without it the join computes the normalised number of every item, a full scan
             # per statement on PostgreSQL and per candidate on SQLite.
-            models.Index(F("entity"), normalised("number"), name="item_number_normalised"),
+            models.Index(
+                F("entity"), F("kind"), normalised("number"), name="item_number_normalised"
+            ),
         ]
 
     def __str__(self) -> str:

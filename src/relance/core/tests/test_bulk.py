@@ -1,0 +1,84 @@
+"""Set-based updates (core/bulk.py: rows_update): each row gets its own values, nulls and
+all, the constants go to every row, and rows not named are left alone, on either database
+(a COPied temporary table on PostgreSQL, UPDATE … FROM (VALUES …) on SQLite)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from relance.banking.models import StatementLine
+from relance.core.bulk import rows_update
+from relance.ledger.models import Item
+from relance.ledger.tests.factories import ItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rows_update_sets_each_row_its_values_and_the_constants(acme):
+    items = ItemFactory.create_batch(3, customer__entity=acme, promise_date=date(2026, 2, 1))
+    first, second, untouched = items
+    stamp = timezone.make_aware(datetime(2026, 3, 4, 5, 6))
+    count = rows_update(
+        Item,
+        ("open_amount", "dispute_reason", "promise_date"),
+        [
+            (first.pk, Decimal("12.34"), "it's late", None),
+            (second.pk, Decimal("0.00"), "", date(2026, 5, 6)),
+        ],
+        updated_at=stamp,
+    )
+    assert count == 2
+    got = {item.pk: item for item in Item.objects.filter(pk__in=[i.pk for i in items])}
+    assert (got[first.pk].open_amount, got[first.pk].dispute_reason) == (
+        Decimal("12.34"),
+        "it's late",
+    )
+    assert got[first.pk].promise_date is None
+    assert (got[second.pk].open_amount, got[second.pk].promise_date) == (
+        Decimal("0.00"),
+        date(2026, 5, 6),
+    )
+    assert got[first.pk].updated_at == got[second.pk].updated_at == stamp
+    assert got[untouched.pk].open_amount == untouched.open_amount
+    assert got[untouched.pk].updated_at != stamp
+    assert rows_update(Item, ("open_amount",), []) == 0
+
+
+def test_rows_update_writes_json_and_foreign_keys(acme):
+    from relance.banking.models import Statement
+
+    item = ItemFactory(customer__entity=acme)
+    statement = Statement.objects.create(entity=acme, format="camt053", fingerprint="x")
+    lines = [
+        StatementLine.objects.create(
+            entity=acme,
+            statement=statement,
+            position=n,
+            booking_date=date(2026, 1, 1),
+            amount=Decimal("1.00"),
+            currency="EUR",
+        )
+        for n in range(3)
+    ]
+    rows_update(
+        StatementLine,
+        ("status", "customer", "suggested_item_ids"),
+        [
+            (lines[0].pk, "suggested", item.customer_id, [item.pk, 7]),
+            (lines[1].pk, "unmatched", None, []),
+        ],
+    )
+    for line in lines:
+        line.refresh_from_db()
+    assert (lines[0].status, lines[0].customer_id, lines[0].suggested_item_ids) == (
+        "suggested",
+        item.customer_id,
+        [item.pk, 7],
+    )
+    assert (lines[1].status, lines[1].customer_id, lines[1].suggested_item_ids) == (
+        "unmatched",
+        None,
+        [],
+    )
