@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from relance.banking.models import StatementLine
-from relance.core.bulk import rows_update
+from relance.core.bulk import insert_new, rows_update
 from relance.ledger.models import Item
 from relance.ledger.tests.factories import ItemFactory
 
@@ -82,3 +82,31 @@ def test_rows_update_writes_json_and_foreign_keys(acme):
         None,
         [],
     )
+
+
+def test_insert_new_skips_the_rows_a_unique_constraint_refuses(acme):
+    from relance.webhooks.models import Delivery, Subscription
+
+    subscription = Subscription.objects.create(
+        entity=acme, url="https://example.com/hook", events=["item.settled"], secret="s"
+    )
+
+    def delivery(key, amount):
+        return Delivery(
+            subscription=subscription,
+            event="item.settled",
+            key=key,
+            payload={"amount": Decimal(amount), "day": date(2026, 1, 2)},
+        )
+
+    insert_new([delivery("a", "1.10")], ("subscription", "event", "event_id", "key", "payload"))
+    insert_new(
+        [delivery("a", "2.20"), delivery("b", "3.30"), delivery("b", "4.40")],
+        ("subscription", "event", "event_id", "key", "payload"),
+    )
+    rows = Delivery.objects.filter(subscription=subscription).order_by("key")
+    assert [(row.key, row.payload["amount"], row.status) for row in rows] == [
+        ("a", "1.10", "pending"),
+        ("b", "3.30", "pending"),
+    ]
+    assert rows[1].payload["day"] == "2026-01-02"
