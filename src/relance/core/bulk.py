@@ -7,6 +7,10 @@ import uuid
 from django.db import connection, transaction
 from django.db.models import JSONField
 
+# Fewer rows than this go the plain way (a statement each, or bulk_create): a temporary
+# table costs four statements of its own, more than it saves on a handful of rows.
+STAGE_AFTER_ROWS = 200
+
 
 def copy_insert(objs: list, given: tuple[str, ...]) -> None:
     """Insert `objs` (new instances of one model) and give them their ids, as bulk_create
@@ -56,19 +60,20 @@ def rows_update(model, fields: tuple[str, ...], rows: list[tuple], **constants) 
     of `fields`, each value of the field's Python type; `constants` (field name → value) are
     set on every one of them (`updated_at=now`). Answers the number of rows given.
 
-    One UPDATE joined on the primary key to the new values: on PostgreSQL, values COPied
-    into a temporary table (analysed, so that the join probes the primary key); elsewhere
-    `WITH v(...) AS (VALUES ...) UPDATE ... FROM v` per batch (SQLite 3.33 and later), or
-    one UPDATE per row. bulk_update and CASE WHEN chains compare each row with every value
-    of its batch, quadratic work in the database, and spend seconds in Django's compiler
-    and the driver's quoting at ten thousand rows."""
+    One UPDATE joined on the primary key to the new values. On PostgreSQL, from
+    STAGE_AFTER_ROWS rows, the values are COPied into a temporary table (analysed, so that
+    the join probes the primary key); on SQLite 3.33 and later, `WITH v(...) AS (VALUES
+    ...) UPDATE ... FROM v` per batch; otherwise one UPDATE per row. bulk_update and CASE
+    WHEN chains compare each row with every value of its batch, quadratic work in the
+    database, and spend seconds in Django's compiler and the driver's quoting at ten
+    thousand rows."""
     if not rows:
         return 0
     meta = model._meta
     targets = [meta.get_field(name) for name in fields]
     fixed = [(meta.get_field(name), value) for name, value in constants.items()]
     fixed_params = [f.get_db_prep_save(value, connection) for f, value in fixed]
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(rows) >= STAGE_AFTER_ROWS:
         _update_from_copy(meta, targets, rows, fixed, fixed_params)
         return len(rows)
     prepared = [
@@ -139,14 +144,15 @@ def _update_from_values(meta, targets, prepared, fixed, fixed_params) -> None:
 
 def insert_new(objs: list, given: tuple[str, ...], *, batch_size: int = 1000) -> None:
     """Insert `objs` (new instances of one model), skipping those a unique constraint
-    refuses, as bulk_create(ignore_conflicts=True) does (their ids are not set). `given` as
-    for copy_insert. On PostgreSQL the rows go by COPY into a temporary table, then one
-    INSERT … SELECT … ON CONFLICT DO NOTHING: bulk_create's compiler and quoting cost more
-    than the insert itself at thousands of rows (7,716 webhook deliveries of a statement)."""
+    refuses, as bulk_create(ignore_conflicts=True) does (their ids are not set); `given`
+    as for copy_insert. On PostgreSQL, from STAGE_AFTER_ROWS rows, they go by COPY into a
+    temporary table, then one INSERT … SELECT … ON CONFLICT DO NOTHING: bulk_create's
+    compiler and quoting cost more than the insert itself at thousands of rows (the
+    item.settled deliveries of a statement: 3.2 s for 6,932 rows, measured)."""
     if not objs:
         return
     model = type(objs[0])
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or len(objs) < STAGE_AFTER_ROWS:
         model.objects.bulk_create(objs, ignore_conflicts=True, batch_size=batch_size)
         return
     meta = model._meta

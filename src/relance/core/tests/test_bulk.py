@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from relance.banking.models import StatementLine
+from relance.core import bulk
 from relance.core.bulk import insert_new, rows_update
 from relance.ledger.models import Item
 from relance.ledger.tests.factories import ItemFactory
@@ -16,7 +17,13 @@ from relance.ledger.tests.factories import ItemFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_rows_update_sets_each_row_its_values_and_the_constants(acme):
+@pytest.fixture(params=[1, 10_000], ids=["staged", "plain"])
+def stage_after(request, monkeypatch):
+    """Both ways on PostgreSQL: through a temporary table, and a statement per row."""
+    monkeypatch.setattr(bulk, "STAGE_AFTER_ROWS", request.param)
+
+
+def test_rows_update_sets_each_row_its_values_and_the_constants(acme, stage_after):
     items = ItemFactory.create_batch(3, customer__entity=acme, promise_date=date(2026, 2, 1))
     first, second, untouched = items
     stamp = timezone.make_aware(datetime(2026, 3, 4, 5, 6))
@@ -46,7 +53,7 @@ def test_rows_update_sets_each_row_its_values_and_the_constants(acme):
     assert rows_update(Item, ("open_amount",), []) == 0
 
 
-def test_rows_update_writes_json_and_foreign_keys(acme):
+def test_rows_update_writes_json_and_foreign_keys(acme, stage_after):
     from relance.banking.models import Statement
 
     item = ItemFactory(customer__entity=acme)
@@ -84,7 +91,7 @@ def test_rows_update_writes_json_and_foreign_keys(acme):
     )
 
 
-def test_insert_new_skips_the_rows_a_unique_constraint_refuses(acme):
+def test_insert_new_skips_the_rows_a_unique_constraint_refuses(acme, stage_after):
     from relance.webhooks.models import Delivery, Subscription
 
     subscription = Subscription.objects.create(
