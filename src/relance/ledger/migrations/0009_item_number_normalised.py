@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0009_entity_statutory_late_terms'),
         ('customers', '0008_credit_cover'),
-        ('ledger', '0007_columnmapping_kinds'),
+        ('ledger', '0008_redundant_fk_indexes'),
     ]
 
     operations = [
