@@ -42,7 +42,34 @@ DEFAULT_TEMPLATE_NAMES = {
 }
 
 
+DEFAULT_TEMPLATE_DESCRIPTIONS = {
+    "courtesy-reminder": pgettext_lazy(
+        "default template", "Email sent a few days before the due date."
+    ),
+    "first-reminder": pgettext_lazy("default template", "First email once invoices are overdue."),
+    "second-reminder": pgettext_lazy(
+        "default template", "Firmer email mentioning penalties, with a payment QR code."
+    ),
+    "sms-reminder": pgettext_lazy(
+        "default template", "Short text message to the collection contact."
+    ),
+    "call-script": pgettext_lazy("default template", "What the collector says on the phone."),
+    "formal-notice": pgettext_lazy(
+        "default template", "Mise en demeure, registered letter with acknowledgement of receipt."
+    ),
+    "escalation-task": pgettext_lazy(
+        "default template", "Internal task for the credit manager after the formal notice."
+    ),
+}
+
+
 def default_template_name(key: str) -> str:
     """The English name of a default template, the one it is created with."""
     with translation.override("en"):
         return str(DEFAULT_TEMPLATE_NAMES[key])
+
+
+def default_template_description(key: str) -> str:
+    """The English description a default template is created with."""
+    with translation.override("en"):
+        return str(DEFAULT_TEMPLATE_DESCRIPTIONS[key])

@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from relance.core.choices import LANGUAGE_MAX_LENGTH, Language
 from relance.core.querysets import SharedOrEntityQuerySet
 from relance.templating.choices import (
+    DEFAULT_TEMPLATE_DESCRIPTIONS,
     DEFAULT_TEMPLATE_NAMES,
     RICH_CHANNELS,
     Channel,
     LetterType,
+    default_template_description,
     default_template_name,
 )
 
@@ -92,6 +94,16 @@ class MessageTemplate(models.Model):
         if default is not None and self.name == default_template_name(self.default_key):
             return str(default)
         return self.name
+
+    @property
+    def display_description(self) -> str:
+        """The description, in the reader's language while it is a default template's own."""
+        default = DEFAULT_TEMPLATE_DESCRIPTIONS.get(self.default_key)
+        if default is not None and self.description == default_template_description(
+            self.default_key
+        ):
+            return str(default)
+        return self.description
 
     @property
     def is_rich(self) -> bool:

@@ -118,3 +118,20 @@ def test_a_default_template_s_name_reads_in_the_user_s_language_until_renamed(db
         assert notice.display_name == "Mise en demeure"
         notice.name = "Notre mise en demeure"
         assert notice.display_name == "Notre mise en demeure"
+
+
+def test_a_default_template_s_description_reads_in_the_user_s_language_until_edited(db):
+    from django.utils import translation
+
+    from relance.templating.choices import default_template_description
+
+    for key, _name, _channel, _letter_type, description, _text_key in DEFAULT_TEMPLATES:
+        assert default_template_description(key) == description
+    default_templates()
+    call = MessageTemplate.objects.get(default_key="call-script")
+    with translation.override("de"):
+        german = call.display_description
+    assert german != call.description and german  # the German catalogue's words
+    call.description = "Our own script."
+    with translation.override("de"):
+        assert call.display_description == "Our own script."
