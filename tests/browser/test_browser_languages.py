@@ -161,3 +161,22 @@ def test_no_english_left_on_the_main_pages(live_server, page, data, log_in, swit
             )
         )
         assert unchanged == [], f"{path} in {code}, as in English: {unchanged}"
+
+
+@pytest.mark.parametrize("code", ["de", "ja", "pl", "pt-br", "zh-hans"])
+def test_the_template_editor_s_toolbar_speaks_the_language(
+    live_server, page, data, log_in, switch_language, code
+):
+    """Jodit ships its own words: the page tells it the reader's language (under Jodit's
+    name for it), so its toolbar is not left in English."""
+    from relance.templating.models import MessageTemplate
+
+    notice = MessageTemplate.objects.get(default_key="first-reminder")
+    log_in("alice", start="/customers/")
+    page.goto(f"{live_server.url}/templates/{notice.pk}/edit/", wait_until="load")
+    english = page.locator(".jodit-toolbar-button_bold button").first.get_attribute("aria-label")
+    switch_language(code)
+    bold = page.locator(".jodit-toolbar-button_bold button").first
+    expect(bold).to_be_attached()
+    assert english == "Bold"
+    assert bold.get_attribute("aria-label") not in ("", None, "Bold")

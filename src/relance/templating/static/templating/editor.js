@@ -4,13 +4,16 @@
 (function () {
   "use strict";
   const language = document.documentElement.lang || "en";
+  // Jodit names some of its bundled languages its own way; Romanian and Croatian it does not
+  // ship, and shows in English.
+  const JODIT_LANGUAGES = { pt: "pt_br", "pt-br": "pt_br", "zh-hans": "zh_cn" };
   const editors = {}; // language code -> Jodit instance
   const lastField = {}; // language code -> last focused <input>/<textarea>, null for Jodit
 
   document.querySelectorAll("textarea.rich-editor").forEach((textarea) => {
     const code = textarea.dataset.lang;
     const editor = Jodit.make(textarea, {
-      language: language,
+      language: JODIT_LANGUAGES[language] || language,
       height: 340,
       toolbarAdaptive: false,
       toolbarSticky: false,
