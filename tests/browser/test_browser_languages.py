@@ -25,7 +25,18 @@ WANTED = ["fr", "de", "ja", "pl"]
 CHECKED = [
     code for code in WANTED if (LOCALE_DIR / to_locale(code) / "LC_MESSAGES" / "django.po").exists()
 ]
-PAGES = ["/customers/", "/agenda/", "/templates/"]
+PAGES = [
+    "/customers/",
+    "/agenda/",
+    "/templates/",
+    "/scenarios/",
+    "/segments/",
+    "/ledger/imports/",
+    "/bank/statements/",
+    "/insights/",
+    "/alerts/",
+    "/agenda/manual/",
+]
 # Every text node of the page's header and main part, trimmed (user data included: it is
 # never one of the interface's English sentences).
 TEXT_NODES = """() => {
@@ -122,6 +133,7 @@ SAME_IN_EVERY_LANGUAGE = {
     "PDF",
     "CSV",
     "Excel",
+    "EUR",
 }
 
 
