@@ -94,11 +94,14 @@ class BulkWriter:
             for column in (self.model._meta.get_field(name).column for name in self.update_fields)
         )
         returned = f" RETURNING {self._columns(returning)}" if returning else ""
+        # In the order of the unique key: two imports at once that share rows lock them in
+        # the same order, so that one waits for the other rather than both deadlocking.
+        unique = self._columns(self.unique_fields)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {quote(self.model._meta.db_table)} ({columns}) "
-                f"SELECT {columns} FROM {self.stage} "
-                f"ON CONFLICT ({self._columns(self.unique_fields)}) DO UPDATE SET {updates}"
+                f"SELECT {columns} FROM {self.stage} ORDER BY {unique} "
+                f"ON CONFLICT ({unique}) DO UPDATE SET {updates}"
                 + returned
             )
             written = cursor.fetchall() if returning else []
