@@ -101,8 +101,7 @@ class BulkWriter:
             cursor.execute(
                 f"INSERT INTO {quote(self.model._meta.db_table)} ({columns}) "
                 f"SELECT {columns} FROM {self.stage} ORDER BY {unique} "
-                f"ON CONFLICT ({unique}) DO UPDATE SET {updates}"
-                + returned
+                f"ON CONFLICT ({unique}) DO UPDATE SET {updates}" + returned
             )
             written = cursor.fetchall() if returning else []
             cursor.execute(f"DROP TABLE {self.stage}")
