@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from relance.banking.choices import StatementFormat
-from relance.core.models import Entity
+from relance.core.forms import EntityUploadForm
 from relance.customers.models import Customer
 
 STATEMENT_EXTENSIONS = {".xml", ".sta", ".mt940", ".940", ".txt", ".csv"}
@@ -15,21 +15,13 @@ STATEMENT_EXTENSIONS = {".xml", ".sta", ".mt940", ".940", ".txt", ".csv"}
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024
 
 
-class StatementUploadForm(forms.Form):
-    entity = forms.ModelChoiceField(queryset=Entity.objects.none(), label=_("Entity"))
+class StatementUploadForm(EntityUploadForm):
     format = forms.ChoiceField(
         choices=[("", _("Detect from the file")), *StatementFormat.choices],
         label=_("Format"),
         required=False,
     )
     file = forms.FileField(label=_("Statement file (camt.053, camt.054, MT940 or CSV)"))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        entities = Entity.objects.visible_to(user)
-        self.fields["entity"].queryset = entities
-        if len(entities) == 1:
-            self.fields["entity"].initial = entities[0]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -3,7 +3,7 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from relance.core.models import Entity
+from relance.core.forms import EntityUploadForm
 from relance.ledger.choices import DateOrder, DecimalSeparator, ImportKind
 from relance.ledger.importers import IMPORTERS
 from relance.ledger.importers.detect import SNIFF_BYTES, detect_kind
@@ -16,21 +16,13 @@ AUTO = "auto"
 SELECT = {"class": "form-select"}
 
 
-class ImportUploadForm(forms.Form):
-    entity = forms.ModelChoiceField(queryset=Entity.objects.none(), label=_("Entity"))
+class ImportUploadForm(EntityUploadForm):
     kind = forms.ChoiceField(
         choices=[(AUTO, _("Detect from the file")), *ImportKind.choices],
         label=_("What the file holds"),
         initial=AUTO,
     )
     file = forms.FileField(label=_("File (CSV, XLSX, FEC, Factur-X PDF, UBL or CII XML)"))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        entities = Entity.objects.visible_to(user)
-        self.fields["entity"].queryset = entities
-        if len(entities) == 1:
-            self.fields["entity"].initial = entities[0]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
