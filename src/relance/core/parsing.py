@@ -6,7 +6,7 @@ Each parser raises ValueError with a short reason; callers add the row and colum
 import csv
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -83,3 +83,33 @@ def csv_rows(text: str, columns: Sequence[str]) -> Iterator[tuple[int, dict]]:
             % {"columns": ", ".join(missing), "expected": ", ".join(columns)}
         )
     return enumerate(reader, start=2)
+
+
+def csv_objects(
+    text: str,
+    columns: Sequence[str],
+    *,
+    read: Callable[[int, dict, list], object | None],
+    key: Callable[[object], Hashable],
+    duplicate: str,
+) -> list:
+    """The objects a small CSV table stands for (a table of rates), all or nothing:
+    `read(number, row, errors)` makes one or appends its reasons to `errors`; two rows of
+    the same `key` are refused with `duplicate` (a message with %(row)s and %(other)s).
+    Raises ValidationError listing every faulty row, or saying the file holds none."""
+    errors: list[str] = []
+    objects, seen = [], {}
+    for number, row in csv_rows(text, columns):
+        obj = read(number, row, errors)
+        if obj is None:
+            continue
+        if key(obj) in seen:
+            errors.append(duplicate % {"row": number, "other": seen[key(obj)]})
+            continue
+        seen[key(obj)] = number
+        objects.append(obj)
+    if errors:
+        raise ValidationError(errors)
+    if not objects:
+        raise ValidationError(_("The file has no rate."))
+    return objects

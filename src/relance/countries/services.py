@@ -3,11 +3,10 @@
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from relance.core.parsing import csv_rows
+from relance.core.parsing import csv_objects
 from relance.countries.models import ReferenceRate
 from relance.countries.packs import pack_for, packs
 from relance.countries.selectors import rates_changed
@@ -70,26 +69,13 @@ def rates_update(*, text: str) -> int:
     """Load official reference rates from CSV text (country, reference, valid_from, rate in
     % a year), replacing those of the same country and day. All or nothing: a
     ValidationError lists every faulty row with its field and reason."""
-    rows = csv_rows(text, RATE_COLUMNS)
-    errors: list[str] = []
-    rates, seen = [], {}
-    for number, row in rows:
-        rate = _row_rate(number, row, errors)
-        if rate is None:
-            continue
-        key = (rate.country, rate.valid_from)
-        if key in seen:
-            errors.append(
-                _("Row %(row)s, valid_from: the same country and day as row %(other)s")
-                % {"row": number, "other": seen[key]}
-            )
-            continue
-        seen[key] = number
-        rates.append(rate)
-    if errors:
-        raise ValidationError(errors)
-    if not rates:
-        raise ValidationError(_("The file has no rate."))
+    rates = csv_objects(
+        text,
+        RATE_COLUMNS,
+        read=_row_rate,
+        key=lambda rate: (rate.country, rate.valid_from),
+        duplicate=_("Row %(row)s, valid_from: the same country and day as row %(other)s"),
+    )
     ReferenceRate.objects.bulk_create(
         rates,
         update_conflicts=True,

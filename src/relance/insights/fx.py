@@ -30,7 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from relance.core.parsing import csv_rows, parse_date, parse_decimal
+from relance.core.parsing import csv_objects, parse_date, parse_decimal
 from relance.core.validators import validate_currency
 from relance.insights.models import ExchangeRate
 
@@ -212,26 +212,13 @@ def rates_import(*, text: str) -> int:
     """Import a company's rates from CSV text (columns date, currency, quote, rate: 1
     currency = rate quote from that date), replacing those of the same currencies and day.
     All or nothing: ValidationError lists every faulty row, with its field and reason."""
-    rows = csv_rows(text, RATE_COLUMNS)
-    errors: list[str] = []
-    rates, seen = [], {}
-    for number, row in rows:
-        rate = _rate_row(number, row, errors)
-        if rate is None:
-            continue
-        key = (rate.currency, rate.quote, rate.day)
-        if key in seen:
-            errors.append(
-                _("Row %(row)s, date: the same rate as row %(other)s")
-                % {"row": number, "other": seen[key]}
-            )
-            continue
-        seen[key] = number
-        rates.append(rate)
-    if errors:
-        raise ValidationError(errors)
-    if not rates:
-        raise ValidationError(_("The file has no rate."))
+    rates = csv_objects(
+        text,
+        RATE_COLUMNS,
+        read=_rate_row,
+        key=lambda rate: (rate.currency, rate.quote, rate.day),
+        duplicate=_("Row %(row)s, date: the same rate as row %(other)s"),
+    )
     with transaction.atomic():
         ExchangeRate.objects.bulk_create(
             rates,
